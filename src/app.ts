@@ -1,0 +1,116 @@
+import type { ChatAdapter } from "./core/adapter.ts";
+import { type Clock, systemClock } from "./core/clock.ts";
+import { Dispatcher } from "./core/dispatcher.ts";
+import type { Inbound } from "./core/inbound.ts";
+import type { OrgConfig } from "./core/org.ts";
+import type { StoragePort } from "./core/ports.ts";
+import { Scheduler } from "./core/scheduler.ts";
+import { type ExportSink, IncidentService, type PlaybookSource } from "./core/service.ts";
+import { loadPlaybooks } from "./machines/loader.ts";
+
+export type Logger = (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
+
+export interface BotOptions {
+  storage: StoragePort;
+  adapters: ChatAdapter[];
+  clock?: Clock;
+  playbooks?: PlaybookSource;
+  config?: OrgConfig;
+  locale?: "de" | "en";
+  exports?: ExportSink;
+  handbook?: () => string[];
+  log?: Logger;
+}
+
+export interface Bot {
+  readonly service: IncidentService;
+  readonly scheduler: Scheduler;
+  /** Start timers, the outbox and every adapter. */
+  start(): Promise<void>;
+  /** Stop adapters first (no new events), then timers and delivery. */
+  stop(): Promise<void>;
+  /** Handle one event as if an adapter had received it (used by adapters and tests). */
+  receive(ev: Inbound): Promise<void>;
+  /** Resolves when every received event is handled and nothing deliverable is left in the outbox. */
+  idle(): Promise<void>;
+}
+
+/** Wire the pure core to storage, clock and adapters. */
+export function createBot(o: BotOptions): Bot {
+  const clock = o.clock ?? systemClock;
+  const log: Logger = o.log ?? (() => {});
+  const adapters = new Map(o.adapters.map((a) => [a.platform as string, a]));
+  const playbooks = o.playbooks ?? loadPlaybooks();
+  let scheduler!: Scheduler;
+  let dispatcher!: Dispatcher;
+  const service = new IncidentService({
+    storage: o.storage,
+    clock,
+    playbooks,
+    capabilities: (p) => adapters.get(p)?.capabilities ?? { buttons: false, update: false, reactions: false, ephemeral: false, threads: false, threadRoot: "bot" },
+    ...(o.config ? { config: o.config } : {}),
+    ...(o.locale ? { locale: o.locale } : {}),
+    ...(o.exports ? { exports: o.exports } : {}),
+    ...(o.handbook ? { handbook: o.handbook } : {}),
+    log,
+    onCommitted: (added, cancelled) => {
+      scheduler.add(added);
+      scheduler.remove(cancelled);
+      dispatcher.kick();
+    },
+  });
+  dispatcher = new Dispatcher({
+    storage: o.storage,
+    clock,
+    adapters,
+    log,
+    onFailed: (row, code) => service.deliveryFailed(row, code),
+  });
+  scheduler = new Scheduler({ storage: o.storage, clock, fire: (t) => service.fireTimer(t) });
+
+  let inflight = 0;
+  let waiters: (() => void)[] = [];
+  const receive = async (ev: Inbound): Promise<void> => {
+    inflight++;
+    try {
+      service.handle(ev);
+    } catch (err) {
+      log("error", "Ereignis konnte nicht verarbeitet werden", err);
+    } finally {
+      inflight--;
+      dispatcher.kick();
+      if (inflight === 0 && waiters.length) {
+        const w = waiters;
+        waiters = [];
+        for (const r of w) r();
+      }
+    }
+  };
+
+  return {
+    service,
+    scheduler,
+    receive,
+    async start() {
+      scheduler.start();
+      dispatcher.kick();
+      for (const a of o.adapters) await a.start(receive);
+    },
+    async stop() {
+      for (const a of o.adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
+      scheduler.stop();
+      await dispatcher.stop();
+    },
+    async idle() {
+      for (let i = 0; i < 1000; i++) {
+        if (inflight > 0) await new Promise<void>((r) => waiters.push(r));
+        await dispatcher.idle();
+        await new Promise<void>((r) => setImmediate(r));
+        if (inflight === 0) {
+          await dispatcher.idle();
+          return;
+        }
+      }
+    },
+  };
+}

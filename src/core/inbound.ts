@@ -1,0 +1,41 @@
+import type { Platform } from "./adapter.ts";
+
+export interface ActorRef {
+  /** Platform-scoped user id, e.g. `U123`, `@anna:localhost`, `29:1abc…`, `anna` (console). */
+  id: string;
+  displayName: string;
+}
+
+/**
+ * One normalised event from a chat platform. Adapters build this after verifying the request
+ * (signature, token). The core never sees an SDK type.
+ */
+export interface Inbound {
+  platform: Platform;
+  /** Workspace / tenant / homeserver. */
+  tenant: string;
+  /** Canonical channel id (`slack:T1:C1`, `matrix:!room:hs`, `teams:<tenant>:<conversation id without ;messageid>`, `console:local:main`). */
+  channel: string;
+  /** Platform id of the thread root when the event happened inside a thread. */
+  threadRef?: string;
+  /** Platform id of the message itself (for commands typed as messages: the incident thread can hang on it). */
+  messageRef?: string;
+  actor: ActorRef;
+  kind: "command" | "reply" | "action" | "reaction";
+  /**
+   * Text for command/reply, with the command prefix (`/notfall`, `!notfall`, `notfall`, bot mention) already removed
+   * for kind=command. Mentions of people are normalised to `<@id>` and listed in `mentions`.
+   */
+  text?: string;
+  /** Mentioned people, resolved by the adapter (id + display name). */
+  mentions?: ActorRef[];
+  /** Button press: the command the button carries and the incident it belongs to. */
+  action?: { command: string; incidentId?: string };
+  /** Reaction on a bot message: emoji as unicode (✅, 👍, 👀) and the platform id of the message. */
+  reaction?: { emoji: string; messageRef: string };
+  receivedAt: Date;
+  /** Stable id for deduplication of redeliveries (Slack event_id, Matrix event id, Teams activity id, …). */
+  deliveryId: string;
+  /** Preferred language of the person, if the platform knows it. */
+  locale?: "de" | "en";
+}

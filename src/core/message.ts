@@ -1,0 +1,127 @@
+/**
+ * The platform-neutral message model. The core builds these; every adapter renders them
+ * natively (Block Kit, Adaptive Cards, Matrix HTML + plain body, terminal text).
+ * No platform strings in here: only structure.
+ */
+
+/** A button or a per-task action. `command` is exactly what a person could type instead. */
+export interface ButtonSpec {
+  /** Visible label, already localised. */
+  label: string;
+  /**
+   * The command line this button stands for, without the `/notfall` prefix,
+   * e.g. `erledigt 3`, `ok 3`, `rolle koordinator`, `antwort 2 ja`.
+   * Adapters send it back as `Inbound.action.command`.
+   */
+  command: string;
+  style?: "primary" | "danger";
+}
+
+export type TaskStateName = "offen" | "bestätigt" | "erledigt" | "übersprungen";
+
+export interface TaskItem {
+  /** Display number used in commands (`erledigt 3`). */
+  nr: number;
+  text: string;
+  why?: string;
+  critical: boolean;
+  state: TaskStateName;
+  /** Short localised status label, e.g. "bestätigt von Anna". */
+  stateLabel?: string;
+  /** Buttons for this task (empty when done). */
+  actions: ButtonSpec[];
+}
+
+export type Block =
+  | { type: "heading"; text: string }
+  /** Paragraph with a small Markdown subset: **bold**, _italic_, `code`, and line breaks. User text inside is already escaped by {@link escapeMd}. */
+  | { type: "paragraph"; text: string }
+  | { type: "facts"; facts: { label: string; value: string }[] }
+  | { type: "tasks"; title?: string; items: TaskItem[] }
+  | { type: "buttons"; buttons: ButtonSpec[] }
+  /** A ready-to-send text the person copies (communication template). Rendered verbatim (code block / preformatted). */
+  | { type: "template"; title: string; body: string }
+  /** A small grey context line (time, drill marker, hints). */
+  | { type: "context"; text: string }
+  | { type: "divider" };
+
+/** Where a message goes. Canonical ids only; the dispatcher resolves keys to platform refs. */
+export interface Address {
+  /** Canonical channel id, e.g. `slack:T1:C1`, `matrix:!room:hs`, `teams:<tenant>:<conversation id>`, `console:local:main`. */
+  channel: string;
+  /**
+   * Thread root. `ref` is a platform message id (known when the incident was declared by a message);
+   * `key` is a core message key whose delivered platform id is the thread root (e.g. the incident's root message).
+   * Absent: post at channel level (this message may then become a thread root).
+   */
+  thread?: { ref?: string; key?: string };
+}
+
+export interface Outbound extends Address {
+  /** The core's stable message key, e.g. `NF-2026-0001/tasks/sofort/koordinator`. Updates reuse the key. */
+  key: string;
+  /** When set, this message replaces the earlier message with the same key in place (if the adapter can). */
+  replace?: boolean;
+  /** Platform id of the message being replaced, filled in by the dispatcher from earlier deliveries. */
+  replaceRef?: string;
+  /** Show only to this actor (ephemeral); adapters without the capability send a normal thread message. */
+  visibleTo?: string;
+  /** Plain-text fallback: notifications, screen readers, terminals. Always complete on its own. */
+  text: string;
+  blocks: Block[];
+  /** Drill (Übung) messages are marked by every adapter. */
+  drill?: boolean;
+  locale: "de" | "en";
+}
+
+/** Escape user-supplied text for our Markdown subset so it cannot inject formatting. */
+export function escapeMd(s: string): string {
+  return s.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+}
+
+/** Remove our Markdown subset markers (for plain-text renderers). */
+export function stripMd(s: string): string {
+  return s
+    .replace(/\*\*(.+?)\*\*/g, "$1")
+    .replace(/(^|\W)_(.+?)_(?=\W|$)/g, "$1$2")
+    .replace(/`([^`]*)`/g, "$1")
+    .replace(/\\([\\`*_[\]<>|~])/g, "$1");
+}
+
+/** Plain text of a whole message, used as `text` fallback and by the terminal. */
+export function blocksToPlain(blocks: Block[]): string {
+  const out: string[] = [];
+  for (const b of blocks) {
+    switch (b.type) {
+      case "heading":
+        out.push(stripMd(b.text).toUpperCase());
+        break;
+      case "paragraph":
+        out.push(stripMd(b.text));
+        break;
+      case "facts":
+        for (const f of b.facts) out.push(`${f.label}: ${stripMd(f.value)}`);
+        break;
+      case "tasks":
+        if (b.title) out.push(stripMd(b.title));
+        for (const t of b.items) {
+          const mark = t.state === "erledigt" ? "[x]" : t.state === "bestätigt" ? "[~]" : t.state === "übersprungen" ? "[-]" : "[ ]";
+          out.push(`${mark} ${t.nr}. ${t.critical ? "(!) " : ""}${stripMd(t.text)}${t.stateLabel ? ` (${t.stateLabel})` : ""}`);
+        }
+        break;
+      case "buttons":
+        out.push(b.buttons.map((x) => `[${x.label}: ${x.command}]`).join("  "));
+        break;
+      case "template":
+        out.push(`--- ${b.title} ---`, b.body, "---");
+        break;
+      case "context":
+        out.push(stripMd(b.text));
+        break;
+      case "divider":
+        out.push("");
+        break;
+    }
+  }
+  return out.join("\n");
+}

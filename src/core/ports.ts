@@ -1,0 +1,127 @@
+import type { Outbound } from "./message.ts";
+
+/** An incident as stored. `snapshot` is the persisted XState snapshot (JSON), the source of truth for rules. */
+export interface IncidentRecord {
+  id: string; // NF-2026-0007
+  tenant: string;
+  platform: string;
+  channel: string;
+  /** Thread root: a platform ref (declared by a message) or a core message key (the bot's root message). */
+  threadRef: string | null;
+  threadKey: string | null;
+  playbookId: string;
+  title: string;
+  level: string;
+  phase: string;
+  drill: boolean;
+  openedAt: string; // ISO UTC
+  awareAt: string;
+  closedAt: string | null;
+  declaredBy: string;
+  snapshot: unknown;
+  /** Hash of the last timeline entry and its sequence number (for chaining the next one). */
+  lastHash: string;
+  lastSeq: number;
+  /** Optimistic concurrency: incremented on each commit. */
+  version: number;
+}
+
+export interface TimelineEntry {
+  incidentId: string;
+  seq: number;
+  at: string; // ISO UTC
+  actorId: string;
+  actorName: string;
+  platform: string;
+  /** e.g. opened, role, task, answer, note, phase, override, level, deadline, reminder, message, delivery-failed, closed, export, text */
+  kind: string;
+  text: string;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface TaskRow {
+  incidentId: string;
+  taskId: string;
+  nr: number;
+  phase: string;
+  role: string;
+  critical: boolean;
+  state: string;
+  by: string | null;
+  at: string | null;
+  reason: string | null;
+}
+
+export interface TimerRow {
+  /** Stable id: `${incidentId}:${kind}:${key}`, so scheduling the same timer twice is a no-op. */
+  id: string;
+  incidentId: string;
+  kind: string; // reminder | deadline | role-reminder | task-due …
+  dueAt: string; // ISO UTC
+  payload: unknown;
+}
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  incidentId: string | null;
+  /** Delivery lane: messages in one lane are delivered strictly in order (channel + thread). */
+  lane: string;
+  platform: string;
+  message: Outbound;
+  status: "pending" | "sent" | "failed";
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  ref: string | null;
+}
+
+/** Everything one handled event changes, written in one transaction. */
+export interface Commit {
+  /** Inbound delivery id to remember (deduplication); the commit is refused if already seen. */
+  deliveryId?: { platform: string; id: string };
+  incident?: { record: IncidentRecord; /** version the change was based on; undefined for a new incident */ expectedVersion?: number };
+  timeline?: TimelineEntry[];
+  tasks?: TaskRow[];
+  timers?: TimerRow[];
+  cancelTimers?: string[];
+  /** Timer ids fired by this commit (marked, never fire again). */
+  firedTimers?: string[];
+  outbox?: Omit<OutboxRow, "id" | "status" | "attempts" | "lastError" | "ref">[];
+}
+
+export type CommitResult = { ok: true } | { ok: false; reason: "duplicate" | "conflict" | "timer-already-fired" };
+
+/**
+ * What the core needs from storage. Implemented by src/storage on drizzle-orm + better-sqlite3.
+ * All methods are synchronous (better-sqlite3 is synchronous), which keeps a commit atomic and fast.
+ */
+export interface StoragePort {
+  commit(c: Commit): CommitResult;
+  hasDelivery(platform: string, id: string): boolean;
+  nextIncidentNumber(year: number): number;
+  getIncident(id: string): IncidentRecord | undefined;
+  /** Incident whose thread root is this platform ref, or which has a delivered message with this ref. */
+  findIncidentByRef(channel: string, ref: string): IncidentRecord | undefined;
+  /** Open (not closed) incidents in a channel, newest first. */
+  openIncidentsInChannel(channel: string): IncidentRecord[];
+  listIncidents(opts?: { open?: boolean; limit?: number }): IncidentRecord[];
+  timeline(incidentId: string): TimelineEntry[];
+  tasks(incidentId: string): TaskRow[];
+  /** Timers not yet fired or cancelled, ordered by due time. */
+  pendingTimers(): TimerRow[];
+  /** Message key of a delivered message by its platform ref (reactions on task messages). */
+  keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined;
+  /** Platform ref of a delivered message key. */
+  refForKey(key: string): string | undefined;
+  /** Pending outbox rows due at `now`, at most one (the oldest) per lane, skipping lanes in `busyLanes`. */
+  dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): OutboxRow[];
+  /** Earliest next attempt among pending rows, for arming the dispatcher. */
+  nextOutboxAttempt(): string | undefined;
+  markSent(id: number, ref: string, at: string): void;
+  markRetry(id: number, nextAttemptAt: string, error: string): void;
+  markFailed(id: number, error: string): void;
+  close(): void;
+}

@@ -1,0 +1,95 @@
+import type { Clock, TimerHandle } from "./clock.ts";
+import type { StoragePort, TimerRow } from "./ports.ts";
+
+/**
+ * Timers live in the database; this keeps the pending ones in memory in due order and arms exactly one
+ * clock timer for the earliest. At start it loads every pending timer, so reminders and deadlines
+ * survive restarts; overdue ones fire at once. Each fires once: the service marks it fired in the
+ * same transaction as its effects.
+ */
+export class Scheduler {
+  private readonly storage: StoragePort;
+  private readonly clock: Clock;
+  private readonly fire: (t: TimerRow) => void;
+  /** Sorted by dueAt ascending. */
+  private queue: TimerRow[] = [];
+  private readonly ids = new Set<string>();
+  private handle: TimerHandle | undefined;
+  private armedAt = Number.POSITIVE_INFINITY;
+  private running = false;
+
+  constructor(o: { storage: StoragePort; clock: Clock; fire: (t: TimerRow) => void }) {
+    this.storage = o.storage;
+    this.clock = o.clock;
+    this.fire = o.fire;
+  }
+
+  start(): number {
+    this.running = true;
+    this.queue = this.storage.pendingTimers();
+    this.ids.clear();
+    for (const t of this.queue) this.ids.add(t.id);
+    this.arm();
+    return this.queue.length;
+  }
+
+  add(rows: readonly TimerRow[]): void {
+    for (const r of rows) {
+      if (this.ids.has(r.id)) continue;
+      this.ids.add(r.id);
+      const due = r.dueAt;
+      let lo = 0;
+      let hi = this.queue.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.queue[mid]!.dueAt <= due) lo = mid + 1;
+        else hi = mid;
+      }
+      this.queue.splice(lo, 0, r);
+    }
+    if (this.running) this.arm();
+  }
+
+  remove(ids: readonly string[]): void {
+    if (!ids.length) return;
+    const gone = new Set(ids);
+    this.queue = this.queue.filter((t) => !gone.has(t.id));
+    for (const id of ids) this.ids.delete(id);
+    if (this.running) this.arm();
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
+  private arm(): void {
+    const first = this.queue[0];
+    const at = first ? new Date(first.dueAt).getTime() : Number.POSITIVE_INFINITY;
+    if (at === this.armedAt && this.handle) return;
+    if (this.handle) this.clock.clearTimer(this.handle);
+    this.handle = undefined;
+    this.armedAt = at;
+    if (!first) return;
+    this.handle = this.clock.setTimer(new Date(at), () => {
+      this.handle = undefined;
+      this.armedAt = Number.POSITIVE_INFINITY;
+      this.runDue();
+    });
+  }
+
+  private runDue(): void {
+    const now = this.clock.now().toISOString();
+    while (this.running && this.queue[0] && this.queue[0].dueAt <= now) {
+      const t = this.queue.shift()!;
+      this.ids.delete(t.id);
+      this.fire(t);
+    }
+    if (this.running) this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.handle) this.clock.clearTimer(this.handle);
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import type { IncidentMachine, IncidentSnapshot, PersistedIncident } from "../machines/machine.ts";
+import type { Playbook } from "../machines/schema.ts";
+import type { IncidentRecord } from "./ports.ts";
+
+export interface DeadlineState {
+  startedAt: string;
+  /** Absent: "unverzüglich" (no fixed time). */
+  dueAt?: string;
+  metAt?: string;
+  metBy?: string;
+  missedAt?: string;
+}
+
+/** What is stored in `IncidentRecord.snapshot`: the persisted machine plus bookkeeping the rules do not need. */
+export interface IncidentState {
+  machine: PersistedIncident;
+  /** Display names of everyone who acted, by actor id. */
+  names: Record<string, string>;
+  description: string;
+  deadlines: Record<string, DeadlineState>;
+  /** Review (lessons-learned) answers by review question id. */
+  review: Record<string, string>;
+  rolesReminded: number;
+}
+
+/** An incident loaded for one event: record, playbook, machine and current snapshot. */
+export interface Loaded {
+  rec: IncidentRecord;
+  pb: Playbook;
+  machine: IncidentMachine;
+  snap: IncidentSnapshot;
+  st: IncidentState;
+}

@@ -1,0 +1,115 @@
+import { numberedTasks } from "../machines/conditions.ts";
+import { type Level, loc, ROLES } from "../machines/schema.ts";
+import type { Block } from "./message.ts";
+import { escapeMd } from "./message.ts";
+import type { Loaded } from "./state.ts";
+import { showDuration, showTime } from "./time.ts";
+import { ctxOf, deadlineTitle, nameOf, taskActive, type ViewEnv } from "./views.ts";
+
+/** Figures of a closed (or closing) incident, shared by the chat summary and the export. */
+export function summaryFigures(L: Loaded, env: ViewEnv) {
+  const ctx = ctxOf(L);
+  const opened = new Date(L.rec.openedAt).getTime();
+  const end = new Date(L.rec.closedAt ?? env.now.toISOString()).getTime();
+  const phases = ctx.phases
+    .filter((p) => p.phase !== "abgeschlossen")
+    .map((p) => ({ phase: p.phase, ms: new Date(p.leftAt ?? L.rec.closedAt ?? env.now.toISOString()).getTime() - new Date(p.enteredAt).getTime(), override: p.override }));
+  const tasks = numberedTasks(L.pb).filter((x) => taskActive(L, x));
+  const firstAck = ROLES.map((r) => {
+    const acks = tasks
+      .filter((x) => x.role === r)
+      .map((x) => ctx.tasks[x.id]?.ackAt)
+      .filter((x): x is string => Boolean(x))
+      .map((x) => new Date(x).getTime() - opened);
+    return { role: r, ms: acks.length ? Math.min(...acks) : undefined };
+  });
+  const done = tasks.filter((x) => ctx.tasks[x.id]?.state === "erledigt");
+  const skipped = tasks.filter((x) => ctx.tasks[x.id]?.state === "übersprungen");
+  const open = tasks.filter((x) => {
+    const s = ctx.tasks[x.id]?.state ?? "offen";
+    return s === "offen" || s === "bestätigt";
+  });
+  const deadlines = L.pb.deadlines
+    .filter((d) => L.st.deadlines[d.id])
+    .map((d) => {
+      const s = L.st.deadlines[d.id]!;
+      const met = Boolean(s.metAt) && (!s.dueAt || s.metAt! <= s.dueAt);
+      const missed = Boolean(s.missedAt) || (s.dueAt !== undefined && !s.metAt && s.dueAt < new Date(end).toISOString()) || (s.metAt !== undefined && s.dueAt !== undefined && s.metAt > s.dueAt);
+      return { id: d.id, state: met ? "met" : missed ? "missed" : "open", dueAt: s.dueAt, metAt: s.metAt } as const;
+    });
+  // drill score: critical tasks done within their due time (or within the phase when no due is set)
+  const critical = tasks.filter((x) => x.critical);
+  const criticalOnTime = critical.filter((x) => {
+    const p = ctx.tasks[x.id];
+    if (!p?.doneAt || p.state !== "erledigt") return false;
+    if (!x.due) return true;
+    const visit = ctx.phases.find((v) => v.phase === x.phase);
+    if (!visit) return true;
+    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(x.due);
+    const dueMs = m ? (Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60000 : Number.POSITIVE_INFINITY;
+    return new Date(p.doneAt).getTime() - new Date(visit.enteredAt).getTime() <= dueMs;
+  });
+  return { totalMs: end - opened, phases, firstAck, done, skipped, open, deadlines, critical, criticalOnTime };
+}
+
+/** The lessons-learned summary posted at closure. */
+export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
+  const { t } = env;
+  const f = summaryFigures(L, env);
+  const ctx = ctxOf(L);
+  const blocks: Block[] = [{ type: "heading", text: t.closedTitle(L.rec.id) }];
+  if (L.rec.drill) blocks.push({ type: "context", text: t.drillBanner });
+  const facts = [
+    { label: t.facts.level, value: t.levelName[ctx.level as Level] },
+    { label: t.summary.duration, value: showDuration(f.totalMs, env.locale) },
+    { label: t.summary.phases, value: f.phases.map((p) => `${t.phaseName[p.phase]} ${showDuration(p.ms, env.locale)}`).join(" · ") },
+    {
+      label: t.summary.firstAck,
+      value: f.firstAck.map((a) => `${t.roleShort[a.role]}: ${a.ms === undefined ? t.summary.noAck : showDuration(a.ms, env.locale)}`).join(" · "),
+    },
+    { label: t.summary.tasksDone, value: `${f.done.length} / ${f.done.length + f.skipped.length + f.open.length}` },
+  ];
+  if (ctx.closeReason) facts.push({ label: t.summary.closeReason, value: escapeMd(ctx.closeReason) });
+  blocks.push({ type: "facts", facts });
+  if (f.skipped.length)
+    blocks.push({
+      type: "paragraph",
+      text: `**${t.summary.tasksSkipped}**\n${f.skipped.map((x) => `• ${x.nr}. ${loc(x.text, env.locale)} – ${escapeMd(ctx.tasks[x.id]?.reason ?? "")}`).join("\n")}`,
+    });
+  const overrides = ctx.phases.filter((p) => p.override);
+  if (overrides.length)
+    blocks.push({
+      type: "paragraph",
+      text: `**${t.summary.overrides}**\n${overrides.map((p) => `• ${t.phaseName[p.phase]}: ${escapeMd(p.override!.reason)} (${escapeMd(nameOf(L, p.override!.by)!)})`).join("\n")}`,
+    });
+  blocks.push({
+    type: "paragraph",
+    text: `**${t.summary.deadlines}**\n${
+      f.deadlines.length
+        ? f.deadlines
+            .map((d) => `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${d.dueAt ? ` (${showTime(d.dueAt, env.locale)})` : ""}`)
+            .join("\n")
+        : t.summary.none
+    }`,
+  });
+  const review = L.pb.review.map((q, i) => ({ q, i, a: L.st.review[q.id] })).filter((x) => x.a);
+  blocks.push({
+    type: "paragraph",
+    text: `**${t.summary.review}**\n${review.length ? review.map((x) => `• L${x.i + 1} ${loc(x.q.text, env.locale)} → ${escapeMd(x.a!)}`).join("\n") : t.summary.noReview}`,
+  });
+  blocks.push({
+    type: "paragraph",
+    text: `**${t.summary.followUps}**\n${f.open.length ? f.open.map((x) => `• ${x.nr}. ${loc(x.text, env.locale)} (${t.roleShort[x.role]})`).join("\n") : t.summary.none}`,
+  });
+  if (L.rec.drill) {
+    const wouldMeet = f.deadlines.filter((d) => d.state === "met").length;
+    blocks.push({
+      type: "facts",
+      facts: [
+        { label: t.summary.drillScore, value: `${f.criticalOnTime.length}/${f.critical.length} ${t.summary.criticalOnTime}` },
+        { label: t.summary.wouldMeet, value: `${wouldMeet}/${f.deadlines.length}` },
+      ],
+    });
+  }
+  return blocks;
+}

@@ -1,0 +1,146 @@
+import { z } from "zod";
+
+/**
+ * The playbook format. One YAML file per incident type under `playbooks/`; shared fragments under
+ * `playbooks/shared/` are pulled in with `include:`. Content is German first; `en` is optional.
+ */
+
+export const PHASES = ["erkennung", "sofort", "eindaemmung", "wiederherstellung", "nachbereitung", "abgeschlossen"] as const;
+export type Phase = (typeof PHASES)[number];
+/** Phases that hold tasks (all but the final one). */
+export const WORK_PHASES = PHASES.slice(0, -1) as Exclude<Phase, "abgeschlossen">[];
+
+export const LEVELS = ["stoerung", "notfall", "krise", "katastrophe"] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const ROLES = ["koordinator", "technik", "kommunikation"] as const;
+export type RoleId = (typeof ROLES)[number];
+
+/** German text, optionally with an English version. A plain string is German. */
+export const Localized = z.union([
+  z.string().min(1),
+  z.object({ de: z.string().min(1), en: z.string().min(1).optional() }).strict(),
+]);
+export type Localized = z.infer<typeof Localized>;
+
+/** ISO-8601 duration as used here: PT15M, PT4H, P1D, P1M (one calendar month), combinations like P1DT2H. */
+export const Duration = z.string().regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet");
+
+/** Condition on a triage answer, the level, or the organisation file. All given parts must hold. */
+export const Condition = z
+  .object({
+    /** Question id and the answer that switches this on (yes/no questions: `ja` / `nein`). */
+    question: z.string().optional(),
+    answer: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Only at this escalation level or above. */
+    min_level: z.enum(LEVELS).optional(),
+    /** Only when the organisation file sets this flag (e.g. `nis2`, `insurer`). */
+    config: z.enum(["nis2", "insurer"]).optional(),
+  })
+  .strict();
+export type Condition = z.infer<typeof Condition>;
+
+export const Question = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    /** `time`: a point in time (Kenntnisnahme); `yesno`: ja/nein/unklar; `text`: free text. */
+    kind: z.enum(["time", "yesno", "text"]),
+    text: Localized,
+    why: Localized.optional(),
+    /** For `time` questions: this answer sets the incident's aware_at (start of the legal clocks). */
+    sets_awareness: z.boolean().optional(),
+    /** For `yesno`: raise to this level when answered `ja`. */
+    raise_to: z.enum(LEVELS).optional(),
+  })
+  .strict();
+export type Question = z.infer<typeof Question>;
+
+export const Task = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, "Nur Kleinbuchstaben, Ziffern und Bindestriche"),
+    phase: z.enum(WORK_PHASES as [string, ...string[]]),
+    role: z.enum(ROLES),
+    text: Localized,
+    why: Localized,
+    critical: z.boolean().default(false),
+    /** Due relative to the start of its phase. */
+    due: Duration.optional(),
+    when: Condition.optional(),
+    /** Completing this task meets the deadline with this id. */
+    fulfils: z.string().optional(),
+  })
+  .strict();
+export type Task = z.infer<typeof Task>;
+
+export const Template = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    audience: z.enum(["mitarbeitende", "patienten", "kunden", "datenschutzbehoerde", "it-dienstleister", "polizei", "presse", "versicherung", "bank", "intern"]),
+    title: Localized,
+    /** Body with placeholders `{{org.name}}`, `{{incident.id}}` … Unknown values become visible gaps `[[…]]`. */
+    body: Localized,
+    when: Condition.optional(),
+    /** Goes outside the organisation (authority, patients, press): in a drill it is marked as not to be sent. */
+    external: z.boolean().default(false),
+  })
+  .strict();
+export type Template = z.infer<typeof Template>;
+
+export const Deadline = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    title: Localized,
+    /** What the law or contract asks, in one plain sentence. */
+    basis: Localized,
+    /** Starts when this condition first holds; without `when`, at opening. */
+    when: Condition.optional(),
+    /** Clock start: Kenntnisnahme (aware_at) or the moment the condition became true. */
+    from: z.enum(["aware", "trigger", "deadline"]).default("aware"),
+    /** With from=deadline: the other deadline whose fulfilment starts this one (NIS2 final report). */
+    after: z.string().optional(),
+    /** Time allowed; omitted = "unverzüglich" (shown as urgent, reminded every `repeat`). */
+    within: Duration.optional(),
+    /** Reminders before the due time. */
+    remind_before: z.array(Duration).default([]),
+    /** Template to use for the notice. */
+    template: z.string().optional(),
+  })
+  .strict();
+export type Deadline = z.infer<typeof Deadline>;
+
+export const LevelInfo = z
+  .object({
+    /** When this playbook should be raised to that level, in plain words. */
+    raise_when: Localized,
+  })
+  .strict();
+
+export const Playbook = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    title: Localized,
+    summary: Localized,
+    triggers: z.array(z.string().min(2)).min(1),
+    level: z.enum(LEVELS),
+    levels: z.record(z.enum(LEVELS), LevelInfo).optional(),
+    include: z.array(z.string()).default([]),
+    questions: z.array(Question).default([]),
+    tasks: z.array(Task).default([]),
+    templates: z.array(Template).default([]),
+    deadlines: z.array(Deadline).default([]),
+    recovery: z.array(Localized).default([]),
+    review: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), text: Localized }).strict()).default([]),
+  })
+  .strict();
+export type Playbook = z.infer<typeof Playbook>;
+
+/** A shared fragment (`playbooks/shared/*.yaml`): the same lists, merged before the playbook's own. */
+export const Fragment = Playbook.pick({ questions: true, tasks: true, templates: true, deadlines: true, review: true, recovery: true })
+  .extend({ id: z.string().regex(/^[a-z0-9-]+$/) })
+  .strict();
+export type Fragment = z.infer<typeof Fragment>;
+
+export function loc(text: Localized, locale: "de" | "en" = "de"): string {
+  if (typeof text === "string") return text;
+  return (locale === "en" && text.en) || text.de;
+}
