@@ -1,0 +1,230 @@
+/**
+ * The core's {@link StoragePort} on drizzle-orm + better-sqlite3.
+ */
+import { and, desc, isNotNull, isNull } from "drizzle-orm";
+import type { Clock } from "../core/clock.ts";
+import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../core/ports.ts";
+import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
+import { incidents } from "./schema.ts";
+import { prepareStatements, type Statements } from "./statements.ts";
+
+/** Options for {@link openStorage}. */
+export interface StorageOptions extends ConnectionOptions {
+  /** Source of `received_at`, `created_at`, `fired_at`, `cancelled_at` stamps; default: system time. */
+  clock?: Pick<Clock, "now">;
+}
+
+type RefusalReason = Extract<CommitResult, { ok: false }>["reason"];
+
+/** Thrown inside the commit transaction to roll it back with a result instead of an error. */
+class CommitRefused extends Error {
+  readonly reason: RefusalReason;
+  constructor(reason: RefusalReason) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+const OK: CommitResult = { ok: true };
+
+/**
+ * SQLite storage. Safe to open the same file from several instances or processes (WAL;
+ * writers wait up to 5 s for each other; every commit takes the write lock at its start).
+ */
+export class SqliteStorage implements StoragePort {
+  /** The drizzle database, for queries outside the port (exports, health checks). */
+  readonly db: StorageDb;
+  private readonly st: Statements;
+  private readonly clock: Pick<Clock, "now">;
+  private readonly commitTx: { immediate(c: Commit): void };
+
+  constructor(file: string, opts: StorageOptions = {}) {
+    this.db = openConnection(file, opts);
+    this.clock = opts.clock ?? { now: () => new Date() };
+    this.st = prepareStatements(this.db);
+    this.commitTx = this.db.$client.transaction((c: Commit) => this.apply(c));
+  }
+
+  /**
+   * Writes everything in one IMMEDIATE transaction. Refusals (`duplicate`, `conflict`,
+   * `timer-already-fired`) roll back and write nothing. Any other failure (a constraint
+   * violation such as a repeated timeline seq, or a row for an unknown incident) also rolls
+   * back everything and is thrown: it is a bug in the caller, not an expected outcome.
+   */
+  commit(c: Commit): CommitResult {
+    try {
+      this.commitTx.immediate(c);
+      return OK;
+    } catch (err) {
+      if (err instanceof CommitRefused) return { ok: false, reason: err.reason };
+      throw err;
+    }
+  }
+
+  /**
+   * Order: delivery dedup, incident (version check), fired timers (before cancellations, so a
+   * commit may fire a timer and cancel the rest of its family, itself included), then the plain writes.
+   */
+  private apply(c: Commit): void {
+    const st = this.st;
+    const now = this.clock.now().toISOString();
+
+    if (c.deliveryId) {
+      const r = st.insertDelivery.run({ platform: c.deliveryId.platform, id: c.deliveryId.id, receivedAt: now });
+      if (r.changes === 0) throw new CommitRefused("duplicate");
+    }
+
+    if (c.incident) {
+      const { record, expectedVersion } = c.incident;
+      if (expectedVersion === undefined) {
+        if (st.insertIncident.run({ ...record }).changes === 0) throw new CommitRefused("conflict");
+      } else {
+        const r = st.updateIncident.run({ ...record, version: expectedVersion + 1, expectedVersion });
+        if (r.changes === 0) throw new CommitRefused("conflict");
+      }
+    }
+
+    if (c.firedTimers) {
+      for (const id of c.firedTimers) {
+        if (st.fireTimer.run({ id, at: now }).changes === 0) throw new CommitRefused("timer-already-fired");
+      }
+    }
+
+    if (c.timeline) {
+      for (const e of c.timeline) {
+        st.insertTimeline.run({
+          incidentId: e.incidentId,
+          seq: e.seq,
+          at: e.at,
+          actorId: e.actorId,
+          actorName: e.actorName,
+          platform: e.platform,
+          kind: e.kind,
+          text: e.text,
+          data: e.data ?? null,
+          prevHash: e.prevHash,
+          hash: e.hash,
+        });
+      }
+    }
+
+    if (c.tasks) for (const t of c.tasks) st.upsertTask.run({ ...t });
+
+    if (c.timers) {
+      for (const t of c.timers) {
+        st.insertTimer.run({ id: t.id, incidentId: t.incidentId, kind: t.kind, dueAt: t.dueAt, payload: t.payload ?? null });
+      }
+    }
+
+    if (c.cancelTimers) for (const id of c.cancelTimers) st.cancelTimer.run({ id, at: now });
+
+    if (c.outbox) {
+      for (const o of c.outbox) {
+        st.insertOutbox.run({
+          key: o.key,
+          incidentId: o.incidentId,
+          lane: o.lane,
+          platform: o.platform,
+          channel: o.message.channel,
+          message: o.message,
+          nextAttemptAt: o.nextAttemptAt,
+          createdAt: now,
+        });
+      }
+    }
+  }
+
+  hasDelivery(platform: string, id: string): boolean {
+    return this.st.hasDelivery.get({ platform, id }) !== undefined;
+  }
+
+  /** Highest number used in ids of the form `<prefix>-<year>-<n>` (e.g. NF-2026-0007), plus one. */
+  nextIncidentNumber(year: number): number {
+    const row = this.st.maxIncidentNumber.get({ infix: `-${String(year).padStart(4, "0")}-` });
+    return (row?.max ?? 0) + 1;
+  }
+
+  getIncident(id: string): IncidentRecord | undefined {
+    return this.st.incidentById.get({ id });
+  }
+
+  /**
+   * The incident whose thread root is `ref` in `channel`: declared by that platform message
+   * (`thread_ref`), or one of its delivered messages has that ref. A delivered message without
+   * an incident id still finds the incident whose `thread_key` is that message's key.
+   */
+  findIncidentByRef(channel: string, ref: string): IncidentRecord | undefined {
+    const byThread = this.st.incidentByThreadRef.get({ channel, ref });
+    if (byThread) return byThread;
+    const sent = this.st.sentByRef.get({ channel, ref });
+    if (!sent) return undefined;
+    if (sent.incidentId !== null) return this.getIncident(sent.incidentId);
+    return this.st.incidentByThreadKey.get({ channel, key: sent.key });
+  }
+
+  openIncidentsInChannel(channel: string): IncidentRecord[] {
+    return this.st.openIncidentsInChannel.all({ channel });
+  }
+
+  /** Newest first. `open: true` only open incidents, `open: false` only closed ones, absent: all. */
+  listIncidents(opts: { open?: boolean; limit?: number } = {}): IncidentRecord[] {
+    const where = opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined;
+    const q = this.db.select().from(incidents).where(and(where)).orderBy(desc(incidents.openedAt), desc(incidents.id)).$dynamic();
+    return (opts.limit !== undefined ? q.limit(opts.limit) : q).all();
+  }
+
+  timeline(incidentId: string): TimelineEntry[] {
+    return this.st.timeline.all({ id: incidentId });
+  }
+
+  tasks(incidentId: string): TaskRow[] {
+    return this.st.tasks.all({ id: incidentId });
+  }
+
+  pendingTimers(): TimerRow[] {
+    return this.st.pendingTimers.all();
+  }
+
+  keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined {
+    return this.st.sentByRef.get({ channel, ref });
+  }
+
+  /** Ref of the FIRST delivered row with this key: in-place updates keep addressing the original message. */
+  refForKey(key: string): string | undefined {
+    return this.st.firstRefForKey.get({ key })?.ref ?? undefined;
+  }
+
+  dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): OutboxRow[] {
+    if (limit <= 0) return [];
+    const rows = this.st.dueLaneHeads.all({ now, limit: limit + busyLanes.size });
+    if (busyLanes.size === 0) return rows;
+    const out: OutboxRow[] = [];
+    for (const r of rows) {
+      if (busyLanes.has(r.lane)) continue;
+      out.push(r);
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  /** Earliest next attempt among lane heads (rows queued behind another row cannot go first). */
+  nextOutboxAttempt(): string | undefined {
+    return this.st.nextLaneHeadAttempt.get()?.at ?? undefined;
+  }
+
+  markSent(id: number, ref: string, at: string): void {
+    this.st.markSent.run({ id, ref, at });
+  }
+
+  markRetry(id: number, nextAttemptAt: string, error: string): void {
+    this.st.markRetry.run({ id, nextAttemptAt, error });
+  }
+
+  markFailed(id: number, error: string): void {
+    this.st.markFailed.run({ id, error });
+  }
+
+  close(): void {
+    if (this.db.$client.open) this.db.$client.close();
+  }
+}

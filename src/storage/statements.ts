@@ -1,0 +1,240 @@
+/**
+ * Prepared drizzle statements, built once per connection. Everything on the hot path
+ * (commit, dispatcher, scheduler) runs through these: no SQL is re-rendered per call.
+ */
+import { and, asc, desc, eq, getTableColumns, isNull, lt, lte, notExists, Param, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { StorageDb } from "./connection.ts";
+import { deliveries, incidents, outbox, tasks, timeline, timers } from "./schema.ts";
+
+const ph = sql.placeholder;
+
+/** `{ col: placeholder("col") }` for every column of a table. */
+function placeholdersFor<T extends SQLiteTable>(table: T): { [K in keyof T["$inferInsert"]]-?: Placeholder } {
+  const out: Record<string, Placeholder> = {};
+  for (const key of Object.keys(getTableColumns(table))) out[key] = ph(key);
+  return out as { [K in keyof T["$inferInsert"]]-?: Placeholder };
+}
+
+/**
+ * A named placeholder for `UPDATE … SET`, bound through the column's encoder (JSON, boolean)
+ * exactly as in an insert (drizzle's `set()` types do not admit bare placeholders).
+ */
+function bound(col: SQLiteColumn, name: string): SQL {
+  return sql`${new Param(ph(name), col)}`;
+}
+
+/**
+ * `{ col: bound(col, "col") }` for every column of a table except its primary key: setting a parent
+ * key (even to itself) makes SQLite check every child row referencing it (foreign keys), which grows
+ * with the timeline.
+ */
+function setPlaceholdersFor<T extends SQLiteTable>(table: T): { [K in keyof T["$inferInsert"]]?: SQL } {
+  const out: Record<string, SQL> = {};
+  for (const [key, col] of Object.entries(getTableColumns(table))) {
+    if (!(col as SQLiteColumn).primary) out[key] = bound(col as SQLiteColumn, key);
+  }
+  return out as { [K in keyof T["$inferInsert"]]?: SQL };
+}
+
+/** `excluded.<column>` in an upsert. */
+function excluded(col: SQLiteColumn) {
+  return sql.raw(`excluded."${col.name}"`);
+}
+
+const outboxFields = {
+  id: outbox.id,
+  key: outbox.key,
+  incidentId: outbox.incidentId,
+  lane: outbox.lane,
+  platform: outbox.platform,
+  message: outbox.message,
+  status: outbox.status,
+  attempts: outbox.attempts,
+  nextAttemptAt: outbox.nextAttemptAt,
+  lastError: outbox.lastError,
+  ref: outbox.ref,
+};
+
+const timerFields = {
+  id: timers.id,
+  incidentId: timers.incidentId,
+  kind: timers.kind,
+  dueAt: timers.dueAt,
+  payload: timers.payload,
+};
+
+/** Builds all prepared statements for one connection. */
+export function prepareStatements(db: StorageDb) {
+  const older = alias(outbox, "older");
+  const isLaneHead = notExists(
+    db
+      .select({ one: sql`1` })
+      .from(older)
+      .where(and(eq(older.lane, outbox.lane), eq(older.status, "pending"), lt(older.id, outbox.id))),
+  );
+  const timerOpen = and(isNull(timers.firedAt), isNull(timers.cancelledAt));
+
+  return {
+    // --- commit ---
+    insertDelivery: db.insert(deliveries).values(placeholdersFor(deliveries)).onConflictDoNothing().prepare(),
+    insertIncident: db.insert(incidents).values(placeholdersFor(incidents)).onConflictDoNothing().prepare(),
+    updateIncident: db
+      .update(incidents)
+      .set(setPlaceholdersFor(incidents))
+      .where(and(eq(incidents.id, ph("id")), eq(incidents.version, ph("expectedVersion"))))
+      .prepare(),
+    insertTimeline: db.insert(timeline).values(placeholdersFor(timeline)).prepare(),
+    upsertTask: db
+      .insert(tasks)
+      .values(placeholdersFor(tasks))
+      .onConflictDoUpdate({
+        target: [tasks.incidentId, tasks.taskId],
+        set: {
+          nr: excluded(tasks.nr),
+          phase: excluded(tasks.phase),
+          role: excluded(tasks.role),
+          critical: excluded(tasks.critical),
+          state: excluded(tasks.state),
+          by: excluded(tasks.by),
+          at: excluded(tasks.at),
+          reason: excluded(tasks.reason),
+        },
+      })
+      .prepare(),
+    insertTimer: db
+      .insert(timers)
+      .values({ ...placeholdersFor(timers), firedAt: null, cancelledAt: null })
+      .onConflictDoNothing()
+      .prepare(),
+    cancelTimer: db
+      .update(timers)
+      .set({ cancelledAt: bound(timers.cancelledAt, "at") })
+      .where(and(eq(timers.id, ph("id")), timerOpen))
+      .prepare(),
+    fireTimer: db
+      .update(timers)
+      .set({ firedAt: bound(timers.firedAt, "at") })
+      .where(and(eq(timers.id, ph("id")), timerOpen))
+      .prepare(),
+    insertOutbox: db
+      .insert(outbox)
+      .values({
+        key: ph("key"),
+        incidentId: ph("incidentId"),
+        lane: ph("lane"),
+        platform: ph("platform"),
+        channel: ph("channel"),
+        message: ph("message"),
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: ph("nextAttemptAt"),
+        lastError: null,
+        ref: null,
+        createdAt: ph("createdAt"),
+        sentAt: null,
+      })
+      .prepare(),
+
+    // --- reads ---
+    hasDelivery: db
+      .select({ one: sql<number>`1` })
+      .from(deliveries)
+      .where(and(eq(deliveries.platform, ph("platform")), eq(deliveries.id, ph("id"))))
+      .prepare(),
+    maxIncidentNumber: db
+      .select({ max: sql<number | null>`max(cast(substr(${incidents.id}, instr(${incidents.id}, ${ph("infix")}) + 6) as integer))` })
+      .from(incidents)
+      .where(sql`instr(${incidents.id}, ${ph("infix")}) > 0`)
+      .prepare(),
+    incidentById: db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.id, ph("id")))
+      .prepare(),
+    incidentByThreadRef: db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.channel, ph("channel")), eq(incidents.threadRef, ph("ref"))))
+      .orderBy(desc(incidents.openedAt))
+      .limit(1)
+      .prepare(),
+    incidentByThreadKey: db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.channel, ph("channel")), eq(incidents.threadKey, ph("key"))))
+      .orderBy(desc(incidents.openedAt))
+      .limit(1)
+      .prepare(),
+    openIncidentsInChannel: db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.channel, ph("channel")), isNull(incidents.closedAt)))
+      .orderBy(desc(incidents.openedAt), desc(incidents.id))
+      .prepare(),
+    timeline: db
+      .select()
+      .from(timeline)
+      .where(eq(timeline.incidentId, ph("id")))
+      .orderBy(asc(timeline.seq))
+      .prepare(),
+    tasks: db
+      .select()
+      .from(tasks)
+      .where(eq(tasks.incidentId, ph("id")))
+      .orderBy(asc(tasks.nr), asc(tasks.taskId))
+      .prepare(),
+    pendingTimers: db.select(timerFields).from(timers).where(timerOpen).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
+    /** Delivered message by ref in a channel (first one if a ref was reused by in-place updates). */
+    sentByRef: db
+      .select({ key: outbox.key, incidentId: outbox.incidentId })
+      .from(outbox)
+      .where(and(eq(outbox.ref, ph("ref")), eq(outbox.channel, ph("channel")), eq(outbox.status, "sent")))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .prepare(),
+    firstRefForKey: db
+      .select({ ref: outbox.ref })
+      .from(outbox)
+      .where(and(eq(outbox.key, ph("key")), eq(outbox.status, "sent")))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .prepare(),
+    /** Lane heads (oldest pending row of their lane) that are due, oldest first. */
+    dueLaneHeads: db
+      .select(outboxFields)
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .orderBy(asc(outbox.id))
+      .limit(ph("limit"))
+      .prepare(),
+    nextLaneHeadAttempt: db
+      .select({ at: sql<string | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), isLaneHead))
+      .prepare(),
+
+    // --- dispatcher results ---
+    markSent: db
+      .update(outbox)
+      .set({ status: "sent", ref: bound(outbox.ref, "ref"), sentAt: bound(outbox.sentAt, "at"), attempts: sql`${outbox.attempts} + 1` })
+      .where(eq(outbox.id, ph("id")))
+      .prepare(),
+    markRetry: db
+      .update(outbox)
+      .set({
+        nextAttemptAt: bound(outbox.nextAttemptAt, "nextAttemptAt"),
+        lastError: bound(outbox.lastError, "error"),
+        attempts: sql`${outbox.attempts} + 1`,
+      })
+      .where(and(eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
+      .prepare(),
+    markFailed: db
+      .update(outbox)
+      .set({ status: "failed", lastError: bound(outbox.lastError, "error"), attempts: sql`${outbox.attempts} + 1` })
+      .where(and(eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
+      .prepare(),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
