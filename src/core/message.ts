@@ -94,7 +94,7 @@ export function blocksToPlain(blocks: Block[]): string {
   for (const b of blocks) {
     switch (b.type) {
       case "heading":
-        out.push(stripMd(b.text).toUpperCase());
+        out.push(stripMd(b.text));
         break;
       case "paragraph":
         out.push(stripMd(b.text));

@@ -369,7 +369,10 @@ export class IncidentService {
     this.apply(L, { type: "ROLE", role, actorId: who, at: this.iso() });
     const roleName = t.roleName[role];
     if (who) {
-      const n = tasksOf(L).filter((x) => x.role === role && taskActive(L, x) && (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen").length;
+      const shown = visiblePhases(currentPhase(ctxOf(L)));
+      const n = tasksOf(L).filter(
+        (x) => x.role === role && shown.includes(x.phase as Phase) && taskActive(L, x) && (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen",
+      ).length;
       this.log(w, L, ev.actor, "role", `${nameOf(L, who)} übernimmt die Rolle ${roleName}${holder ? ` (vorher ${nameOf(L, holder)})` : ""}`, {
         role,
         actorId: who,
@@ -471,13 +474,13 @@ export class IncidentService {
       const v = value.trim().toLowerCase();
       const yes = /^(ja|j|yes|y|jep|jawohl|ja\b.*)$/.test(v);
       const no = /^(nein|n|no|nö|noe|nee)\b/.test(v);
-      const unclear = /^(unklar|unbekannt|weiss nicht|weiß nicht|unknown|\?)/.test(v);
+      const unclear = /^(unklar|unbekannt|weiss nicht|weiß nicht|unknown|unclear|not sure|\?)/.test(v);
       if (!yes && !no && !unclear) {
         this.reply(w, ev, L, [{ type: "paragraph", text: t.err.answerYesNo(nr) }], true);
         return undefined;
       }
       stored = yes ? "ja" : no ? "nein" : "unklar";
-      shown = stored;
+      shown = stored === "ja" ? t.answerYes : stored === "nein" ? t.answerNo : t.answerUnclear;
     } else if (q.kind === "time") {
       const at = parseWhen(value, this.now());
       if (!at) {

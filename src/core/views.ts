@@ -90,7 +90,14 @@ export function questionsBlocks(L: Loaded, env: ViewEnv): Block[] {
   L.pb.questions.forEach((q, i) => {
     const nr = questionLabel(i);
     const a = ctx.answers[q.id];
-    const shown = a === undefined ? `_${t.notAnswered}_` : q.kind === "time" ? showTime(a, env.locale) : escapeMd(a);
+    const shown =
+      a === undefined
+        ? `_${t.notAnswered}_`
+        : q.kind === "time"
+          ? showTime(a, env.locale)
+          : q.kind === "yesno"
+            ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear }) as Record<string, string>)[a] ?? escapeMd(a)
+            : escapeMd(a);
     lines.push(`**${nr}.** ${loc(q.text, env.locale)} → ${shown}`);
     if (q.kind === "yesno" && a === undefined && env.caps.buttons) {
       buttons.push({ label: `${nr}: ${t.answerYes}`, command: `antwort ${nr} ja` }, { label: `${nr}: ${t.answerNo}`, command: `antwort ${nr} nein` });

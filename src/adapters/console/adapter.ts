@@ -34,6 +34,7 @@ export class ConsoleAdapter implements ChatAdapter {
   private lineNo = 0;
   private rl: ReturnType<typeof createInterface> | undefined;
   private readonly runId = Date.now().toString(36);
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(o: ConsoleOptions) {
     this.o = o;
@@ -68,14 +69,18 @@ export class ConsoleAdapter implements ChatAdapter {
   async start(onEvent: InboundHandler): Promise<void> {
     const rl = createInterface({ input: this.o.input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
     this.rl = rl;
-    let chain = Promise.resolve();
     rl.on("line", (line) => {
       const ev = this.parseLine(line);
-      if (ev) chain = chain.then(() => onEvent(ev));
+      if (ev) this.chain = this.chain.then(() => onEvent(ev));
     });
     rl.on("close", () => {
-      void chain.then(() => this.o.onEnd?.());
+      void this.chain.then(() => this.o.onEnd?.());
     });
+  }
+
+  /** Resolves when every line read so far has been handed to the core. */
+  drained(): Promise<void> {
+    return this.chain;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,94 @@
+import type { Server } from "node:http";
+import express from "express";
+import { isHttpMountable } from "./adapters/http.ts";
+import { createBot } from "./app.ts";
+import type { ChatAdapter } from "./core/adapter.ts";
+import { systemClock } from "./core/clock.ts";
+import type { OrgConfig } from "./core/org.ts";
+import type { PlaybookSource } from "./core/service.ts";
+import { exportDirFor, fileExportSink } from "./exports.ts";
+import { openStorage } from "./storage/index.ts";
+
+export interface ServeOptions {
+  dbPath: string;
+  config: OrgConfig | undefined;
+  playbooks: PlaybookSource;
+  locale: "en" | undefined;
+  port: number;
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv): Promise<ChatAdapter[]> {
+  const out: ChatAdapter[] = [];
+  if (env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN) {
+    const { slackFromEnv } = await import("./adapters/slack/index.ts");
+    out.push(slackFromEnv(env));
+  }
+  if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
+    const { teamsFromEnv } = await import("./adapters/teams/index.ts");
+    out.push(teamsFromEnv(env));
+  }
+  if (env.MATRIX_HOMESERVER_URL) {
+    const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
+    out.push(await matrixFromEnv(env));
+  }
+  return out;
+}
+
+function log(level: "info" | "warn" | "error", msg: string, detail?: unknown): void {
+  const d = detail instanceof Error ? `: ${detail.message}` : "";
+  process.stderr.write(`${new Date().toISOString()} [${level}] ${msg}${d}\n`);
+}
+
+/** `notfallbot serve`: one HTTP server for every configured adapter, plus `GET /healthz`. */
+export async function serve(o: ServeOptions): Promise<number> {
+  const env = o.env ?? process.env;
+  const adapters = await adaptersFromEnv(env);
+  if (adapters.length === 0) {
+    process.stderr.write(
+      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
+    );
+    return 2;
+  }
+  const storage = openStorage(o.dbPath);
+  const bot = createBot({
+    storage,
+    adapters,
+    clock: systemClock,
+    playbooks: o.playbooks,
+    ...(o.config ? { config: o.config } : {}),
+    ...(o.locale ? { locale: o.locale } : {}),
+    exports: fileExportSink(exportDirFor(o.dbPath)),
+    log,
+  });
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    let db = true;
+    try {
+      storage.hasDelivery("healthz", "probe");
+    } catch {
+      db = false;
+    }
+    const status = Object.fromEntries(adapters.map((a) => [a.platform, a.health?.() ?? { ok: true }]));
+    const ok = db && Object.values(status).every((s) => s.ok);
+    res.status(ok ? 200 : 503).json({ ok, database: db, adapters: status });
+  });
+  for (const a of adapters) if (isHttpMountable(a)) a.mount(app);
+  await bot.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(o.port, o.host ?? "0.0.0.0", () => resolve(s));
+  });
+  const addr = server.address();
+  log("info", `notfallbot hört auf Port ${typeof addr === "object" && addr ? addr.port : o.port} (${adapters.map((a) => a.platform).join(", ")})`);
+  process.stdout.write(`READY ${typeof addr === "object" && addr ? addr.port : o.port}\n`);
+  await new Promise<void>((resolve) => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
+  });
+  server.close();
+  await bot.stop();
+  storage.close();
+  return 0;
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeClock } from "../../src/core/clock.ts";
+import type { AdapterHarness, SeenMessage } from "./harness.ts";
+
+const norm = (s: string) => s.replace(/\s+/g, " ");
+
+/** Messages matching `re` (on whitespace-normalised text). */
+function find(msgs: SeenMessage[], re: RegExp): SeenMessage[] {
+  return msgs.filter((m) => re.test(norm(m.text)));
+}
+
+/** Number of the question whose text matches `re`, read from the questions message as the platform shows it. */
+function questionNr(msgs: SeenMessage[], re: RegExp): string {
+  for (const m of msgs) {
+    for (const line of m.text.split("\n")) {
+      const hit = /(\d+)\.\s+(.*)$/.exec(line.replace(/\*/g, ""));
+      if (hit && re.test(hit[2]!)) return hit[1]!;
+    }
+  }
+  throw new Error(`Frage ${re} nicht gefunden in:\n${msgs.map((m) => m.text).join("\n---\n")}`);
+}
+
+/** Number of the task whose text matches `re`. */
+function taskNr(msgs: SeenMessage[], re: RegExp): number {
+  for (const m of msgs) {
+    for (const line of m.text.split("\n")) {
+      const hit = /(\d+)\.\s+(?:\(!\)\s*|!\s*)?(.*)$/.exec(line.replace(/[*_]/g, ""));
+      if (hit && re.test(hit[2]!)) return Number(hit[1]);
+    }
+  }
+  throw new Error(`Aufgabe ${re} nicht gefunden`);
+}
+
+/**
+ * The shared adapter conformance suite: one ransomware incident from declaration to the closing summary,
+ * driven through the platform's real SDK or wire format by the harness. Every adapter must pass it.
+ */
+export function conformanceSuite(makeHarness: () => AdapterHarness): void {
+  const h = makeHarness();
+  const clock = new FakeClock("2026-03-02T08:00:00Z");
+  let before = 0;
+
+  describe(`conformance: ${h.name}`, () => {
+    beforeAll(async () => {
+      await h.start(clock);
+    });
+    afterAll(async () => {
+      await h.stop();
+    });
+
+    it("answers help in German", async () => {
+      await h.command("anna", "hilfe");
+      await h.settle();
+      expect(find(await h.messages(), /Notfall melden/).length).toBeGreaterThan(0);
+    });
+
+    it("declares an incident: header, questions and immediate actions in the incident thread", async () => {
+      await h.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+      await h.settle();
+      const msgs = await h.messages();
+      const header = find(msgs, /NF-2026-0001/);
+      expect(header.length).toBeGreaterThan(0);
+      expect(norm(header[0]!.text)).toMatch(/Server zeigt Erpressernachricht/);
+      expect(find(msgs, /Sofortmaßnahmen/).some((m) => m.inThread)).toBe(true);
+      expect(find(msgs, /vom Netz trennen/).length).toBeGreaterThan(0);
+      if (h.has.buttons) expect(msgs.some((m) => m.buttons.includes("rolle koordinator"))).toBe(true);
+    });
+
+    it("lets people claim roles and the coordinator assign one by mention", async () => {
+      if (h.has.buttons) await h.press("anna", "rolle koordinator");
+      else await h.reply("anna", "rolle koordinator");
+      await h.settle();
+      await h.reply("anna", `rolle technik ${h.mention("ben")}`);
+      await h.settle();
+      await h.reply("cem", "rolle kommunikation");
+      await h.settle();
+      const msgs = await h.messages();
+      expect(find(msgs, /ist jetzt IT-Notfall-Koordinator/).length).toBe(1);
+      expect(find(msgs, /ben\S* ist jetzt Technischer Kontakt/i).length).toBe(1);
+      expect(find(msgs, /cem\S* ist jetzt Kommunikation nach außen/i).length).toBe(1);
+    });
+
+    it("refuses to let someone else take a held role, in German with what to type instead", async () => {
+      await h.reply("cem", "rolle koordinator");
+      await h.settle();
+      const refusal = find(await h.messages(), /ist schon .*umbesetzen/);
+      expect(refusal.length).toBe(1);
+      if (h.has.ephemeral) expect(refusal[0]!.visibleTo).toBe("cem");
+    });
+
+    it("acknowledges tasks in the thread by reply (and button / reaction where the platform has them)", async () => {
+      const msgs = await h.messages();
+      const check = taskNr(msgs, /Lage bestätigen/);
+      await h.reply("ben", `ok ${check}`);
+      await h.settle();
+      await h.reply("ben", `erledigt ${check}`);
+      await h.settle();
+      let after = await h.messages();
+      expect(find(after, new RegExp(`${check}\\..*Lage bestätigen.*erledigt von ben|Aufgabe ${check} erledigt \\(ben`, "i")).length).toBeGreaterThan(0);
+      const running = taskNr(after, /Verschlüsselung noch läuft/);
+      if (h.has.buttons) {
+        await h.press("ben", `erledigt ${running}`);
+        await h.settle();
+        after = await h.messages();
+        expect(find(after, new RegExp(`${running}\\..*noch läuft.*erledigt von ben`, "i")).length).toBeGreaterThan(0);
+      } else if (h.has.reactions) {
+        const target = after.find((m) => m.inThread && new RegExp(`${running}\\.\\s.*noch läuft`).test(norm(m.text)))!;
+        await h.react("ben", "✅", target);
+        await h.settle();
+        after = await h.messages();
+        expect(find(after, new RegExp(`${running}\\..*noch läuft.*erledigt von ben`, "i")).length).toBeGreaterThan(0);
+      }
+    });
+
+    it("refuses a task of another role and says who may", async () => {
+      const nr = taskNr(await h.messages(), /Datensicherungen schützen/);
+      await h.reply("cem", `erledigt ${nr}`);
+      await h.settle();
+      const refusal = find(await h.messages(), new RegExp(`Aufgabe ${nr} gehört zur Rolle Technischer Kontakt`));
+      expect(refusal.length).toBe(1);
+      if (h.has.ephemeral) expect(refusal[0]!.visibleTo).toBe("cem");
+    });
+
+    it("posts a filled communication template", async () => {
+      await h.reply("cem", "vorlage mitarbeitende");
+      await h.settle();
+      const tpl = find(await h.messages(), /Information an alle Mitarbeitenden/).filter((m) => /Was ist los\?/.test(m.text) && /ausfüllen/.test(m.text));
+      expect(tpl.length).toBeGreaterThan(0);
+    });
+
+    it("starts the DSGVO 72 h clock on a triage answer and a reminder arrives after simulated time", async () => {
+      const nr = questionNr(await h.messages(), /personenbezogene Daten/);
+      await h.reply("anna", `antwort ${nr} ja`);
+      await h.settle();
+      expect(find(await h.messages(), /Frist läuft: .*Datenschutz/).length).toBe(1);
+      await clock.advance(49 * 3600_000);
+      await h.settle();
+      expect(find(await h.messages(), /⏰ Noch .*Datenschutz/).length).toBeGreaterThan(0);
+    });
+
+    it("refuses an unauthorised close", async () => {
+      await h.reply("ben", "abschließen");
+      await h.settle();
+      expect(find(await h.messages(), /Abschließen darf nur die Koordination/).length).toBe(1);
+    });
+
+    it("redelivery of the same platform event has no second effect", async () => {
+      const nr = taskNr(await h.messages(), /Alle warnen/);
+      await h.reply("anna", `erledigt ${nr}`);
+      await h.settle();
+      before = (await h.messages()).length;
+      await h.redeliverLast();
+      await h.redeliverLast();
+      await h.settle();
+      const msgs = await h.messages();
+      expect(msgs.length).toBe(before);
+      expect(find(msgs, /bereits erledigt/).length).toBe(0);
+    });
+
+    it("survives a restart of the bot mid-incident", async () => {
+      await h.restartBot();
+      await h.reply("anna", "status");
+      await h.settle();
+      const status = find(await h.messages(), /Lage NF-2026-0001/);
+      expect(status.length).toBe(1);
+      expect(norm(status[0]!.text)).toMatch(/Technik: ben/i);
+    });
+
+    it("advances with a recorded reason, takes review answers and closes with the lessons-learned summary", async () => {
+      await h.reply("anna", "weiter Sofortmaßnahmen laufen, IT-Dienstleister vor Ort");
+      await h.settle();
+      expect(find(await h.messages(), /Neue Phase: .*Sofortmaßnahmen/).length).toBe(1);
+      for (const reason of ["Lage im Griff", "Eindämmung abgeschlossen", "System läuft wieder"]) {
+        await h.reply("anna", `weiter ${reason}`);
+        await h.settle();
+      }
+      expect(find(await h.messages(), /Was lernen wir daraus/).length).toBeGreaterThan(0);
+      await h.reply("anna", "antwort L1 Über eine gefälschte Rechnung per E-Mail");
+      await h.settle();
+      await h.reply("anna", "abschließen Nachbereitung in der Teamsitzung besprochen");
+      await h.settle();
+      const summary = find(await h.messages(), /abgeschlossen – Zusammenfassung/);
+      expect(summary.length).toBe(1);
+      const text = norm(summary[0]!.text);
+      expect(text).toMatch(/Dauer gesamt/);
+      expect(text).toMatch(/Erste Reaktion je Rolle/);
+      expect(text).toMatch(/gefälschte Rechnung/);
+      expect(text).toMatch(/Fristen/);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { conformanceSuite } from "../conformance.ts";
+import { consoleHarness } from "./harness.ts";
+
+conformanceSuite(consoleHarness);

@@ -1,0 +1,4 @@
+import { conformanceSuite } from "../conformance.ts";
+import { memoryHarness } from "./harness.ts";
+
+conformanceSuite(() => memoryHarness());
