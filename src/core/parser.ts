@@ -9,14 +9,14 @@ export type Command =
   | { kind: "open"; playbookId: string; description: string; drill: boolean }
   | { kind: "choose-type"; text: string; candidates: string[]; drill: boolean }
   | { kind: "role"; role: RoleId; target?: string; release?: boolean }
-  | { kind: "status" }
+  | { kind: "status"; id?: string }
   | { kind: "task"; verb: TaskVerb; nrs: number[]; reason?: string }
   | { kind: "template"; name?: string }
   | { kind: "note"; text: string }
   | { kind: "escalate"; level?: Level; raw: string }
   | { kind: "advance"; reason?: string }
   | { kind: "close"; reason?: string }
-  | { kind: "export" }
+  | { kind: "export"; id?: string }
   | { kind: "handbook" }
   | { kind: "answer"; ref: string; value: string }
   | { kind: "text"; text: string }
@@ -216,7 +216,7 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
       return { kind: "role", role: r.role, target: t };
     }
     case "status":
-      return { kind: "status" };
+      return withId({ kind: "status" }, rest);
     case "done":
       return taskCommand("erledigt", rest);
     case "ack":
@@ -236,7 +236,7 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
     case "close":
       return rest ? { kind: "close", reason: rest } : { kind: "close" };
     case "export":
-      return { kind: "export" };
+      return withId({ kind: "export" }, rest);
     case "handbook":
       return { kind: "handbook" };
     case "answer": {
@@ -250,6 +250,12 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
   if (open.kind === "choose-type" && open.candidates.length === 0 && kw.suggestion)
     return { kind: "error", error: { code: "unknown", given: first, suggestion: kw.suggestion } };
   return open;
+}
+
+/** `export NF-2026-0001`: an explicit incident id (for closed incidents or outside the thread). */
+function withId<T extends { kind: "status" | "export" }>(cmd: T, rest: string): T & { id?: string } {
+  const m = /\bNF-\d{4}-\d{4,}\b/i.exec(rest);
+  return m ? { ...cmd, id: m[0].toUpperCase() } : cmd;
 }
 
 function taskCommand(verb: TaskVerb, rest: string): Command {

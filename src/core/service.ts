@@ -178,6 +178,10 @@ export class IncidentService {
     if (ev.kind === "reply" && !L && !threadless) return undefined; // ordinary chat in some other thread
     const mode = ev.kind === "reply" && L ? "reply" : "command";
     const cmd = parseCommand(text, this.o.playbooks.list(), { mode });
+    if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id) {
+      const named = this.load(cmd.id);
+      if (named && named.rec.tenant === ev.tenant && named.rec.platform === ev.platform) return this.execute(cmd, ev, w, named);
+    }
     return this.execute(cmd, ev, w, L);
   }
 

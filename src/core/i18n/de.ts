@@ -137,7 +137,8 @@ export const de = {
   chooseTypeNone: (text: string, options: string) => `Zu „${text}“ kenne ich keine Notfallart. Meinten Sie eine davon? ${options}\nOder schreiben Sie \`/notfall hilfe\`.`,
   didYouMean: (given: string, suggestion: string) => `„${given}“ kenne ich nicht. Meinten Sie \`${suggestion}\`? Alle Befehle: \`hilfe\`.`,
   err: {
-    noIncident: "Hier läuft gerade kein Notfall. Einen melden: `/notfall <Art>`, z. B. `/notfall verschlüsselung`. Alle Arten: `/notfall hilfe`.",
+    noIncident:
+      "Hier läuft gerade kein Notfall. Einen melden: `/notfall <Art>`, z. B. `/notfall verschlüsselung`. Alle Arten: `/notfall hilfe`. Frühere Notfälle: `/notfall export NF-…`.",
     manyIncidents: (ids: string) => `Hier laufen mehrere Notfälle (${ids}). Bitte im Thread des richtigen Notfalls schreiben.`,
     closed: (id: string) => `${id} ist bereits abgeschlossen. Einen neuen Notfall melden: \`/notfall <Art>\`.`,
     roleMissing: "Welche Rolle? Schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`.",

@@ -36,7 +36,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
   };
   const actor = (p: string) => ({ id: p, displayName: p });
   const thread = () => {
-    rootRef ??= adapter.visible().find((m) => !m.thread && /NF-/.test(m.text))?.ref;
+    rootRef ??= adapter.visible().find((m) => !m.thread && m.key.endsWith("/header"))?.ref;
     return rootRef;
   };
 

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { verifyChain } from "../../src/core/chain.ts";
+import { HOUR, TestBot } from "../helpers/bot.ts";
+
+let tb: TestBot;
+afterEach(async () => {
+  await tb?.stop();
+});
+
+const nrOf = (tb: TestBot, re: RegExp): number => {
+  for (const t of tb.texts()) for (const line of t.split("\n")) {
+    const m = /(\d+)\.\s+(?:\(!\)\s*)?(.*)$/.exec(line);
+    if (m && re.test(m[2]!)) return Number(m[1]);
+  }
+  throw new Error(`nicht gefunden: ${re}`);
+};
+const questionNr = (tb: TestBot, re: RegExp) => String(nrOf(tb, re));
+
+async function openWithRoles(t: TestBot): Promise<void> {
+  await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+  await t.say("anna", "rolle koordinator");
+  await t.say("anna", "rolle technik <@ben>");
+  await t.say("cem", "rolle kommunikation");
+}
+
+describe("incident service on a real SQLite file with a fake clock", () => {
+  it("runs a full ransomware incident to the lessons-learned summary", async () => {
+    tb = await new TestBot().start();
+    await openWithRoles(tb);
+    const id = tb.storage.listIncidents()[0]!.id;
+    expect(id).toBe("NF-2026-0001");
+    // Kenntnisnahme earlier than the report: the legal clock starts then
+    await tb.say("anna", `antwort ${questionNr(tb, /erste Person davon erfahren/)} 7:30`);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    expect(tb.texts().some((t) => /Frist läuft: .*Datenschutz.*bis Do\., 05\.03\.2026, 07:30/.test(t.replace(/\n/g, " ")))).toBe(true);
+    const melden = tb.storage.tasks(id).find((x) => x.taskId === "meldung-datenschutzbehoerde")!.nr;
+    // work through the phases: critical tasks, then advance
+    for (let guard = 0; guard < 8; guard++) {
+      const L = tb.bot.service.incident(id)!;
+      if (L.rec.phase === "nachbereitung") break;
+      const open = tb.storage.tasks(id).filter((x) => x.phase === L.rec.phase && x.critical && (x.state === "offen" || x.state === "bestätigt"));
+      for (const task of open) await tb.say("anna", `erledigt ${task.nr}`);
+      await tb.advance(HOUR);
+      await tb.say("anna", "weiter");
+    }
+    await tb.say("cem", `erledigt ${melden}`);
+    expect(tb.texts().some((t) => /Frist eingehalten/.test(t))).toBe(true);
+    await tb.say("anna", "antwort L1 Über einen Fernwartungszugang ohne zweiten Faktor");
+    await tb.say("anna", "abschließen");
+    const summary = tb.texts().find((t) => /abgeschlossen – Zusammenfassung/.test(t))!;
+    expect(summary).toMatch(/Dauer je Phase/);
+    expect(summary).toMatch(/Koordination: 0 min/);
+    expect(summary).toMatch(/✅ eingehalten/);
+    expect(summary).toMatch(/Fernwartungszugang/);
+    expect(tb.storage.getIncident(id)!.closedAt).not.toBeNull();
+    const v = verifyChain(tb.storage.timeline(id));
+    expect(v.ok).toBe(true);
+    expect(tb.storage.pendingTimers().filter((x) => x.incidentId === id)).toEqual([]);
+  });
+
+  it("reminds before the 72 h deadline and escalates to the coordinator when it is missed", async () => {
+    tb = await new TestBot().start();
+    await openWithRoles(tb);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    await tb.advance(47 * HOUR);
+    expect(tb.texts().filter((t) => /⏰ Noch .*Datenschutz/.test(t))).toHaveLength(0);
+    await tb.advance(2 * HOUR); // 49 h: 24 h before due
+    expect(tb.texts().filter((t) => /⏰ Noch 1 Tag.*Datenschutz/.test(t.replace(/\n/g, " ")))).toHaveLength(1);
+    await tb.advance(20 * HOUR); // 69 h: 4 h before due (and the 1 h one not yet)
+    expect(tb.texts().filter((t) => /⏰ Noch .*Datenschutz/.test(t))).toHaveLength(2);
+    await tb.advance(4 * HOUR); // 73 h: 1 h reminder and the miss
+    expect(tb.texts().filter((t) => /⏰ Noch .*Datenschutz/.test(t))).toHaveLength(3);
+    const missed = tb.texts().filter((t) => /Frist verpasst/.test(t));
+    expect(missed).toHaveLength(1);
+    expect(missed[0]).toMatch(/^anna: |anna/);
+    await tb.advance(100 * HOUR);
+    expect(tb.texts().filter((t) => /Frist verpasst/.test(t))).toHaveLength(1); // fired once
+  });
+
+  it("reminds about unassigned roles", async () => {
+    tb = await new TestBot().start();
+    await tb.command("anna", "verschlüsselung");
+    await tb.say("anna", "rolle koordinator");
+    await tb.advance(11 * 60_000);
+    expect(tb.texts().filter((t) => /Noch nicht besetzt: Technischer Kontakt, Kommunikation nach außen/.test(t))).toHaveLength(1);
+  });
+
+  it("continues identically after a restart from the same file: tasks, roles, timers, chain", async () => {
+    tb = await new TestBot().start();
+    await openWithRoles(tb);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    await tb.say("ben", `erledigt ${nrOf(tb, /Lage bestätigen/)}`);
+    const id = "NF-2026-0001";
+    const before = {
+      tasks: tb.storage.tasks(id),
+      rec: tb.storage.getIncident(id),
+      timers: tb.storage.pendingTimers(),
+      timeline: tb.storage.timeline(id),
+    };
+    await tb.restart();
+    expect(tb.storage.tasks(id)).toEqual(before.tasks);
+    expect(tb.storage.getIncident(id)).toEqual(before.rec);
+    expect(tb.storage.pendingTimers()).toEqual(before.timers);
+    expect(tb.bot.scheduler.pending()).toBe(before.timers.length);
+    // the next event chains onto the stored head, and the deadline still fires after the restart
+    await tb.say("ben", `ok ${nrOf(tb, /Datensicherungen schützen/)}`);
+    const timeline = tb.storage.timeline(id);
+    expect(timeline.length).toBe(before.timeline.length + 1);
+    expect(timeline.at(-1)!.prevHash).toBe(before.timeline.at(-1)!.hash);
+    expect(verifyChain(timeline).ok).toBe(true);
+    await tb.advance(73 * HOUR);
+    expect(tb.texts().filter((t) => /Frist verpasst/.test(t))).toHaveLength(1);
+  });
+
+  it("shows deadlines in Europe/Berlin correctly across the change to summer time", async () => {
+    // 2026-03-29 02:00 CET → 03:00 CEST. Aware Friday 27 March 10:00 CET (09:00 UTC) → due Monday 30 March 11:00 CEST (09:00 UTC).
+    tb = await new TestBot({ start: "2026-03-27T09:00:00Z" }).start();
+    await openWithRoles(tb);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    const started = tb.texts().find((t) => /Frist läuft/.test(t))!;
+    expect(started).toMatch(/Mo\., 30\.03\.2026, 11:00/);
+    const timer = tb.storage.pendingTimers().find((t) => t.kind === "deadline-due")!;
+    expect(timer.dueAt).toBe("2026-03-30T09:00:00.000Z");
+  });
+
+  it("shows deadlines correctly across the change back to winter time", async () => {
+    // 2026-10-25 03:00 CEST → 02:00 CET. Aware Friday 23 Oct 10:00 CEST (08:00 UTC) → due Monday 26 Oct 09:00 CET (08:00 UTC).
+    tb = await new TestBot({ start: "2026-10-23T08:00:00Z" }).start();
+    await openWithRoles(tb);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    expect(tb.texts().find((t) => /Frist läuft/.test(t))).toMatch(/Mo\., 26\.10\.2026, 09:00/);
+  });
+
+  it("drill: every message is marked and the summary scores the drill", async () => {
+    tb = await new TestBot().start();
+    await tb.command("anna", "übung verschlüsselung");
+    await tb.say("anna", "rolle koordinator");
+    const msgs = tb.adapter.visible();
+    expect(msgs.length).toBeGreaterThan(3);
+    for (const m of msgs) expect(m.text).toMatch(/ÜBUNG/);
+    await tb.say("anna", "abschließen Übung beendet");
+    expect(tb.last()).toMatch(/Übungsbewertung/);
+  });
+
+  it("a bad command gets a German answer with what to type instead, and nothing is lost", async () => {
+    tb = await new TestBot().start();
+    await tb.command("anna", "verschlüselung");
+    expect(tb.last()).toMatch(/Meinten Sie|Welche Art/);
+    await tb.command("anna", "erledigt 3");
+    expect(tb.last()).toMatch(/Hier läuft gerade kein Notfall.*\/notfall verschlüsselung/s);
+    await tb.command("anna", "verschlüsselung");
+    await tb.say("anna", "erledigt 999");
+    expect(tb.last()).toMatch(/Eine Aufgabe 999 gibt es hier nicht/);
+    await tb.say("anna", "eskalieren weltuntergang");
+    expect(tb.last()).toMatch(/keine Stufe.*krise/s);
+  });
+
+  it("retries a rate-limited delivery after Retry-After and keeps the thread order", async () => {
+    const { AdapterError } = await import("../../src/core/adapter.ts");
+    tb = await new TestBot().start();
+    tb.adapter.failures.push(new AdapterError("rate_limited", "429", { retryAfterMs: 30_000 }), new AdapterError("transient", "500"));
+    await tb.command("anna", "verschlüsselung");
+    expect(tb.adapter.visible()).toHaveLength(0);
+    await tb.advance(29_000);
+    expect(tb.adapter.visible()).toHaveLength(0);
+    await tb.advance(1_000);
+    await tb.advance(2_000); // then the 500: exponential backoff
+    const keys = tb.adapter.sent.map((m) => m.key);
+    expect(keys[0]).toBe("NF-2026-0001/header");
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("a permanent delivery error is recorded on the timeline and told to the coordinator", async () => {
+    const { AdapterError } = await import("../../src/core/adapter.ts");
+    tb = await new TestBot().start();
+    await tb.command("anna", "verschlüsselung");
+    tb.adapter.failures.push(new AdapterError("permanent", "not_in_channel", { platformCode: "not_in_channel" }));
+    await tb.say("anna", "status");
+    await tb.bot.idle();
+    const tl = tb.storage.timeline("NF-2026-0001");
+    expect(tl.some((e) => e.kind === "delivery-failed" && /not_in_channel/.test(e.text))).toBe(true);
+    expect(tb.last()).toMatch(/anna: .*konnte nicht zugestellt werden \(not_in_channel\)/s);
+  });
+});
