@@ -1,0 +1,175 @@
+import type { z } from "zod";
+import type { PlaybookIssue } from "./playbook-error.ts";
+import { Condition, Deadline, LEVELS, LevelInfo, Question, Task, Template } from "./schema.ts";
+import { type FieldPath, fieldPath, lineAt, type YamlSource } from "./yaml-source.ts";
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** What a wrong enum value is "not", by field name: `"technick" ist keine Rolle`. */
+const ENUM_NOUNS: Record<string, string> = {
+  role: "keine Rolle",
+  phase: "keine Phase",
+  level: "keine Eskalationsstufe",
+  min_level: "keine Eskalationsstufe",
+  raise_to: "keine Eskalationsstufe",
+  audience: "keine Zielgruppe",
+  kind: "keine Fragenart",
+  config: "kein Schalter der Organisationsdatei",
+  from: "kein Startpunkt für eine Frist",
+};
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "Text",
+  boolean: "true oder false",
+  number: "eine Zahl",
+  array: 'eine Liste (Zeilen mit "- ")',
+  object: "einen Abschnitt mit Feldern (name: wert)",
+};
+
+/** Allowed field names of the object at `path`, for "Meinten Sie …?" on unknown fields. */
+export function allowedKeys(path: FieldPath, rootKeys: readonly string[]): readonly string[] {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (path.length === 0) return rootKeys;
+  if (last === "levels" && path.length === 1) return LEVELS;
+  if (parent === "levels" && path.length === 2) return Object.keys(LevelInfo.shape);
+  if (last === "when") return Object.keys(Condition.shape);
+  if (typeof last === "number") {
+    if (parent === "tasks") return Object.keys(Task.shape);
+    if (parent === "questions") return Object.keys(Question.shape);
+    if (parent === "templates") return Object.keys(Template.shape);
+    if (parent === "deadlines") return Object.keys(Deadline.shape);
+    if (parent === "review") return ["id", "text"];
+  }
+  return ["de", "en"];
+}
+
+/** Converts zod issues into German issues with file, line and field. */
+export function schemaIssues(src: YamlSource, issues: readonly ZodIssue[], rootKeys: readonly string[]): PlaybookIssue[] {
+  const out: PlaybookIssue[] = [];
+  for (const issue of issues) convert(src, issue, issue.path, rootKeys, out);
+  return out;
+}
+
+function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: readonly string[], out: PlaybookIssue[]): void {
+  const push = (p: FieldPath, message: string) => out.push({ file: src.file, line: lineAt(src, p), field: fieldPath(p), message });
+  const value = valueAt(src.data, path);
+  const field = String(path[path.length - 1] ?? "");
+
+  const missing = value === undefined && path.length > 0 && valueAt(src.data, path.slice(0, -1)) !== undefined;
+  if (missing && (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union")) {
+    push(path, `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`);
+    return;
+  }
+
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = allowedKeys(path, rootKeys);
+      for (const key of issue.keys) {
+        const guess = closest(key, allowed);
+        const hint = guess ? `Meinten Sie "${guess}"?` : `Erlaubt: ${allowed.join(", ")}`;
+        push([...path, key], `Unbekanntes Feld "${key}". ${hint}`);
+      }
+      return;
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map(String);
+      const noun = ENUM_NOUNS[field] ?? "ist hier nicht erlaubt";
+      const verb = noun.startsWith("ist") ? noun : `ist ${noun}`;
+      push(path, `${show(value)} ${verb}. Erlaubt: ${allowed.join(", ")}`);
+      return;
+    }
+    case "invalid_type": {
+      if (path.length === 0) {
+        push(path, "Die Datei muss aus Feldern bestehen (id:, title:, …), nicht aus einer Liste oder einem einzelnen Text.");
+        return;
+      }
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      const hint =
+        issue.expected === "string" && typeof value !== "object" ? ' Tipp: den Wert in Anführungszeichen setzen, z. B. "ja".' : "";
+      push(path, `Erwartet ${expected}, gefunden ${describe(value)}.${hint}`);
+      return;
+    }
+    case "invalid_union": {
+      // Localized: a plain string or { de, en }. If it is an object, report what is wrong inside it.
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        const objectBranch = issue.errors.find((branch) => branch.some((e) => e.path.length > 0));
+        if (objectBranch) {
+          for (const inner of objectBranch) convert(src, inner, [...path, ...inner.path], rootKeys, out);
+          return;
+        }
+      }
+      push(path, `Erwartet einen Text oder "de:" (Deutsch) mit optional "en:" (Englisch), gefunden ${describe(value)}.`);
+      return;
+    }
+    case "too_small": {
+      if (issue.origin === "array") {
+        push(path, `Braucht mindestens ${issue.minimum} ${Number(issue.minimum) === 1 ? "Eintrag" : "Einträge"}.`);
+      } else if (issue.origin === "string") {
+        push(path, Number(issue.minimum) <= 1 ? "Darf nicht leer sein." : `Braucht mindestens ${issue.minimum} Zeichen.`);
+      } else push(path, `Zu klein (mindestens ${issue.minimum}).`);
+      return;
+    }
+    case "invalid_format": {
+      if (issue.message && !issue.message.startsWith("Invalid")) {
+        push(path, `${show(value)}: ${issue.message}`);
+      } else if (issue.format === "regex" && "pattern" in issue && String(issue.pattern).includes("a-z0-9-")) {
+        push(path, `${show(value)} ist keine gültige Kennung. Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. "netz-trennen".`);
+      } else push(path, `${show(value)} hat nicht das erwartete Format.`);
+      return;
+    }
+    default:
+      push(path, issue.message);
+  }
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let cur = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : describe(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "einen leeren Wert";
+  if (Array.isArray(value)) return "eine Liste";
+  if (typeof value === "string") return `den Text "${value}"`;
+  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
+  if (typeof value === "number") return `die Zahl ${value}`;
+  if (typeof value === "object") return "einen Abschnitt mit Feldern";
+  return String(value);
+}
+
+/** The allowed name closest to `word` when it is a plausible typo (edit distance ≤ 2), else undefined. */
+export function closest(word: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const cand of allowed) {
+    const d = editDistance(word.toLowerCase(), cand.toLowerCase());
+    if (d < bestDist) {
+      bestDist = d;
+      best = cand;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}

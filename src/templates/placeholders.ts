@@ -1,0 +1,69 @@
+/**
+ * The one registry of template placeholders and the German labels shown when a value is missing
+ * (`{{org.dpo.phone}}` → `[[Telefon Datenschutzbeauftragte:r]]`). `answer.<question-id>` is open-ended and not listed.
+ */
+export const PLACEHOLDER_LABELS = {
+  "org.name": "Name der Praxis / Firma",
+  "org.kind": "Praxis oder Firma",
+  "org.address": "Anschrift",
+  "org.phone": "Telefon Praxis / Firma",
+  "org.email": "E-Mail Praxis / Firma",
+  "org.emergency_phone": "Interne IT-Notfallnummer",
+  "org.dpo.name": "Name Datenschutzbeauftragte:r",
+  "org.dpo.phone": "Telefon Datenschutzbeauftragte:r",
+  "org.dpo.email": "E-Mail Datenschutzbeauftragte:r",
+  "org.it.name": "Name IT-Dienstleister",
+  "org.it.hotline": "Notfall-Hotline IT-Dienstleister",
+  "org.it.hours": "Erreichbarkeit IT-Dienstleister",
+  "org.it.email": "E-Mail IT-Dienstleister",
+  "org.authority.name": "Zuständige Datenschutzbehörde",
+  "org.authority.url": "Meldeformular der Datenschutzbehörde (Internetadresse)",
+  "org.authority.phone": "Telefon Datenschutzbehörde",
+  "org.police.name": "Polizei / Zentrale Ansprechstelle Cybercrime (ZAC)",
+  "org.police.phone": "Telefon Polizei / ZAC",
+  "org.insurer.name": "Name Cyber-Versicherung",
+  "org.insurer.hotline": "Notfall-Hotline Versicherung",
+  "org.insurer.policy": "Versicherungsscheinnummer",
+  "incident.id": "Fallnummer",
+  "incident.title": "Titel des Vorfalls",
+  "incident.type": "Art des Vorfalls",
+  "incident.level": "Eskalationsstufe",
+  "incident.opened": "Beginn der Bearbeitung (Datum, Uhrzeit)",
+  "incident.aware": "Zeitpunkt der Kenntnisnahme (Datum, Uhrzeit)",
+  "incident.description": "Beschreibung des Vorfalls",
+  "incident.now": "Datum und Uhrzeit",
+  "role.koordinator": "Name IT-Notfall-Koordinator:in",
+  "role.technik": "Name Technischer Kontakt",
+  "role.kommunikation": "Name Kommunikation nach außen",
+} as const satisfies Record<string, string>;
+
+/** A placeholder name from the registry (not counting `answer.<id>`). */
+export type PlaceholderName = keyof typeof PLACEHOLDER_LABELS;
+
+export const ANSWER_PREFIX = "answer.";
+
+export function isRegisteredPlaceholder(name: string): name is PlaceholderName {
+  return Object.hasOwn(PLACEHOLDER_LABELS, name);
+}
+
+/** A `{{placeholder}}` or a literal `[[gap]]` found in a template body. */
+export interface TemplateToken {
+  kind: "placeholder" | "gap";
+  /** Placeholder name (trimmed) or the gap's label. */
+  name: string;
+  /** Offset in the body and the full matched text. */
+  index: number;
+  raw: string;
+}
+
+const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}|\[\[([^[\]\n]+)\]\]/g;
+
+/** All placeholders and literal gaps of a body, in order. */
+export function scanTemplate(body: string): TemplateToken[] {
+  const out: TemplateToken[] = [];
+  for (const m of body.matchAll(TOKEN)) {
+    if (m[1] !== undefined) out.push({ kind: "placeholder", name: m[1], index: m.index, raw: m[0] });
+    else out.push({ kind: "gap", name: (m[2] ?? "").trim(), index: m.index, raw: m[0] });
+  }
+  return out;
+}

@@ -1,0 +1,576 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks, PlaybookError } from "../../src/machines/loader.ts";
+import { normaliseTrigger } from "../../src/machines/playbook-checks.ts";
+import { LEVELS, loc, PHASES, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
+
+const SHIPPED = [
+  "brand-wasser",
+  "ceo-fraud",
+  "datenabfluss",
+  "email-konto",
+  "fernwartung",
+  "geraeteverlust",
+  "internet-ti",
+  "schadsoftware",
+  "serverausfall",
+  "sicherheitsluecke",
+  "stromausfall",
+  "verschluesselung",
+];
+
+describe("shipped playbooks", () => {
+  const lib = loadPlaybooks();
+
+  it("loads every playbook file in playbooks/, id = file name", () => {
+    const files = readdirSync(DEFAULT_PLAYBOOK_DIR)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => f.replace(/\.yaml$/, ""))
+      .sort();
+    expect(files).toEqual(SHIPPED);
+    expect(lib.list().map((p) => p.id)).toEqual(SHIPPED);
+    for (const id of SHIPPED) expect(lib.get(id)?.id).toBe(id);
+    expect(lib.get("gibt-es-nicht")).toBeUndefined();
+  });
+
+  it("every playbook includes basis, with the basis items merged in", () => {
+    for (const p of lib.list()) {
+      expect(p.include, p.id).toEqual(["basis"]);
+      const q = p.questions.map((x) => x.id);
+      expect(q.slice(0, 7), p.id).toEqual(["kenntnis", "wer", "was", "wann", "wo", "personenbezogen", "hohes-risiko"]);
+      expect(p.questions.filter((x) => x.sets_awareness)).toHaveLength(1);
+      expect(
+        p.deadlines.map((d) => d.id),
+        p.id,
+      ).toEqual(
+        expect.arrayContaining([
+          "dsgvo-33",
+          "dsgvo-34",
+          "dsgvo-33-5",
+          "nis2-erstmeldung",
+          "nis2-meldung",
+          "nis2-abschluss",
+          "versicherung",
+        ]),
+      );
+      expect(
+        p.templates.map((t) => t.id),
+        p.id,
+      ).toEqual(expect.arrayContaining(["datenschutzbehoerde", "betroffene", "mitarbeitende"]));
+      expect(p.review.length, p.id).toBeGreaterThanOrEqual(9);
+      expect(p.recovery.length, p.id).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("tasks are in phase order, every work phase has work, at most 8 tasks per role and phase", () => {
+    for (const p of lib.list()) {
+      const order = p.tasks.map((t) => PHASES.indexOf(t.phase as (typeof PHASES)[number]));
+      expect(
+        [...order].sort((a, b) => a - b),
+        p.id,
+      ).toEqual(order);
+      for (const phase of WORK_PHASES) {
+        expect(
+          p.tasks.some((t) => t.phase === phase),
+          `${p.id} ${phase}`,
+        ).toBe(true);
+        for (const role of ROLES) {
+          const n = p.tasks.filter((t) => t.phase === phase && t.role === role).length;
+          expect(n, `${p.id} ${phase} ${role}`).toBeLessThanOrEqual(8);
+        }
+      }
+    }
+  });
+
+  it("task texts are short (≤ 25 words) and every task says why", () => {
+    for (const p of lib.list()) {
+      for (const t of p.tasks) {
+        const words = loc(t.text).trim().split(/\s+/).length;
+        expect(words, `${p.id}/${t.id}`).toBeLessThanOrEqual(25);
+        expect(loc(t.why).trim().length, `${p.id}/${t.id}`).toBeGreaterThan(10);
+        expect(loc(t.why).trim().split(/\s+/).length, `${p.id}/${t.id} why`).toBeLessThanOrEqual(25);
+      }
+    }
+  });
+
+  it("every trigger with an umlaut or ß also exists without", () => {
+    for (const p of lib.list()) {
+      const set = new Set(p.triggers);
+      for (const t of p.triggers) {
+        if (/[äöüß]/.test(t)) expect(set.has(normaliseTrigger(t)), `${p.id}: ${t}`).toBe(true);
+      }
+    }
+  });
+
+  it("no trigger is shared between playbooks, and everyday phrasings find the right one", () => {
+    const owner = new Map<string, string>();
+    for (const p of lib.list()) {
+      for (const t of p.triggers) {
+        const key = normaliseTrigger(t);
+        expect(owner.get(key) ?? p.id, `${t} in ${owner.get(key)} and ${p.id}`).toBe(p.id);
+        owner.set(key, p.id);
+      }
+    }
+    const expected: Record<string, string> = {
+      "laptop gestohlen": "geraeteverlust",
+      "kein internet": "internet-ti",
+      "maus bewegt sich": "fernwartung",
+      loesegeld: "verschluesselung",
+      "dateien verschluesselt": "verschluesselung",
+      "kein strom": "stromausfall",
+      feuer: "brand-wasser",
+      "passwort eingegeben": "email-konto",
+      "falsche iban": "ceo-fraud",
+      virenscanner: "schadsoftware",
+      cve: "sicherheitsluecke",
+      "server down": "serverausfall",
+      fehlversand: "datenabfluss",
+    };
+    for (const [phrase, id] of Object.entries(expected)) expect(owner.get(normaliseTrigger(phrase)), phrase).toBe(id);
+  });
+
+  it("the ransomware playbook separates disconnecting (anyone) from powering off (Technischer Kontakt)", () => {
+    const p = lib.get("verschluesselung")!;
+    expect(p.level).toBe("notfall");
+    expect(p.levels?.krise?.raise_when).toBeTruthy();
+    const first = p.tasks[0]!;
+    expect(first.phase).toBe("erkennung");
+    const trennen = p.tasks.find((t) => t.id === "netzkabel-ziehen")!;
+    expect(loc(trennen.text)).toMatch(/Netz trennen/);
+    expect(loc(trennen.text)).toMatch(/Nicht ausschalten/);
+    const aus = p.tasks.find((t) => t.id === "ausschalten-entscheiden")!;
+    expect(aus.role).toBe("technik");
+    expect(p.tasks.findIndex((t) => t.id === "netzkabel-ziehen")).toBeLessThan(
+      p.tasks.findIndex((t) => t.id === "ausschalten-entscheiden"),
+    );
+    const report = p.tasks.find((t) => t.fulfils === "dsgvo-33")!;
+    expect(report.role).toBe("kommunikation");
+    expect(report.when).toEqual({ question: "personenbezogen", answer: ["ja", "unklar"] });
+    expect(p.templates.map((t) => t.id)).toEqual(
+      expect.arrayContaining(["mitarbeitende", "it-dienstleister", "datenschutzbehoerde", "betroffene", "polizei", "presse"]),
+    );
+    expect(p.templates.filter((t) => t.external).map((t) => t.id)).toEqual(
+      expect.arrayContaining(["datenschutzbehoerde", "betroffene", "polizei", "presse"]),
+    );
+    expect(p.review.map((r) => r.id)).toEqual(expect.arrayContaining(["einfallstor", "verweildauer", "wiederherstellungszeit"]));
+  });
+
+  it("the fire playbook puts people first", () => {
+    const p = lib.get("brand-wasser")!;
+    const first = loc(p.tasks[0]!.text);
+    expect(first).toMatch(/112/);
+    expect(first).toMatch(/Gebäude|verlassen|evakuier/i);
+    expect(p.tasks[0]!.critical).toBe(true);
+  });
+
+  it("basis deadlines are wired as the law asks", () => {
+    const p = lib.get("verschluesselung")!;
+    const d = Object.fromEntries(p.deadlines.map((x) => [x.id, x]));
+    expect(d["dsgvo-33"]).toMatchObject({
+      from: "aware",
+      within: "PT72H",
+      remind_before: ["PT24H", "PT4H", "PT1H"],
+      template: "datenschutzbehoerde",
+    });
+    expect(d["dsgvo-34"]?.within).toBeUndefined();
+    expect(d["dsgvo-34"]?.when).toEqual({ question: "hohes-risiko", answer: "ja" });
+    expect(d["nis2-erstmeldung"]).toMatchObject({ within: "PT24H", when: { config: "nis2" } });
+    expect(d["nis2-meldung"]).toMatchObject({ within: "PT72H" });
+    expect(d["nis2-abschluss"]).toMatchObject({ from: "deadline", after: "nis2-meldung", within: "P1M" });
+    expect(d.versicherung).toMatchObject({ when: { config: "insurer" } });
+    expect(d.versicherung?.within).toBeUndefined();
+    for (const id of Object.keys(d))
+      expect(
+        p.tasks.some((t) => t.fulfils === id),
+        `task fulfilling ${id}`,
+      ).toBe(true);
+  });
+
+  it("levels named in `levels` lie above the base level", () => {
+    for (const p of lib.list()) {
+      for (const level of Object.keys(p.levels ?? {})) {
+        expect(LEVELS.indexOf(level as (typeof LEVELS)[number]), `${p.id} ${level}`).toBeGreaterThan(LEVELS.indexOf(p.level));
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Broken playbooks in a temporary directory.
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "notfallbot-playbooks-"));
+  mkdirSync(join(dir, "shared"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Lines of a small valid playbook; tests change single lines and know their line numbers. */
+function playbookLines(id = "test", trigger = "testfall"): string[] {
+  return [
+    `id: ${id}`, // 1
+    "title: Testfall", // 2
+    "summary: Ein Playbook für Tests.", // 3
+    "triggers:", // 4
+    `  - ${trigger}`, // 5
+    "level: stoerung", // 6
+    "questions:", // 7
+    "  - id: frage", // 8
+    "    kind: yesno", // 9
+    "    text: Ist es schlimm?", // 10
+    "tasks:", // 11
+    "  - id: a1", // 12
+    "    phase: erkennung", // 13
+    "    role: koordinator", // 14
+    "    text: Lage klären.", // 15
+    "    why: Damit alle Bescheid wissen.", // 16
+    "  - id: a2", // 17
+    "    phase: sofort", // 18
+    "    role: technik", // 19
+    "    text: Gerät vom Netz trennen.", // 20
+    "    why: Damit nichts weiterläuft.", // 21
+    "  - id: a3", // 22
+    "    phase: eindaemmung", // 23
+    "    role: technik", // 24
+    "    text: Ausmaß prüfen.", // 25
+    "    why: Damit nichts übersehen wird.", // 26
+    "  - id: a4", // 27
+    "    phase: wiederherstellung", // 28
+    "    role: technik", // 29
+    "    text: Wiederherstellen.", // 30
+    "    why: Damit es weitergeht.", // 31
+    "  - id: a5", // 32
+    "    phase: nachbereitung", // 33
+    "    role: koordinator", // 34
+    "    text: Nachbesprechen.", // 35
+    "    why: Damit wir lernen.", // 36
+  ];
+}
+
+function write(name: string, lines: string[] | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, Array.isArray(lines) ? `${lines.join("\n")}\n` : lines);
+  return path;
+}
+
+function errorOf(fn: () => unknown): PlaybookError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(PlaybookError);
+    return err as PlaybookError;
+  }
+  throw new Error("expected a PlaybookError");
+}
+
+function withLine(lines: string[], lineNo: number, text: string): string[] {
+  const copy = [...lines];
+  copy[lineNo - 1] = text;
+  return copy;
+}
+
+describe("loader errors name file, line and field", () => {
+  it("a valid temp playbook loads", () => {
+    write("test.yaml", playbookLines());
+    const lib = loadPlaybooks(dir);
+    expect(lib.list()).toHaveLength(1);
+    expect(lib.get("test")?.tasks).toHaveLength(5);
+  });
+
+  it("a wrong role lists the allowed roles", () => {
+    write("test.yaml", withLine(playbookLines(), 19, "    role: technick"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.file).toMatch(/test\.yaml$/);
+    expect(err.line).toBe(19);
+    expect(err.field).toBe("tasks[1].role");
+    expect(err.message).toContain('test.yaml:19 tasks[1].role: "technick" ist keine Rolle. Erlaubt: koordinator, technik, kommunikation');
+  });
+
+  it("a misspelt field name gets a suggestion", () => {
+    write("test.yaml", withLine(playbookLines(), 23, "    fase: eindaemmung"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    const unknown = err.issues.find((i) => i.field === "tasks[2].fase");
+    expect(unknown).toMatchObject({ line: 23 });
+    expect(unknown?.message).toBe('Unbekanntes Feld "fase". Meinten Sie "phase"?');
+    // …and the real field is then missing:
+    expect(err.issues.find((i) => i.field === "tasks[2].phase")?.message).toMatch(/Pflichtfeld fehlt/);
+  });
+
+  it("a missing field points at the item it belongs to", () => {
+    const lines = playbookLines();
+    lines.splice(30, 1); // drop a4's why (line 31)
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 27, field: "tasks[3].why" });
+    expect(err.issues[0]?.message).toContain('Bitte "why:" ergänzen');
+  });
+
+  it("a colon in a plain text is a YAML error with a German hint", () => {
+    write("test.yaml", withLine(playbookLines(), 25, "    text: Ausmaß prüfen: welche Geräte?"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.line).toBe(25);
+    expect(err.field).toBe("tasks[2].text");
+    expect(err.message).toMatch(/Anführungszeichen/);
+  });
+
+  it("bad indentation is reported at its line", () => {
+    write("test.yaml", withLine(playbookLines(), 20, "      text: Gerät vom Netz trennen."));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 19, field: "tasks[1].role" });
+    expect(err.issues[0]?.message).toMatch(/nächste Zeile zu weit eingerückt/);
+  });
+
+  it("yes/no written as a word, a bad duration and a bad id are all reported together", () => {
+    let lines = playbookLines();
+    lines = withLine(lines, 12, "  - id: Lage Klären");
+    lines.splice(16, 0, "    critical: ja", "    due: 2h");
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    const byField = Object.fromEntries(err.issues.map((i) => [i.field, i]));
+    expect(byField["tasks[0].id"]).toMatchObject({ line: 12 });
+    expect(byField["tasks[0].id"]?.message).toMatch(/Kleinbuchstaben/);
+    expect(byField["tasks[0].critical"]).toMatchObject({ line: 17 });
+    expect(byField["tasks[0].critical"]?.message).toMatch(/true oder false/);
+    expect(byField["tasks[0].due"]).toMatchObject({ line: 18 });
+    expect(byField["tasks[0].due"]?.message).toMatch(/PT15M/);
+    expect(err.message.split("\n")[0]).toBe("3 Fehler in den Playbooks:");
+  });
+
+  it("errors of several files are collected", () => {
+    write("test.yaml", withLine(playbookLines(), 6, "level: schlimm"));
+    write("zwei.yaml", withLine(playbookLines("zwei", "zweitfall"), 2, "title: ''"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues.map((i) => [i.file.split(/[\\/]/).pop(), i.line, i.field])).toEqual([
+      ["test.yaml", 6, "level"],
+      ["zwei.yaml", 2, "title"],
+    ]);
+    expect(err.issues[0]?.message).toBe('"schlimm" ist keine Eskalationsstufe. Erlaubt: stoerung, notfall, krise, katastrophe');
+    expect(err.issues[1]?.message).toBe("Darf nicht leer sein.");
+  });
+
+  it("a localized text with an unknown language names the language field", () => {
+    write("test.yaml", withLine(playbookLines(), 2, "title: { de: Testfall, fr: Cas de test }"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 2, field: "title.fr" });
+  });
+
+  it("the id must match the file name; a missing folder and an empty folder are errors", () => {
+    write("anders.yaml", playbookLines("test"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues[0]).toMatchObject({ line: 1, field: "id" });
+    expect(err.issues[0]?.message).toContain('"anders"');
+
+    expect(errorOf(() => loadPlaybooks(join(dir, "fehlt"))).message).toMatch(/nicht gefunden/);
+    rmSync(join(dir, "anders.yaml"));
+    expect(errorOf(() => loadPlaybooks(dir)).message).toMatch(/Keine Playbooks/);
+  });
+
+  it("levels may describe only some levels (above the base level)", () => {
+    const lines = [...playbookLines(), "levels:", "  notfall:", "    raise_when: Wenn es schlimmer wird."];
+    write("test.yaml", lines);
+    expect(loadPlaybooks(dir).get("test")?.levels?.notfall?.raise_when).toBe("Wenn es schlimmer wird.");
+
+    write("test.yaml", [...playbookLines(), "levels:", "  stoerung:", "    raise_when: Nie."]);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues[0]).toMatchObject({ line: 38, field: "levels.stoerung" });
+  });
+});
+
+describe("include of shared fragments", () => {
+  const fragment = [
+    "id: gemeinsam", // 1
+    "questions:", // 2
+    "  - id: kenntnis", // 3
+    "    kind: time", // 4
+    "    sets_awareness: true", // 5
+    "    text: Wann erfahren?", // 6
+    "tasks:", // 7
+    "  - id: g1", // 8
+    "    phase: sofort", // 9
+    "    role: koordinator", // 10
+    "    text: Gemeinsame Aufgabe.", // 11
+    "    why: Weil es immer gilt.", // 12
+    "templates:", // 13
+    "  - id: brief", // 14
+    "    audience: intern", // 15
+    "    title: Brief", // 16
+    "    body: 'Fall {{incident.id}}, Antwort {{answer.frage}}'", // 17
+    "deadlines:", // 18
+    "  - id: frist", // 19
+    "    title: Frist", // 20
+    "    basis: Weil es das Gesetz will.", // 21
+    "    within: PT72H", // 22
+    "    template: brief", // 23
+    "review:", // 24
+    "  - id: r1", // 25
+    "    text: Was lernen wir?", // 26
+    "recovery:", // 27
+    "  - Gemeinsamer Schritt.", // 28
+  ];
+
+  it("prepends fragment lists; tasks stay in phase order", () => {
+    write("shared/gemeinsam.yaml", fragment);
+    write("test.yaml", [...playbookLines(), "include: [gemeinsam]", "recovery:", "  - Eigener Schritt."]);
+    const p = loadPlaybooks(dir).get("test")!;
+    expect(p.questions.map((q) => q.id)).toEqual(["kenntnis", "frage"]);
+    expect(p.tasks.map((t) => t.id)).toEqual(["a1", "g1", "a2", "a3", "a4", "a5"]);
+    expect(p.templates.map((t) => t.id)).toEqual(["brief"]);
+    expect(p.deadlines.map((d) => d.id)).toEqual(["frist"]);
+    expect(p.review.map((r) => r.id)).toEqual(["r1"]);
+    expect(p.recovery).toEqual(["Gemeinsamer Schritt.", "Eigener Schritt."]);
+    // The fragment's template uses {{answer.frage}}, a question of the playbook: valid after merging.
+    expect(loadPlaybookFile(join(dir, "test.yaml")).id).toBe("test");
+  });
+
+  it("an unknown fragment is an error at the include line", () => {
+    write("shared/gemeinsam.yaml", fragment);
+    write("test.yaml", [...playbookLines(), "include:", "  - gemeinsm"]);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues[0]).toMatchObject({ line: 38, field: "include[0]" });
+    expect(err.issues[0]?.message).toContain("Vorhanden: gemeinsam");
+  });
+
+  it("a duplicate id between fragment and playbook names both places", () => {
+    write("shared/gemeinsam.yaml", fragment);
+    const lines = withLine(playbookLines(), 17, "  - id: g1");
+    write("test.yaml", [...lines, "include: [gemeinsam]"]);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 17, field: "tasks[1].id" });
+    expect(err.issues[0]?.file).toMatch(/test\.yaml$/);
+    expect(err.issues[0]?.message).toMatch(/Aufgabe "g1" gibt es schon \(.*shared[\\/]gemeinsam\.yaml:8\)/);
+  });
+
+  it("an error inside a fragment is reported in the fragment file", () => {
+    write("shared/gemeinsam.yaml", withLine(fragment, 10, "    role: chef"));
+    write("test.yaml", [...playbookLines(), "include: [gemeinsam]"]);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]?.file).toMatch(/shared[\\/]gemeinsam\.yaml$/);
+    expect(err.issues[0]).toMatchObject({ line: 10, field: "tasks[0].role" });
+    expect(errorOf(() => loadPlaybookFile(join(dir, "test.yaml"))).issues).toHaveLength(1);
+  });
+});
+
+describe("cross-references after merging", () => {
+  it("reports every broken reference with its line", () => {
+    const lines = [
+      ...playbookLines(),
+      "  - id: a6", // 37
+      "    phase: sofort", // 38
+      "    role: kommunikation", // 39
+      "    text: Melden.", // 40
+      "    why: Pflicht.", // 41
+      "    when: { question: fragee, answer: ja }", // 42
+      "    fulfils: meldng", // 43
+      "  - id: a7", // 44
+      "    phase: sofort", // 45
+      "    role: kommunikation", // 46
+      "    text: Noch etwas.", // 47
+      "    why: Darum.", // 48
+      "    when: { question: frage, answer: vielleicht }", // 49
+      "  - id: a8", // 50
+      "    phase: sofort", // 51
+      "    role: kommunikation", // 52
+      "    text: Etwas anderes.", // 53
+      "    why: Darum.", // 54
+      "    when: { question: wer, answer: ja }", // 55
+      "  - id: wer-frage-dummy", // 56
+      "    phase: sofort", // 57
+      "    role: koordinator", // 58
+      "    text: Platzhalter.", // 59
+      "    why: Damit die Frage benutzt wird.", // 60
+      "    when: { answer: ja }", // 61
+      "templates:", // 62
+      "  - id: brief", // 63
+      "    audience: intern", // 64
+      "    title: Brief", // 65
+      "    body: 'Hallo {{org.dpo.phon}} {{answer.gibtsnicht}} {{org.name}}'", // 66
+      "deadlines:", // 67
+      "  - id: meldung", // 68
+      "    title: Meldung", // 69
+      "    basis: Gesetz.", // 70
+      "    template: breif", // 71
+      "    remind_before: [PT1H]", // 72
+      "  - id: abschluss", // 73
+      "    title: Abschluss", // 74
+      "    basis: Gesetz.", // 75
+      "    from: deadline", // 76
+      "    within: P1M", // 77
+      "  - id: danach", // 78
+      "    title: Danach", // 79
+      "    basis: Gesetz.", // 80
+      "    from: deadline", // 81
+      "    after: nichtda", // 82
+      "    within: P1M", // 83
+    ];
+    lines.splice(10, 0, "  - id: wer", "    kind: text", "    text: Wer meldet?"); // questions: frage, wer (shifts later lines by 3)
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    const got = err.issues.map((i) => `${i.line} ${i.field}: ${i.message}`);
+    expect(got).toEqual([
+      `45 tasks[5].when.question: Frage "fragee" gibt es nicht. Meinten Sie "frage"?`,
+      `46 tasks[5].fulfils: Frist "meldng" gibt es nicht. Meinten Sie "meldung"?`,
+      `52 tasks[6].when.answer: "vielleicht" ist keine Antwort auf eine Ja/Nein-Frage. Erlaubt: ja, nein, unklar`,
+      `58 tasks[7].when.answer: Antwort-Bedingungen gehen nur bei Ja/Nein-Fragen; "wer" ist eine Freitext-Frage.`,
+      `64 tasks[8].when.answer: Eine Antwort-Bedingung braucht "question:" mit der Kennung der Frage.`,
+      `69 templates[0].body: Unbekannter Platzhalter {{org.dpo.phon}}. Meinten Sie {{org.dpo.phone}}?`,
+      `69 templates[0].body: Platzhalter {{answer.gibtsnicht}}: Frage "gibtsnicht" gibt es nicht.`,
+      `74 deadlines[0].template: Vorlage "breif" gibt es nicht. Meinten Sie "brief"?`,
+      `75 deadlines[0].remind_before: Erinnerungen vor Ablauf brauchen eine Frist "within:". Ohne "within" gilt "unverzüglich".`,
+      `76 deadlines[1].after: Mit "from: deadline" muss "after:" die Frist nennen, nach der diese beginnt.`,
+      `85 deadlines[2].after: Frist "nichtda" gibt es nicht. Vorhanden: meldung, abschluss, danach`,
+    ]);
+  });
+
+  it("each work phase needs a task", () => {
+    const lines = playbookLines();
+    lines.splice(26, 5); // drop a4 (wiederherstellung)
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 11, field: "tasks" });
+    expect(err.issues[0]?.message).toContain('"wiederherstellung"');
+  });
+
+  it("duplicate ids inside one playbook are errors", () => {
+    write("test.yaml", withLine(playbookLines(), 17, "  - id: a1"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues[0]).toMatchObject({ line: 17, field: "tasks[1].id" });
+    expect(err.issues[0]?.message).toMatch(/Aufgabe "a1" gibt es schon \(.*test\.yaml:12\)/);
+  });
+
+  it("a trigger in two playbooks names both files, also across umlaut spellings", () => {
+    write("test.yaml", playbookLines("test", "lösegeld"));
+    write("zwei.yaml", playbookLines("zwei", "loesegeld"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]?.file).toMatch(/zwei\.yaml$/);
+    expect(err.issues[0]).toMatchObject({ line: 5, field: "triggers[0]" });
+    expect(err.issues[0]?.message).toMatch(/Auslöser "loesegeld" steht auch im Playbook "test" \(.*test\.yaml:5\)/);
+  });
+
+  it("triggers must be lower case and must not be a command word", () => {
+    const lines = withLine(playbookLines(), 5, "  - Testfall");
+    lines.splice(5, 0, "  - status kaputt");
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues.map((i) => i.field)).toEqual(["triggers[0]", "triggers[1]"]);
+    expect(err.issues[0]?.message).toContain('"testfall"');
+    expect(err.issues[1]?.message).toMatch(/Befehlswort/);
+  });
+
+  it("loadPlaybookFile loads one file and throws PlaybookError for a broken one", () => {
+    const ok = write("test.yaml", playbookLines());
+    expect(loadPlaybookFile(ok).tasks).toHaveLength(5);
+    const bad = write("zwei.yaml", withLine(playbookLines("zwei"), 14, "    role: boss"));
+    const err = errorOf(() => loadPlaybookFile(bad));
+    expect(err).toMatchObject({ line: 14, field: "tasks[0].role" });
+    expect(errorOf(() => loadPlaybookFile(join(dir, "fehlt.yaml"))).message).toMatch(/Datei nicht gefunden/);
+  });
+});
