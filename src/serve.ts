@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { dirname } from "node:path";
 import express from "express";
 import { isHttpMountable } from "./adapters/http.ts";
 import { createBot } from "./app.ts";
@@ -20,15 +21,16 @@ export interface ServeOptions {
 }
 
 /** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv): Promise<ChatAdapter[]> {
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dataDir: string): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
-  if (env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN) {
-    const { slackFromEnv } = await import("./adapters/slack/index.ts");
-    out.push(slackFromEnv(env));
+  if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
+    const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
+    const slack = createSlackAdapterFromEnv(env);
+    if (slack) out.push(slack);
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
     const { teamsFromEnv } = await import("./adapters/teams/index.ts");
-    out.push(teamsFromEnv(env));
+    out.push(teamsFromEnv(env, { dataDir }));
   }
   if (env.MATRIX_HOMESERVER_URL) {
     const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
@@ -45,7 +47,17 @@ function log(level: "info" | "warn" | "error", msg: string, detail?: unknown): v
 /** `notfallbot serve`: one HTTP server for every configured adapter, plus `GET /healthz`. */
 export async function serve(o: ServeOptions): Promise<number> {
   const env = o.env ?? process.env;
-  const adapters = await adaptersFromEnv(env);
+  let adapters: ChatAdapter[];
+  try {
+    adapters = await adaptersFromEnv(env, dirname(o.dbPath));
+  } catch (err) {
+    // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
+    if (err instanceof Error && /ConfigError$/.test(err.name)) {
+      process.stderr.write(`${err.message}\n`);
+      return 3;
+    }
+    throw err;
+  }
   if (adapters.length === 0) {
     process.stderr.write(
       "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
@@ -82,7 +94,10 @@ export async function serve(o: ServeOptions): Promise<number> {
     const s = app.listen(o.port, o.host ?? "0.0.0.0", () => resolve(s));
   });
   const addr = server.address();
-  log("info", `notfallbot hört auf Port ${typeof addr === "object" && addr ? addr.port : o.port} (${adapters.map((a) => a.platform).join(", ")})`);
+  log(
+    "info",
+    `notfallbot hört auf Port ${typeof addr === "object" && addr ? addr.port : o.port} (${adapters.map((a) => a.platform).join(", ")})`,
+  );
   process.stdout.write(`READY ${typeof addr === "object" && addr ? addr.port : o.port}\n`);
   await new Promise<void>((resolve) => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());

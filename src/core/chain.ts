@@ -8,7 +8,18 @@ type Hashed = Omit<TimelineEntry, "hash">;
 
 /** SHA-256 over the predecessor's hash and every field of the entry, in a fixed order. */
 export function hashEntry(e: Hashed): string {
-  const payload = JSON.stringify([e.prevHash, e.incidentId, e.seq, e.at, e.actorId, e.actorName, e.platform, e.kind, e.text, e.data ?? null]);
+  const payload = JSON.stringify([
+    e.prevHash,
+    e.incidentId,
+    e.seq,
+    e.at,
+    e.actorId,
+    e.actorName,
+    e.platform,
+    e.kind,
+    e.text,
+    e.data ?? null,
+  ]);
   return createHash("sha256").update(payload).digest("hex");
 }
 
@@ -23,9 +34,17 @@ export function verifyChain(entries: readonly TimelineEntry[]): ChainVerdict {
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const where = `Eintrag ${i + 1}`;
-    if (e.seq !== i + 1) return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Nummer ${e.seq} statt ${i + 1} (gelöscht oder umsortiert)` };
-    if (e.prevHash !== prev) return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Verweis auf den Vorgänger stimmt nicht` };
-    if (hashEntry(e) !== e.hash) return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Inhalt wurde verändert` };
+    if (e.seq !== i + 1)
+      return {
+        ok: false,
+        entries: entries.length,
+        firstBad: i + 1,
+        problem: `${where}: Nummer ${e.seq} statt ${i + 1} (gelöscht oder umsortiert)`,
+      };
+    if (e.prevHash !== prev)
+      return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Verweis auf den Vorgänger stimmt nicht` };
+    if (hashEntry(e) !== e.hash)
+      return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Inhalt wurde verändert` };
     prev = e.hash;
   }
   return { ok: true, entries: entries.length, head: prev };

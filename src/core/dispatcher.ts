@@ -103,7 +103,8 @@ export class Dispatcher {
       const res = await adapter.deliver(msg);
       this.o.storage.markSent(row.id, res.ref, this.o.clock.now().toISOString());
     } catch (err) {
-      const e = err instanceof AdapterError ? err : new AdapterError("transient", err instanceof Error ? err.message : String(err), { cause: err });
+      const e =
+        err instanceof AdapterError ? err : new AdapterError("transient", err instanceof Error ? err.message : String(err), { cause: err });
       const now = this.o.clock.now().getTime();
       const code = e.platformCode ?? e.code;
       if (e.code === "rate_limited") {

@@ -42,7 +42,9 @@ export function buildExport(L: Loaded, entries: TimelineEntry[], env: ViewEnv, t
   });
   md.push("", "## Aufgaben", "", "| Nr | Phase | Rolle | Status | Wer | Wann | Grund |", "|---|---|---|---|---|---|---|");
   for (const t of tasks)
-    md.push(`| ${t.nr} | ${env.t.phaseName[t.phase as keyof typeof env.t.phaseName]} | ${env.t.roleShort[t.role as keyof typeof env.t.roleShort]} | ${t.state} | ${nameOf(L, t.by ?? undefined) ?? ""} | ${t.at ? showTime(t.at) : ""} | ${cell(t.reason ?? "")} |`);
+    md.push(
+      `| ${t.nr} | ${env.t.phaseName[t.phase as keyof typeof env.t.phaseName]} | ${env.t.roleShort[t.role as keyof typeof env.t.roleShort]} | ${t.state} | ${nameOf(L, t.by ?? undefined) ?? ""} | ${t.at ? showTime(t.at) : ""} | ${cell(t.reason ?? "")} |`,
+    );
   md.push("", "## Zeitleiste", "", "| # | Zeit (Europe/Berlin) | Wer | Art | Eintrag |", "|---|---|---|---|---|");
   for (const e of entries) md.push(`| ${e.seq} | ${showTime(e.at)} | ${cell(e.actorName)} | ${e.kind} | ${cell(e.text)} |`);
   if (L.rec.closedAt) md.push("", "## Zusammenfassung", "", blocksToPlain(buildSummary(L, env)));

@@ -60,6 +60,8 @@ export interface Address {
 export interface Outbound extends Address {
   /** The core's stable message key, e.g. `NF-2026-0001/tasks/sofort/koordinator`. Updates reuse the key. */
   key: string;
+  /** The incident this message belongs to (buttons carry it back in `Inbound.action.incidentId`). */
+  incidentId?: string;
   /** When set, this message replaces the earlier message with the same key in place (if the adapter can). */
   replace?: boolean;
   /** Platform id of the message being replaced, filled in by the dispatcher from earlier deliveries. */

@@ -169,7 +169,9 @@ export function matchType(text: string, playbooks: readonly Playbook[]): TypeMat
     return { candidates: ranked.filter((r) => r[1] === first![1]).map((r) => r[0]) };
   }
   // fuzzy: each word against single-word triggers
-  const words = fold(text).split(" ").filter((w) => w.length >= 4);
+  const words = fold(text)
+    .split(" ")
+    .filter((w) => w.length >= 4);
   const fuzzy = new Map<string, number>();
   for (const pb of playbooks) {
     for (const trig of [pb.id, ...pb.triggers]) {
@@ -202,6 +204,8 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
     case "help":
       return { kind: "help" };
     case "drill": {
+      // a thread reply never opens an incident ("Übung macht den Meister" is chat)
+      if (opts.mode === "reply") return { kind: "text", text };
       if (!rest) return { kind: "error", error: { code: "type-missing", drill: true } };
       return openCommand(rest, playbooks, true);
     }
@@ -209,7 +213,8 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
       const [roleWord, target] = head(rest);
       if (!roleWord) return { kind: "error", error: { code: "role-missing" } };
       const r = parseRole(roleWord);
-      if (!r.role) return { kind: "error", error: { code: "role-unknown", given: roleWord, ...(r.suggestion ? { suggestion: r.suggestion } : {}) } };
+      if (!r.role)
+        return { kind: "error", error: { code: "role-unknown", given: roleWord, ...(r.suggestion ? { suggestion: r.suggestion } : {}) } };
       const t = target.trim();
       if (/^(abgeben|frei|niemand|release|none)$/i.test(t)) return { kind: "role", role: r.role, release: true };
       if (!t || /^(ich|mich|me|myself|selbst)$/i.test(t)) return { kind: "role", role: r.role };

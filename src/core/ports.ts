@@ -82,7 +82,7 @@ export interface OutboxRow {
 export interface Commit {
   /** Inbound delivery id to remember (deduplication); the commit is refused if already seen. */
   deliveryId?: { platform: string; id: string };
-  incident?: { record: IncidentRecord; /** version the change was based on; undefined for a new incident */ expectedVersion?: number };
+  incident?: { record: IncidentRecord /** version the change was based on; undefined for a new incident */; expectedVersion?: number };
   timeline?: TimelineEntry[];
   tasks?: TaskRow[];
   timers?: TimerRow[];

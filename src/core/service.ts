@@ -11,21 +11,21 @@ import {
   startIncident,
   step,
 } from "../machines/machine.ts";
-import { type Level, LEVELS, loc, type Phase, PHASES, type Playbook, ROLES, type RoleId, WORK_PHASES } from "../machines/schema.ts";
+import { LEVELS, type Level, loc, PHASES, type Phase, type Playbook, ROLES, type RoleId, WORK_PHASES } from "../machines/schema.ts";
 import { renderTemplate } from "../templates/render.ts";
 import type { Capabilities } from "./adapter.ts";
 import { GENESIS, hashEntry, verifyChain } from "./chain.ts";
 import type { Clock } from "./clock.ts";
 import { buildExport } from "./export.ts";
-import { de, type Catalog } from "./i18n/de.ts";
+import { type Catalog, de } from "./i18n/de.ts";
 import { en } from "./i18n/en.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
 import { type Block, blocksToPlain, escapeMd, type Outbound } from "./message.ts";
 import { flagsOf, type OrgConfig } from "./org.ts";
 import { type Command, parseCommand, parseLevel } from "./parser.ts";
 import type { IncidentRecord, StoragePort, TimerRow } from "./ports.ts";
-import { buildSummary } from "./summary.ts";
 import type { IncidentState, Loaded } from "./state.ts";
+import { buildSummary } from "./summary.ts";
 import { sanitize } from "./text.ts";
 import { addDuration, parseWhen, showDuration, showTime } from "./time.ts";
 import {
@@ -149,7 +149,9 @@ export class IncidentService {
     this.log(w, L, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
     const coord = nameOf(L, coordinatorId(L))!;
     const preview = row.message.text.split("\n")[0]!.slice(0, 80);
-    this.post(w, L, `${L.rec.id}/delivery-failed/${row.key}`, [{ type: "paragraph", text: `${escapeMd(coord)}: ${this.t.err.deliveryFailed(escapeMd(preview), code)}` }]);
+    this.post(w, L, `${L.rec.id}/delivery-failed/${row.key}`, [
+      { type: "paragraph", text: `${escapeMd(coord)}: ${this.t.err.deliveryFailed(escapeMd(preview), code)}` },
+    ]);
     this.commitWork(w, L);
   }
 
@@ -215,12 +217,21 @@ export class IncidentService {
         const pre = cmd.drill ? "übung " : "";
         const options = cands.map((id) => `\`${pre}${id}\``).join(" · ");
         const blocks: Block[] = [
-          { type: "paragraph", text: cmd.candidates.length > 1 ? t.chooseType(escapeMd(cmd.text.slice(0, 200)), options) : t.chooseTypeNone(escapeMd(cmd.text.slice(0, 200)), options) },
+          {
+            type: "paragraph",
+            text:
+              cmd.candidates.length > 1
+                ? t.chooseType(escapeMd(cmd.text.slice(0, 200)), options)
+                : t.chooseTypeNone(escapeMd(cmd.text.slice(0, 200)), options),
+          },
         ];
         if (this.caps(ev.platform).buttons)
           blocks.push({
             type: "buttons",
-            buttons: cands.slice(0, 5).map((id) => ({ label: loc(this.o.playbooks.get(id)!.title, this.locale).slice(0, 60), command: `${pre}${id} ${cmd.text}`.slice(0, 1500) })),
+            buttons: cands.slice(0, 5).map((id) => ({
+              label: loc(this.o.playbooks.get(id)!.title, this.locale).slice(0, 60),
+              command: `${pre}${id} ${cmd.text}`.slice(0, 1500),
+            })),
           });
         this.reply(w, ev, L, blocks, true);
         return undefined;
@@ -320,12 +331,19 @@ export class IncidentService {
       rolesReminded: 0,
     };
     const L: Loaded = { rec, pb, machine, snap, st };
-    this.log(w, L, ev.actor, "opened", `${drill ? "ÜBUNG: " : ""}Notfall gemeldet: ${rec.title}${st.description ? ` – ${st.description}` : ""}`, {
-      playbook: pb.id,
-      level: pb.level,
-      drill,
-      description: st.description,
-    });
+    this.log(
+      w,
+      L,
+      ev.actor,
+      "opened",
+      `${drill ? "ÜBUNG: " : ""}Notfall gemeldet: ${rec.title}${st.description ? ` – ${st.description}` : ""}`,
+      {
+        playbook: pb.id,
+        level: pb.level,
+        drill,
+        description: st.description,
+      },
+    );
     const env = this.env(L);
     // header: at channel level (becomes the thread root) or in the thread of the declaring message
     this.post(w, L, `${id}/header`, headerBlocks(L, env), { root: !threadRef });
@@ -367,7 +385,13 @@ export class IncidentService {
       return undefined;
     }
     if (holder === (who ?? undefined)) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.roleAssigned(escapeMd(nameOf(L, holder)!), t.roleName[role], t.roleWhat[role]) }], true);
+      this.reply(
+        w,
+        ev,
+        L,
+        [{ type: "paragraph", text: t.roleAssigned(escapeMd(nameOf(L, holder)!), t.roleName[role], t.roleWhat[role]) }],
+        true,
+      );
       return undefined;
     }
     this.apply(L, { type: "ROLE", role, actorId: who, at: this.iso() });
@@ -375,18 +399,30 @@ export class IncidentService {
     if (who) {
       const shown = visiblePhases(currentPhase(ctxOf(L)));
       const n = tasksOf(L).filter(
-        (x) => x.role === role && shown.includes(x.phase as Phase) && taskActive(L, x) && (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen",
+        (x) =>
+          x.role === role && shown.includes(x.phase as Phase) && taskActive(L, x) && (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen",
       ).length;
-      this.log(w, L, ev.actor, "role", `${nameOf(L, who)} übernimmt die Rolle ${roleName}${holder ? ` (vorher ${nameOf(L, holder)})` : ""}`, {
-        role,
-        actorId: who,
-        previous: holder ?? null,
-      });
+      this.log(
+        w,
+        L,
+        ev.actor,
+        "role",
+        `${nameOf(L, who)} übernimmt die Rolle ${roleName}${holder ? ` (vorher ${nameOf(L, holder)})` : ""}`,
+        {
+          role,
+          actorId: who,
+          previous: holder ?? null,
+        },
+      );
       this.post(w, L, `${L.rec.id}/role/${role}/${L.rec.lastSeq}`, [
         { type: "paragraph", text: `${t.roleAssigned(escapeMd(nameOf(L, who)!), roleName, t.roleWhat[role])} ${t.roleOpenTasks(n)}` },
       ]);
     } else {
-      this.log(w, L, ev.actor, "role", `Rolle ${roleName} wieder frei (vorher ${nameOf(L, holder)})`, { role, actorId: null, previous: holder ?? null });
+      this.log(w, L, ev.actor, "role", `Rolle ${roleName} wieder frei (vorher ${nameOf(L, holder)})`, {
+        role,
+        actorId: null,
+        previous: holder ?? null,
+      });
       this.post(w, L, `${L.rec.id}/role/${role}/${L.rec.lastSeq}`, [{ type: "paragraph", text: t.roleReleased(roleName) }]);
     }
     this.refreshHeader(w, L);
@@ -396,7 +432,14 @@ export class IncidentService {
     return L;
   }
 
-  private task(w: Work, ev: Inbound, L: Loaded, verb: "bestätigt" | "erledigt" | "übersprungen", nrs: number[], reason?: string): Loaded | undefined {
+  private task(
+    w: Work,
+    ev: Inbound,
+    L: Loaded,
+    verb: "bestätigt" | "erledigt" | "übersprungen",
+    nrs: number[],
+    reason?: string,
+  ): Loaded | undefined {
     const t = this.t;
     const all = tasksOf(L);
     let changed = false;
@@ -461,7 +504,10 @@ export class IncidentService {
         return undefined;
       }
       L.st.review[q.id] = sanitize(value, 2000);
-      this.log(w, L, ev.actor, "review", `Nachbereitung ${ref.toUpperCase()}: ${loc(q.text, "de")} → ${L.st.review[q.id]}`, { question: q.id, answer: L.st.review[q.id] });
+      this.log(w, L, ev.actor, "review", `Nachbereitung ${ref.toUpperCase()}: ${loc(q.text, "de")} → ${L.st.review[q.id]}`, {
+        question: q.id,
+        answer: L.st.review[q.id],
+      });
       this.post(w, L, `${L.rec.id}/review`, reviewBlocks(L, this.env(L)), { replace: true });
       return L;
     }
@@ -499,7 +545,10 @@ export class IncidentService {
     }
     const before = ctxOf(L).level;
     this.apply(L, { type: "ANSWER", questionId: q.id, value: stored, at: this.iso() });
-    this.log(w, L, ev.actor, "answer", `Frage ${nr}: ${loc(q.text, "de")} → ${q.kind === "time" ? showTime(stored) : stored}`, { question: q.id, answer: stored });
+    this.log(w, L, ev.actor, "answer", `Frage ${nr}: ${loc(q.text, "de")} → ${q.kind === "time" ? showTime(stored) : stored}`, {
+      question: q.id,
+      answer: stored,
+    });
     const blocks: Block[] = [{ type: "paragraph", text: t.answerRecorded(nr, loc(q.text, this.locale), shown) }];
     if (q.kind === "time" && q.sets_awareness) {
       L.rec.awareAt = stored;
@@ -520,7 +569,13 @@ export class IncidentService {
   private escalate(w: Work, ev: Inbound, L: Loaded, level: Level | undefined, raw: string): Loaded | undefined {
     const t = this.t;
     if (!this.isCoordinator(L, ev.actor.id)) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatEscalate, escapeMd(nameOf(L, coordinatorId(L))!)) }], true);
+      this.reply(
+        w,
+        ev,
+        L,
+        [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatEscalate, escapeMd(nameOf(L, coordinatorId(L))!)) }],
+        true,
+      );
       return undefined;
     }
     const lvl = level ?? parseLevel(raw.split(/\s+/)[0] ?? "");
@@ -554,7 +609,13 @@ export class IncidentService {
   private advance(w: Work, ev: Inbound, L: Loaded, reason?: string): Loaded | undefined {
     const t = this.t;
     if (!this.isCoordinator(L, ev.actor.id)) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatAdvance, escapeMd(nameOf(L, coordinatorId(L))!)) }], true);
+      this.reply(
+        w,
+        ev,
+        L,
+        [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatAdvance, escapeMd(nameOf(L, coordinatorId(L))!)) }],
+        true,
+      );
       return undefined;
     }
     const phase = currentPhase(ctxOf(L));
@@ -568,11 +629,18 @@ export class IncidentService {
     const entered = currentPhase(ctxOf(L));
     L.rec.phase = entered;
     if (open.length && reason)
-      this.log(w, L, ev.actor, "override", `Phase ${de.phaseName[phase]} verlassen trotz offener wichtiger Aufgaben (${this.taskRefs(L, open)}). Begründung: ${reason}`, {
-        phase,
-        open,
-        reason,
-      });
+      this.log(
+        w,
+        L,
+        ev.actor,
+        "override",
+        `Phase ${de.phaseName[phase]} verlassen trotz offener wichtiger Aufgaben (${this.taskRefs(L, open)}). Begründung: ${reason}`,
+        {
+          phase,
+          open,
+          reason,
+        },
+      );
     this.log(w, L, ev.actor, "phase", `Phase: ${de.phaseName[entered]}`, { from: phase, to: entered });
     const blocks: Block[] = [{ type: "heading", text: t.phaseEntered(t.phaseName[entered]) }];
     if (open.length && reason) blocks.push({ type: "context", text: t.phaseOverride(escapeMd(reason)) });
@@ -626,7 +694,18 @@ export class IncidentService {
       L.pb.templates.find((x) => x.audience === f) ??
       L.pb.templates.find((x) => x.id.startsWith(f) || loc(x.title, "de").toLowerCase().includes(f) || x.audience.startsWith(f));
     if (!tpl) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.templateUnknown(escapeMd(name.slice(0, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")) }], true);
+      this.reply(
+        w,
+        ev,
+        L,
+        [
+          {
+            type: "paragraph",
+            text: t.err.templateUnknown(escapeMd(name.slice(0, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")),
+          },
+        ],
+        true,
+      );
       return undefined;
     }
     if (!holds(tpl.when, factsOf(ctxOf(L)))) {
@@ -637,7 +716,10 @@ export class IncidentService {
     const blocks: Block[] = [];
     if (L.rec.drill && tpl.external) blocks.push({ type: "context", text: `🧪 ${t.templateExternalDrill}` });
     blocks.push({ type: "template", title: loc(tpl.title, this.locale), body: rendered.text });
-    blocks.push({ type: "context", text: rendered.gaps.length ? `${t.templateFooter} ${t.templateGaps(rendered.gaps.map((g) => `[[${g}]]`))}` : t.templateFooter });
+    blocks.push({
+      type: "context",
+      text: rendered.gaps.length ? `${t.templateFooter} ${t.templateGaps(rendered.gaps.map((g) => `[[${g}]]`))}` : t.templateFooter,
+    });
     this.log(w, L, ev.actor, "template", `Vorlage angezeigt: ${loc(tpl.title, "de")}`, { template: tpl.id, gaps: rendered.gaps });
     this.post(w, L, `${L.rec.id}/template/${tpl.id}/${L.rec.lastSeq}`, blocks);
     return L;
@@ -646,21 +728,34 @@ export class IncidentService {
   private export(w: Work, ev: Inbound, L: Loaded): Loaded | undefined {
     const t = this.t;
     if (!this.holdsAnyRole(L, ev.actor.id)) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatExport, escapeMd(nameOf(L, coordinatorId(L))!)) }], true);
+      this.reply(
+        w,
+        ev,
+        L,
+        [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatExport, escapeMd(nameOf(L, coordinatorId(L))!)) }],
+        true,
+      );
       return undefined;
     }
     this.log(w, L, ev.actor, "export", "Export erstellt", null);
     const entries = [...this.o.storage.timeline(L.rec.id), ...w.timeline];
     const verdict = verifyChain(entries);
     const files = this.exportFiles(L, entries);
-    this.post(w, L, `${L.rec.id}/export/${L.rec.lastSeq}`, [{ type: "paragraph", text: t.exportDone(files.map((f) => `\`${f}\``).join(", "), verdict.ok) }]);
+    this.post(w, L, `${L.rec.id}/export/${L.rec.lastSeq}`, [
+      { type: "paragraph", text: t.exportDone(files.map((f) => `\`${f}\``).join(", "), verdict.ok) },
+    ]);
     return L;
   }
 
   /** Write Markdown + JSON of an incident (used by `/notfall export` and `notfallbot export`). */
   exportFiles(L: Loaded, entries = this.o.storage.timeline(L.rec.id)): string[] {
     const out = buildExport(L, entries, this.env(L), this.o.storage.tasks(L.rec.id));
-    return this.o.exports ? this.o.exports.save(L.rec.id, [{ ext: "md", content: out.markdown }, { ext: "json", content: out.json }]) : [];
+    return this.o.exports
+      ? this.o.exports.save(L.rec.id, [
+          { ext: "md", content: out.markdown },
+          { ext: "json", content: out.json },
+        ])
+      : [];
   }
 
   private handbook(w: Work, ev: Inbound, L: Loaded | undefined): void {
@@ -708,8 +803,12 @@ export class IncidentService {
         const free = ROLES.filter((r) => !ctxOf(L).roles[r]);
         if (!free.length) return;
         L.st.rolesReminded += 1;
-        this.log(w, L, SYSTEM, "reminder", `Erinnerung: Rollen nicht besetzt (${free.map((r) => de.roleName[r]).join(", ")})`, { roles: free });
-        this.post(w, L, `${L.rec.id}/roles-reminder/${L.st.rolesReminded}`, [{ type: "paragraph", text: t.rolesReminder(free.map((r) => t.roleName[r])) }]);
+        this.log(w, L, SYSTEM, "reminder", `Erinnerung: Rollen nicht besetzt (${free.map((r) => de.roleName[r]).join(", ")})`, {
+          roles: free,
+        });
+        this.post(w, L, `${L.rec.id}/roles-reminder/${L.st.rolesReminded}`, [
+          { type: "paragraph", text: t.rolesReminder(free.map((r) => t.roleName[r])) },
+        ]);
         this.scheduleRoleReminder(w, L);
         return;
       }
@@ -720,7 +819,9 @@ export class IncidentService {
         if (s === "erledigt" || s === "übersprungen") return;
         const holder = nameOf(L, ctxOf(L).roles[task.role]) ?? t.roleName[task.role];
         this.log(w, L, SYSTEM, "reminder", `Erinnerung: Aufgabe ${task.nr} fällig`, { task: task.id });
-        this.post(w, L, `${L.rec.id}/task-due/${task.id}`, [{ type: "paragraph", text: t.taskOverdue(task.nr, loc(task.text, this.locale), escapeMd(holder)) }]);
+        this.post(w, L, `${L.rec.id}/task-due/${task.id}`, [
+          { type: "paragraph", text: t.taskOverdue(task.nr, loc(task.text, this.locale), escapeMd(holder)) },
+        ]);
         return;
       }
       case "deadline-reminder":
@@ -732,12 +833,23 @@ export class IncidentService {
         const holder = escapeMd(nameOf(L, ctxOf(L).roles.kommunikation) ?? nameOf(L, coordinatorId(L))!);
         if (timer.kind === "deadline-reminder") {
           if (!d.dueAt) {
-            this.log(w, L, SYSTEM, "reminder", `Erinnerung: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)} (unverzüglich)`, { deadline: id });
-            this.post(w, L, `${L.rec.id}/deadline/${id}/urgent/${timer.id}`, [{ type: "paragraph", text: t.deadlineUrgent(title, holder) }]);
+            this.log(w, L, SYSTEM, "reminder", `Erinnerung: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)} (unverzüglich)`, {
+              deadline: id,
+            });
+            this.post(w, L, `${L.rec.id}/deadline/${id}/urgent/${timer.id}`, [
+              { type: "paragraph", text: t.deadlineUrgent(title, holder) },
+            ]);
             return;
           }
           const left = new Date(d.dueAt).getTime() - this.now().getTime();
-          this.log(w, L, SYSTEM, "reminder", `Erinnerung: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}, noch ${showDuration(left)}`, { deadline: id, dueAt: d.dueAt });
+          this.log(
+            w,
+            L,
+            SYSTEM,
+            "reminder",
+            `Erinnerung: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}, noch ${showDuration(left)}`,
+            { deadline: id, dueAt: d.dueAt },
+          );
           this.post(w, L, `${L.rec.id}/deadline/${id}/reminder/${timer.id}`, [
             { type: "paragraph", text: t.deadlineReminder(title, showDuration(left, this.locale), showTime(d.dueAt, this.locale), holder) },
           ]);
@@ -745,7 +857,10 @@ export class IncidentService {
         }
         d.missedAt = this.iso();
         const coord = escapeMd(nameOf(L, coordinatorId(L))!);
-        this.log(w, L, SYSTEM, "deadline-missed", `Frist verpasst: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}`, { deadline: id, dueAt: d.dueAt ?? null });
+        this.log(w, L, SYSTEM, "deadline-missed", `Frist verpasst: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}`, {
+          deadline: id,
+          dueAt: d.dueAt ?? null,
+        });
         this.post(w, L, `${L.rec.id}/deadline/${id}/missed`, [{ type: "paragraph", text: t.deadlineMissed(title, coord) }]);
         return;
       }
@@ -773,7 +888,9 @@ export class IncidentService {
       startedAt: start.toISOString(),
       dueAt: due?.toISOString() ?? null,
     });
-    const blocks: Block[] = [{ type: "paragraph", text: this.t.deadlineStarted(title, due ? showTime(due, this.locale) : undefined, loc(d.basis, this.locale)) }];
+    const blocks: Block[] = [
+      { type: "paragraph", text: this.t.deadlineStarted(title, due ? showTime(due, this.locale) : undefined, loc(d.basis, this.locale)) },
+    ];
     const task = tasksOf(L).find((x) => x.fulfils === id && taskActive(L, x));
     if (task) blocks.push({ type: "context", text: this.t.deadlineHowto(task.nr) });
     if (L.rec.drill) blocks.push({ type: "context", text: this.t.drillBanner });
@@ -789,12 +906,14 @@ export class IncidentService {
       const due = new Date(s.dueAt);
       for (const before of d.remind_before) {
         const at = addDuration(due, before, -1);
-        if (at.getTime() > now) this.addTimer(w, L, `deadline-reminder:${id}:${s.dueAt}:${before}`, "deadline-reminder", at, { deadline: id });
+        if (at.getTime() > now)
+          this.addTimer(w, L, `deadline-reminder:${id}:${s.dueAt}:${before}`, "deadline-reminder", at, { deadline: id });
       }
       this.addTimer(w, L, `deadline-due:${id}:${s.dueAt}`, "deadline-due", due.getTime() > now ? due : new Date(now), { deadline: id });
     } else {
       const start = new Date(s.startedAt);
-      for (const after of ["PT1H", "PT4H", "PT24H"]) this.addTimer(w, L, `deadline-reminder:${id}:urgent:${after}`, "deadline-reminder", addDuration(start, after), { deadline: id });
+      for (const after of ["PT1H", "PT4H", "PT24H"])
+        this.addTimer(w, L, `deadline-reminder:${id}:urgent:${after}`, "deadline-reminder", addDuration(start, after), { deadline: id });
     }
   }
 
@@ -806,7 +925,11 @@ export class IncidentService {
       const start = new Date(L.rec.awareAt);
       const due = d.within ? addDuration(start, d.within) : undefined;
       L.st.deadlines[d.id] = { startedAt: start.toISOString(), ...(due ? { dueAt: due.toISOString() } : {}) };
-      if (due) this.log(w, L, SYSTEM, "deadline", `Frist neu berechnet: ${loc(d.title, "de")} – fällig ${showTime(due)}`, { deadline: d.id, dueAt: due.toISOString() });
+      if (due)
+        this.log(w, L, SYSTEM, "deadline", `Frist neu berechnet: ${loc(d.title, "de")} – fällig ${showTime(due)}`, {
+          deadline: d.id,
+          dueAt: due.toISOString(),
+        });
       this.scheduleDeadline(w, L, d.id);
     }
   }
@@ -817,11 +940,19 @@ export class IncidentService {
     s.metAt = this.iso();
     s.metBy = actor.id;
     const late = s.missedAt !== undefined;
-    this.log(w, L, actor, "deadline-met", `Frist ${late ? "verspätet " : ""}erfüllt: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}`, { deadline: id, late });
+    this.log(
+      w,
+      L,
+      actor,
+      "deadline-met",
+      `Frist ${late ? "verspätet " : ""}erfüllt: ${deadlineTitle(L, { ...this.env(L), locale: "de" }, id)}`,
+      { deadline: id, late },
+    );
     w.cancel.push(...this.pendingTimerIds(L).filter((x) => x.includes(`:${id}:`)));
     this.post(w, L, `${L.rec.id}/deadline/${id}/met`, [{ type: "context", text: this.t.deadlineMet(deadlineTitle(L, this.env(L), id)) }]);
     for (const d of L.pb.deadlines)
-      if (d.from === "deadline" && d.after === id && !L.st.deadlines[d.id] && holds(d.when, factsOf(ctxOf(L)))) this.startDeadline(w, L, d.id, this.now(), actor);
+      if (d.from === "deadline" && d.after === id && !L.st.deadlines[d.id] && holds(d.when, factsOf(ctxOf(L))))
+        this.startDeadline(w, L, d.id, this.now(), actor);
   }
 
   private scheduleRoleReminder(w: Work, L: Loaded): void {
@@ -853,7 +984,8 @@ export class IncidentService {
   private activateConditional(w: Work, L: Loaded): void {
     const phase = currentPhase(ctxOf(L));
     for (const p of visiblePhases(phase)) for (const r of ROLES) this.refreshTasks(w, L, p, r);
-    if (L.pb.templates.some((x) => x.when)) this.post(w, L, `${L.rec.id}/templates`, templatesListBlocks(L, this.env(L)), { replace: true });
+    if (L.pb.templates.some((x) => x.when))
+      this.post(w, L, `${L.rec.id}/templates`, templatesListBlocks(L, this.env(L)), { replace: true });
     this.syncTasks(w, L);
   }
 
@@ -950,10 +1082,14 @@ export class IncidentService {
   }
 
   private post(w: Work, L: Loaded, key: string, blocks: Block[], opts: { replace?: boolean; root?: boolean } = {}): void {
-    const drillBlocks: Block[] = L.rec.drill && !opts.root && !blocks.some((b) => b.type === "context" && b.text.includes("ÜBUNG")) ? [{ type: "context", text: `🧪 ${this.t.drill}` }] : [];
+    const drillBlocks: Block[] =
+      L.rec.drill && !opts.root && !blocks.some((b) => b.type === "context" && b.text.includes("ÜBUNG"))
+        ? [{ type: "context", text: `🧪 ${this.t.drill}` }]
+        : [];
     const all = [...blocks, ...drillBlocks];
     const msg: Outbound = {
       key,
+      incidentId: L.rec.id,
       channel: L.rec.channel,
       ...(opts.root ? {} : { thread: L.rec.threadRef ? { ref: L.rec.threadRef } : { key: L.rec.threadKey! } }),
       ...(opts.replace ? { replace: true } : {}),
@@ -964,18 +1100,33 @@ export class IncidentService {
     };
     // several updates of the same message within one event: keep only the last
     if (opts.replace) w.outbox = w.outbox.filter((o) => !(o.key === key && o.message.replace));
-    w.outbox.push({ key, incidentId: L.rec.id, lane: `inc:${L.rec.id}`, platform: L.rec.platform, message: msg, nextAttemptAt: this.iso() });
+    w.outbox.push({
+      key,
+      incidentId: L.rec.id,
+      lane: `inc:${L.rec.id}`,
+      platform: L.rec.platform,
+      message: msg,
+      nextAttemptAt: this.iso(),
+    });
   }
 
   /** Answer the person where they wrote; `privately` uses an ephemeral message where the platform has one. */
   private reply(w: Work, ev: Inbound, L: Loaded | undefined, blocks: Block[], privately: boolean): void {
     const caps = this.caps(ev.platform);
-    const thread = ev.threadRef ? { ref: ev.threadRef } : L ? (L.rec.threadRef ? { ref: L.rec.threadRef } : { key: L.rec.threadKey! }) : undefined;
+    const thread = ev.threadRef
+      ? { ref: ev.threadRef }
+      : L
+        ? L.rec.threadRef
+          ? { ref: L.rec.threadRef }
+          : { key: L.rec.threadKey! }
+        : undefined;
     const eph = privately && caps.ephemeral;
-    const all: Block[] = privately && !caps.ephemeral && L ? [{ type: "context", text: `@${escapeMd(ev.actor.displayName)}:` }, ...blocks] : blocks;
+    const all: Block[] =
+      privately && !caps.ephemeral && L ? [{ type: "context", text: `@${escapeMd(ev.actor.displayName)}:` }, ...blocks] : blocks;
     const key = `${L?.rec.id ?? ev.channel}/reply/${ev.platform}:${ev.deliveryId}`;
     const msg: Outbound = {
       key,
+      ...(L ? { incidentId: L.rec.id } : {}),
       channel: ev.channel,
       ...(thread ? { thread } : {}),
       ...(eph ? { visibleTo: ev.actor.id } : {}),
@@ -983,7 +1134,14 @@ export class IncidentService {
       blocks: all,
       locale: this.locale,
     };
-    w.outbox.push({ key, incidentId: L?.rec.id ?? null, lane: L ? `inc:${L.rec.id}` : `ch:${ev.channel}`, platform: ev.platform, message: msg, nextAttemptAt: this.iso() });
+    w.outbox.push({
+      key,
+      incidentId: L?.rec.id ?? null,
+      lane: L ? `inc:${L.rec.id}` : `ch:${ev.channel}`,
+      platform: ev.platform,
+      message: msg,
+      nextAttemptAt: this.iso(),
+    });
   }
 
   private commitWork(w: Work, L: Loaded | undefined, ev?: Inbound): "ok" | "duplicate" | "conflict" {
@@ -1151,5 +1309,5 @@ export class IncidentService {
 /** Phases whose task messages are on screen while in `phase` (Sofortmaßnahmen are shown from the start). */
 function visiblePhases(phase: Phase): Phase[] {
   const idx = PHASES.indexOf(phase);
-  return WORK_PHASES.filter((p, i) => i <= Math.max(1, idx));
+  return WORK_PHASES.filter((_p, i) => i <= Math.max(1, idx));
 }

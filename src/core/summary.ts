@@ -13,7 +13,11 @@ export function summaryFigures(L: Loaded, env: ViewEnv) {
   const end = new Date(L.rec.closedAt ?? env.now.toISOString()).getTime();
   const phases = ctx.phases
     .filter((p) => p.phase !== "abgeschlossen")
-    .map((p) => ({ phase: p.phase, ms: new Date(p.leftAt ?? L.rec.closedAt ?? env.now.toISOString()).getTime() - new Date(p.enteredAt).getTime(), override: p.override }));
+    .map((p) => ({
+      phase: p.phase,
+      ms: new Date(p.leftAt ?? L.rec.closedAt ?? env.now.toISOString()).getTime() - new Date(p.enteredAt).getTime(),
+      override: p.override,
+    }));
   const tasks = numberedTasks(L.pb).filter((x) => taskActive(L, x));
   const firstAck = ROLES.map((r) => {
     const acks = tasks
@@ -34,7 +38,10 @@ export function summaryFigures(L: Loaded, env: ViewEnv) {
     .map((d) => {
       const s = L.st.deadlines[d.id]!;
       const met = Boolean(s.metAt) && (!s.dueAt || s.metAt! <= s.dueAt);
-      const missed = Boolean(s.missedAt) || (s.dueAt !== undefined && !s.metAt && s.dueAt < new Date(end).toISOString()) || (s.metAt !== undefined && s.dueAt !== undefined && s.metAt > s.dueAt);
+      const missed =
+        Boolean(s.missedAt) ||
+        (s.dueAt !== undefined && !s.metAt && s.dueAt < new Date(end).toISOString()) ||
+        (s.metAt !== undefined && s.dueAt !== undefined && s.metAt > s.dueAt);
       return { id: d.id, state: met ? "met" : missed ? "missed" : "open", dueAt: s.dueAt, metAt: s.metAt } as const;
     });
   // drill score: critical tasks done within their due time (or within the phase when no due is set)
@@ -65,7 +72,9 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
     { label: t.summary.phases, value: f.phases.map((p) => `${t.phaseName[p.phase]} ${showDuration(p.ms, env.locale)}`).join(" · ") },
     {
       label: t.summary.firstAck,
-      value: f.firstAck.map((a) => `${t.roleShort[a.role]}: ${a.ms === undefined ? t.summary.noAck : showDuration(a.ms, env.locale)}`).join(" · "),
+      value: f.firstAck
+        .map((a) => `${t.roleShort[a.role]}: ${a.ms === undefined ? t.summary.noAck : showDuration(a.ms, env.locale)}`)
+        .join(" · "),
     },
     { label: t.summary.tasksDone, value: `${f.done.length} / ${f.done.length + f.skipped.length + f.open.length}` },
   ];
@@ -87,7 +96,10 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
     text: `**${t.summary.deadlines}**\n${
       f.deadlines.length
         ? f.deadlines
-            .map((d) => `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${d.dueAt ? ` (${showTime(d.dueAt, env.locale)})` : ""}`)
+            .map(
+              (d) =>
+                `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${d.dueAt ? ` (${showTime(d.dueAt, env.locale)})` : ""}`,
+            )
             .join("\n")
         : t.summary.none
     }`,

@@ -2,8 +2,24 @@
 const TZ = "Europe/Berlin";
 
 const fmt = {
-  de: new Intl.DateTimeFormat("de-DE", { timeZone: TZ, weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" }),
-  en: new Intl.DateTimeFormat("en-GB", { timeZone: TZ, weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+  de: new Intl.DateTimeFormat("de-DE", {
+    timeZone: TZ,
+    weekday: "short",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }),
+  en: new Intl.DateTimeFormat("en-GB", {
+    timeZone: TZ,
+    weekday: "short",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }),
 };
 const timeOnly = new Intl.DateTimeFormat("de-DE", { timeZone: TZ, hour: "2-digit", minute: "2-digit" });
 
@@ -33,7 +49,15 @@ export function showDuration(ms: number, locale: "de" | "en" = "de"): string {
 
 /** Offset of Europe/Berlin from UTC at `at`, in minutes (60 in winter, 120 in summer). */
 export function berlinOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: TZ, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: TZ,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
   return Math.round((asUtc - Math.floor(at.getTime() / 60000) * 60000) / 60000);
@@ -54,7 +78,11 @@ export function fromBerlin(y: number, mo: number, d: number, h: number, mi: numb
  * future is taken as yesterday. Returns undefined when it cannot be read, or when it lies in the future.
  */
 export function parseWhen(input: string, now: Date): Date | undefined {
-  const s = input.trim().toLowerCase().replace(/\s+uhr\b/, "").replace(/\s+/g, " ");
+  const s = input
+    .trim()
+    .toLowerCase()
+    .replace(/\s+uhr\b/, "")
+    .replace(/\s+/g, " ");
   if (/^(jetzt|now|gerade|eben)$/.test(s)) return now;
   const ago = /^vor (\d{1,3}) ?(min|minute|minuten|m|h|std|stunde|stunden|tag|tagen|d)$/.exec(s);
   if (ago) {

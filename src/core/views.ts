@@ -1,6 +1,6 @@
 import { holds, numberedTasks } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext, openCriticalTasks } from "../machines/machine.ts";
-import { type Level, loc, type Phase, PHASES, type Playbook, ROLES, type RoleId, type Task } from "../machines/schema.ts";
+import { type Level, loc, PHASES, type Phase, ROLES, type RoleId, type Task } from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
 import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
@@ -49,7 +49,9 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): 
     state,
     actions,
   };
-  if (who) item.stateLabel = env.t.stateBy(env.t.taskState[state], nameOf(L, who)!) + (p?.reason && state === "übersprungen" ? `: ${p.reason}` : "");
+  if (who)
+    item.stateLabel =
+      env.t.stateBy(env.t.taskState[state], nameOf(L, who)!) + (p?.reason && state === "übersprungen" ? `: ${p.reason}` : "");
   return item;
 }
 
@@ -96,11 +98,14 @@ export function questionsBlocks(L: Loaded, env: ViewEnv): Block[] {
         : q.kind === "time"
           ? showTime(a, env.locale)
           : q.kind === "yesno"
-            ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear }) as Record<string, string>)[a] ?? escapeMd(a)
+            ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear } as Record<string, string>)[a] ?? escapeMd(a))
             : escapeMd(a);
     lines.push(`**${nr}.** ${loc(q.text, env.locale)} → ${shown}`);
     if (q.kind === "yesno" && a === undefined && env.caps.buttons) {
-      buttons.push({ label: `${nr}: ${t.answerYes}`, command: `antwort ${nr} ja` }, { label: `${nr}: ${t.answerNo}`, command: `antwort ${nr} nein` });
+      buttons.push(
+        { label: `${nr}: ${t.answerYes}`, command: `antwort ${nr} ja` },
+        { label: `${nr}: ${t.answerNo}`, command: `antwort ${nr} nein` },
+      );
     }
   });
   blocks.push({ type: "paragraph", text: lines.join("\n") });
@@ -109,7 +114,7 @@ export function questionsBlocks(L: Loaded, env: ViewEnv): Block[] {
   return blocks;
 }
 
-export function roleTaskList(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
+export function roleTaskList(L: Loaded, _env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
   return tasksOf(L).filter((x) => x.phase === phase && x.role === role && taskActive(L, x));
 }
 
@@ -119,7 +124,11 @@ export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId,
   const holder = nameOf(L, ctxOf(L).roles[role]);
   const hint = env.caps.buttons ? t.taskHintButtons : env.caps.reactions ? t.taskHintReactions : t.taskHintText;
   return [
-    { type: "tasks", title: t.tasksTitle(t.phaseName[phase], t.roleName[role], holder ? escapeMd(holder) : undefined), items: list.map((x) => taskItem(L, env, x)) },
+    {
+      type: "tasks",
+      title: t.tasksTitle(t.phaseName[phase], t.roleName[role], holder ? escapeMd(holder) : undefined),
+      items: list.map((x) => taskItem(L, env, x)),
+    },
     { type: "context", text: hint },
   ];
 }
@@ -132,7 +141,11 @@ export function templatesListBlocks(L: Loaded, env: ViewEnv): Block[] {
     { type: "heading", text: t.templatesTitle },
     { type: "paragraph", text: active.map((x) => `• \`${x.id}\` – ${loc(x.title, env.locale)}`).join("\n") },
   ];
-  if (env.caps.buttons) blocks.push({ type: "buttons", buttons: active.slice(0, 10).map((x) => ({ label: loc(x.title, env.locale).slice(0, 70), command: `vorlage ${x.id}` })) });
+  if (env.caps.buttons)
+    blocks.push({
+      type: "buttons",
+      buttons: active.slice(0, 10).map((x) => ({ label: loc(x.title, env.locale).slice(0, 70), command: `vorlage ${x.id}` })),
+    });
   blocks.push({ type: "context", text: t.templatesHint });
   return blocks;
 }
@@ -187,7 +200,9 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
   blocks.push({ type: "facts", facts });
   const open = tasksOf(L).filter((x) => {
     const s = ctx.tasks[x.id]?.state ?? "offen";
-    return taskActive(L, x) && (s === "offen" || s === "bestätigt") && PHASES.indexOf(x.phase as Phase) <= Math.max(1, PHASES.indexOf(phase));
+    return (
+      taskActive(L, x) && (s === "offen" || s === "bestätigt") && PHASES.indexOf(x.phase as Phase) <= Math.max(1, PHASES.indexOf(phase))
+    );
   });
   if (open.length) blocks.push({ type: "tasks", title: t.statusOpenTasks, items: open.slice(0, 15).map((x) => taskItem(L, env, x)) });
   const dl = deadlineFacts(L, env);
@@ -210,7 +225,9 @@ function rtoLeft(rto: string, L: Loaded, env: ViewEnv): string {
   const u = m[2]!.toLowerCase();
   const ms = u.startsWith("d") || u.startsWith("t") ? n * 86400000 : u.startsWith("m") ? n * 60000 : n * 3600000;
   const left = new Date(L.rec.awareAt).getTime() + ms - env.now.getTime();
-  return left >= 0 ? ` (${env.t.statusLeft(showDuration(left, env.locale))})` : ` (${env.t.statusOverdue(showDuration(-left, env.locale))})`;
+  return left >= 0
+    ? ` (${env.t.statusLeft(showDuration(left, env.locale))})`
+    : ` (${env.t.statusOverdue(showDuration(-left, env.locale))})`;
 }
 
 export function nextStep(L: Loaded, env: ViewEnv): string {

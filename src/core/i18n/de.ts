@@ -3,9 +3,11 @@ export const de = {
   levelName: { stoerung: "Störung", notfall: "Notfall", krise: "Krise", katastrophe: "Katastrophe" },
   levelMeaning: {
     stoerung: "Etwas funktioniert nicht wie gewohnt, lässt sich aber im normalen Betrieb beheben.",
-    notfall: "Wichtige Abläufe stehen still und lassen sich im normalen Betrieb nicht rechtzeitig wiederherstellen. Jetzt gilt der Notfallplan.",
+    notfall:
+      "Wichtige Abläufe stehen still und lassen sich im normalen Betrieb nicht rechtzeitig wiederherstellen. Jetzt gilt der Notfallplan.",
     krise: "Wie ein Notfall, aber ohne passenden Plan: Die Leitung entscheidet im kleinen Krisenstab und improvisiert.",
-    katastrophe: "Großschadenslage mit Behörden (Feuerwehr, Katastrophenschutz). Deren Anweisungen gehen vor; intern wie eine Krise behandeln.",
+    katastrophe:
+      "Großschadenslage mit Behörden (Feuerwehr, Katastrophenschutz). Deren Anweisungen gehen vor; intern wie eine Krise behandeln.",
   },
   roleName: { koordinator: "IT-Notfall-Koordinator", technik: "Technischer Kontakt", kommunikation: "Kommunikation nach außen" },
   roleShort: { koordinator: "Koordination", technik: "Technik", kommunikation: "Kommunikation" },
@@ -36,8 +38,10 @@ export const de = {
     phase: "Phase",
     roles: "Rollen",
   },
-  headerNext: "**Nächster Schritt:** Rollen übernehmen (Knopf drücken oder `rolle koordinator`, `rolle technik`, `rolle kommunikation` schreiben). Alles Weitere hier im Thread.",
-  headerNextNoButtons: "**Nächster Schritt:** Rollen übernehmen: schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`. Alles Weitere hier im Thread.",
+  headerNext:
+    "**Nächster Schritt:** Rollen übernehmen (Knopf drücken oder `rolle koordinator`, `rolle technik`, `rolle kommunikation` schreiben). Alles Weitere hier im Thread.",
+  headerNextNoButtons:
+    "**Nächster Schritt:** Rollen übernehmen: schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`. Alles Weitere hier im Thread.",
   claimButton: { koordinator: "Ich koordiniere", technik: "Ich bin Technik", kommunikation: "Ich kommuniziere" },
   questionsTitle: "Bitte kurz beantworten",
   questionsHint: "Antworten mit `antwort <Nr> <Antwort>`, z. B. `antwort 1 heute 8:30` oder `antwort 2 ja`.",
@@ -67,14 +71,16 @@ export const de = {
   roleAssigned: (who: string, role: string, what: string) => `✅ **${who}** ist jetzt **${role}** (${what}).`,
   roleReleased: (role: string) => `Die Rolle **${role}** ist wieder frei.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 Aufgabe wartet." : `${n} Aufgaben warten.`),
-  rolesReminder: (roles: string[]) => `⏰ Noch nicht besetzt: **${roles.join(", ")}**. Wer übernimmt? Schreiben Sie z. B. \`rolle technik\`.`,
+  rolesReminder: (roles: string[]) =>
+    `⏰ Noch nicht besetzt: **${roles.join(", ")}**. Wer übernimmt? Schreiben Sie z. B. \`rolle technik\`.`,
   taskChanged: (nr: number, text: string, state: string, who: string) => `Aufgabe ${nr} ${state} (${who}): ${text}`,
   taskOverdue: (nr: number, text: string, holder: string) => `⏰ Aufgabe ${nr} ist fällig (${holder}): ${text}\nFertig? \`erledigt ${nr}\``,
   answerRecorded: (nr: string, q: string, a: string) => `Antwort ${nr} notiert: ${q} → **${a}**`,
   awarenessSet: (when: string) => `Kenntnis ab ${when}. Die gesetzlichen Fristen laufen ab diesem Zeitpunkt.`,
   deadlineStarted: (title: string, due: string | undefined, basis: string) =>
     due ? `⏱️ Frist läuft: **${title}** bis **${due}**. ${basis}` : `⏱️ Jetzt fällig: **${title}** (unverzüglich). ${basis}`,
-  deadlineReminder: (title: string, left: string, due: string, holder: string) => `⏰ Noch ${left}: **${title}** (bis ${due}). Zuständig: ${holder}.`,
+  deadlineReminder: (title: string, left: string, due: string, holder: string) =>
+    `⏰ Noch ${left}: **${title}** (bis ${due}). Zuständig: ${holder}.`,
   deadlineUrgent: (title: string, holder: string) => `⏰ Noch offen und unverzüglich zu erledigen: **${title}**. Zuständig: ${holder}.`,
   deadlineMissed: (title: string, coord: string) =>
     `❗ Frist verpasst: **${title}**. ${coord}: Bitte trotzdem sofort melden und die Verspätung kurz begründen (das ist erlaubt und besser als gar nicht).`,
@@ -134,7 +140,8 @@ export const de = {
     ].join("\n"),
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
   chooseType: (text: string, options: string) => `Welche Art von Notfall ist „${text}“? ${options}`,
-  chooseTypeNone: (text: string, options: string) => `Zu „${text}“ kenne ich keine Notfallart. Meinten Sie eine davon? ${options}\nOder schreiben Sie \`/notfall hilfe\`.`,
+  chooseTypeNone: (text: string, options: string) =>
+    `Zu „${text}“ kenne ich keine Notfallart. Meinten Sie eine davon? ${options}\nOder schreiben Sie \`/notfall hilfe\`.`,
   didYouMean: (given: string, suggestion: string) => `„${given}“ kenne ich nicht. Meinten Sie \`${suggestion}\`? Alle Befehle: \`hilfe\`.`,
   err: {
     noIncident:
@@ -145,34 +152,42 @@ export const de = {
     roleUnknown: (given: string, sugg?: string) =>
       `„${given}“ ist keine Rolle.${sugg ? ` Meinten Sie \`rolle ${sugg}\`?` : ""} Es gibt: \`koordinator\`, \`technik\`, \`kommunikation\`.`,
     roleTaken: (role: string, who: string) => `${role} ist schon ${who}. Die Koordination kann umbesetzen: \`rolle <Rolle> @Person\`.`,
-    roleAssignOthers: (coord: string) => `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
+    roleAssignOthers: (coord: string) =>
+      `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
     mentionUnknown: (given: string) => `Wen meinen Sie mit „${given}“? Bitte die Person mit @ erwähnen, z. B. \`rolle technik @Name\`.`,
     taskNrMissing: (verb: string) => `Welche Aufgabe? Bitte mit Nummer, z. B. \`${verb} 3\`. Die Nummern stehen vor den Aufgaben.`,
     taskUnknown: (nr: number, max: number) => `Eine Aufgabe ${nr} gibt es hier nicht (1–${max}). Übersicht: \`status\`.`,
     taskInactive: (nr: number) => `Aufgabe ${nr} gilt in diesem Notfall (noch) nicht. Übersicht: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>
       `Aufgabe ${nr} gehört zur Rolle ${role} (${holder}). Bestätigen kann sie diese Person oder die Koordination.`,
-    taskRoleFree: (nr: number, role: string, cmd: string) => `Aufgabe ${nr} gehört zur Rolle ${role}, die noch frei ist. Erst übernehmen: \`${cmd}\`.`,
+    taskRoleFree: (nr: number, role: string, cmd: string) =>
+      `Aufgabe ${nr} gehört zur Rolle ${role}, die noch frei ist. Erst übernehmen: \`${cmd}\`.`,
     taskAlready: (nr: number, state: string) => `Aufgabe ${nr} ist bereits ${state}.`,
     skipReason: (nr: number) => `Bitte mit Grund überspringen, z. B. \`überspringen ${nr} kein WLAN vorhanden\`.`,
     noteEmpty: "Was soll notiert werden? Zum Beispiel: `notiz Server um 9:10 vom Netz genommen`.",
     answerMissing: "Bitte mit Nummer und Antwort, z. B. `antwort 2 ja` oder `antwort 1 heute 8:30`.",
-    answerUnknown: (ref: string) => `Eine Frage „${ref}“ gibt es nicht. Die Nummern stehen vor den Fragen (z. B. \`antwort 2 ja\`, \`antwort L1 …\`).`,
+    answerUnknown: (ref: string) =>
+      `Eine Frage „${ref}“ gibt es nicht. Die Nummern stehen vor den Fragen (z. B. \`antwort 2 ja\`, \`antwort L1 …\`).`,
     answerYesNo: (nr: string) => `Bitte mit ja, nein oder unklar antworten, z. B. \`antwort ${nr} ja\`.`,
-    answerTime: (nr: string) => `Die Zeit verstehe ich nicht. Beispiele: \`antwort ${nr} 8:30\`, \`antwort ${nr} gestern 17:45\`, \`antwort ${nr} vor 2 stunden\`.`,
+    answerTime: (nr: string) =>
+      `Die Zeit verstehe ich nicht. Beispiele: \`antwort ${nr} 8:30\`, \`antwort ${nr} gestern 17:45\`, \`antwort ${nr} vor 2 stunden\`.`,
     answerNotAllowed: "Antworten können die Rolleninhaber geben. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
     onlyCoordinator: (what: string, coord: string) => `${what} darf nur die Koordination (${coord}).`,
-    advanceBlocked: (items: string) => `Noch offene wichtige Aufgaben: ${items}. Erst erledigen, oder mit Begründung weiter: \`weiter <Begründung>\`.`,
+    advanceBlocked: (items: string) =>
+      `Noch offene wichtige Aufgaben: ${items}. Erst erledigen, oder mit Begründung weiter: \`weiter <Begründung>\`.`,
     closeNotYet: (phase: string) =>
       `Der Notfall ist in der Phase ${phase}. Normal: mit \`weiter\` bis zur Nachbereitung. Sofort abschließen nur mit Grund, z. B. \`abschließen Fehlalarm, Virenscanner irrte sich\`.`,
     closeBlocked: (items: string) => `Vor dem Abschluss noch offen: ${items}. Erledigen oder mit Grund: \`abschließen <Grund>\`.`,
     levelUnknown: (given: string) => `„${given}“ ist keine Stufe. Es gibt: \`störung\`, \`notfall\`, \`krise\`, \`katastrophe\`.`,
     templateUnknown: (given: string, list: string) => `Eine Vorlage „${given}“ gibt es hier nicht. Verfügbar: ${list}.`,
-    templateInactive: (name: string) => `Die Vorlage „${name}“ gilt erst nach der passenden Antwort (z. B. Patientendaten betroffen: \`antwort 2 ja\`).`,
+    templateInactive: (name: string) =>
+      `Die Vorlage „${name}“ gilt erst nach der passenden Antwort (z. B. Patientendaten betroffen: \`antwort 2 ja\`).`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `In diesem Thread läuft schon ${id}. Einen weiteren Notfall bitte außerhalb des Threads melden.`,
-    internal: "Das hat nicht geklappt (interner Fehler). Ihre Eingabe ist nicht verloren: bitte noch einmal senden. Besteht das Problem, IT-Dienstleister anrufen.",
-    deliveryFailed: (what: string, code: string) => `❗ Eine Nachricht konnte nicht zugestellt werden (${code}): „${what}“. Bitte Rechte/Kanal prüfen.`,
+    internal:
+      "Das hat nicht geklappt (interner Fehler). Ihre Eingabe ist nicht verloren: bitte noch einmal senden. Besteht das Problem, IT-Dienstleister anrufen.",
+    deliveryFailed: (what: string, code: string) =>
+      `❗ Eine Nachricht konnte nicht zugestellt werden (${code}): „${what}“. Bitte Rechte/Kanal prüfen.`,
     handbookUnavailable: "Das Notfallhandbuch kann hier nicht erzeugt werden. Auf dem Server: `notfallbot handbuch --out handbuch.pdf`.",
   },
   coordinatorOrDeclarer: (name: string) => name,

@@ -1,0 +1,237 @@
+import { Activity } from "@microsoft/agents-activity";
+import {
+  type AuthConfiguration,
+  CloudAdapter,
+  ConnectorClient,
+  type Request as SdkRequest,
+  type TurnContext,
+} from "@microsoft/agents-hosting";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
+import { type Clock, systemClock } from "../../core/clock.ts";
+import type { Inbound } from "../../core/inbound.ts";
+import type { Outbound } from "../../core/message.ts";
+import type { HttpMountable } from "../http.ts";
+import { toAdapterError } from "./errors.ts";
+import { channelIdOf, isChannelConversation, parseChannelId, splitConversationId, threadConversationId } from "./ids.ts";
+import { checkTeamsOptions, GLOBAL_SERVICE_URL, type TeamsAdapterOptions } from "./options.ts";
+import { parseActivity, type TeamsActivity, tenantOf } from "./parse.ts";
+import { type ConversationRef, ReferenceStore } from "./references.ts";
+import { renderActivity } from "./render.ts";
+
+const BOT_FRAMEWORK_SCOPE = "https://api.botframework.com";
+
+/** Invoke response body for `adaptiveCard/action`: the core decides and updates the card in place. */
+const INVOKE_OK = { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "OK" };
+const INVOKE_FAILED = {
+  statusCode: 500,
+  type: "application/vnd.microsoft.error",
+  value: { code: "InternalError", message: "Das hat nicht geklappt, bitte nochmal tippen. / That did not work, please try again." },
+};
+
+/**
+ * Microsoft Teams through the Microsoft 365 Agents SDK (`CloudAdapter`): JWT validation of every request,
+ * Activity parsing, invoke responses; replies and proactive messages go through the SDK's `ConnectorClient`
+ * with a conversation reference kept per channel.
+ */
+export class TeamsAdapter implements ChatAdapter, HttpMountable {
+  readonly platform = "teams" as const;
+  readonly capabilities: Capabilities = {
+    buttons: true,
+    update: true,
+    reactions: false,
+    ephemeral: false,
+    threads: true,
+    threadRoot: "message",
+  };
+
+  private readonly opts: TeamsAdapterOptions;
+  private readonly clock: Clock;
+  private readonly cloud: CloudAdapter;
+  private readonly refs: ReferenceStore;
+  private readonly warnings: string[];
+  private handler: InboundHandler | undefined;
+
+  /** Throws {@link TeamsConfigError} when the settings must not run (no app id with NODE_ENV=production). */
+  constructor(opts: TeamsAdapterOptions = {}) {
+    this.warnings = checkTeamsOptions(opts);
+    this.opts = opts;
+    this.clock = opts.clock ?? systemClock;
+    this.refs = new ReferenceStore(opts.referenceFile);
+    const auth: AuthConfiguration = opts.appId
+      ? {
+          clientId: opts.appId,
+          ...(opts.appPassword ? { clientSecret: opts.appPassword } : {}),
+          ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+          // The core's outbox is the only retry mechanism.
+          msalRetryCount: 0,
+        }
+      : {};
+    this.cloud = new CloudAdapter(auth, undefined, undefined, { validateServiceUrl: Boolean(opts.appId) });
+    // The SDK's default would post "The agent encountered an error" into the chat; surface errors to us instead.
+    this.cloud.onTurnError = async (_context, error) => {
+      throw error;
+    };
+  }
+
+  /** Whether requests are accepted without a token (local testing). */
+  get unauthenticated(): boolean {
+    return !this.opts.appId;
+  }
+
+  mount(app: Express): void {
+    const path = this.opts.path ?? "/api/messages";
+    app.post(
+      path,
+      express.json({ limit: "1mb" }),
+      (req: Request, res: Response, next: NextFunction) => {
+        void this.cloud.authorizeRequest(req as unknown as SdkRequest, res, next).catch(next);
+      },
+      (req: Request, res: Response, next: NextFunction) => {
+        void this.handle(req, res).catch(next);
+      },
+      (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+        if (res.headersSent) return;
+        // body-parser errors carry their HTTP status (400 invalid JSON, 413 too large, 415 charset)
+        const s = (err as { status?: unknown }).status;
+        const status = typeof s === "number" && s >= 400 && s < 500 ? s : 500;
+        res.status(status).json({ error: status < 500 ? "bad_request" : "internal_error" });
+      },
+    );
+  }
+
+  async start(onEvent: InboundHandler): Promise<void> {
+    const write = this.opts.warn ?? ((t: string) => process.stderr.write(`${t}\n`));
+    for (const w of this.warnings) write(w);
+    this.handler = onEvent;
+  }
+
+  async stop(): Promise<void> {
+    this.handler = undefined;
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    if (!this.handler) return { ok: false, detail: "not started" };
+    return this.unauthenticated ? { ok: true, detail: "UNAUTHENTICATED local test mode" } : { ok: true };
+  }
+
+  async deliver(message: Outbound): Promise<DeliveryResult> {
+    const target = parseChannelId(message.channel);
+    if (!target) throw new AdapterError("permanent", `not a Teams channel: ${message.channel}`, { platformCode: "bad_channel" });
+    const ref = this.refs.get(message.channel) ?? this.fallbackRef(target);
+    if (!ref) {
+      throw new AdapterError("permanent", "Teams: keine Verbindung zu diesem Kanal bekannt / no conversation reference", {
+        platformCode: "no_conversation_reference",
+      });
+    }
+    const conversationId = threadConversationId(ref.conversationId, message.thread?.ref, ref.conversationType);
+    const person = message.visibleTo ? this.refs.name(message.visibleTo) : undefined;
+    const rendered = renderActivity(message, person ? { personName: person } : {});
+    const update = message.replace === true && Boolean(message.replaceRef);
+    const activity = Activity.fromObject({
+      ...rendered,
+      ...(update ? { id: message.replaceRef } : {}),
+      channelId: "msteams",
+      serviceUrl: ref.serviceUrl,
+      from: { id: ref.botId, ...(ref.botName ? { name: ref.botName } : {}) },
+      conversation: {
+        id: conversationId,
+        ...(ref.conversationType ? { conversationType: ref.conversationType } : {}),
+        tenantId: ref.tenantId,
+      },
+      ...(isChannelConversation(ref.conversationId, ref.conversationType) ? { channelData: { tenant: { id: ref.tenantId } } } : {}),
+    });
+    try {
+      const client = await this.connector(ref.serviceUrl);
+      // Path segments are percent-encoded (the SDK inserts them verbatim).
+      const conv = encodeURIComponent(conversationId);
+      if (update) {
+        await client.updateActivity(conv, encodeURIComponent(message.replaceRef!), activity);
+        return { ref: message.replaceRef! };
+      }
+      const res = await client.sendToConversation(conv, activity);
+      if (!res?.id) throw new AdapterError("transient", "Teams: no activity id in response", { platformCode: "no_id" });
+      return { ref: res.id };
+    } catch (e) {
+      throw toAdapterError(e, this.clock.now());
+    }
+  }
+
+  private fallbackRef(target: { tenant: string; conversationId: string }): ConversationRef | undefined {
+    if (this.unauthenticated) return undefined;
+    return {
+      serviceUrl: this.opts.fallbackServiceUrl ?? GLOBAL_SERVICE_URL,
+      tenantId: target.tenant,
+      botId: `28:${this.opts.appId}`,
+      conversationId: target.conversationId,
+    };
+  }
+
+  private async connector(serviceUrl: string): Promise<ConnectorClient> {
+    if (this.unauthenticated) return ConnectorClient.createClientWithToken(serviceUrl, "");
+    const provider = this.cloud.connectionManager.getTokenProvider(CloudAdapter.createIdentity(this.opts.appId!), serviceUrl);
+    const token = await provider.getAccessToken(BOT_FRAMEWORK_SCOPE);
+    return ConnectorClient.createClientWithToken(serviceUrl, token);
+  }
+
+  private async handle(req: Request, res: Response): Promise<void> {
+    if (!this.handler) {
+      res.status(503).json({ error: "not_ready" });
+      return;
+    }
+    try {
+      await this.cloud.process(req as unknown as SdkRequest, res, (context) => this.turn(context));
+    } catch (e) {
+      if (res.headersSent) return;
+      // Malformed activities fail the SDK's schema check: a client error, not ours.
+      const status = (e as { name?: string }).name === "ZodError" ? 400 : 500;
+      res.status(status).json({ error: status === 400 ? "bad_request" : "internal_error" });
+    }
+  }
+
+  private async turn(context: TurnContext): Promise<void> {
+    const a = context.activity as unknown as TeamsActivity;
+    this.remember(a);
+    const inbound = parseActivity(a, this.clock.now());
+    if (a.type === "invoke") {
+      let body: unknown = INVOKE_OK;
+      if (inbound) {
+        try {
+          await this.dispatch(inbound);
+        } catch {
+          body = INVOKE_FAILED;
+        }
+      }
+      await context.sendActivity(Activity.fromObject({ type: "invokeResponse", value: { status: 200, body } }));
+      return;
+    }
+    if (inbound) await this.dispatch(inbound);
+  }
+
+  private async dispatch(inbound: Inbound): Promise<void> {
+    const h = this.handler;
+    if (h) await h(inbound);
+  }
+
+  /** Keep the conversation reference of every verified activity (service URLs can change). */
+  private remember(a: TeamsActivity): void {
+    const conv = a.conversation;
+    if (!conv?.id || typeof a.serviceUrl !== "string" || !/^https?:\/\//.test(a.serviceUrl) || !a.recipient?.id) return;
+    const tenant = tenantOf(a) ?? "";
+    const { base } = splitConversationId(conv.id);
+    const channel = channelIdOf(tenant, base);
+    const person = a.from?.id && a.from.role !== "bot" ? { id: a.from.id, ...(a.from.name ? { name: a.from.name } : {}) } : undefined;
+    this.refs.remember(
+      channel,
+      {
+        serviceUrl: a.serviceUrl,
+        tenantId: tenant,
+        botId: a.recipient.id,
+        ...(a.recipient.name ? { botName: a.recipient.name } : {}),
+        conversationId: base,
+        ...(conv.conversationType ? { conversationType: conv.conversationType } : {}),
+      },
+      person,
+    );
+  }
+}

@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+import type { ActorRef, Inbound } from "../../core/inbound.ts";
+import { channelIdOf, splitConversationId } from "./ids.ts";
+
+/** The fields of a Bot Framework activity that the Teams adapter reads (a structural subset of the SDK's `Activity`). */
+export interface TeamsActivity {
+  type: string;
+  id?: string;
+  name?: string;
+  text?: string;
+  locale?: string;
+  serviceUrl?: string;
+  replyToId?: string;
+  from?: { id?: string; name?: string; role?: string; aadObjectId?: string };
+  recipient?: { id?: string; name?: string };
+  conversation?: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
+  entities?: { type: string; [key: string]: unknown }[];
+  channelData?: unknown;
+  value?: unknown;
+  reactionsAdded?: { type?: string }[];
+}
+
+/** Verb of our `Action.Execute` buttons; `data` is `{ c: command, i: incident id }`. */
+export const ACTION_VERB = "notfall";
+
+const MAX_COMMAND = 500;
+const MAX_INCIDENT = 100;
+
+/** Teams reaction types mapped to the unicode emoji the core understands. */
+const REACTIONS: Record<string, string> = {
+  like: "👍",
+  heart: "❤️",
+  laugh: "😆",
+  surprised: "😮",
+  sad: "😢",
+  angry: "😠",
+  checkmark: "✅",
+  eyes: "👀",
+};
+
+/** Tenant of an activity: `channelData.tenant.id`, else `conversation.tenantId`. */
+export function tenantOf(a: TeamsActivity): string | undefined {
+  const cd = a.channelData as { tenant?: { id?: unknown } } | undefined;
+  const t = cd?.tenant?.id;
+  return typeof t === "string" && t ? t : a.conversation?.tenantId;
+}
+
+/**
+ * Normalise one Teams activity to an {@link Inbound}, or undefined when it is nothing the core handles
+ * (conversationUpdate, typing, the bot's own messages, foreign card actions, …). Never throws on hostile input.
+ */
+export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined {
+  const conv = a.conversation;
+  if (!conv || typeof conv.id !== "string" || !conv.id) return undefined;
+  const from = a.from;
+  if (!from || typeof from.id !== "string" || !from.id) return undefined;
+  if (from.role === "bot" || (a.recipient?.id && from.id === a.recipient.id)) return undefined;
+
+  const tenant = tenantOf(a);
+  const { base, root } = splitConversationId(conv.id);
+  const channel = channelIdOf(tenant, base);
+  const threadRef = root && root !== a.id ? root : undefined;
+  const common = {
+    platform: "teams" as const,
+    tenant: channel.split(":")[1]!,
+    channel,
+    ...(threadRef ? { threadRef } : {}),
+    actor: { id: from.id, displayName: typeof from.name === "string" && from.name ? from.name : from.id },
+    receivedAt: now,
+    deliveryId: deliveryIdOf(a, base),
+    ...localeOf(a.locale),
+  };
+
+  if (a.type === "invoke") {
+    if (a.name !== "adaptiveCard/action") return undefined;
+    const action = (a.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+    if (!action || action.verb !== ACTION_VERB) return undefined;
+    const data = actionData(action.data);
+    return data ? { ...common, kind: "action", action: data } : undefined;
+  }
+
+  if (a.type === "messageReaction") {
+    const type = a.reactionsAdded?.[0]?.type;
+    if (typeof type !== "string" || !a.replyToId) return undefined;
+    const emoji = REACTIONS[type] ?? (/^[\p{Extended_Pictographic}\u2705]/u.test(type) ? type : undefined);
+    return emoji ? { ...common, kind: "reaction", reaction: { emoji, messageRef: a.replyToId } } : undefined;
+  }
+
+  if (a.type !== "message") return undefined;
+
+  // Action.Submit (fallback of our Action.Execute buttons): a message with `value` and no text.
+  if (a.value !== undefined && a.value !== null && !(typeof a.text === "string" && a.text.trim())) {
+    const data = actionData(a.value);
+    return data ? { ...common, kind: "action", action: data } : undefined;
+  }
+  if (typeof a.text !== "string") return undefined;
+
+  const { text, mentions, botMentioned } = normaliseText(a);
+  const messageRef = typeof a.id === "string" && a.id ? { messageRef: a.id } : {};
+  const withMentions = mentions.length ? { mentions } : {};
+  const prefixed = /^\/?notfall(?=\s|$|[:,])[:,]?\s*/i.exec(text);
+  if (prefixed) {
+    return { ...common, ...messageRef, kind: "command", text: text.slice(prefixed[0].length).trim(), ...withMentions };
+  }
+  // A mention of the bot at channel level (or in a group chat) addresses it: `@Notfallbot status`.
+  if (botMentioned && !threadRef && conv.conversationType !== "personal") {
+    return { ...common, ...messageRef, kind: "command", text, ...withMentions };
+  }
+  if (!text) return undefined;
+  return { ...common, ...messageRef, kind: "reply", text, ...withMentions };
+}
+
+function actionData(data: unknown): { command: string; incidentId?: string } | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const { c, i } = data as { c?: unknown; i?: unknown };
+  if (typeof c !== "string" || !c.trim() || c.length > MAX_COMMAND) return undefined;
+  if (i !== undefined && (typeof i !== "string" || i.length > MAX_INCIDENT)) return undefined;
+  return i ? { command: c.trim(), incidentId: i } : { command: c.trim() };
+}
+
+/**
+ * Strip the bot's mention markup (`<at>Notfallbot</at>`), turn mentions of people into `<@id>` and list them.
+ * Mention entities are the source of truth (Teams docs: do not trust the text alone).
+ */
+function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; botMentioned: boolean } {
+  let text = (a.text ?? "").replace(/&nbsp;|\u00a0/g, " ");
+  const mentions: ActorRef[] = [];
+  let botMentioned = false;
+  const botId = a.recipient?.id;
+  for (const e of Array.isArray(a.entities) ? a.entities : []) {
+    if (typeof e !== "object" || e === null || e.type !== "mention") continue;
+    const m = e.mentioned as { id?: unknown; name?: unknown } | undefined;
+    const markup = typeof e.text === "string" ? e.text : undefined;
+    if (!m || typeof m.id !== "string" || !m.id) continue;
+    if (m.id === botId) {
+      botMentioned = true;
+      if (markup) text = text.split(markup).join(" ");
+      continue;
+    }
+    const inner = markup ? markup.replace(/^<at[^>]*>|<\/at>$/g, "") : undefined;
+    if (m.id.startsWith("19:")) {
+      // a team or channel mention: keep its name as plain text
+      if (markup && inner !== undefined) text = text.split(markup).join(inner);
+      continue;
+    }
+    const displayName = typeof m.name === "string" && m.name ? m.name : (inner?.replace(/^@/, "") ?? m.id);
+    if (!mentions.some((x) => x.id === m.id)) mentions.push({ id: m.id, displayName });
+    if (markup) text = text.split(markup).join(`<@${m.id}>`);
+  }
+  // Markup left over without an entity (edited text, other clients): the bot's own name is still the bot.
+  const botName = a.recipient?.name;
+  text = text.replace(/<at[^>]*>([\s\S]*?)<\/at>/gi, (_all, name: string) => {
+    if (botName && name.trim().replace(/^@/, "").toLowerCase() === botName.toLowerCase()) {
+      botMentioned = true;
+      return " ";
+    }
+    return name;
+  });
+  text = text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .trim();
+  return { text, mentions, botMentioned };
+}
+
+/** Stable per conversation and activity, so a redelivered activity dedups; a hash of the body when Teams sent no id. */
+function deliveryIdOf(a: TeamsActivity, base: string): string {
+  if (typeof a.id === "string" && a.id) return `${base}|${a.id}`;
+  return `${base}|sha256:${createHash("sha256").update(JSON.stringify(a)).digest("hex").slice(0, 32)}`;
+}
+
+function localeOf(locale: string | undefined): { locale?: "de" | "en" } {
+  if (typeof locale !== "string") return {};
+  const l = locale.toLowerCase();
+  if (l.startsWith("de")) return { locale: "de" };
+  if (l.startsWith("en")) return { locale: "en" };
+  return {};
+}

@@ -1,0 +1,192 @@
+import { type Block, type ButtonSpec, blocksToPlain, type Outbound, type TaskItem } from "../../core/message.ts";
+import { plainRun, type TextRun, textRuns } from "./inline.ts";
+import { ACTION_VERB } from "./parse.ts";
+
+/** Adaptive Card version: Universal Actions (`Action.Execute`) need 1.4+, Teams documents 1.5. */
+export const CARD_VERSION = "1.5";
+export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+
+type Element = Record<string, unknown>;
+
+/** An Adaptive Card as JSON. */
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: string;
+  fallbackText: string;
+  body: Element[];
+  msteams: { width: "Full" };
+}
+
+/** The message activity posted to the Bot Connector (without routing fields). */
+export interface CardActivity {
+  type: "message";
+  summary: string;
+  attachments: { contentType: typeof CARD_CONTENT_TYPE; content: AdaptiveCard }[];
+}
+
+export interface RenderOptions {
+  /** Display name of `visibleTo`: Teams channels have no ephemeral messages, so the message is addressed by name. */
+  personName?: string;
+}
+
+const DRILL_DE = "ÜBUNG – kein echter Notfall";
+const DRILL_EN = "DRILL – not a real emergency";
+
+/** Incident id carried by buttons (`i`), taken from the core's message key (`NF-2026-0007/…`). */
+export function incidentIdOf(key: string): string | undefined {
+  return /^[A-Z]{1,10}-\d{4}-\d{1,9}(?=\/|$)/.exec(key)?.[0];
+}
+
+/** Render one Outbound as a Teams message with one Adaptive Card and a plain-text fallback. */
+export function renderActivity(message: Outbound, opts: RenderOptions = {}): CardActivity {
+  const card = renderCard(message, opts);
+  const first = card.fallbackText.split("\n").find((l) => l.trim()) ?? "";
+  return {
+    type: "message",
+    summary: first.length > 200 ? `${first.slice(0, 199)}…` : first,
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }],
+  };
+}
+
+export function renderCard(message: Outbound, opts: RenderOptions = {}): AdaptiveCard {
+  const incidentId = message.incidentId ?? incidentIdOf(message.key);
+  const body: Element[] = [];
+  const prefix: string[] = [];
+  if (message.drill) {
+    body.push({
+      type: "Container",
+      style: "warning",
+      items: [rich([plainRun(`⚠️ ${DRILL_DE} / ${DRILL_EN}`, { weight: "Bolder", color: "Warning" })])],
+    });
+    prefix.push(`${DRILL_DE} / ${DRILL_EN}`);
+  }
+  const person = message.visibleTo ? (opts.personName ?? message.visibleTo) : undefined;
+  if (person) {
+    body.push(rich([plainRun(`Für ${person} / for ${person}:`, { weight: "Bolder", color: "Accent" })]));
+    prefix.push(`Für ${person} / for ${person}:`);
+  }
+  let separateNext = false;
+  for (const block of message.blocks) {
+    if (block.type === "divider") {
+      separateNext = true;
+      continue;
+    }
+    const els = renderBlock(block, incidentId);
+    if (separateNext && els[0]) els[0] = { ...els[0], separator: true, spacing: "Medium" };
+    separateNext = false;
+    body.push(...els);
+  }
+  if (message.blocks.length === 0) body.push(...paragraph(message.text));
+  const text = message.text.trim() ? message.text : blocksToPlain(message.blocks);
+  return {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: CARD_VERSION,
+    fallbackText: [...prefix, text].join("\n"),
+    body,
+    msteams: { width: "Full" },
+  };
+}
+
+function renderBlock(b: Block, incidentId: string | undefined): Element[] {
+  switch (b.type) {
+    case "heading":
+      return [rich(textRuns(oneLine(b.text), { weight: "Bolder", size: "Large" }))];
+    case "paragraph":
+      return paragraph(b.text);
+    case "facts":
+      return b.facts.map((f, i) =>
+        rich([plainRun(`${oneLine(f.label)}: `, { weight: "Bolder" }), ...textRuns(oneLine(f.value))], i === 0 ? "Medium" : "None"),
+      );
+    case "tasks":
+      return [
+        ...(b.title ? [rich(textRuns(oneLine(b.title), { weight: "Bolder", size: "Medium" }), "Medium")] : []),
+        ...b.items.map((t, i) => task(t, incidentId, i > 0)),
+      ];
+    case "buttons":
+      // Teams shows at most 6 actions per set and hides the rest in an overflow menu: one row per 6.
+      return chunks(b.buttons, 6).map((row) => actionSet(row, incidentId));
+    case "template":
+      return [
+        rich([plainRun(oneLine(b.title), { weight: "Bolder" })], "Medium"),
+        {
+          type: "CodeBlock",
+          codeSnippet: b.body,
+          language: "PlainText",
+          // Clients without CodeBlock: one monospace TextRun per line (still never Markdown).
+          fallback: { type: "Container", items: lines(b.body).map((l) => rich([plainRun(l || " ", { fontType: "Monospace" })], "None")) },
+        },
+      ];
+    case "context":
+      return [rich(textRuns(oneLine(b.text), { isSubtle: true, size: "Small" }), "Small")];
+    case "divider":
+      return [];
+  }
+}
+
+const MARK: Record<TaskItem["state"], string> = { offen: "⬜", bestätigt: "🔷", erledigt: "✅", übersprungen: "⏭️" };
+
+function task(t: TaskItem, incidentId: string | undefined, separator: boolean): Element {
+  const done = t.state === "erledigt" || t.state === "übersprungen";
+  const runs: TextRun[] = [plainRun(`${MARK[t.state]} ${t.nr}. `, { weight: "Bolder" })];
+  if (t.critical) runs.push(plainRun("(!) ", { weight: "Bolder", color: "Attention" }));
+  runs.push(...textRuns(oneLine(t.text), done ? { strikethrough: true } : {}));
+  if (t.stateLabel) runs.push(plainRun(` – ${oneLine(t.stateLabel)}`, { isSubtle: true }));
+  const items: Element[] = [rich(runs, "None")];
+  if (t.why) items.push(rich(textRuns(oneLine(t.why), { isSubtle: true, size: "Small", italic: true }), "None"));
+  for (const row of chunks(t.actions, 6)) items.push(actionSet(row, incidentId));
+  return { type: "Container", items, spacing: "Small", separator };
+}
+
+/** `Action.Execute` (Universal Actions) with an `Action.Submit` fallback for older clients; both carry `{c, i}`. */
+function actionSet(buttons: ButtonSpec[], incidentId: string | undefined): Element {
+  return {
+    type: "ActionSet",
+    actions: buttons.map((b) => {
+      const data = incidentId ? { c: b.command, i: incidentId } : { c: b.command };
+      const style = b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {};
+      const title = oneLine(b.label);
+      return {
+        type: "Action.Execute",
+        title,
+        verb: ACTION_VERB,
+        data,
+        ...style,
+        fallback: { type: "Action.Submit", title, data, ...style },
+      };
+    }),
+  };
+}
+
+function paragraph(text: string): Element[] {
+  const out: Element[] = [];
+  let gap = false;
+  for (const l of lines(text)) {
+    if (!l.trim()) {
+      gap = true;
+      continue;
+    }
+    out.push(rich(textRuns(l), out.length === 0 || gap ? "Medium" : "None"));
+    gap = false;
+  }
+  return out;
+}
+
+function rich(inlines: TextRun[], spacing?: "None" | "Small" | "Medium"): Element {
+  return { type: "RichTextBlock", inlines: inlines.length ? inlines : [plainRun(" ")], ...(spacing ? { spacing } : {}) };
+}
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+function lines(s: string): string[] {
+  return s.replace(/\r\n?/g, "\n").split("\n");
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, " ");
+}

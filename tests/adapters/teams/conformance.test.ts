@@ -1,0 +1,4 @@
+import { conformanceSuite } from "../conformance.ts";
+import { teamsHarness } from "./harness.ts";
+
+conformanceSuite(teamsHarness);
