@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import express from "express";
 import { isHttpMountable } from "./adapters/http.ts";
 import { createBot } from "./app.ts";
-import type { ChatAdapter } from "./core/adapter.ts";
+import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { PlaybookSource } from "./core/service.ts";
@@ -89,7 +89,17 @@ export async function serve(o: ServeOptions): Promise<number> {
     res.status(ok ? 200 : 503).json({ ok, database: db, adapters: status });
   });
   for (const a of adapters) if (isHttpMountable(a)) a.mount(app);
-  await bot.start();
+  try {
+    await bot.start();
+  } catch (err) {
+    // e.g. a rejected Slack token: the adapter says in German what to fix
+    if (err instanceof AdapterError && err.code === "unauthorized") {
+      process.stderr.write(`${err.message}\n`);
+      storage.close();
+      return 3;
+    }
+    throw err;
+  }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(o.port, o.host ?? "0.0.0.0", () => resolve(s));
   });

@@ -1,0 +1,306 @@
+import { App, ExpressReceiver, type Logger, type Receiver, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { Express } from "express";
+import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Inbound } from "../../core/inbound.ts";
+import type { Outbound } from "../../core/message.ts";
+import type { HttpMountable } from "../http.ts";
+import { toAdapterError } from "./errors.ts";
+import { parseSlackChannelId } from "./ids.ts";
+import {
+  type BlockActionsBody,
+  type EventEnvelope,
+  type ParseContext,
+  parseBlockAction,
+  parseEventEnvelope,
+  parseSlashCommand,
+  type SlashCommandBody,
+} from "./parse.ts";
+import { ACTION_PREFIX, renderSlack } from "./render.ts";
+import { UserDirectory } from "./users.ts";
+
+/** Everything the Slack adapter needs; built by `createSlackAdapter` from options or the environment. */
+export interface SlackAdapterSettings {
+  /** Bot token (`xoxb-…`). */
+  token: string;
+  /** Signing secret; required unless `appToken` (Socket Mode) is given. */
+  signingSecret?: string;
+  /** App-level token (`xapp-…`): Socket Mode instead of HTTP. */
+  appToken?: string;
+  /** Web API base URL (`http://127.0.0.1:1234/api/` in tests); default Slack's. */
+  slackApiUrl?: string;
+  clock: Clock;
+  logger: Logger;
+  /** Slash command name; default `/notfall`. */
+  command?: string;
+  /** Per-request timeout of Web API calls in ms (default 10 s); a hung call becomes a `transient` error. */
+  requestTimeoutMs?: number;
+}
+
+/** Bot identity from `auth.test`. */
+interface Identity {
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+/** Slack `error` names that mean the token itself is unusable: `start()` refuses to run with them. */
+const FATAL_AUTH = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission"]);
+/** chat.update failures after which we post the message anew instead of failing. */
+const UPDATE_GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
+
+const STARTING_TEXT =
+  "Notfallbot startet gerade – bitte in ein paar Sekunden noch einmal versuchen. / Starting up, please try again in a few seconds.";
+
+/**
+ * Slack on Bolt: slash command `/notfall`, Events API (thread replies, mentions, ✅ reactions) and button presses
+ * arrive on `POST /slack/events` of the express app given to {@link mount} (HTTP mode), or over Socket Mode.
+ * Every request's signature and age is checked by Bolt's receiver. Outgoing messages are Block Kit with a
+ * plain-text fallback. The WebClient never retries on its own: the core's outbox is the one retry mechanism.
+ */
+export class SlackAdapter implements ChatAdapter, HttpMountable {
+  readonly platform = "slack" as const;
+  readonly capabilities: Capabilities = { buttons: true, update: true, reactions: true, ephemeral: true, threads: true, threadRoot: "bot" };
+
+  /** The WebClient used for all outgoing calls (retries off, rate limits rejected). */
+  readonly client: webApi.WebClient;
+  private readonly settings: SlackAdapterSettings;
+  private readonly receiver: Receiver;
+  private readonly expressReceiver: ExpressReceiver | undefined;
+  private readonly app: App;
+  private readonly users: UserDirectory;
+  private readonly logger: Logger;
+  private handler: InboundHandler | undefined;
+  private identity: Identity | undefined;
+  private identityPromise: Promise<Identity> | undefined;
+  private lastAuthError: string | undefined;
+  private socketStarted = false;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(settings: SlackAdapterSettings) {
+    this.settings = settings;
+    this.logger = settings.logger;
+    const clientOptions: webApi.WebClientOptions = {
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: settings.requestTimeoutMs ?? 10_000,
+      logger: settings.logger,
+      ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
+    };
+    this.client = new webApi.WebClient(settings.token, clientOptions);
+    this.users = new UserDirectory(this.client, settings.clock);
+
+    if (settings.appToken) {
+      this.receiver = new SocketModeReceiver({
+        appToken: settings.appToken,
+        logger: settings.logger,
+        installerOptions: { clientOptions: { ...clientOptions } },
+      });
+      this.expressReceiver = undefined;
+    } else {
+      if (!settings.signingSecret) throw new Error("Slack: SLACK_SIGNING_SECRET fehlt. / signing secret missing.");
+      this.expressReceiver = new ExpressReceiver({
+        signingSecret: settings.signingSecret,
+        logger: settings.logger,
+        endpoints: "/slack/events",
+        signatureVerification: true,
+        processBeforeResponse: false,
+      });
+      this.receiver = this.expressReceiver;
+    }
+
+    this.app = new App({
+      receiver: this.receiver,
+      logger: settings.logger,
+      clientOptions: { ...clientOptions },
+      convoStore: false,
+      ignoreSelf: true,
+      authorize: async () => {
+        const id = await this.ensureIdentity().catch(() => this.identity ?? {});
+        return { botToken: settings.token, ...(id.botId ? { botId: id.botId } : {}), ...(id.botUserId ? { botUserId: id.botUserId } : {}) };
+      },
+    });
+    this.app.error(async (error) => {
+      this.logger.warn(`Slack: Fehler bei der Verarbeitung / processing error: ${error.code ?? error.name}`);
+    });
+    this.registerListeners();
+  }
+
+  /** HTTP mode: serve `POST /slack/events` on the given app (raw body parsing on that route only). Socket Mode: nothing. */
+  mount(app: Express): void {
+    if (this.expressReceiver) app.use(this.expressReceiver.router);
+  }
+
+  async start(onEvent: InboundHandler): Promise<void> {
+    try {
+      await this.ensureIdentity();
+    } catch (err) {
+      const e = toAdapterError(err, "auth.test");
+      if (e.platformCode && FATAL_AUTH.has(e.platformCode)) {
+        throw new AdapterError(
+          "unauthorized",
+          `Slack: Der Bot-Token wird abgelehnt (${e.platformCode}). Bitte SLACK_BOT_TOKEN prüfen. / Slack rejects the bot token.`,
+          { platformCode: e.platformCode },
+        );
+      }
+      this.logger.warn(
+        `Slack: auth.test fehlgeschlagen (${e.code}), versuche es beim nächsten Ereignis erneut. / auth.test failed, will retry.`,
+      );
+    }
+    this.handler = onEvent;
+    if (this.settings.appToken && !this.socketStarted) {
+      await this.app.start();
+      this.socketStarted = true;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.handler = undefined;
+    if (this.socketStarted) {
+      await this.app.stop();
+      this.socketStarted = false;
+    }
+    await this.idle();
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    if (this.identity?.botUserId) return { ok: true, detail: `team ${this.identity.teamId ?? "?"}, bot ${this.identity.botUserId}` };
+    return {
+      ok: false,
+      detail: this.lastAuthError ? `auth.test: ${this.lastAuthError}` : "auth.test noch nicht erfolgreich / not yet verified",
+    };
+  }
+
+  /** Resolves when every event received so far has been handed to the core and the core has returned. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  async deliver(message: Outbound): Promise<DeliveryResult> {
+    const target = parseSlackChannelId(message.channel);
+    if (!target) throw new AdapterError("permanent", `Slack: kein Slack-Kanal: ${message.channel}`, { platformCode: "bad_channel_id" });
+    if (message.thread?.key && !message.thread.ref) {
+      throw new AdapterError("transient", "Slack: Thread-Start noch nicht zugestellt / thread root not delivered yet");
+    }
+    const { text, blocks } = renderSlack(message);
+    const channel = target.channelId;
+    const threadTs = message.thread?.ref;
+
+    if (message.visibleTo) {
+      const res = await this.call("chat.postEphemeral", () =>
+        this.client.chat.postEphemeral({ channel, user: message.visibleTo!, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+      );
+      return { ref: res.message_ts ?? `ephemeral:${message.key}` };
+    }
+    if (message.replace && message.replaceRef) {
+      try {
+        const res = await this.call("chat.update", () => this.client.chat.update({ channel, ts: message.replaceRef!, text, blocks }));
+        return { ref: res.ts ?? message.replaceRef };
+      } catch (err) {
+        if (!(err instanceof AdapterError && err.platformCode && UPDATE_GONE.has(err.platformCode))) throw err;
+        // The old message is gone or frozen: post the new state instead of losing it.
+      }
+    }
+    const res = await this.call("chat.postMessage", () =>
+      this.client.chat.postMessage({
+        channel,
+        text,
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
+    if (!res.ts) throw new AdapterError("transient", "Slack chat.postMessage: no ts in answer");
+    return { ref: res.ts };
+  }
+
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toAdapterError(err, method);
+    }
+  }
+
+  private ensureIdentity(): Promise<Identity> {
+    if (this.identity?.botUserId) return Promise.resolve(this.identity);
+    if (!this.identityPromise) {
+      this.identityPromise = this.client.auth
+        .test()
+        .then((r) => {
+          const id: Identity = {};
+          if (r.team_id) id.teamId = r.team_id;
+          if (r.user_id) id.botUserId = r.user_id;
+          if (r.bot_id) id.botId = r.bot_id;
+          this.identity = id;
+          this.lastAuthError = undefined;
+          return id;
+        })
+        .catch((err: unknown) => {
+          this.lastAuthError = toAdapterError(err, "auth.test").platformCode ?? "error";
+          throw err;
+        })
+        .finally(() => {
+          this.identityPromise = undefined;
+        });
+    }
+    return this.identityPromise;
+  }
+
+  private ctx(): ParseContext {
+    const c: ParseContext = { now: this.settings.clock.now() };
+    if (this.identity?.botUserId) c.botUserId = this.identity.botUserId;
+    if (this.identity?.botId) c.botId = this.identity.botId;
+    return c;
+  }
+
+  private registerListeners(): void {
+    this.app.command(this.settings.command ?? "/notfall", async ({ command, ack }) => {
+      if (!this.handler) {
+        await ack({ response_type: "ephemeral", text: STARTING_TEXT });
+        return;
+      }
+      await ack(); // within Slack's 3 s, before any work
+      await this.dispatch(parseSlashCommand(command as unknown as SlashCommandBody, this.ctx()));
+    });
+    for (const type of ["message", "app_mention", "reaction_added"] as const) {
+      this.app.event(type, async ({ body }) => {
+        await this.dispatch(parseEventEnvelope(body as unknown as EventEnvelope, this.ctx()));
+      });
+    }
+    this.app.action({ type: "block_actions", action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body }) => {
+      await ack();
+      await this.dispatch(parseBlockAction(body as unknown as BlockActionsBody, this.ctx()));
+    });
+  }
+
+  /** Enrich (names via users.info) and hand to the core; never throws into Bolt. */
+  private dispatch(ev: Inbound | undefined): Promise<void> {
+    const handler = this.handler;
+    if (!ev || !handler) return Promise.resolve();
+    const p = this.enrich(ev)
+      .then((full) => handler(full))
+      .catch((err: unknown) => {
+        const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        this.logger.error(`Slack: Ereignis ${ev.kind} (${ev.deliveryId}) nicht verarbeitet / not handled: ${what}`);
+      })
+      .finally(() => {
+        this.inflight.delete(p);
+      });
+    this.inflight.add(p);
+    return p;
+  }
+
+  private async enrich(ev: Inbound): Promise<Inbound> {
+    const fallback = ev.actor.displayName !== ev.actor.id ? ev.actor.displayName : undefined;
+    const [actor, ...mentioned] = await Promise.all([
+      this.users.get(ev.actor.id, fallback),
+      ...(ev.mentions ?? []).map((m) => this.users.get(m.id, m.displayName !== m.id ? m.displayName : undefined)),
+    ]);
+    const out: Inbound = { ...ev, actor: { id: ev.actor.id, displayName: actor!.displayName } };
+    if (actor!.locale && !ev.locale) out.locale = actor!.locale;
+    if (ev.mentions) out.mentions = mentioned.map((u) => ({ id: u.id, displayName: u.displayName }));
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import { type Logger, LogLevel } from "@slack/bolt";
+
+/** Where log lines go (default: stderr). */
+export type LogSink = (level: LogLevel, line: string) => void;
+
+const ORDER: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
+
+/** Token shapes Slack uses, plus bearer headers; removed from every log line even when not configured here. */
+const TOKEN_PATTERNS = [/xox[a-z]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g, /(Bearer\s+)[^\s"',]+/gi];
+
+/** Replace every secret and anything shaped like a Slack token with `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 6) out = out.split(s).join("[redacted]");
+  for (const p of TOKEN_PATTERNS)
+    out = out.replace(p, (_m, prefix?: string) => (typeof prefix === "string" ? `${prefix}[redacted]` : "[redacted]"));
+  return out;
+}
+
+function format(parts: unknown[]): string {
+  return parts
+    .map((p) => {
+      if (typeof p === "string") return p;
+      if (p instanceof Error) return `${p.name}: ${p.message}`;
+      try {
+        return JSON.stringify(p);
+      } catch {
+        return String(p);
+      }
+    })
+    .join(" ");
+}
+
+/**
+ * A Bolt/WebClient logger that never writes a token or the signing secret: every line passes through
+ * {@link redact}. Default level `warn`.
+ */
+export function createRedactingLogger(secrets: readonly string[], sink?: LogSink, level: LogLevel = LogLevel.WARN): Logger {
+  let current = level;
+  let name = "slack";
+  const write: LogSink =
+    sink ??
+    ((lvl, line) => {
+      process.stderr.write(`${line}\n`);
+      void lvl;
+    });
+  const log = (lvl: LogLevel, parts: unknown[]) => {
+    if (ORDER[lvl] < ORDER[current]) return;
+    write(lvl, redact(`[${lvl.toUpperCase()}] ${name}: ${format(parts)}`, secrets));
+  };
+  return {
+    debug: (...m: unknown[]) => log(LogLevel.DEBUG, m),
+    info: (...m: unknown[]) => log(LogLevel.INFO, m),
+    warn: (...m: unknown[]) => log(LogLevel.WARN, m),
+    error: (...m: unknown[]) => log(LogLevel.ERROR, m),
+    setLevel: (l: LogLevel) => {
+      // Bolt raises the level to what the app asks for; never go below warn unless we were created lower.
+      current = ORDER[l] < ORDER[level] ? level : l;
+    },
+    getLevel: () => current,
+    setName: (n: string) => {
+      name = n;
+    },
+  };
+}

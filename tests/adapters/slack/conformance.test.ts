@@ -1,0 +1,4 @@
+import { conformanceSuite } from "../conformance.ts";
+import { slackHarness } from "./harness.ts";
+
+conformanceSuite(slackHarness);
