@@ -149,15 +149,15 @@ export interface TypeMatch {
 
 /** Find the playbook for a free-text description by its trigger words; typos are tolerated. */
 export function matchType(text: string, playbooks: readonly Playbook[]): TypeMatch {
-  const f = ` ${fold(text)} `;
+  const f = ` ${fold(text).replace(/-/g, " ")} `;
   const scores = new Map<string, number>();
   for (const pb of playbooks) {
     let best = 0;
     for (const trig of [pb.id, ...pb.triggers]) {
-      const t = fold(trig);
+      const t = fold(trig).replace(/-/g, " ");
       if (!t) continue;
-      // word-boundary containment; single words may also match as a compound prefix ("verschluesselungstrojaner")
-      const hit = f.includes(` ${t} `) || (!t.includes(" ") && t.length >= 5 && new RegExp(` ${escapeRe(t)}`).test(f));
+      // word-boundary containment; long single words may also match as a compound prefix ("verschluesselungstrojaner")
+      const hit = f.includes(` ${t} `) || (!t.includes(" ") && t.length >= 8 && new RegExp(` ${escapeRe(t)}`).test(f));
       if (hit) best = Math.max(best, t.length + (t.includes(" ") ? 10 : 0));
     }
     if (best > 0) scores.set(pb.id, best);

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { checkPlaybook, checkTriggersAcross, type Located, type MergedPlaybook, type Origin } from "./playbook-checks.ts";
 import { PlaybookError, type PlaybookIssue, uniqueIssues } from "./playbook-error.ts";
-import { Fragment, LEVELS, LevelInfo, PHASES, type Phase, Playbook } from "./schema.ts";
+import { Fragment, PHASES, type Phase, Playbook } from "./schema.ts";
 import { schemaIssues } from "./schema-messages.ts";
 import { displayPath, readYamlSource, type YamlSource } from "./yaml-source.ts";
 
@@ -20,12 +19,6 @@ export interface PlaybookLibrary {
   get(id: string): Playbook | undefined;
   list(): Playbook[];
 }
-
-/**
- * The schema as the loader applies it. Differs from `Playbook` only in `levels`: zod 4 makes `z.record(z.enum(…))`
- * exhaustive (every level required), but a playbook describes only the levels above its own.
- */
-const PlaybookInput = Playbook.extend({ levels: z.partialRecord(z.enum(LEVELS), LevelInfo).optional() });
 
 const PLAYBOOK_KEYS = Object.keys(Playbook.shape);
 const FRAGMENT_KEYS = Object.keys(Fragment.shape);
@@ -142,7 +135,7 @@ function readPlaybook(
     issues.push(...src.syntaxIssues);
     return undefined;
   }
-  const parsed = PlaybookInput.safeParse(src.data ?? {});
+  const parsed = Playbook.safeParse(src.data ?? {});
   if (!parsed.success) {
     issues.push(...schemaIssues(src, parsed.error.issues, PLAYBOOK_KEYS));
     return undefined;

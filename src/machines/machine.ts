@@ -1,7 +1,7 @@
-import { initialTransition, setup, transition, assign, type SnapshotFrom } from "xstate";
+import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate";
 import type { TaskStateName } from "../core/message.ts";
 import { type ConditionFacts, holds } from "./conditions.ts";
-import { type Level, type Phase, PHASES, type Playbook, type RoleId, WORK_PHASES } from "./schema.ts";
+import { type Level, PHASES, type Phase, type Playbook, type RoleId, WORK_PHASES } from "./schema.ts";
 
 /** Per-task progress. Timestamps are ISO UTC strings; the machine never reads a clock. */
 export interface TaskProgress {
@@ -118,7 +118,8 @@ export function createIncidentMachine(pb: Playbook) {
         },
       }),
       setAnswer: assign({
-        answers: ({ context, event }) => (event.type === "ANSWER" ? { ...context.answers, [event.questionId]: event.value } : context.answers),
+        answers: ({ context, event }) =>
+          event.type === "ANSWER" ? { ...context.answers, [event.questionId]: event.value } : context.answers,
       }),
       setLevel: assign({ level: ({ context, event }) => (event.type === "ESCALATE" ? event.level : context.level) }),
       recordOverride: assign({

@@ -8,7 +8,8 @@ import { z } from "zod";
 export const PHASES = ["erkennung", "sofort", "eindaemmung", "wiederherstellung", "nachbereitung", "abgeschlossen"] as const;
 export type Phase = (typeof PHASES)[number];
 /** Phases that hold tasks (all but the final one). */
-export const WORK_PHASES = PHASES.slice(0, -1) as Exclude<Phase, "abgeschlossen">[];
+export const WORK_PHASES = ["erkennung", "sofort", "eindaemmung", "wiederherstellung", "nachbereitung"] as const;
+export type WorkPhase = (typeof WORK_PHASES)[number];
 
 export const LEVELS = ["stoerung", "notfall", "krise", "katastrophe"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -17,14 +18,13 @@ export const ROLES = ["koordinator", "technik", "kommunikation"] as const;
 export type RoleId = (typeof ROLES)[number];
 
 /** German text, optionally with an English version. A plain string is German. */
-export const Localized = z.union([
-  z.string().min(1),
-  z.object({ de: z.string().min(1), en: z.string().min(1).optional() }).strict(),
-]);
+export const Localized = z.union([z.string().min(1), z.object({ de: z.string().min(1), en: z.string().min(1).optional() }).strict()]);
 export type Localized = z.infer<typeof Localized>;
 
 /** ISO-8601 duration as used here: PT15M, PT4H, P1D, P1M (one calendar month), combinations like P1DT2H. */
-export const Duration = z.string().regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet");
+export const Duration = z
+  .string()
+  .regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet");
 
 /** Condition on a triage answer, the level, or the organisation file. All given parts must hold. */
 export const Condition = z
@@ -58,7 +58,7 @@ export type Question = z.infer<typeof Question>;
 export const Task = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, "Nur Kleinbuchstaben, Ziffern und Bindestriche"),
-    phase: z.enum(WORK_PHASES as [string, ...string[]]),
+    phase: z.enum(WORK_PHASES),
     role: z.enum(ROLES),
     text: Localized,
     why: Localized,
@@ -75,7 +75,20 @@ export type Task = z.infer<typeof Task>;
 export const Template = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
-    audience: z.enum(["mitarbeitende", "patienten", "kunden", "datenschutzbehoerde", "it-dienstleister", "polizei", "presse", "versicherung", "bank", "intern"]),
+    audience: z.enum([
+      "mitarbeitende",
+      "patienten",
+      "kunden",
+      "datenschutzbehoerde",
+      "behoerde",
+      "it-dienstleister",
+      "polizei",
+      "presse",
+      "versicherung",
+      "bank",
+      "partner",
+      "intern",
+    ]),
     title: Localized,
     /** Body with placeholders `{{org.name}}`, `{{incident.id}}` … Unknown values become visible gaps `[[…]]`. */
     body: Localized,
@@ -98,7 +111,7 @@ export const Deadline = z
     from: z.enum(["aware", "trigger", "deadline"]).default("aware"),
     /** With from=deadline: the other deadline whose fulfilment starts this one (NIS2 final report). */
     after: z.string().optional(),
-    /** Time allowed; omitted = "unverzüglich" (shown as urgent, reminded every `repeat`). */
+    /** Time allowed; omitted = "unverzüglich" (shown as urgent, reminded after 1 h, 4 h and 24 h). */
     within: Duration.optional(),
     /** Reminders before the due time. */
     remind_before: z.array(Duration).default([]),
@@ -122,7 +135,7 @@ export const Playbook = z
     summary: Localized,
     triggers: z.array(z.string().min(2)).min(1),
     level: z.enum(LEVELS),
-    levels: z.record(z.enum(LEVELS), LevelInfo).optional(),
+    levels: z.partialRecord(z.enum(LEVELS), LevelInfo).optional(),
     include: z.array(z.string()).default([]),
     questions: z.array(Question).default([]),
     tasks: z.array(Task).default([]),
