@@ -165,8 +165,9 @@ export function matchType(text: string, playbooks: readonly Playbook[]): TypeMat
   if (scores.size > 0) {
     const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
     const [first, second] = ranked;
-    if (!second || first![1] > second[1]) return { id: first![0], candidates: ranked.map((r) => r[0]) };
-    return { candidates: ranked.filter((r) => r[1] === first![1]).map((r) => r[0]) };
+    // clearly more specific wins; two comparable matches of different types: ask instead of guessing
+    if (!second || first![1] >= 3 * second[1]) return { id: first![0], candidates: ranked.map((r) => r[0]) };
+    return { candidates: ranked.filter((r) => 3 * r[1] > first![1]).map((r) => r[0]) };
   }
   // fuzzy: each word against single-word triggers
   const words = fold(text)
