@@ -114,6 +114,64 @@ function parseNrs(rest: string): { nrs: number[]; tail: string } {
   return { nrs, tail: tail.trim() };
 }
 
+/**
+ * Thread replies are mostly conversation ("Status: Server läuft wieder", "ok, mache ich", "Ende der Besprechung").
+ * There only the canonical command words count, without typo tolerance, and only in their command shape:
+ * task verbs need a number, `status`/`hilfe`/`export`/`handbuch` stand alone, `antwort` needs a number and an answer.
+ */
+const REPLY_WORDS = new Set([
+  "hilfe",
+  "help",
+  "rolle",
+  "role",
+  "status",
+  "erledigt",
+  "done",
+  "ok",
+  "bestaetigt",
+  "ack",
+  "ueberspringen",
+  "skip",
+  "vorlage",
+  "template",
+  "notiz",
+  "note",
+  "eskalieren",
+  "escalate",
+  "weiter",
+  "next",
+  "abschliessen",
+  "close",
+  "export",
+  "handbuch",
+  "handbook",
+  "antwort",
+  "answer",
+  "✅",
+  "👍",
+]);
+function replyKeyword(word: string, rest: string): { key?: string } {
+  if (!REPLY_WORDS.has(word)) return {};
+  const key = KEYWORD_OF.get(word)!;
+  const tail = rest.trim();
+  switch (key) {
+    case "help":
+    case "handbook":
+      return tail ? {} : { key };
+    case "status":
+    case "export":
+      return !tail || /^NF-\d{4}-\d{4,}$/i.test(tail) ? { key } : {};
+    case "done":
+    case "ack":
+    case "skip":
+      return /^(?:nr\.?\s*|#)?\d/i.test(tail) ? { key } : {};
+    case "answer":
+      return /^\S+\s+\S/.test(tail) ? { key } : {};
+    default:
+      return { key };
+  }
+}
+
 /** Map a first word (folded) to a keyword, allowing small typos. */
 function keywordFor(word: string): { key?: string; suggestion?: string } {
   const exact = KEYWORD_OF.get(word);
@@ -200,7 +258,7 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
   // "✅ 3", "✅3"
   const glued = /^(✅|👍|👀)\s*(\d.*)$/u.exec(text);
   if (glued) return taskCommand(glued[1] === "✅" ? "erledigt" : "bestätigt", glued[2]!);
-  const kw = keywordFor(word);
+  const kw = opts.mode === "reply" ? replyKeyword(word, rest) : keywordFor(word);
   switch (kw.key) {
     case "help":
       return { kind: "help" };

@@ -13,7 +13,8 @@ export class Scheduler {
   private readonly fire: (t: TimerRow) => void;
   /** Sorted by dueAt ascending. */
   private queue: TimerRow[] = [];
-  private readonly ids = new Set<string>();
+  /** The queued rows by id. */
+  private readonly byId = new Map<string, TimerRow>();
   private handle: TimerHandle | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -27,16 +28,16 @@ export class Scheduler {
   start(): number {
     this.running = true;
     this.queue = this.storage.pendingTimers();
-    this.ids.clear();
-    for (const t of this.queue) this.ids.add(t.id);
+    this.byId.clear();
+    for (const t of this.queue) this.byId.set(t.id, t);
     this.arm();
     return this.queue.length;
   }
 
   add(rows: readonly TimerRow[]): void {
     for (const r of rows) {
-      if (this.ids.has(r.id)) continue;
-      this.ids.add(r.id);
+      if (this.byId.has(r.id)) continue;
+      this.byId.set(r.id, r);
       const due = r.dueAt;
       let lo = 0;
       let hi = this.queue.length;
@@ -50,12 +51,31 @@ export class Scheduler {
     if (this.running) this.arm();
   }
 
+  /** Drops queued timers by id (unknown ids are ignored); finds each by binary search instead of scanning the queue. */
   remove(ids: readonly string[]): void {
-    if (!ids.length) return;
-    const gone = new Set(ids);
-    this.queue = this.queue.filter((t) => !gone.has(t.id));
-    for (const id of ids) this.ids.delete(id);
-    if (this.running) this.arm();
+    let removed = false;
+    for (const id of ids) {
+      const row = this.byId.get(id);
+      if (!row) continue;
+      this.byId.delete(id);
+      let i = this.firstDue(row.dueAt);
+      while (i < this.queue.length && this.queue[i] !== row) i++;
+      if (i < this.queue.length) this.queue.splice(i, 1);
+      removed = true;
+    }
+    if (removed && this.running) this.arm();
+  }
+
+  /** Index of the first queued timer due at or after `due`. */
+  private firstDue(due: string): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.queue[mid]!.dueAt < due) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   pending(): number {
@@ -81,7 +101,7 @@ export class Scheduler {
     const now = this.clock.now().toISOString();
     while (this.running && this.queue[0] && this.queue[0].dueAt <= now) {
       const t = this.queue.shift()!;
-      this.ids.delete(t.id);
+      this.byId.delete(t.id);
       this.fire(t);
     }
     if (this.running) this.arm();

@@ -86,6 +86,8 @@ export type HandleResult = "handled" | "duplicate" | "ignored";
 export class IncidentService {
   private readonly machines = new Map<string, IncidentMachine>();
   private readonly cache = new Map<string, { rec: IncidentRecord; st: IncidentState }>();
+  /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
+  private readonly threads = new Map<string, string>();
   readonly t: Catalog;
   readonly locale: "de" | "en";
 
@@ -168,6 +170,10 @@ export class IncidentService {
     const text = sanitize(raw, 100_000);
     const L = this.findIncident(ev);
     if (L === "many") {
+      // declaring another incident, help and parse errors need no incident: only commands about one are ambiguous
+      const cmd = parseCommand(text, this.o.playbooks.list(), { mode: ev.kind === "reply" ? "reply" : "command" });
+      if (cmd.kind === "open" || cmd.kind === "choose-type" || cmd.kind === "help" || cmd.kind === "handbook" || cmd.kind === "error")
+        return this.execute(cmd, ev, w, undefined);
       const ids = this.o.storage
         .openIncidentsInChannel(ev.channel)
         .map((r) => r.id)
@@ -190,7 +196,11 @@ export class IncidentService {
   private findIncident(ev: Inbound): Loaded | "many" | undefined {
     if (ev.action?.incidentId) return this.load(ev.action.incidentId);
     if (ev.threadRef) {
+      const thread = `${ev.channel}\n${ev.threadRef}`;
+      const known = this.threads.get(thread);
+      if (known) return this.load(known);
       const rec = this.o.storage.findIncidentByRef(ev.channel, ev.threadRef);
+      if (rec) this.threads.set(thread, rec.id);
       return rec ? this.load(rec.id) : undefined;
     }
     if (ev.kind === "reply" && this.caps(ev.platform).threads) return undefined;
@@ -441,6 +451,8 @@ export class IncidentService {
     reason?: string,
   ): Loaded | undefined {
     const t = this.t;
+    // bounded like every other stored text: the reason lives in the snapshot and in the task list
+    if (reason !== undefined) reason = sanitize(reason, 500);
     const all = tasksOf(L);
     let changed = false;
     const problems: string[] = [];
@@ -618,6 +630,7 @@ export class IncidentService {
       );
       return undefined;
     }
+    if (reason !== undefined) reason = sanitize(reason, 1000);
     const phase = currentPhase(ctxOf(L));
     if (phase === "nachbereitung") return this.close(w, ev, L, reason);
     const open = openCriticalTasks(L.pb, ctxOf(L), phase);
@@ -660,6 +673,7 @@ export class IncidentService {
       this.reply(w, ev, L, [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatClose, escapeMd(nameOf(L, coordinatorId(L))!)) }], true);
       return undefined;
     }
+    if (reason !== undefined) reason = sanitize(reason, 1000);
     const phase = currentPhase(ctxOf(L));
     const open = openCriticalTasks(L.pb, ctxOf(L), phase);
     const next = this.apply(L, { type: "CLOSE", by: ev.actor.id, at: this.iso(), ...(reason ? { reason: sanitize(reason, 1000) } : {}) });
@@ -728,13 +742,8 @@ export class IncidentService {
   private export(w: Work, ev: Inbound, L: Loaded): Loaded | undefined {
     const t = this.t;
     if (!this.holdsAnyRole(L, ev.actor.id)) {
-      this.reply(
-        w,
-        ev,
-        L,
-        [{ type: "paragraph", text: t.err.onlyCoordinator(t.whatExport, escapeMd(nameOf(L, coordinatorId(L))!)) }],
-        true,
-      );
+      // role holders may export, not only the coordinator
+      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.exportNotAllowed }], true);
       return undefined;
     }
     this.log(w, L, ev.actor, "export", "Export erstellt", null);
@@ -1032,10 +1041,11 @@ export class IncidentService {
       .join(", ");
   }
 
-  private syncTasks(w: Work, L: Loaded): void {
+  /** Task rows to write: every active task, or (`only`) just those an event changed. */
+  private syncTasks(w: Work, L: Loaded, only?: ReadonlySet<string>): void {
     const ctx = ctxOf(L);
     w.tasks = tasksOf(L)
-      .filter((x) => taskActive(L, x))
+      .filter((x) => (only ? only.has(x.id) : true) && taskActive(L, x))
       .map((x) => {
         const p = ctx.tasks[x.id];
         return {
@@ -1067,11 +1077,12 @@ export class IncidentService {
       incidentId: L.rec.id,
       seq: L.rec.lastSeq + 1,
       at: this.iso(),
-      actorId: actor.id,
-      actorName: actor.displayName,
+      // well-formed strings only: SQLite stores a lone surrogate as U+FFFD, which would break the hash on reading
+      actorId: actor.id.toWellFormed(),
+      actorName: actor.displayName.toWellFormed(),
       platform: L.rec.platform,
       kind,
-      text,
+      text: text.toWellFormed(),
       data,
       prevHash: L.rec.lastHash,
     };
@@ -1151,7 +1162,9 @@ export class IncidentService {
       L.rec.snapshot = L.st;
       L.rec.version = expected + 1;
       incident = expected === 0 ? { record: L.rec } : { record: L.rec, expectedVersion: expected };
-      if (!w.tasks.length && w.timeline.some((e) => e.kind === "task")) this.syncTasks(w, L);
+      // an acknowledgement changes only its own tasks' rows (the rest were written when they became active)
+      if (!w.tasks.length && w.timeline.some((e) => e.kind === "task"))
+        this.syncTasks(w, L, new Set(w.timeline.filter((e) => e.kind === "task").map((e) => (e.data as { task: string }).task)));
     }
     const res = this.o.storage.commit({
       ...(ev ? { deliveryId: { platform: ev.platform, id: ev.deliveryId } } : {}),
@@ -1169,7 +1182,8 @@ export class IncidentService {
       if (res.reason === "timer-already-fired") return "ok";
       return "conflict";
     }
-    if (L && incident) this.cache.set(L.rec.id, { rec: structuredClone(L.rec), st: structuredClone(L.st) });
+    // L is this event's private copy (load() hands out clones) and is not touched after its commit: the cache takes it over
+    if (L && incident) this.cache.set(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
     this.o.onCommitted?.(w.timers, w.cancel);
     return "ok";
   }
@@ -1180,13 +1194,14 @@ export class IncidentService {
       const rec = this.o.storage.getIncident(id);
       if (!rec) return undefined;
       c = { rec, st: rec.snapshot as IncidentState };
-      this.cache.set(id, { rec: structuredClone(rec), st: structuredClone(c.st) });
+      this.cache.set(id, c); // freshly read: nobody else holds it
     }
     const pb = this.o.playbooks.get(c.rec.playbookId);
     if (!pb) return undefined;
     const machine = this.machineFor(pb);
-    const rec = structuredClone(c.rec);
+    // a private copy for this event (the record's other fields are primitives; its snapshot is the state)
     const st = structuredClone(c.st);
+    const rec = { ...c.rec, snapshot: st };
     return { rec, pb, machine, st, snap: restoreIncident(machine, st.machine) };
   }
 

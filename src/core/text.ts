@@ -15,9 +15,15 @@ export function fold(s: string): string {
     .trim();
 }
 
-/** Remove control characters and bidi overrides from user text; keep line breaks and tabs. */
+/**
+ * Remove control characters and bidi overrides from user text; keep line breaks and tabs. Lone UTF-16 surrogates
+ * become U+FFFD (as SQLite would store them), so that what is hashed is what is stored.
+ */
 export function sanitize(s: string, max = 4000): string {
-  const cleaned = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  const cleaned = s
+    .toWellFormed()
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    .trim();
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }
 

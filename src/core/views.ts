@@ -1,6 +1,6 @@
 import { holds, numberedTasks } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext, openCriticalTasks } from "../machines/machine.ts";
-import { type Level, loc, PHASES, type Phase, ROLES, type RoleId, type Task } from "../machines/schema.ts";
+import { type Level, loc, PHASES, type Phase, type Playbook, ROLES, type RoleId, type Task } from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
 import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
@@ -17,7 +17,9 @@ export interface ViewEnv {
 }
 
 export const ctxOf = (L: Loaded): IncidentContext => L.snap.context;
-export const nameOf = (L: Loaded, id: string | undefined): string | undefined => (id ? (L.st.names[id] ?? id) : undefined);
+/** Display name of a person id; own keys only, so ids such as `__proto__` or `constructor` (console names) stay plain ids. */
+export const nameOf = (L: Loaded, id: string | undefined): string | undefined =>
+  id ? (Object.hasOwn(L.st.names, id) ? L.st.names[id]! : id) : undefined;
 
 /** The acting coordinator: the role holder, else the declarer. */
 export function coordinatorId(L: Loaded): string {
@@ -28,8 +30,16 @@ export function taskActive(L: Loaded, task: Task): boolean {
   return holds(task.when, factsOf(ctxOf(L)));
 }
 
-export function tasksOf(L: Loaded): (Task & { nr: number })[] {
-  return numberedTasks(L.pb);
+const numbered = new WeakMap<Playbook, readonly (Task & { nr: number })[]>();
+
+/** The playbook's tasks in display order, numbered (computed once per playbook; do not mutate). */
+export function tasksOf(L: Loaded): readonly (Task & { nr: number })[] {
+  let list = numbered.get(L.pb);
+  if (!list) {
+    list = numberedTasks(L.pb);
+    numbered.set(L.pb, list);
+  }
+  return list;
 }
 
 export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): TaskItem {

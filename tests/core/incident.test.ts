@@ -8,10 +8,11 @@ afterEach(async () => {
 });
 
 const nrOf = (tb: TestBot, re: RegExp): number => {
-  for (const t of tb.texts()) for (const line of t.split("\n")) {
-    const m = /(\d+)\.\s+(?:\(!\)\s*)?(.*)$/.exec(line);
-    if (m && re.test(m[2]!)) return Number(m[1]);
-  }
+  for (const t of tb.texts())
+    for (const line of t.split("\n")) {
+      const m = /(\d+)\.\s+(?:\(!\)\s*)?(.*)$/.exec(line);
+      if (m && re.test(m[2]!)) return Number(m[1]);
+    }
   throw new Error(`nicht gefunden: ${re}`);
 };
 const questionNr = (tb: TestBot, re: RegExp) => String(nrOf(tb, re));
@@ -38,7 +39,9 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     for (let guard = 0; guard < 8; guard++) {
       const L = tb.bot.service.incident(id)!;
       if (L.rec.phase === "nachbereitung") break;
-      const open = tb.storage.tasks(id).filter((x) => x.phase === L.rec.phase && x.critical && (x.state === "offen" || x.state === "bestätigt"));
+      const open = tb.storage
+        .tasks(id)
+        .filter((x) => x.phase === L.rec.phase && x.critical && (x.state === "offen" || x.state === "bestätigt"));
       for (const task of open) await tb.say("anna", `erledigt ${task.nr}`);
       await tb.advance(HOUR);
       await tb.say("anna", "weiter");

@@ -159,7 +159,7 @@ export const de = {
     taskUnknown: (nr: number, max: number) => `Eine Aufgabe ${nr} gibt es hier nicht (1–${max}). Übersicht: \`status\`.`,
     taskInactive: (nr: number) => `Aufgabe ${nr} gilt in diesem Notfall (noch) nicht. Übersicht: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>
-      `Aufgabe ${nr} gehört zur Rolle ${role} (${holder}). Bestätigen kann sie diese Person oder die Koordination.`,
+      `Aufgabe ${nr} gehört zur Rolle ${role} (${holder}). Bestätigen kann sie diese Person oder die Koordination. Ihre offenen Aufgaben zeigt \`status\`.`,
     taskRoleFree: (nr: number, role: string, cmd: string) =>
       `Aufgabe ${nr} gehört zur Rolle ${role}, die noch frei ist. Erst übernehmen: \`${cmd}\`.`,
     taskAlready: (nr: number, state: string) => `Aufgabe ${nr} ist bereits ${state}.`,
@@ -172,7 +172,9 @@ export const de = {
     answerTime: (nr: string) =>
       `Die Zeit verstehe ich nicht. Beispiele: \`antwort ${nr} 8:30\`, \`antwort ${nr} gestern 17:45\`, \`antwort ${nr} vor 2 stunden\`.`,
     answerNotAllowed: "Antworten können die Rolleninhaber geben. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
-    onlyCoordinator: (what: string, coord: string) => `${what} darf nur die Koordination (${coord}).`,
+    exportNotAllowed: "Exportieren können die Rolleninhaber. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
+    onlyCoordinator: (what: string, coord: string) =>
+      `${what} darf nur die Koordination (${coord}). Bitte dort Bescheid sagen; den Stand zeigt \`status\`.`,
     advanceBlocked: (items: string) =>
       `Noch offene wichtige Aufgaben: ${items}. Erst erledigen, oder mit Begründung weiter: \`weiter <Begründung>\`.`,
     closeNotYet: (phase: string) =>

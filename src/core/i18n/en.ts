@@ -165,7 +165,7 @@ export const en: Catalog = {
     taskUnknown: (nr: number, max: number) => `There is no task ${nr} here (1–${max}). Overview: \`status\`.`,
     taskInactive: (nr: number) => `Task ${nr} does not apply to this emergency (yet). Overview: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>
-      `Task ${nr} belongs to the role ${role} (${holder}). Only that person or the coordinator can confirm it.`,
+      `Task ${nr} belongs to the role ${role} (${holder}). Only that person or the coordinator can confirm it. Your open tasks: \`status\`.`,
     taskRoleFree: (nr: number, role: string, cmd: string) =>
       `Task ${nr} belongs to the role ${role}, which nobody has taken yet. Take it first: \`${cmd}\`.`,
     taskAlready: (nr: number, state: string) => `Task ${nr} is already ${state}.`,
@@ -178,7 +178,9 @@ export const en: Catalog = {
     answerTime: (nr: string) =>
       `I can't read that time. Examples: \`antwort ${nr} 8:30\`, \`antwort ${nr} yesterday 17:45\`, \`antwort ${nr} vor 2 stunden\` (2 hours ago).`,
     answerNotAllowed: "Only people who hold a role can answer. Take a role first, e.g. `rolle technik`.",
-    onlyCoordinator: (what: string, coord: string) => `Only the coordinator (${coord}) can ${what}.`,
+    exportNotAllowed: "Only people who hold a role can export. Take a role first, e.g. `rolle technik`.",
+    onlyCoordinator: (what: string, coord: string) =>
+      `Only the coordinator (${coord}) can ${what}. Please ask them; \`status\` shows where things stand.`,
     advanceBlocked: (items: string) =>
       `Important tasks still open: ${items}. Finish them first, or move on with a reason: \`weiter <reason>\`.`,
     closeNotYet: (phase: string) =>
