@@ -150,7 +150,7 @@ const REPLY_WORDS = new Set([
   "✅",
   "👍",
 ]);
-function replyKeyword(word: string, rest: string): { key?: string } {
+function replyKeyword(word: string, rest: string): { key?: string; suggestion?: string } {
   if (!REPLY_WORDS.has(word)) return {};
   const key = KEYWORD_OF.get(word)!;
   const tail = rest.trim();
