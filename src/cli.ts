@@ -1,13 +1,14 @@
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConsoleAdapter } from "./adapters/console/adapter.ts";
 import { createBot } from "./app.ts";
+import { ConfigError, findConfigPath, loadOrgConfig } from "./config/load.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
-import { ConfigError, findConfigPath, loadOrgConfig } from "./config/load.ts";
 import { exportDirFor, fileExportSink } from "./exports.ts";
 import { loadPlaybooks, PlaybookError } from "./machines/loader.ts";
-import { loc } from "./machines/schema.ts";
+import { loc, type Playbook } from "./machines/schema.ts";
 import { openStorage } from "./storage/index.ts";
 
 export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen IT-Notfall
@@ -102,7 +103,10 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write("Keine Organisationsdatei gefunden. Vorlage kopieren: cp examples/praxis.yaml notfall.config.yaml\n");
         return 3;
       }
-      process.stdout.write(`${configPath}: in Ordnung (${config?.name}, ${config?.systems?.length ?? 0} Systeme).\n`);
+      // A broken file never gets here: main() already printed every issue with file, line and field, and returned 3.
+      const { configSummary } = await import("./config/summary.ts");
+      const { displayPath } = await import("./machines/yaml-source.ts");
+      process.stdout.write(`${configSummary(config ?? {}, playbooks.list(), displayPath(configPath))}\n`);
       return 0;
     }
     case "playbooks": {
@@ -123,7 +127,13 @@ export async function main(argv: string[]): Promise<number> {
       }
       const storage = openStorage(dbPath);
       try {
-        const bot = createBot({ storage, adapters: [], playbooks, ...(config ? { config } : {}), exports: fileExportSink(exportDirFor(dbPath)) });
+        const bot = createBot({
+          storage,
+          adapters: [],
+          playbooks,
+          ...(config ? { config } : {}),
+          exports: fileExportSink(exportDirFor(dbPath)),
+        });
         const L = bot.service.incident(id);
         if (!L) {
           process.stderr.write(`Notfall ${id} nicht gefunden in ${dbPath}.\n`);
@@ -146,6 +156,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unbekannter Befehl "${cmd}".\n\n${HELP}\n`);
       return 2;
   }
+}
+
+/** `/notfall handbuch` in a chat writes the handbook next to the database. */
+export function handbookFor(playbooks: Playbook[], config: OrgConfig | undefined, dbPath: string): () => string[] {
+  // loaded on first use only: the PDF library is large and most runs never print a handbook
+  return () => {
+    const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
+    return writeHandbookSync({ playbooks, config, out: join(dirname(dbPath), "notfallhandbuch.pdf") });
+  };
 }
 
 async function runConsole(o: {
@@ -177,13 +196,18 @@ async function runConsole(o: {
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
     exports: fileExportSink(exportDirFor(o.dbPath)),
+    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath),
     log: (level, msg, detail) => {
       if (level !== "info") process.stderr.write(`[${level}] ${msg}${detail instanceof Error ? `: ${detail.message}` : ""}\n`);
     },
   });
   if (process.stdin.isTTY) {
-    const cfg = o.config ? `Organisation: ${o.config.name}` : "Ohne Organisationsdatei: Vorlagen zeigen Lücken [[…]]. Anlegen: cp examples/praxis.yaml notfall.config.yaml";
-    process.stdout.write(`notfallbot im Terminal · Datenbank ${o.dbPath}\n${cfg}\nTippen Sie "/notfall hilfe" oder z. B. "/notfall verschlüsselung". "@anna: …" spricht als anna. Ende: Strg+D.\n\n`);
+    const cfg = o.config
+      ? `Organisation: ${o.config.name}`
+      : "Ohne Organisationsdatei: Vorlagen zeigen Lücken [[…]]. Anlegen: cp examples/praxis.yaml notfall.config.yaml";
+    process.stdout.write(
+      `notfallbot im Terminal · Datenbank ${o.dbPath}\n${cfg}\nTippen Sie "/notfall hilfe" oder z. B. "/notfall verschlüsselung". "@anna: …" spricht als anna. Ende: Strg+D.\n\n`,
+    );
   }
   await bot.start();
   await ended;

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import express from "express";
 import { isHttpMountable } from "./adapters/http.ts";
 import { createBot } from "./app.ts";
+import { handbookFor } from "./cli.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
@@ -73,6 +74,7 @@ export async function serve(o: ServeOptions): Promise<number> {
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
     exports: fileExportSink(exportDirFor(o.dbPath)),
+    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath),
     log,
   });
   const app = express();

@@ -131,6 +131,20 @@ describe("shipped playbooks", () => {
     for (const [phrase, id] of Object.entries(expected)) expect(owner.get(normaliseTrigger(phrase)), phrase).toBe(id);
   });
 
+  it("references in task and question texts name existing templates and playbooks", () => {
+    const commands = new Set(["notiz", "rolle", "export"]);
+    for (const p of lib.list()) {
+      const templates = new Set(p.templates.map((t) => t.id));
+      const texts = [...p.tasks.flatMap((t) => [loc(t.text), loc(t.why)]), ...p.questions.map((q) => (q.why ? loc(q.why) : ""))];
+      for (const text of texts) {
+        for (const m of text.matchAll(/Vorlage ([a-z0-9-]+)(?=[\s.,;:)]|$)/g)) expect(templates.has(m[1]!), `${p.id}: ${text}`).toBe(true);
+        for (const m of text.matchAll(/(?:\/notfall|Playbook) ([a-z0-9-]+)(?=[\s.,;:)]|$)/g)) {
+          expect(lib.get(m[1]!) !== undefined || commands.has(m[1]!), `${p.id}: ${text}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it("the ransomware playbook separates disconnecting (anyone) from powering off (Technischer Kontakt)", () => {
     const p = lib.get("verschluesselung")!;
     expect(p.level).toBe("notfall");

@@ -1,0 +1,274 @@
+import type { z } from "zod";
+import type { FieldPath } from "../machines/yaml-source.ts";
+import { PHONE_EXAMPLE, PHONE_FIELDS, SECTION_KEYS } from "./schema.ts";
+
+type ZodIssue = z.core.$ZodIssue;
+
+/**
+ * German field names people type instead of the English keys, mapped to what they most likely meant.
+ * A candidate is only suggested where the section allows it (`telefon` is `phone` in a contact, `hotline` under `it`).
+ */
+const ALIASES: Record<string, readonly string[]> = {
+  datenschutzbeauftragter: ["dpo"],
+  datenschutzbeauftragte: ["dpo"],
+  datenschutz: ["dpo"],
+  dsb: ["dpo"],
+  versicherung: ["insurer"],
+  cyberversicherung: ["insurer"],
+  polizei: ["police"],
+  zac: ["police"],
+  lka: ["police"],
+  behoerde: ["authority"],
+  behörde: ["authority"],
+  aufsichtsbehoerde: ["authority"],
+  aufsichtsbehörde: ["authority"],
+  datenschutzbehoerde: ["authority"],
+  datenschutzbehörde: ["authority"],
+  systeme: ["systems"],
+  kontakte: ["contacts"],
+  ansprechpartner: ["contacts"],
+  dienstleister: ["it"],
+  it_dienstleister: ["it"],
+  "it-dienstleister": ["it"],
+  notfallnummer: ["emergency_phone"],
+  notfalltelefon: ["emergency_phone"],
+  it_notfallnummer: ["emergency_phone"],
+  telefon: ["phone", "hotline"],
+  tel: ["phone", "hotline"],
+  telefonnummer: ["phone", "hotline"],
+  mobil: ["phone_alt"],
+  handy: ["phone_alt"],
+  mail: ["email"],
+  "e-mail": ["email"],
+  adresse: ["address"],
+  anschrift: ["address"],
+  art: ["kind"],
+  typ: ["kind"],
+  sprache: ["locale"],
+  prioritaet: ["priority"],
+  priorität: ["priority"],
+  prio: ["priority"],
+  notiz: ["notes"],
+  hinweis: ["notes"],
+  bemerkung: ["notes"],
+  rolle: ["role"],
+  funktion: ["role"],
+  zeiten: ["hours"],
+  erreichbarkeit: ["hours"],
+  servicezeiten: ["hours"],
+  vertrag: ["contract"],
+  vertragsnummer: ["contract", "policy"],
+  versicherungsnummer: ["policy"],
+  versicherungsschein: ["policy"],
+  bedingungen: ["terms"],
+  besonderheiten: ["terms", "notes"],
+  webseite: ["url"],
+  website: ["url"],
+  internet: ["url"],
+  wiederanlaufzeit: ["rto"],
+  datenverlust: ["rpo"],
+};
+
+const SECTION_HINT: Record<string, string> = {
+  "": "name:, kind:, contacts:, it:, dpo:, …",
+  contacts: "- name: …, phone: …",
+  systems: "- name: …, priority: 1, rto: 4h, rpo: 24h",
+};
+
+/** One problem in the organisation file, located by line and field. */
+export interface ConfigIssue {
+  /** File as shown to the user (relative to the working directory when inside it). */
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Field path such as `systems[2].rto`; empty when the problem concerns the whole file. */
+  field: string;
+  /** German explanation with what to write instead. */
+  message: string;
+  /** The offending line as written, when there is one (shown under the message). */
+  source?: string;
+}
+
+/** Context the converter needs from the parsed file. */
+export interface IssueSite {
+  data: unknown;
+  /** Line of the node at a path (deepest existing node). */
+  lineOf(path: FieldPath): number;
+  /** The value at a path exactly as written in the file (for numbers whose leading zeros YAML dropped). */
+  rawAt?(path: FieldPath): string | undefined;
+}
+
+/** The section a path points into: "" for the top level, `contacts`/`systems` for list items, `dpo`, `it` … */
+export function sectionOf(path: FieldPath): string {
+  const first = path[0];
+  return typeof first === "string" && Object.hasOwn(SECTION_KEYS, first) ? first : "";
+}
+
+/**
+ * "Meinten Sie …?" for an unknown key: a German alias first, then the closest allowed name within a small edit
+ * distance (1 for names up to 4 letters, else 2), so `foo` does not become `dpo`.
+ */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const alias = ALIASES[lower]?.find((k) => allowed.includes(k));
+  if (alias) return alias;
+  const limit = lower.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDist = limit + 1;
+  for (const cand of allowed) {
+    const d = editDistance(lower, cand.toLowerCase());
+    if (d < bestDist) {
+      bestDist = d;
+      best = cand;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Converts zod issues into German issues with line and field. */
+export function configIssues(file: string, site: IssueSite, issues: readonly ZodIssue[]): Omit<ConfigIssue, "source">[] {
+  const out: Omit<ConfigIssue, "source">[] = [];
+  for (const issue of issues) {
+    const push = (p: FieldPath, message: string) => out.push({ file, line: site.lineOf(p), field: fieldName(p), message });
+    const path = issue.path;
+    const value = valueAt(site.data, path);
+    const last = path[path.length - 1];
+    const field = typeof last === "string" ? last : String(path[path.length - 2] ?? "");
+    switch (issue.code) {
+      case "unrecognized_keys": {
+        const section = sectionOf(path);
+        const allowed = SECTION_KEYS[section] ?? [];
+        for (const key of issue.keys) {
+          const guess = suggestKey(key, allowed);
+          const elsewhere = guess
+            ? []
+            : Object.entries(SECTION_KEYS).filter(([s, keys]) => s !== "" && s !== section && keys.includes(key));
+          const hint = guess
+            ? `Meinten Sie "${guess}"?`
+            : elsewhere.length
+              ? `"${key}" gehört in einen Abschnitt: ${elsewhere.map(([s]) => `${s}:`).join(", ")}`
+              : `Erlaubt sind hier: ${allowed.join(", ")}.`;
+          push([...path, key], `Unbekanntes Feld "${key}". ${hint}`);
+        }
+        break;
+      }
+      case "invalid_value": {
+        const allowed = issue.values.map(String);
+        push(
+          path,
+          `${show(value)} ist hier nicht erlaubt. Schreiben Sie ${allowed.map((v) => `"${v}"`).join(" oder ")}.${enumHint(field)}`,
+        );
+        break;
+      }
+      case "invalid_type":
+        push(path, typeMessage(path, field, value, issue.expected, site.rawAt?.(path)));
+        break;
+      case "too_small":
+      case "too_big": {
+        if (field === "priority")
+          push(
+            path,
+            `Priorität ${typeof value === "number" ? value : show(value)} geht nicht. Erlaubt sind ganze Zahlen von 1 bis 99 (1 = zuerst wiederherstellen).`,
+          );
+        else if (issue.origin === "string") push(path, "Darf nicht leer sein. Wert eintragen oder die Zeile löschen.");
+        else push(path, issue.message);
+        break;
+      }
+      case "invalid_format":
+      case "custom":
+        push(
+          path,
+          issue.message && !issue.message.startsWith("Invalid") ? issue.message : `${show(value)} hat nicht das erwartete Format.`,
+        );
+        break;
+      default:
+        push(path, issue.message);
+    }
+  }
+  return out;
+}
+
+function enumHint(field: string): string {
+  if (field === "kind") return " (praxis = Arzt-, Zahnarzt- oder Therapiepraxis, kmu = Firma)";
+  if (field === "locale") return " (Sprache der Bot-Texte)";
+  return "";
+}
+
+function typeMessage(path: FieldPath, field: string, value: unknown, expected: string, raw: string | undefined): string {
+  if (path.length === 0) {
+    return `Die Datei muss aus Feldern bestehen (${SECTION_HINT[""]}), nicht aus einer Liste oder einem einzelnen Text. Vorlage: examples/praxis.yaml`;
+  }
+  if (value === undefined) return `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`;
+  if (value === null) {
+    return expected === "object" || expected === "array"
+      ? "Der Abschnitt ist leer. Einträge darunter eingerückt ergänzen oder die Zeile löschen."
+      : "Kein Wert eingetragen. Wert ergänzen oder die Zeile löschen.";
+  }
+  if (PHONE_FIELDS.has(field) && typeof value === "number") {
+    return `Telefonnummern bitte in Anführungszeichen schreiben: ${field}: "${raw ?? PHONE_EXAMPLE}". Ohne Anführungszeichen liest YAML eine Zahl, und führende Nullen gehen verloren.`;
+  }
+  if (expected === "boolean") return `${show(value)} ist kein Ja/Nein-Wert. Schreiben Sie ${field}: true (ja) oder ${field}: false (nein).`;
+  if (field === "priority" || expected === "int" || expected === "number") {
+    return `Erwartet eine ganze Zahl, gefunden ${describe(value)}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`;
+  }
+  if (expected === "array") {
+    const hint = SECTION_HINT[field] ?? "- …";
+    return `Erwartet eine Liste, gefunden ${describe(value)}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`;
+  }
+  if (expected === "object") {
+    const keys = SECTION_KEYS[field];
+    return `Erwartet einen Abschnitt mit eingerückten Feldern${keys ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${describe(value)}.`;
+  }
+  if (expected === "string")
+    return `Erwartet einen Text, gefunden ${describe(value)}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${String(value)}".`;
+  return `Erwartet ${expected}, gefunden ${describe(value)}.`;
+}
+
+/** `["systems", 2, "rto"]` → `systems[2].rto`. */
+export function fieldName(path: FieldPath): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let cur = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : describe(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "einen leeren Wert";
+  if (Array.isArray(value)) return "eine Liste";
+  if (typeof value === "string") return `den Text "${value}"`;
+  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
+  if (typeof value === "number") return `die Zahl ${value}`;
+  if (typeof value === "object") return "einen Abschnitt mit Feldern";
+  return String(value);
+}
