@@ -47,7 +47,8 @@ export function tenantOf(a: TeamsActivity): string | undefined {
 
 /**
  * Normalise one Teams activity to an {@link Inbound}, or undefined when it is nothing the core handles
- * (conversationUpdate, typing, the bot's own messages, foreign card actions, …). Never throws on hostile input.
+ * (typing, other members joining, the bot's own messages, foreign card actions, …). The bot being added becomes an
+ * empty command, so the core answers with its help as a welcome. Never throws on hostile input.
  */
 export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined {
   const conv = a.conversation;
@@ -84,6 +85,14 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
     if (typeof type !== "string" || !a.replyToId) return undefined;
     const emoji = REACTIONS[type] ?? (/^[\p{Extended_Pictographic}\u2705]/u.test(type) ? type : undefined);
     return emoji ? { ...common, kind: "reaction", reaction: { emoji, messageRef: a.replyToId } } : undefined;
+  }
+
+  // The bot was added to a team or chat: answer with the help (a welcome that says how to declare an incident).
+  if (a.type === "conversationUpdate") {
+    const added = (a as { membersAdded?: { id?: unknown }[] }).membersAdded;
+    const botId = a.recipient?.id;
+    const welcomesBot = Array.isArray(added) && typeof botId === "string" && added.some((m) => m?.id === botId);
+    return welcomesBot && !threadRef ? { ...common, kind: "command", text: "" } : undefined;
   }
 
   if (a.type !== "message") return undefined;

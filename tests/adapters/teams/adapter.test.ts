@@ -159,7 +159,7 @@ describe("Teams adapter over HTTP (unauthenticated local mode)", () => {
     const bot = await startBot(new TeamsAdapter({ warn: quiet().warn, nodeEnv: "test" }));
     expect((await post(bot.url, fixture("action-submit", fake.url))).status).toBe(200);
     expect((await post(bot.url, fixture("conversation-update-bot-added", fake.url))).status).toBe(200);
-    expect(bot.inbound.map((i) => i.kind)).toEqual(["action"]);
+    expect(bot.inbound.map((i) => i.kind)).toEqual(["action", "command"]);
     expect(bot.inbound[0]!.action).toEqual({ command: "erledigt 3", incidentId: "NF-2026-0001" });
   });
 

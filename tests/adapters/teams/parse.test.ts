@@ -73,8 +73,10 @@ describe("parseActivity (captured Teams shapes)", () => {
     });
   });
 
-  it("conversationUpdate (bot added) is nothing for the core", () => {
-    expect(parseActivity(fixture("conversation-update-bot-added"), NOW)).toBeUndefined();
+  it("conversationUpdate (bot added) is an empty command, so the core welcomes with its help", () => {
+    expect(parseActivity(fixture("conversation-update-bot-added"), NOW)).toMatchObject({ kind: "command", text: "" });
+    const other = fixture("conversation-update-bot-added") as { membersAdded?: { id: string }[] };
+    expect(parseActivity({ ...other, membersAdded: [{ id: "29:someone-else" }] } as never, NOW)).toBeUndefined();
   });
 
   it("personal chat: `notfall …` is a command, free text a reply, no thread", () => {
