@@ -151,9 +151,11 @@ const REPLY_WORDS = new Set([
   "👍",
 ]);
 function replyKeyword(word: string, rest: string): { key?: string; suggestion?: string } {
-  if (!REPLY_WORDS.has(word)) return {};
-  const key = KEYWORD_OF.get(word)!;
+  const key = KEYWORD_OF.get(word);
   const tail = rest.trim();
+  // every task word counts when a task number follows: "fertig 3", "x 3", "check 3"
+  if (key && (key === "done" || key === "ack" || key === "skip") && /^(?:nr\.?\s*|#)?\d/i.test(tail)) return { key };
+  if (!key || !REPLY_WORDS.has(word)) return {};
   switch (key) {
     case "help":
     case "handbook":

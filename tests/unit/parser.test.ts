@@ -254,3 +254,10 @@ describe("thread replies that are conversation stay documentation", () => {
     expect(parseCommand("antwort 2 ja", pbs, { mode: "reply" })).toMatchObject({ kind: "answer", ref: "2", value: "ja" });
   });
 });
+
+describe("every task word counts in a thread when a number follows", () => {
+  const pbs = loadPlaybooks().list();
+  it.each(["fertig 3", "x 3", "check 3", "done 3"])("%s", (text) => {
+    expect(parseCommand(text, pbs, { mode: "reply" })).toMatchObject({ kind: "task", verb: "erledigt", nrs: [3] });
+  });
+});

@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Capabilities, ChatAdapter, DeliveryResult, InboundHandler } from "../../core/adapter.ts";
@@ -15,6 +16,12 @@ export interface ConsoleOptions {
   color?: boolean;
   /** Called once the input has ended and every line was handed to the core. */
   onEnd?: () => void;
+  /**
+   * Put a line `⟦key⟧` (the message's outbox key) before every delivered message, so a program reading the
+   * output (the crash tests in tests/durability) can tell messages apart and count each delivery.
+   * Default: on when the environment variable `NOTFALL_CONSOLE_TRACE=1` is set, off otherwise.
+   */
+  trace?: boolean;
 }
 
 export const CONSOLE_CHANNEL = "console:local:main";
@@ -25,19 +32,32 @@ const SPEAKER = /^@([\p{L}\p{N}._-]{1,40}):\s?(.*)$/u;
  * The terminal adapter: one line in is one chat message; `@anna: text` speaks as anna. Lines starting
  * with `/notfall` are commands; other lines are replies in the running incident (or commands when none runs).
  * Input is read whether or not it is a terminal; at the end of input the bot finishes its work and exits.
+ *
+ * Delivery is synchronous when the output is a file descriptor (stdout of the CLI): the message is written
+ * with `fs.writeSync` before `deliver` resolves, so the dispatcher marks it sent right after. A `kill -9` can
+ * then repeat at most the one message whose write had completed but whose row was not yet marked.
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = "console" as const;
-  readonly capabilities: Capabilities = { buttons: false, update: false, reactions: false, ephemeral: false, threads: false, threadRoot: "bot" };
+  readonly capabilities: Capabilities = {
+    buttons: false,
+    update: false,
+    reactions: false,
+    ephemeral: false,
+    threads: false,
+    threadRoot: "bot",
+  };
   private readonly o: ConsoleOptions;
   private seq = 0;
   private lineNo = 0;
   private rl: ReturnType<typeof createInterface> | undefined;
   private readonly runId = Date.now().toString(36);
   private chain: Promise<void> = Promise.resolve();
+  private readonly trace: boolean;
 
   constructor(o: ConsoleOptions) {
     this.o = o;
+    this.trace = o.trace ?? process.env.NOTFALL_CONSOLE_TRACE === "1";
   }
 
   /** Parse one input line; undefined for blank lines. */
@@ -88,13 +108,38 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async deliver(msg: Outbound): Promise<DeliveryResult> {
-    const text = renderConsole(msg, { color: this.o.color ?? false });
-    await new Promise<void>((resolve, reject) => this.o.output.write(text, (err) => (err ? reject(err) : resolve())));
+    const rendered = renderConsole(msg, { color: this.o.color ?? false });
+    const text = this.trace ? `⟦${msg.key}⟧\n${rendered}` : rendered;
+    const fd = syncFd(this.o.output);
+    if (fd !== undefined) writeAllSync(fd, text);
+    else await new Promise<void>((resolve, reject) => this.o.output.write(text, (err) => (err ? reject(err) : resolve())));
     this.seq++;
     return { ref: msg.replaceRef ?? `${this.runId}-${this.seq}` };
   }
 
   health() {
     return { ok: true };
+  }
+}
+
+/** The file descriptor behind `out` (process.stdout has one), when nothing is queued in the stream (keeps the order). */
+function syncFd(out: Writable): number | undefined {
+  const fd = (out as Writable & { fd?: unknown }).fd;
+  return typeof fd === "number" && out.writableLength === 0 ? fd : undefined;
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Write all of `text` to `fd` now. A full non-blocking pipe (EAGAIN) is waited out in 1 ms steps. */
+function writeAllSync(fd: number, text: string): void {
+  const buf = Buffer.from(text, "utf8");
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") throw err;
+      Atomics.wait(PAUSE, 0, 0, 1);
+    }
   }
 }

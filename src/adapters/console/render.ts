@@ -38,7 +38,14 @@ function renderBlock(b: Block, push: (s: string) => void, c: (code: keyof typeof
     case "tasks":
       if (b.title) push(c("bold", stripMd(b.title)));
       for (const t of b.items) {
-        const mark = t.state === "erledigt" ? c("green", "[x]") : t.state === "bestätigt" ? c("yellow", "[~]") : t.state === "übersprungen" ? c("dim", "[-]") : "[ ]";
+        const mark =
+          t.state === "erledigt"
+            ? c("green", "[x]")
+            : t.state === "bestätigt"
+              ? c("yellow", "[~]")
+              : t.state === "übersprungen"
+                ? c("dim", "[-]")
+                : "[ ]";
         const crit = t.critical ? c("red", "! ") : "";
         push(`${mark} ${String(t.nr).padStart(2)}. ${crit}${stripMd(t.text)}${t.stateLabel ? c("dim", ` (${t.stateLabel})`) : ""}`);
         if (t.why && t.state === "offen") push(c("dim", `        ↳ ${stripMd(t.why)}`));
