@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 300_000,
     pool: "forks",
-    globalSetup: [],
+    globalSetup: ["tests/adapters/matrix/global-setup.ts"],
     reporters: ["default"],
   },
 });

@@ -22,7 +22,7 @@ export interface ServeOptions {
 }
 
 /** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dataDir: string): Promise<ChatAdapter[]> {
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
   if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
@@ -31,11 +31,11 @@ export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
     const { teamsFromEnv } = await import("./adapters/teams/index.ts");
-    out.push(teamsFromEnv(env, { dataDir }));
+    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath) }));
   }
   if (env.MATRIX_HOMESERVER_URL) {
     const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
-    out.push(await matrixFromEnv(env));
+    out.push(await matrixFromEnv(env, { dbPath }));
   }
   return out;
 }
@@ -50,7 +50,7 @@ export async function serve(o: ServeOptions): Promise<number> {
   const env = o.env ?? process.env;
   let adapters: ChatAdapter[];
   try {
-    adapters = await adaptersFromEnv(env, dirname(o.dbPath));
+    adapters = await adaptersFromEnv(env, o.dbPath);
   } catch (err) {
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
     if (err instanceof Error && /ConfigError$/.test(err.name)) {

@@ -1,0 +1,334 @@
+import { ClientEvent, createClient, type MatrixClient, type MatrixEvent, type Room, RoomEvent, SyncState } from "matrix-js-sdk";
+import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
+import { type Clock, systemClock } from "../../core/clock.ts";
+import type { Outbound } from "../../core/message.ts";
+import { isAllowedInvite, type MatrixConfig } from "./config.ts";
+import { toAdapterError } from "./errors.ts";
+import { useClearableTimeouts } from "./http-timeouts.ts";
+import { toInbound } from "./inbound.ts";
+import { MatrixSender, txnIdFor } from "./outbound.ts";
+import { type SdkLogLevel, sdkLogger } from "./sdk-logger.ts";
+import { login, type Session, syncFilter } from "./session.ts";
+import { type AdapterState, HANDLED_LIMIT, loadState, saveState } from "./state.ts";
+import { ResumableSyncStore } from "./sync-store.ts";
+import { encryptionNotice } from "./texts.ts";
+
+export type MatrixLog = (level: "info" | "warn" | "error", line: string) => void;
+
+/** Options of {@link MatrixAdapter}. */
+export interface MatrixAdapterOptions {
+  config: MatrixConfig;
+  /** Source of `Inbound.receivedAt` (default: system clock). */
+  clock?: Clock;
+  /** Log sink (default: stderr). Lines never contain tokens or passwords. */
+  log?: MatrixLog;
+  /** Level of matrix-js-sdk's own console logging (default `warn`). */
+  sdkLogLevel?: SdkLogLevel;
+  /** Long-poll timeout of /sync in ms (default 30 000). */
+  pollTimeoutMs?: number;
+}
+
+/**
+ * The Matrix adapter on matrix-js-sdk (no crypto: unencrypted rooms only; encrypted rooms get a notice).
+ * Reads commands typed as `!notfall …`, `/notfall …` or after a mention of the bot, thread replies and ✅/👍 reactions;
+ * posts `m.notice` messages with HTML and plain bodies, in the m.thread of the declaring message.
+ */
+export class MatrixAdapter implements ChatAdapter {
+  readonly platform = "matrix" as const;
+  readonly capabilities: Capabilities = {
+    buttons: false,
+    update: true,
+    reactions: true,
+    ephemeral: false,
+    threads: true,
+    threadRoot: "message",
+  };
+
+  private readonly config: MatrixConfig;
+  private readonly clock: Clock;
+  private readonly log: MatrixLog;
+  private readonly pollTimeoutMs: number;
+  private readonly sdkLog: ReturnType<typeof sdkLogger>;
+  private client: MatrixClient | undefined;
+  private store: ResumableSyncStore | undefined;
+  private session: Session | undefined;
+  private state: AdapterState | undefined;
+  private handled = new Set<string>();
+  private onEvent: InboundHandler | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private live = false;
+  private syncState: SyncState | "NOT_STARTED" = "NOT_STARTED";
+  private running = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly sender = new MatrixSender();
+  private readonly pendingInvites = new Set<string>();
+  /** Encrypted rooms that existed before a fresh start: no unsolicited notice, only when someone writes there. */
+  private readonly quietEncrypted = new Set<string>();
+
+  constructor(opts: MatrixAdapterOptions) {
+    this.config = opts.config;
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? ((level, line) => process.stderr.write(`[matrix] ${level}: ${line}\n`));
+    this.pollTimeoutMs = opts.pollTimeoutMs ?? 30_000;
+    this.sdkLog = sdkLogger(opts.sdkLogLevel ?? "warn");
+  }
+
+  /** The bot's user id (known after start). */
+  get userId(): string | undefined {
+    return this.session?.userId;
+  }
+
+  /**
+   * Log in and start syncing. Resolves once the first sync is through, or, when the homeserver cannot be reached
+   * (e.g. it boots after the bot following a power cut), at once: the adapter then keeps trying in the background
+   * and `health()` says so. Rejects only for settings that can never work (bad token or password).
+   */
+  async start(onEvent: InboundHandler): Promise<void> {
+    if (this.running) throw new Error("MatrixAdapter already started");
+    this.running = true;
+    this.onEvent = onEvent;
+    try {
+      await this.connect();
+    } catch (err) {
+      const e = toAdapterError(err, "start");
+      if (e.code === "unauthorized" || e.code === "permanent") {
+        this.running = false;
+        throw e;
+      }
+      this.log("warn", `${e.message} – neuer Versuch läuft im Hintergrund / retrying in the background`);
+      this.retryConnect(2_000);
+    }
+  }
+
+  private retryConnect(delayMs: number): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.running || this.client) return;
+      this.connect().catch((err: unknown) => {
+        const e = toAdapterError(err, "start");
+        if (e.code === "unauthorized" || e.code === "permanent") {
+          this.log("error", `${e.message} – Matrix bleibt aus / Matrix stays off`);
+          this.running = false;
+          return;
+        }
+        this.retryConnect(Math.min(delayMs * 2, 60_000));
+      });
+    }, delayMs);
+    this.retryTimer.unref?.();
+  }
+
+  private async connect(): Promise<void> {
+    this.session ??= await login(this.config, this.sdkLog);
+    const session = this.session;
+    if (!this.running) return;
+    if (!this.state) this.state = await loadState(this.config.stateFile);
+    if (this.state.userId && this.state.userId !== session.userId) this.state = { version: 1, handled: [], encryptionNoticeSent: [] };
+    this.state.userId = session.userId;
+    this.handled = new Set(this.state.handled);
+
+    const store: ResumableSyncStore = new ResumableSyncStore(this.state.sync, async (data) => {
+      // Called by the SDK after a whole /sync batch was processed. The remembered position may only move on
+      // once every event of the batch has been handled, and never for a client that was stopped mid-batch.
+      await this.queue;
+      if (this.store !== store || !this.state) return;
+      this.state.sync = data;
+      await this.persist();
+    });
+    const client = createClient({
+      baseUrl: this.config.homeserverUrl,
+      accessToken: session.accessToken,
+      userId: session.userId,
+      ...(session.deviceId ? { deviceId: session.deviceId } : {}),
+      store,
+      logger: this.sdkLog,
+      useAuthorizationHeader: true,
+      timelineSupport: false,
+    });
+    useClearableTimeouts(client);
+    this.client = client;
+    this.store = store;
+    this.live = false;
+    const resumed = store.resumed;
+
+    client.on(RoomEvent.Timeline, (event, room, toStartOfTimeline, removed, data) => {
+      if (toStartOfTimeline || removed || !data?.liveEvent || !room || !this.live || this.client !== client) return;
+      this.enqueue(() => this.handleEvent(client, event, room));
+    });
+    client.on(RoomEvent.MyMembership, (room, membership) => {
+      if (membership === "invite") this.enqueue(() => this.handleInvite(client, room));
+    });
+    const prepared = new Promise<void>((resolve, reject) => {
+      client.on(ClientEvent.Sync, (state, _prev, data) => {
+        this.syncState = state;
+        if (state === SyncState.Prepared && !this.live) {
+          this.live = true;
+          if (!resumed) for (const r of this.encryptedRooms(client)) this.quietEncrypted.add(r.roomId);
+          resolve();
+        }
+        if (state === SyncState.Prepared || state === SyncState.Syncing) this.enqueue(() => this.afterSync(client));
+        if (state === SyncState.Error && !this.live) {
+          const err = data?.error;
+          if (err && toAdapterError(err, "sync").code === "unauthorized") {
+            reject(
+              new AdapterError("unauthorized", "Matrix: Zugangsdaten ungültig (MATRIX_ACCESS_TOKEN?). / Matrix: invalid credentials.", {
+                cause: err,
+              }),
+            );
+          } else {
+            // the SDK keeps retrying; events count as live once its first sync is through
+            this.log("warn", "Matrix-Server nicht erreichbar, versuche es weiter … / homeserver unreachable, retrying");
+            resolve();
+          }
+        }
+      });
+    });
+    await client.startClient({
+      initialSyncLimit: 1,
+      lazyLoadMembers: false,
+      disablePresence: true,
+      threadSupport: false,
+      pollTimeout: this.pollTimeoutMs,
+      filter: syncFilter(session.userId),
+    });
+    try {
+      await prepared;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.log("info", `verbunden als ${session.userId} (${resumed ? "setzt fort" : "neu"}) / connected`);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    this.store = undefined;
+    client.stopClient();
+    client.removeAllListeners();
+    this.live = false;
+    this.syncState = SyncState.Stopped;
+    await this.queue;
+    await this.persist();
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    const ok =
+      this.client !== undefined &&
+      (this.syncState === SyncState.Syncing || this.syncState === SyncState.Prepared || this.syncState === SyncState.Catchup);
+    const detail = this.running && !this.client ? "verbinde … / connecting" : `sync ${String(this.syncState).toLowerCase()}`;
+    return { ok, detail };
+  }
+
+  async deliver(message: Outbound): Promise<DeliveryResult> {
+    const client = this.client;
+    if (!client) throw new AdapterError("transient", "Matrix adapter not running");
+    return this.sender.deliver(client, message);
+  }
+
+  // ---- inbound -------------------------------------------------------------------------------
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((err: unknown) => {
+      this.log(
+        "error",
+        `Ereignis nicht verarbeitet / event not handled: ${err instanceof Error ? `${err.name}: ${err.message}` : "error"}`,
+      );
+    });
+  }
+
+  private async handleEvent(client: MatrixClient, event: MatrixEvent, room: Room): Promise<void> {
+    const me = this.session?.userId;
+    const id = event.getId();
+    const sender = event.getSender();
+    if (!me || !id || !sender || sender === me || this.handled.has(id) || event.isRedacted()) return;
+    if (event.getType() === "m.room.encrypted") {
+      await this.noticeEncrypted(client, room.roomId);
+      return;
+    }
+    const inbound = await toInbound({ botUserId: me, clock: this.clock, client }, room, event);
+    if (!inbound) return;
+    this.markHandled(id);
+    await this.onEvent?.(inbound);
+  }
+
+  private markHandled(id: string): void {
+    this.handled.add(id);
+    if (this.handled.size > HANDLED_LIMIT) {
+      const first = this.handled.values().next().value;
+      if (first !== undefined) this.handled.delete(first);
+    }
+  }
+
+  // ---- rooms ---------------------------------------------------------------------------------
+
+  private async handleInvite(client: MatrixClient, room: Room): Promise<void> {
+    const me = this.session!.userId;
+    if (this.pendingInvites.has(room.roomId) || room.getMyMembership() !== "invite") return;
+    this.pendingInvites.add(room.roomId);
+    try {
+      const inviter = room.getMember(me)?.events.member?.getSender() ?? "";
+      if (isAllowedInvite(this.config.allowed, inviter, room.roomId, me)) {
+        await client.joinRoom(room.roomId);
+        this.log("info", `Raum ${room.roomId} beigetreten (eingeladen von ${inviter}) / joined`);
+      } else {
+        this.log("warn", `Einladung von ${inviter || "unbekannt"} in ${room.roomId} abgelehnt: nicht in MATRIX_ALLOWED / invite refused`);
+        await client.leave(room.roomId);
+      }
+    } catch (err) {
+      this.log("warn", `Einladung in ${room.roomId} nicht bearbeitet / invite not handled: ${toAdapterError(err, "join").message}`);
+    } finally {
+      this.pendingInvites.delete(room.roomId);
+    }
+  }
+
+  private encryptedRooms(client: MatrixClient): Room[] {
+    return client.getRooms().filter((r) => r.getMyMembership() === "join" && r.hasEncryptionStateEvent());
+  }
+
+  /** After each sync: accept invites that are still open, tell newly joined encrypted rooms that the bot cannot read them. */
+  private async afterSync(client: MatrixClient): Promise<void> {
+    if (this.client !== client) return;
+    for (const room of client.getRooms()) {
+      if (room.getMyMembership() === "invite") await this.handleInvite(client, room);
+    }
+    for (const room of this.encryptedRooms(client)) {
+      if (!this.quietEncrypted.has(room.roomId)) await this.noticeEncrypted(client, room.roomId);
+    }
+  }
+
+  private async noticeEncrypted(client: MatrixClient, roomId: string): Promise<void> {
+    const state = this.state;
+    if (!state || state.encryptionNoticeSent.includes(roomId)) return;
+    state.encryptionNoticeSent.push(roomId);
+    const me = this.session!.userId;
+    try {
+      await this.sender.send(
+        client,
+        roomId,
+        { msgtype: "m.notice", body: encryptionNotice(me), "m.mentions": {} },
+        txnIdFor(`encryption-notice/${roomId}`),
+      );
+      this.log("info", `Hinweis „verschlüsselter Raum“ in ${roomId} gesendet / encrypted-room notice sent`);
+    } catch (err) {
+      state.encryptionNoticeSent = state.encryptionNoticeSent.filter((r) => r !== roomId);
+      this.log("warn", `Hinweis in ${roomId} nicht gesendet / notice not sent: ${toAdapterError(err, "send").message}`);
+    }
+    await this.persist();
+  }
+
+  private async persist(): Promise<void> {
+    const state = this.state;
+    if (!state) return;
+    state.handled = [...this.handled].slice(-HANDLED_LIMIT);
+    if (!this.config.stateFile) return;
+    try {
+      await saveState(this.config.stateFile, state);
+    } catch (err) {
+      this.log("error", `Sync-Stand nicht gespeichert / state not saved: ${err instanceof Error ? err.message : "error"}`);
+    }
+  }
+}

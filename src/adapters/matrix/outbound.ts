@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from "node:crypto";
+import { type MatrixClient, Method } from "matrix-js-sdk";
+import { AdapterError, type DeliveryResult } from "../../core/adapter.ts";
+import type { Outbound } from "../../core/message.ts";
+import { toAdapterError } from "./errors.ts";
+import { localpart, roomOfChannel } from "./ids.ts";
+import { displayName } from "./inbound.ts";
+import { editContent, renderNotice, threadRelation } from "./render.ts";
+
+/** Homeserver transaction id for a message key (keys may be long; the id stays short and stable). */
+export function txnIdFor(key: string): string {
+  const safe = key.replace(/[^A-Za-z0-9._~-]/g, "_");
+  if (safe.length <= 120 && safe === key) return `nf.${key}`;
+  return `nf.${safe.slice(0, 60)}.${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+}
+
+/**
+ * Sends bot messages. Every send uses a transaction id (`PUT …/send/m.room.message/{txnId}`), so when the outbox
+ * retries after a lost answer the homeserver returns the first event instead of posting twice.
+ */
+export class MatrixSender {
+  /** Last edit per original message: a retry of the same edit reuses its transaction id. */
+  private readonly lastEdit = new Map<string, { hash: string; txnId: string }>();
+  private editCounter = 0;
+  /** Distinguishes this process's edits from earlier ones with the same content. */
+  private readonly nonce = randomBytes(6).toString("hex");
+
+  /** Render and send one outbound message: new (in its thread) or as an edit of an earlier one. */
+  async deliver(client: MatrixClient, message: Outbound): Promise<DeliveryResult> {
+    const roomId = roomOfChannel(message.channel);
+    if (!roomId) throw new AdapterError("permanent", `Matrix: not a Matrix channel: ${message.channel}`, { platformCode: "bad_channel" });
+    const root = message.thread?.ref;
+    const room = client.getRoom(roomId);
+    const notice = renderNotice(message, { nameOf: (id) => displayName(room, id) ?? localpart(id), inThread: Boolean(root) });
+    if (message.replace && message.replaceRef) {
+      const edit = editContent(message.replaceRef, notice);
+      await this.send(client, roomId, edit, this.editTxnId(message.key, message.replaceRef, edit));
+      return { ref: message.replaceRef };
+    }
+    const content: Record<string, unknown> = { ...notice };
+    if (root) content["m.relates_to"] = threadRelation(root);
+    return { ref: await this.send(client, roomId, content, txnIdFor(message.key)) };
+  }
+
+  async send(client: MatrixClient, roomId: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+    const path = `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`;
+    try {
+      const res = await client.http.authedRequest<{ event_id: string }>(Method.Put, path, undefined, content);
+      return res.event_id;
+    } catch (err) {
+      throw toAdapterError(err, "send");
+    }
+  }
+
+  /**
+   * Transaction id of an edit. Edits reuse the message's key, so the content decides: the same edit again
+   * (a retry) reuses the id and the homeserver deduplicates it; a different edit gets a new id.
+   */
+  private editTxnId(key: string, original: string, content: Record<string, unknown>): string {
+    const hash = createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16);
+    const last = this.lastEdit.get(original);
+    if (last && last.hash === hash) return last.txnId;
+    const txnId = txnIdFor(`${key}/edit/${hash}/${this.nonce}-${++this.editCounter}`);
+    this.lastEdit.set(original, { hash, txnId });
+    if (this.lastEdit.size > 5_000) {
+      const first = this.lastEdit.keys().next().value;
+      if (first !== undefined) this.lastEdit.delete(first);
+    }
+    return txnId;
+  }
+}
