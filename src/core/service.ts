@@ -723,7 +723,11 @@ export class IncidentService {
       return undefined;
     }
     if (!holds(tpl.when, factsOf(ctxOf(L)))) {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.templateInactive(loc(tpl.title, this.locale)) }], true);
+      const q = tpl.when?.question;
+      const idx = q ? L.pb.questions.findIndex((x) => x.id === q) : -1;
+      const answer = tpl.when?.answer === undefined ? "ja" : [tpl.when.answer].flat()[0]!;
+      const how = idx >= 0 ? `antwort ${questionLabel(idx)} ${answer}` : undefined;
+      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.templateInactive(loc(tpl.title, this.locale), how) }], true);
       return undefined;
     }
     const rendered = renderTemplate(loc(tpl.body, this.locale), this.templateContext(L));

@@ -86,7 +86,10 @@ const SAMPLES: Record<string, unknown[][]> = {
   "err.closeBlocked": [["1, 2"]],
   "err.levelUnknown": [["huge"]],
   "err.templateUnknown": [["press", "`team`, `patients`"]],
-  "err.templateInactive": [["Patients"]],
+  "err.templateInactive": [
+    ["Patients", "antwort 7 ja"],
+    ["Patients", undefined],
+  ],
   "err.alreadyOpen": [["N-2026-001"]],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],
   coordinatorOrDeclarer: [["Anna"]],

@@ -182,8 +182,10 @@ export const de = {
     closeBlocked: (items: string) => `Vor dem Abschluss noch offen: ${items}. Erledigen oder mit Grund: \`abschließen <Grund>\`.`,
     levelUnknown: (given: string) => `„${given}“ ist keine Stufe. Es gibt: \`störung\`, \`notfall\`, \`krise\`, \`katastrophe\`.`,
     templateUnknown: (given: string, list: string) => `Eine Vorlage „${given}“ gibt es hier nicht. Verfügbar: ${list}.`,
-    templateInactive: (name: string) =>
-      `Die Vorlage „${name}“ gilt erst nach der passenden Antwort (z. B. Patientendaten betroffen: \`antwort 2 ja\`).`,
+    templateInactive: (name: string, how: string | undefined) =>
+      how
+        ? `Die Vorlage „${name}“ gilt erst nach der passenden Antwort: \`${how}\`.`
+        : `Die Vorlage „${name}“ gilt erst auf einer höheren Stufe oder mit passender Organisationsdatei. Lage: \`status\`.`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `In diesem Thread läuft schon ${id}. Einen weiteren Notfall bitte außerhalb des Threads melden.`,
     internal:

@@ -189,8 +189,10 @@ export const en: Catalog = {
     levelUnknown: (given: string) =>
       `“${given}” is not a level. The levels are: \`störung\` (disruption), \`notfall\` (emergency), \`krise\` (crisis), \`katastrophe\` (disaster).`,
     templateUnknown: (given: string, list: string) => `There is no template “${given}” here. Available: ${list}.`,
-    templateInactive: (name: string) =>
-      `The template “${name}” only applies after the matching answer (e.g. patient data affected: \`antwort 2 yes\`).`,
+    templateInactive: (name: string, how: string | undefined) =>
+      how
+        ? `The template “${name}” only applies after the matching answer: \`${how}\`.`
+        : `The template “${name}” only applies at a higher level or with a matching organisation file. Overview: \`status\`.`,
     typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `${id} is already running in this thread. Please report another emergency outside this thread.`,
     internal:
