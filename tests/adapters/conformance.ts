@@ -96,7 +96,9 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       await h.reply("ben", `erledigt ${check}`);
       await h.settle();
       let after = await h.messages();
-      expect(find(after, new RegExp(`${check}\\..*Lage bestätigen.*erledigt von ben|Aufgabe ${check} erledigt \\(ben`, "i")).length).toBeGreaterThan(0);
+      expect(
+        find(after, new RegExp(`${check}\\..*Lage bestätigen.*erledigt von ben|Aufgabe ${check} erledigt \\(ben`, "i")).length,
+      ).toBeGreaterThan(0);
       const running = taskNr(after, /Verschlüsselung noch läuft/);
       if (h.has.buttons) {
         await h.press("ben", `erledigt ${running}`);
@@ -124,7 +126,9 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
     it("posts a filled communication template", async () => {
       await h.reply("cem", "vorlage mitarbeitende");
       await h.settle();
-      const tpl = find(await h.messages(), /Information an alle Mitarbeitenden/).filter((m) => /Was ist los\?/.test(m.text) && /ausfüllen/.test(m.text));
+      const tpl = find(await h.messages(), /Information an alle Mitarbeitenden/).filter(
+        (m) => /Was ist los\?/.test(m.text) && /ausfüllen/.test(m.text),
+      );
       expect(tpl.length).toBeGreaterThan(0);
     });
 
@@ -136,6 +140,20 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       await clock.advance(49 * 3600_000);
       await h.settle();
       expect(find(await h.messages(), /⏰ Noch .*Datenschutz/).length).toBeGreaterThan(0);
+    });
+
+    it("enforces who may advance, escalate and assign others (authorization through the platform)", async () => {
+      await h.reply("ben", "weiter");
+      await h.settle();
+      await h.reply("ben", "eskalieren krise");
+      await h.settle();
+      await h.reply("cem", `rolle technik ${h.mention("anna")}`);
+      await h.settle();
+      const msgs = await h.messages();
+      expect(find(msgs, /Die Phase wechseln darf nur die Koordination/).length).toBe(1);
+      expect(find(msgs, /Die Stufe ändern darf nur die Koordination/).length).toBe(1);
+      expect(find(msgs, /Andere einteilen darf nur die Koordination/).length).toBe(1);
+      expect(find(msgs, /Stufe geändert/).length).toBe(0);
     });
 
     it("refuses an unauthorised close", async () => {

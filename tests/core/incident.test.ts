@@ -126,6 +126,23 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     expect(timer.dueAt).toBe("2026-03-30T09:00:00.000Z");
   });
 
+  it("fires the reminders at the right instants across the change to summer time", async () => {
+    tb = await new TestBot({ start: "2026-03-27T09:00:00Z" }).start();
+    await openWithRoles(tb);
+    await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
+    const reminders = () => tb.texts().filter((t) => /⏰ Noch .*Datenschutz/.test(t));
+    await tb.clock.set("2026-03-29T08:59:00Z");
+    await tb.bot.idle();
+    expect(reminders()).toHaveLength(0);
+    await tb.clock.set("2026-03-29T09:00:00Z"); // 24 h before due: Sunday 11:00 CEST, the day the clocks changed
+    await tb.bot.idle();
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0]).toMatch(/Noch 1 Tag.*bis Mo\., 30\.03\.2026, 11:00/s);
+    await tb.clock.set("2026-03-30T09:00:00Z");
+    await tb.bot.idle();
+    expect(tb.texts().filter((t) => /Frist verpasst/.test(t))).toHaveLength(1);
+  });
+
   it("shows deadlines correctly across the change back to winter time", async () => {
     // 2026-10-25 03:00 CEST → 02:00 CET. Aware Friday 23 Oct 10:00 CEST (08:00 UTC) → due Monday 26 Oct 09:00 CET (08:00 UTC).
     tb = await new TestBot({ start: "2026-10-23T08:00:00Z" }).start();
