@@ -1,4 +1,4 @@
-import type { ChatAdapter } from "./core/adapter.ts";
+import { type ChatAdapter, NO_CAPABILITIES } from "./core/adapter.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { Dispatcher } from "./core/dispatcher.ts";
 import type { Inbound } from "./core/inbound.ts";
@@ -47,7 +47,7 @@ export function createBot(o: BotOptions): Bot {
     storage: o.storage,
     clock,
     playbooks,
-    capabilities: (p) => adapters.get(p)?.capabilities ?? { buttons: false, update: false, reactions: false, ephemeral: false, threads: false, threadRoot: "bot" },
+    capabilities: (p) => adapters.get(p)?.capabilities ?? NO_CAPABILITIES,
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
     ...(o.exports ? { exports: o.exports } : {}),

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { FieldPath } from "../machines/yaml-source.ts";
+import { describeValue, type FieldPath, showValue, valueAt } from "../machines/yaml-source.ts";
 import { PHONE_EXAMPLE, PHONE_FIELDS, SECTION_KEYS } from "./schema.ts";
 
 type ZodIssue = z.core.$ZodIssue;
@@ -172,7 +172,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
         const allowed = issue.values.map(String);
         push(
           path,
-          `${show(value)} ist hier nicht erlaubt. Schreiben Sie ${allowed.map((v) => `"${v}"`).join(" oder ")}.${enumHint(field)}`,
+          `${showValue(value)} ist hier nicht erlaubt. Schreiben Sie ${allowed.map((v) => `"${v}"`).join(" oder ")}.${enumHint(field)}`,
         );
         break;
       }
@@ -184,7 +184,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
         if (field === "priority")
           push(
             path,
-            `Priorität ${typeof value === "number" ? value : show(value)} geht nicht. Erlaubt sind ganze Zahlen von 1 bis 99 (1 = zuerst wiederherstellen).`,
+            `Priorität ${typeof value === "number" ? value : showValue(value)} geht nicht. Erlaubt sind ganze Zahlen von 1 bis 99 (1 = zuerst wiederherstellen).`,
           );
         else if (issue.origin === "string") push(path, "Darf nicht leer sein. Wert eintragen oder die Zeile löschen.");
         else push(path, issue.message);
@@ -194,7 +194,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
       case "custom":
         push(
           path,
-          issue.message && !issue.message.startsWith("Invalid") ? issue.message : `${show(value)} hat nicht das erwartete Format.`,
+          issue.message && !issue.message.startsWith("Invalid") ? issue.message : `${showValue(value)} hat nicht das erwartete Format.`,
         );
         break;
       default:
@@ -223,21 +223,22 @@ function typeMessage(path: FieldPath, field: string, value: unknown, expected: s
   if (PHONE_FIELDS.has(field) && typeof value === "number") {
     return `Telefonnummern bitte in Anführungszeichen schreiben: ${field}: "${raw ?? PHONE_EXAMPLE}". Ohne Anführungszeichen liest YAML eine Zahl, und führende Nullen gehen verloren.`;
   }
-  if (expected === "boolean") return `${show(value)} ist kein Ja/Nein-Wert. Schreiben Sie ${field}: true (ja) oder ${field}: false (nein).`;
+  if (expected === "boolean")
+    return `${showValue(value)} ist kein Ja/Nein-Wert. Schreiben Sie ${field}: true (ja) oder ${field}: false (nein).`;
   if (field === "priority" || expected === "int" || expected === "number") {
-    return `Erwartet eine ganze Zahl, gefunden ${describe(value)}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`;
+    return `Erwartet eine ganze Zahl, gefunden ${describeValue(value)}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`;
   }
   if (expected === "array") {
     const hint = SECTION_HINT[field] ?? "- …";
-    return `Erwartet eine Liste, gefunden ${describe(value)}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`;
+    return `Erwartet eine Liste, gefunden ${describeValue(value)}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`;
   }
   if (expected === "object") {
     const keys = SECTION_KEYS[field];
-    return `Erwartet einen Abschnitt mit eingerückten Feldern${keys ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${describe(value)}.`;
+    return `Erwartet einen Abschnitt mit eingerückten Feldern${keys ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${describeValue(value)}.`;
   }
   if (expected === "string")
-    return `Erwartet einen Text, gefunden ${describe(value)}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${String(value)}".`;
-  return `Erwartet ${expected}, gefunden ${describe(value)}.`;
+    return `Erwartet einen Text, gefunden ${describeValue(value)}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${String(value)}".`;
+  return `Erwartet ${expected}, gefunden ${describeValue(value)}.`;
 }
 
 /** `["systems", 2, "rto"]` → `systems[2].rto`. */
@@ -248,27 +249,4 @@ export function fieldName(path: FieldPath): string {
     else out += out ? `.${String(seg)}` : String(seg);
   }
   return out;
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let cur = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[seg];
-  }
-  return cur;
-}
-
-function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : describe(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "einen leeren Wert";
-  if (Array.isArray(value)) return "eine Liste";
-  if (typeof value === "string") return `den Text "${value}"`;
-  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
-  if (typeof value === "number") return `die Zahl ${value}`;
-  if (typeof value === "object") return "einen Abschnitt mit Feldern";
-  return String(value);
 }

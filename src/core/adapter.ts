@@ -21,6 +21,16 @@ export interface Capabilities {
   threadRoot: "message" | "bot";
 }
 
+/** A platform with none of the optional capabilities (a terminal): the core falls back to typed commands. */
+export const NO_CAPABILITIES: Capabilities = Object.freeze({
+  buttons: false,
+  update: false,
+  reactions: false,
+  ephemeral: false,
+  threads: false,
+  threadRoot: "bot",
+});
+
 export interface DeliveryResult {
   /** Platform id of the posted (or updated) message, used for later updates, threads and reactions. */
   ref: string;

@@ -13,7 +13,7 @@ import {
 } from "../machines/machine.ts";
 import { LEVELS, type Level, loc, PHASES, type Phase, type Playbook, ROLES, type RoleId, WORK_PHASES } from "../machines/schema.ts";
 import { renderTemplate } from "../templates/render.ts";
-import type { Capabilities } from "./adapter.ts";
+import { type Capabilities, NO_CAPABILITIES } from "./adapter.ts";
 import { GENESIS, hashEntry, verifyChain } from "./chain.ts";
 import type { Clock } from "./clock.ts";
 import { buildExport } from "./export.ts";
@@ -73,7 +73,6 @@ export interface ServiceOptions {
 }
 
 const ROLE_REMINDER_MIN = [10, 30, 60];
-const DEFAULT_CAPS: Capabilities = { buttons: false, update: false, reactions: false, ephemeral: false, threads: false, threadRoot: "bot" };
 const SYSTEM: ActorRef = { id: "notfallbot", displayName: "notfallbot" };
 
 export type HandleResult = "handled" | "duplicate" | "ignored";
@@ -1313,7 +1312,7 @@ export class IncidentService {
   }
 
   private caps(platform: string): Capabilities {
-    return this.o.capabilities(platform) ?? DEFAULT_CAPS;
+    return this.o.capabilities(platform) ?? NO_CAPABILITIES;
   }
 
   private now(): Date {

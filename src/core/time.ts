@@ -1,26 +1,16 @@
 /** Times are stored in UTC (ISO strings) and shown in Europe/Berlin, correct across summer time. */
 const TZ = "Europe/Berlin";
 
-const fmt = {
-  de: new Intl.DateTimeFormat("de-DE", {
-    timeZone: TZ,
-    weekday: "short",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  }),
-  en: new Intl.DateTimeFormat("en-GB", {
-    timeZone: TZ,
-    weekday: "short",
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  }),
+const FULL: Intl.DateTimeFormatOptions = {
+  timeZone: TZ,
+  weekday: "short",
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
 };
+const fmt = { de: new Intl.DateTimeFormat("de-DE", FULL), en: new Intl.DateTimeFormat("en-GB", FULL) };
 const timeOnly = new Intl.DateTimeFormat("de-DE", { timeZone: TZ, hour: "2-digit", minute: "2-digit" });
 
 /** "Mo., 02.03.2026, 09:00" (Europe/Berlin). */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { PlaybookIssue } from "./playbook-error.ts";
 import { Condition, Deadline, LEVELS, LevelInfo, Question, Task, Template } from "./schema.ts";
-import { type FieldPath, fieldPath, lineAt, type YamlSource } from "./yaml-source.ts";
+import { describeValue, type FieldPath, fieldPath, lineAt, showValue, valueAt, type YamlSource } from "./yaml-source.ts";
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -76,7 +76,7 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
       const allowed = issue.values.map(String);
       const noun = ENUM_NOUNS[field] ?? "ist hier nicht erlaubt";
       const verb = noun.startsWith("ist") ? noun : `ist ${noun}`;
-      push(path, `${show(value)} ${verb}. Erlaubt: ${allowed.join(", ")}`);
+      push(path, `${showValue(value)} ${verb}. Erlaubt: ${allowed.join(", ")}`);
       return;
     }
     case "invalid_type": {
@@ -87,7 +87,7 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
       const hint =
         issue.expected === "string" && typeof value !== "object" ? ' Tipp: den Wert in Anführungszeichen setzen, z. B. "ja".' : "";
-      push(path, `Erwartet ${expected}, gefunden ${describe(value)}.${hint}`);
+      push(path, `Erwartet ${expected}, gefunden ${describeValue(value)}.${hint}`);
       return;
     }
     case "invalid_union": {
@@ -99,7 +99,7 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
           return;
         }
       }
-      push(path, `Erwartet einen Text oder "de:" (Deutsch) mit optional "en:" (Englisch), gefunden ${describe(value)}.`);
+      push(path, `Erwartet einen Text oder "de:" (Deutsch) mit optional "en:" (Englisch), gefunden ${describeValue(value)}.`);
       return;
     }
     case "too_small": {
@@ -112,38 +112,15 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
     }
     case "invalid_format": {
       if (issue.message && !issue.message.startsWith("Invalid")) {
-        push(path, `${show(value)}: ${issue.message}`);
+        push(path, `${showValue(value)}: ${issue.message}`);
       } else if (issue.format === "regex" && "pattern" in issue && String(issue.pattern).includes("a-z0-9-")) {
-        push(path, `${show(value)} ist keine gültige Kennung. Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. "netz-trennen".`);
-      } else push(path, `${show(value)} hat nicht das erwartete Format.`);
+        push(path, `${showValue(value)} ist keine gültige Kennung. Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. "netz-trennen".`);
+      } else push(path, `${showValue(value)} hat nicht das erwartete Format.`);
       return;
     }
     default:
       push(path, issue.message);
   }
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let cur = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[seg];
-  }
-  return cur;
-}
-
-function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : describe(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "einen leeren Wert";
-  if (Array.isArray(value)) return "eine Liste";
-  if (typeof value === "string") return `den Text "${value}"`;
-  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
-  if (typeof value === "number") return `die Zahl ${value}`;
-  if (typeof value === "object") return "einen Abschnitt mit Feldern";
-  return String(value);
 }
 
 /** The allowed name closest to `word` when it is a plausible typo (edit distance ≤ 2), else undefined. */

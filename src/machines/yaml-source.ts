@@ -160,3 +160,29 @@ function yamlMessage(code: string, original: string): string {
   const firstLine = original.split("\n")[0] ?? "";
   return `${german} (YAML: ${firstLine})`;
 }
+
+/** The plain value at `path` in parsed YAML data (undefined when absent). */
+export function valueAt(data: unknown, path: FieldPath): unknown {
+  let cur = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A value as quoted in a German error message: strings in quotes, other values described. */
+export function showValue(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : describeValue(value);
+}
+
+/** What kind of value was found, in German ("eine Liste", "die Zahl 3" …). */
+export function describeValue(value: unknown): string {
+  if (value === null) return "einen leeren Wert";
+  if (Array.isArray(value)) return "eine Liste";
+  if (typeof value === "string") return `den Text "${value}"`;
+  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
+  if (typeof value === "number") return `die Zahl ${value}`;
+  if (typeof value === "object") return "einen Abschnitt mit Feldern";
+  return String(value);
+}

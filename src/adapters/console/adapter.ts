@@ -1,7 +1,7 @@
 import { writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Capabilities, ChatAdapter, DeliveryResult, InboundHandler } from "../../core/adapter.ts";
+import { type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler, NO_CAPABILITIES } from "../../core/adapter.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
 import type { Outbound } from "../../core/message.ts";
@@ -39,14 +39,7 @@ const SPEAKER = /^@([\p{L}\p{N}._-]{1,40}):\s?(.*)$/u;
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = "console" as const;
-  readonly capabilities: Capabilities = {
-    buttons: false,
-    update: false,
-    reactions: false,
-    ephemeral: false,
-    threads: false,
-    threadRoot: "bot",
-  };
+  readonly capabilities: Capabilities = NO_CAPABILITIES;
   private readonly o: ConsoleOptions;
   private seq = 0;
   private lineNo = 0;
