@@ -11,7 +11,10 @@ afterAll(() => tmp.cleanup());
 /** Run the real CLI (`bin/notfallbot.mjs`) as a child process with `input` on stdin. */
 function run(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], { cwd: tmp.dir, env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
+      cwd: tmp.dir,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => {

@@ -1,4 +1,4 @@
-import { createBot, type Bot } from "../../src/app.ts";
+import { type Bot, createBot } from "../../src/app.ts";
 import { FakeClock } from "../../src/core/clock.ts";
 import type { Inbound } from "../../src/core/inbound.ts";
 import { blocksToPlain } from "../../src/core/message.ts";
@@ -33,8 +33,15 @@ export class TestBot {
     this.storage = openStorage(this.dbPath, { clock: this.clock });
     const prev = this.adapter;
     this.adapter = new MemoryAdapter(this.caps);
-    if (prev) Object.assign(this.adapter, { sent: prev.sent, current: prev.current, order: prev.order, n: (prev as unknown as { n: number }).n });
-    this.bot = createBot({ storage: this.storage, adapters: [this.adapter], clock: this.clock, playbooks, ...(this.config ? { config: this.config } : {}) });
+    if (prev)
+      Object.assign(this.adapter, { sent: prev.sent, current: prev.current, order: prev.order, n: (prev as unknown as { n: number }).n });
+    this.bot = createBot({
+      storage: this.storage,
+      adapters: [this.adapter],
+      clock: this.clock,
+      playbooks,
+      ...(this.config ? { config: this.config } : {}),
+    });
     await this.bot.start();
     return this;
   }

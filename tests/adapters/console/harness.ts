@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { ConsoleAdapter } from "../../../src/adapters/console/adapter.ts";
-import { createBot, type Bot } from "../../../src/app.ts";
+import { type Bot, createBot } from "../../../src/app.ts";
 import type { FakeClock } from "../../../src/core/clock.ts";
 import type { Inbound } from "../../../src/core/inbound.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
@@ -31,7 +31,10 @@ export function consoleHarness(): AdapterHarness {
       write(chunk, _enc, cb) {
         const text = String(chunk);
         const inThread = text.startsWith("  │");
-        const lines = text.split("\n").filter(Boolean).map((l) => l.replace(/^(\s*│ |▌ )/, ""));
+        const lines = text
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.replace(/^(\s*│ |▌ )/, ""));
         const who = /^\(nur für (\w+)\)/.exec(lines[0] ?? "");
         seen.push({ text: lines.join("\n"), inThread, buttons: [], ref: `c${seen.length + 1}`, ...(who ? { visibleTo: who[1]! } : {}) });
         cb();

@@ -1,4 +1,4 @@
-import { createBot, type Bot } from "../../../src/app.ts";
+import { type Bot, createBot } from "../../../src/app.ts";
 import type { FakeClock } from "../../../src/core/clock.ts";
 import type { Inbound } from "../../../src/core/inbound.ts";
 import { blocksToPlain } from "../../../src/core/message.ts";
@@ -24,13 +24,25 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
     const fresh = new MemoryAdapter(caps);
     // the platform keeps its messages across a bot restart
-    Object.assign(fresh, { sent: adapter.sent, current: adapter.current, order: adapter.order, n: (adapter as unknown as { n: number }).n });
+    Object.assign(fresh, {
+      sent: adapter.sent,
+      current: adapter.current,
+      order: adapter.order,
+      n: (adapter as unknown as { n: number }).n,
+    });
     adapter = fresh;
     bot = createBot({ storage, adapters: [adapter], clock, playbooks });
     await bot.start();
   };
   const send = async (ev: Omit<Inbound, "platform" | "tenant" | "channel" | "receivedAt" | "deliveryId">) => {
-    const full: Inbound = { platform: "memory", tenant: "t", channel: "memory:t:c1", receivedAt: clock.now(), deliveryId: `d${++n}`, ...ev };
+    const full: Inbound = {
+      platform: "memory",
+      tenant: "t",
+      channel: "memory:t:c1",
+      receivedAt: clock.now(),
+      deliveryId: `d${++n}`,
+      ...ev,
+    };
     last = full;
     await adapter.handler!(full);
   };
@@ -68,7 +80,13 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       const msg = adapter
         .visible()
         .reverse()
-        .find((m) => m.blocks.some((b) => (b.type === "buttons" && b.buttons.some((x) => x.command === command)) || (b.type === "tasks" && b.items.some((i) => i.actions.some((a) => a.command === command)))));
+        .find((m) =>
+          m.blocks.some(
+            (b) =>
+              (b.type === "buttons" && b.buttons.some((x) => x.command === command)) ||
+              (b.type === "tasks" && b.items.some((i) => i.actions.some((a) => a.command === command))),
+          ),
+        );
       if (!msg) throw new Error(`Kein Knopf für ${command}`);
       await send({ actor: actor(p), kind: "action", action: { command }, threadRef: thread()! });
     },
@@ -77,7 +95,13 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       return adapter.visible().map((m) => ({
         text: blocksToPlain(m.blocks),
         inThread: Boolean(m.thread),
-        buttons: m.blocks.flatMap((b) => (b.type === "buttons" ? b.buttons.map((x) => x.command) : b.type === "tasks" ? b.items.flatMap((i) => i.actions.map((a) => a.command)) : [])),
+        buttons: m.blocks.flatMap((b) =>
+          b.type === "buttons"
+            ? b.buttons.map((x) => x.command)
+            : b.type === "tasks"
+              ? b.items.flatMap((i) => i.actions.map((a) => a.command))
+              : [],
+        ),
         ref: m.ref,
         ...(m.visibleTo ? { visibleTo: m.visibleTo } : {}),
       }));
