@@ -5,9 +5,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { betterSqlite3, migrator } from "./drizzle.ts";
 import * as schema from "./schema.ts";
+
+const { drizzle } = betterSqlite3;
+const { migrate } = migrator;
 
 /** How hard SQLite flushes to disk on commit. */
 export type SynchronousMode = "NORMAL" | "FULL";

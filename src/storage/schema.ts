@@ -6,9 +6,11 @@
  * Conventions: times are ISO-8601 UTC strings (they sort correctly as text),
  * JSON values are stored as text (`mode: "json"`), booleans as 0/1 integers.
  */
-import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Outbound } from "../core/message.ts";
+import { orm, sqliteCore } from "./drizzle.ts";
+
+const { sql } = orm;
+const { index, integer, primaryKey, sqliteTable, text } = sqliteCore;
 
 /** One row per incident; `snapshot` is the persisted XState snapshot. */
 export const incidents = sqliteTable(

@@ -1,10 +1,11 @@
 /**
  * The core's {@link StoragePort} on drizzle-orm + better-sqlite3.
  */
-import { and, desc, isNotNull, isNull } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import type { Clock } from "../core/clock.ts";
 import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../core/ports.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
+import { orm } from "./drizzle.ts";
 import { incidents } from "./schema.ts";
 import { prepareStatements, type Statements } from "./statements.ts";
 
@@ -26,6 +27,7 @@ class CommitRefused extends Error {
 }
 
 const OK: CommitResult = { ok: true };
+const { and, desc, isNotNull, isNull } = orm;
 
 /**
  * SQLite storage. Safe to open the same file from several instances or processes (WAL;
@@ -37,11 +39,13 @@ export class SqliteStorage implements StoragePort {
   private readonly st: Statements;
   private readonly clock: Pick<Clock, "now">;
   private readonly commitTx: { immediate(c: Commit): void };
+  private readonly pendingTimersPlain: Database.Statement;
 
   constructor(file: string, opts: StorageOptions = {}) {
     this.db = openConnection(file, opts);
     this.clock = opts.clock ?? { now: () => new Date() };
     this.st = prepareStatements(this.db);
+    this.pendingTimersPlain = this.db.$client.prepare(this.st.pendingTimers.getQuery().sql).raw(true);
     this.commitTx = this.db.$client.transaction((c: Commit) => this.apply(c));
   }
 
@@ -182,7 +186,17 @@ export class SqliteStorage implements StoragePort {
   }
 
   pendingTimers(): TimerRow[] {
-    return this.st.pendingTimers.all();
+    // Read at every start, tens of thousands of rows with many open incidents: one plain statement and a
+    // hand-written mapping instead of drizzle's per-row mapping, which costs several times the query.
+    // Same SQL as the drizzle statement (columns in the order of its select), rows as arrays.
+    const rows = this.pendingTimersPlain.all() as [string, string, string, string, string | null][];
+    return rows.map(([id, incidentId, kind, dueAt, payload]) => ({
+      id,
+      incidentId,
+      kind,
+      dueAt,
+      payload: payload === null ? null : JSON.parse(payload),
+    }));
   }
 
   keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined {

@@ -2,10 +2,14 @@
  * Prepared drizzle statements, built once per connection. Everything on the hot path
  * (commit, dispatcher, scheduler) runs through these: no SQL is re-rendered per call.
  */
-import { and, asc, desc, eq, getTableColumns, isNull, lt, lte, notExists, Param, type Placeholder, type SQL, sql } from "drizzle-orm";
-import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Placeholder, SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { StorageDb } from "./connection.ts";
+import { orm, sqliteCore } from "./drizzle.ts";
 import { deliveries, incidents, outbox, tasks, timeline, timers } from "./schema.ts";
+
+const { and, asc, desc, eq, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
+const { alias } = sqliteCore;
 
 const ph = sql.placeholder;
 
