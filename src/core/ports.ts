@@ -110,8 +110,8 @@ export interface StoragePort {
   listIncidents(opts?: { open?: boolean; limit?: number }): IncidentRecord[];
   timeline(incidentId: string): TimelineEntry[];
   tasks(incidentId: string): TaskRow[];
-  /** Timers not yet fired or cancelled, ordered by due time. */
-  pendingTimers(): TimerRow[];
+  /** Timers not yet fired or cancelled, ordered by due time; only those of one incident when given. */
+  pendingTimers(incidentId?: string): TimerRow[];
   /** Message key of a delivered message by its platform ref (reactions on task messages). */
   keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined;
   /** Platform ref of a delivered message key. */

@@ -986,10 +986,7 @@ export class IncidentService {
   }
 
   private pendingTimerIds(L: Loaded): string[] {
-    return this.o.storage
-      .pendingTimers()
-      .filter((x) => x.incidentId === L.rec.id)
-      .map((x) => x.id);
+    return this.o.storage.pendingTimers(L.rec.id).map((x) => x.id);
   }
 
   /** Tasks and templates switched on by an answer or a level: show the new tasks. */

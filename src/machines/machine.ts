@@ -182,15 +182,16 @@ export function createIncidentMachine(pb: Playbook) {
   return m.createMachine({
     id: pb.id,
     initial: "erkennung",
+    // `input` is absent when xstate builds its internal throwaway actor for a pure `transition()`
     context: ({ input }) => ({
-      playbookId: input.playbookId,
-      level: input.level,
-      drill: input.drill,
-      flags: input.flags,
+      playbookId: input?.playbookId ?? pb.id,
+      level: input?.level ?? pb.level,
+      drill: input?.drill ?? false,
+      flags: input?.flags ?? { nis2: false, insurer: false },
       roles: {},
       tasks: {},
       answers: {},
-      phases: [{ phase: "erkennung", enteredAt: input.openedAt }],
+      phases: [{ phase: "erkennung", enteredAt: input?.openedAt ?? "" }],
     }),
     // biome-ignore lint/suspicious/noExplicitAny: states are generated from the phase list
     states: states as any,

@@ -189,6 +189,12 @@ export function prepareStatements(db: StorageDb) {
       .orderBy(asc(tasks.nr), asc(tasks.taskId))
       .prepare(),
     pendingTimers: db.select(timerFields).from(timers).where(timerOpen).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
+    pendingTimersOf: db
+      .select(timerFields)
+      .from(timers)
+      .where(and(eq(timers.incidentId, ph("id")), timerOpen))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .prepare(),
     /** Delivered message by ref in a channel (first one if a ref was reused by in-place updates). */
     sentByRef: db
       .select({ key: outbox.key, incidentId: outbox.incidentId })
