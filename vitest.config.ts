@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     globalSetup: ["tests/adapters/matrix/global-setup.ts"],
-    reporters: ["default"],
+    // the JSON report lets .ci/run print the plain "N passed, N failed" line
+    reporters: ["default", ["json", { outputFile: ".cache/vitest-results.json" }]],
   },
 });
