@@ -84,7 +84,9 @@ export type HandleResult = "handled" | "duplicate" | "ignored";
  */
 export class IncidentService {
   private readonly machines = new Map<string, IncidentMachine>();
+  /** Recently used incidents (least recently used first); the database stays the source of truth. */
   private readonly cache = new Map<string, { rec: IncidentRecord; st: IncidentState }>();
+  private static readonly CACHE_MAX = 256;
   /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
   private readonly threads = new Map<string, string>();
   readonly t: Catalog;
@@ -1183,9 +1185,15 @@ export class IncidentService {
       return "conflict";
     }
     // L is this event's private copy (load() hands out clones) and is not touched after its commit: the cache takes it over
-    if (L && incident) this.cache.set(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
+    if (L && incident) this.cacheSet(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
     this.o.onCommitted?.(w.timers, w.cancel);
     return "ok";
+  }
+
+  private cacheSet(id: string, entry: { rec: IncidentRecord; st: IncidentState }): void {
+    this.cache.delete(id);
+    this.cache.set(id, entry);
+    if (this.cache.size > IncidentService.CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
   }
 
   private load(id: string): Loaded | undefined {
@@ -1194,7 +1202,7 @@ export class IncidentService {
       const rec = this.o.storage.getIncident(id);
       if (!rec) return undefined;
       c = { rec, st: rec.snapshot as IncidentState };
-      this.cache.set(id, c); // freshly read: nobody else holds it
+      this.cacheSet(id, c); // freshly read: nobody else holds it
     }
     const pb = this.o.playbooks.get(c.rec.playbookId);
     if (!pb) return undefined;
