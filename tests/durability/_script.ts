@@ -10,7 +10,7 @@ import type { TimelineEntry } from "../../src/core/ports.ts";
 import { numberedTasks } from "../../src/machines/conditions.ts";
 import type { PlaybookLibrary } from "../../src/machines/loader.ts";
 import { type Playbook, type RoleId, WORK_PHASES } from "../../src/machines/schema.ts";
-import type { Rng } from "./_rng.ts";
+import { type Rng, rng } from "./_rng.ts";
 
 /** How a step shows in the database once applied. */
 export type Effect =
@@ -47,6 +47,11 @@ export interface Step {
 export interface ScriptOptions {
   /** Playbook ids of the incidents, in order; the first one named `drill` is opened as an exercise. */
   incidents: { playbook: string; drill?: boolean }[];
+  /**
+   * The platform's actor id of a person of the script (`anna` → `U0ANNA` on Slack), as the timeline records it.
+   * Default: the name itself (terminal).
+   */
+  actorId?: (who: string) => string;
 }
 
 const FREE_TEXT = [
@@ -71,6 +76,7 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
   const ordinals = new Map<string, number>();
   let tok = 0;
   const token = () => `k${String(++tok).padStart(4, "0")}`;
+  const actorId = opts.actorId ?? ((who: string) => who);
   const add = (s: Omit<Step, "i" | "ordinal">) => {
     const ordinal = (ordinals.get(s.sig) ?? 0) + 1;
     ordinals.set(s.sig, ordinal);
@@ -87,7 +93,7 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
     const holders: Record<RoleId, string> = { koordinator: "anna", technik: "ben", kommunikation: lateComms ? "anna" : "cem" };
     const entry = (kind: string, actor: string, more: (e: TimelineEntry) => boolean = () => true) => ({
       on: "timeline" as const,
-      test: (e: TimelineEntry) => e.kind === kind && e.actorId === actor && more(e),
+      test: (e: TimelineEntry) => e.kind === kind && e.actorId === actorId(actor) && more(e),
     });
     const data = (e: TimelineEntry) => (e.data ?? {}) as Record<string, unknown>;
     let statuses = 0;
@@ -107,7 +113,7 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
           incident: n,
           effect: entry("note", who, (e) => e.text.includes(t)),
           sig: `${n}|note|${t}`,
-          answer: /\/reply\/console:/,
+          answer: /\/reply\/[a-z]+:/,
           answerText: /Notiert/,
         });
       } else if (r < 0.2) {
@@ -153,7 +159,7 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
         text: `rolle ${r}${target ? ` @${target}` : ""}`,
         command: rng.chance(0.5),
         incident: n,
-        effect: entry("role", who, (e) => data(e).role === r && data(e).actorId === holder),
+        effect: entry("role", who, (e) => data(e).role === r && data(e).actorId === actorId(holder)),
         sig: `${n}|role|${r}|${holder}|${who}`,
         answer: new RegExp(`/role/${r}/\\d+$`),
       });
@@ -219,7 +225,8 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
             incident: n,
             effect: entry("task", who, (e) => data(e).nr === task.nr && data(e).state === verb),
             sig: `${n}|task|${task.nr}|${verb}`,
-            answer: /\/task-change\/\d+$/,
+            // a separate message in the terminal; where messages can be edited, the role's task list is updated instead
+            answer: /\/(task-change\/\d+|tasks\/[^/]+\/[^/]+|task\/\d+)$/,
           });
         if (rng.chance(0.07)) {
           taskStep("übersprungen", `überspringen ${task.nr} entfällt hier ${token()}`);
@@ -282,3 +289,30 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
 export const TIMER_MESSAGE = /\/(roles-reminder\/\d+|task-due\/.+|deadline\/[^/]+\/(reminder|urgent)\/.+|deadline\/[^/]+\/missed)$/;
 /** Timeline kinds written by timers, one per timer message. */
 export const TIMER_ENTRY_KINDS = new Set(["reminder", "deadline-missed"]);
+
+/**
+ * A script of at least `minSteps` events from one seed: the big ransomware playbook, then other incident types
+ * (the second one a drill) until it is long enough.
+ */
+export function crashScript(
+  seed: number,
+  playbooks: PlaybookLibrary,
+  minSteps: number,
+  opts: Omit<ScriptOptions, "incidents"> = {},
+): Step[] {
+  const r = rng(seed);
+  const others = r.shuffle(
+    playbooks
+      .list()
+      .map((p) => p.id)
+      .filter((id) => id !== "verschluesselung"),
+  );
+  const incidents: ScriptOptions["incidents"] = [{ playbook: "verschluesselung" }];
+  for (;;) {
+    const script = buildScript(rng(seed), playbooks, { ...opts, incidents });
+    if (script.length >= minSteps) return script;
+    const next = others[incidents.length - 1];
+    if (!next) return script;
+    incidents.push({ playbook: next, ...(incidents.length === 1 ? { drill: true } : {}) });
+  }
+}

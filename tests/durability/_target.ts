@@ -4,7 +4,8 @@
  * and kill it. The terminal adapter is ./_console-target.ts; an HTTP adapter (Slack, Teams) plugs in by
  * implementing the same two interfaces: `send` posts a signed platform event to the bot, the platform
  * side (a local recorder of the Web API calls) reports each delivered message, and the message key comes
- * from the database row whose platform ref the recorder handed out (outbox.ref).
+ * from the database row whose platform ref the recorder handed out (outbox.ref). That is ./_serve-target.ts, with
+ * ./_slack-target.ts and ./_teams-target.ts as its platforms.
  */
 import type { Step } from "./_script.ts";
 
@@ -14,6 +15,8 @@ export interface SeenMessage {
   key: string;
   /** What the person sees (may be cut off when the process died while writing it). */
   text: string;
+  /** An edit of a message already shown (Slack chat.update, Teams PUT), not a new message in the channel. */
+  update?: boolean;
 }
 
 /** One life of the bot process. */

@@ -104,7 +104,10 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
         logger: settings.logger,
         endpoints: "/slack/events",
         signatureVerification: true,
-        processBeforeResponse: false,
+        // Events are answered only after the core has committed them: Slack does not retry an answered event,
+        // so a crash between an early 200 and the commit would lose it. Slash commands and button presses
+        // still answer at once (their listeners ack and return; the work continues after the response).
+        processBeforeResponse: true,
       });
       this.receiver = this.expressReceiver;
     }
@@ -262,7 +265,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
         return;
       }
       await ack(); // within Slack's 3 s, before any work
-      await this.dispatch(parseSlashCommand(command as unknown as SlashCommandBody, this.ctx()));
+      void this.dispatch(parseSlashCommand(command as unknown as SlashCommandBody, this.ctx()));
     });
     for (const type of ["message", "app_mention", "reaction_added"] as const) {
       this.app.event(type, async ({ body }) => {
@@ -271,7 +274,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     }
     this.app.action({ type: "block_actions", action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body }) => {
       await ack();
-      await this.dispatch(parseBlockAction(body as unknown as BlockActionsBody, this.ctx()));
+      void this.dispatch(parseBlockAction(body as unknown as BlockActionsBody, this.ctx()));
     });
   }
 
@@ -279,7 +282,10 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   private dispatch(ev: Inbound | undefined): Promise<void> {
     const handler = this.handler;
     if (!ev || !handler) return Promise.resolve();
-    const p = this.enrich(ev)
+    // After the current I/O phase: requests that arrived together are all acknowledged before any of them is
+    // worked on (the core's work is synchronous and would otherwise hold back the next request's ack).
+    const p = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.enrich(ev))
       .then((full) => handler(full))
       .catch((err: unknown) => {
         const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
