@@ -48,6 +48,10 @@ function log(level: "info" | "warn" | "error", msg: string, detail?: unknown): v
 /** `notfallbot serve`: one HTTP server for every configured adapter, plus `GET /healthz`. */
 export async function serve(o: ServeOptions): Promise<number> {
   const env = o.env ?? process.env;
+  // listen for SIGTERM from the very start: a stop during start-up waits until start-up is done, then shuts down cleanly
+  const stopRequested = new Promise<void>((resolve) => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
+  });
   let adapters: ChatAdapter[];
   try {
     adapters = await adaptersFromEnv(env, o.dbPath);
@@ -111,10 +115,9 @@ export async function serve(o: ServeOptions): Promise<number> {
     `notfallbot hört auf Port ${typeof addr === "object" && addr ? addr.port : o.port} (${adapters.map((a) => a.platform).join(", ")})`,
   );
   process.stdout.write(`READY ${typeof addr === "object" && addr ? addr.port : o.port}\n`);
-  await new Promise<void>((resolve) => {
-    for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
-  });
-  server.close();
+  await stopRequested;
+  await new Promise<void>((resolve) => server.close(() => resolve())); // answers requests already in flight
+
   await bot.stop();
   storage.close();
   return 0;
