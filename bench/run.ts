@@ -18,8 +18,10 @@ import { fileURLToPath } from "node:url";
 import { round, show, table } from "./lib/format.ts";
 import type { BenchContext, Benchmark, Measured, ResultRow } from "./lib/types.ts";
 import { ackBenchmark } from "./suites/ack.ts";
+import { matrixBenchmark } from "./suites/matrix.ts";
 import { memoryBenchmark } from "./suites/memory.ts";
 import { restartBenchmark } from "./suites/restart.ts";
+import { slackBenchmark } from "./suites/slack.ts";
 
 /** The core's benchmarks, run in this order. */
 const BENCHMARKS: Benchmark[] = [ackBenchmark, restartBenchmark, memoryBenchmark];
@@ -35,8 +37,8 @@ const BENCHMARKS: Benchmark[] = [ackBenchmark, restartBenchmark, memoryBenchmark
  * Not written here on purpose.
  */
 const ADAPTER_BENCHMARKS: Benchmark[] = [
-  // slackBenchmark,   // bench/suites/slack.ts (Slack path vs bare Bolt)
-  // matrixBenchmark,  // bench/suites/matrix.ts (Matrix declare → first message vs plain client round trip)
+  slackBenchmark, // bench/suites/slack.ts (Slack path vs bare Bolt)
+  matrixBenchmark, // bench/suites/matrix.ts (Matrix declare → first message vs plain client round trip)
 ];
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));

@@ -236,12 +236,14 @@ export class SqliteStorage implements StoragePort {
 
   dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): OutboxRow[] {
     if (limit <= 0) return [];
-    const rows = this.st.dueLaneHeads.all({ now, limit: limit + busyLanes.size });
-    if (busyLanes.size === 0) return rows;
+    if (busyLanes.size === 0) return this.st.dueLaneHeads.all({ now, limit });
+    // Heads of busy lanes come back too and are skipped: pick by id and lane first, then read (and parse) only the
+    // messages that will be delivered (each is a few KB of JSON; the dispatcher asks after every delivery).
     const out: OutboxRow[] = [];
-    for (const r of rows) {
-      if (busyLanes.has(r.lane)) continue;
-      out.push(r);
+    for (const h of this.st.dueLaneHeadLanes.all({ now, limit: limit + busyLanes.size })) {
+      if (busyLanes.has(h.lane)) continue;
+      const row = this.st.outboxRow.get({ id: h.id });
+      if (row) out.push(row);
       if (out.length === limit) break;
     }
     return out;

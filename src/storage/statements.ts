@@ -218,6 +218,19 @@ export function prepareStatements(db: StorageDb) {
       .orderBy(asc(outbox.id))
       .limit(ph("limit"))
       .prepare(),
+    /** The same lane heads, only id and lane: the dispatcher skips busy lanes before any message is parsed. */
+    dueLaneHeadLanes: db
+      .select({ id: outbox.id, lane: outbox.lane })
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .orderBy(asc(outbox.id))
+      .limit(ph("limit"))
+      .prepare(),
+    outboxRow: db
+      .select(outboxFields)
+      .from(outbox)
+      .where(eq(outbox.id, ph("id")))
+      .prepare(),
     nextLaneHeadAttempt: db
       .select({ at: sql<string | null>`min(${outbox.nextAttemptAt})` })
       .from(outbox)

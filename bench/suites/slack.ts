@@ -1,0 +1,230 @@
+/**
+ * Slack: signed slash command `/notfall verschlüsselung …` → HTTP ack (Bolt's `ack()`), through our real stack
+ * (express + SlackAdapter + the bot on a SQLite file, Web API on the fake Slack API) against a bare Bolt app whose
+ * handler only calls `ack()` (bench/lib/slack-target.ts), both loaded by the same 50 concurrent clients
+ * (bench/lib/slack-load.ts) in alternating rounds. The fake Slack API (bench/lib/slack-fake-api.ts) runs in its own
+ * process and reports when the first message of each incident thread arrived.
+ *
+ * Two load shapes:
+ *  - paced (the target): commands arrive at random (Poisson) at 50/s, each on a free one of the 50 connections —
+ *    below what the bot can handle, so the figure is the ack latency and not a queue;
+ *  - back to back (info): each client sends its next command as soon as the last is acknowledged: the servers'
+ *    saturation (latency ≈ clients / throughput).
+ * A third server, our stack with the WAL checkpoint timer off (diagnosis), runs in the paced rounds too.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { runChild } from "../lib/child.ts";
+import { type Service, startService } from "../lib/service.ts";
+import { median, percentile } from "../lib/stats.ts";
+import { type Benchmark, type Measured, row } from "../lib/types.ts";
+
+interface Sample {
+  round: number;
+  channel: string;
+  sentAt: number;
+  ms: number;
+}
+interface LoadResult {
+  wall: Record<string, number>;
+  samples: Record<string, Sample[]>;
+}
+interface Ready {
+  url: string;
+  idle: string;
+}
+interface TargetStats {
+  incidents: number;
+  unsent: number;
+  errors: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  checkpoints: number;
+  checkpointP50: number;
+  checkpointMax: number;
+  checkpointOver10: number;
+}
+
+const CLIENTS = 50;
+/** Commands per second offered in the paced rounds (Poisson arrivals). */
+const RATE = 50;
+/** Checkpoint timer so long that none runs during the benchmark (diagnosis: what the fsyncs cost the acks). */
+const NO_CHECKPOINT_MS = 1_000_000_000;
+
+/** Per round, the p-th percentile; then the median over the rounds (one stall of the machine spoils one round only). */
+function perRound(samples: Sample[], p: number, value: (s: Sample) => number = (s) => s.ms): number {
+  const rounds = new Map<number, number[]>();
+  for (const s of samples) {
+    const v = value(s);
+    if (Number.isFinite(v)) rounds.set(s.round, [...(rounds.get(s.round) ?? []), v]);
+  }
+  return median(
+    [...rounds.values()].map((xs) =>
+      percentile(
+        [...xs].sort((x, y) => x - y),
+        p,
+      ),
+    ),
+  );
+}
+
+function pooled(samples: Sample[], p: number): number {
+  return percentile(
+    samples.map((s) => s.ms).sort((x, y) => x - y),
+    p,
+  );
+}
+
+export const slackBenchmark: Benchmark = {
+  id: "slack",
+  title: "Slack: slash command → ack (ours vs bare Bolt), → first thread message",
+  async run(ctx) {
+    const size = ctx.quick
+      ? { perRound: 60, rounds: 2, warmup: 20, satPerRound: 100 }
+      : { perRound: 250, rounds: 4, warmup: 50, satPerRound: 250 };
+    const threads = new Map<string, number>();
+    const services: Service<unknown>[] = [];
+    const start = async <R>(script: string, args: string[], onLine?: (l: string) => void) => {
+      const s = await startService<R>(script, args, onLine ? { onLine } : {});
+      services.push(s as Service<unknown>);
+      return s;
+    };
+    try {
+      const api = await start<{ url: string }>("lib/slack-fake-api.ts", [], (line) => {
+        const [kind, channel, at] = line.split(" ");
+        if (kind === "thread" && channel && at) threads.set(channel, Number(at));
+      });
+      const dir = (name: string) => {
+        const d = join(ctx.dir, `slack-${name}`);
+        mkdirSync(d, { recursive: true });
+        return d;
+      };
+      const profile = ctx.profileDir ? ["--profile", join(ctx.profileDir, "slack-ours.cpuprofile")] : [];
+      const floor = await start<Ready>("lib/slack-target.ts", ["--mode", "floor", "--api", api.ready.url]);
+      const ours = await start<Ready>("lib/slack-target.ts", ["--mode", "ours", "--api", api.ready.url, "--dir", dir("ours"), ...profile]);
+      const noCkpt = await start<Ready>("lib/slack-target.ts", [
+        "--mode",
+        "ours",
+        "--api",
+        api.ready.url,
+        "--dir",
+        dir("ours-nockpt"),
+        "--checkpoint-ms",
+        String(NO_CHECKPOINT_MS),
+      ]);
+      const targets = [
+        { name: "floor", ...floor.ready },
+        { name: "ours", ...ours.ready },
+        { name: "nockpt", ...noCkpt.ready },
+      ];
+
+      ctx.log(
+        `slack: ${CLIENTS} Clients, ${RATE} Befehle/s, ${size.rounds} Runden × ${size.perRound} je Server (Bolt nackt, unser Stack, ohne Checkpoint)`,
+      );
+      const paced = (
+        await runChild<LoadResult>("lib/slack-load.ts", [
+          "--targets",
+          JSON.stringify(targets),
+          "--clients",
+          String(CLIENTS),
+          "--per-round",
+          String(size.perRound),
+          "--rounds",
+          String(size.rounds),
+          "--warmup",
+          String(size.warmup),
+          "--rate",
+          String(RATE),
+        ])
+      ).result;
+      ctx.log(`slack: ohne Pause (Sättigung), 2 Runden × ${size.satPerRound} je Server`);
+      const sat = (
+        await runChild<LoadResult>("lib/slack-load.ts", [
+          "--targets",
+          JSON.stringify(targets.slice(0, 2)),
+          "--clients",
+          String(CLIENTS),
+          "--per-round",
+          String(size.satPerRound),
+          "--rounds",
+          "2",
+          "--warmup",
+          "0",
+          "--rate",
+          "0",
+        ])
+      ).result;
+
+      // first thread message: arrival at the fake API minus the send time (both epoch ms, same machine clock)
+      const first = (s: Sample) => (threads.get(s.channel) ?? Number.NaN) - s.sentAt;
+      const missing = paced.samples.ours!.filter((s) => !threads.has(s.channel)).length;
+      if (missing) throw new Error(`${missing} Notfälle ohne erste Thread-Nachricht an der Fake-API`);
+
+      const stats = new Map<string, TargetStats>();
+      for (const [name, s] of [
+        ["ours", ours],
+        ["nockpt", noCkpt],
+        ["floor", floor],
+      ] as const) {
+        stats.set(name, (await s.stop()) as TargetStats);
+      }
+      const calls = (await api.stop()) as { perMethod: Record<string, number>; failed: number };
+      services.length = 0;
+
+      const P = paced.samples;
+      const S = sat.samples;
+      const n = P.ours!.length;
+      const p99 = perRound(P.ours!, 0.99);
+      const floor99 = perRound(P.floor!, 0.99);
+      const o = stats.get("ours")!;
+      const f = stats.get("floor")!;
+      const incidents = o.incidents + stats.get("nockpt")!.incidents;
+      const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
+      const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
+      const notes = {
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; WAL checkpoints on the event loop: ${o.checkpoints}, p50 ${o.checkpointP50.toFixed(2)} ms, max ${o.checkpointMax.toFixed(0)} ms, ${o.checkpointOver10} over 10 ms`,
+        first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end`,
+        sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s`,
+      };
+      const out: Measured[] = [
+        row(
+          "Slack ack p99, 50 clients, 50 commands/s (slash command → HTTP 200)",
+          p99,
+          "ms",
+          floor99,
+          "cost",
+          "ratio <= 1.3 (vs bare Bolt)",
+          p99 / floor99 <= 1.3,
+          notes.p99,
+        ),
+        row("Slack ack p50, 50 clients, 50 commands/s", perRound(P.ours!, 0.5), "ms", perRound(P.floor!, 0.5), "cost"),
+        row("Slack ack p99, no WAL checkpoint on the event loop (diagnosis)", perRound(P.nockpt!, 0.99), "ms", floor99, "cost"),
+        row(
+          "Slack command → first thread message at the API p50",
+          perRound(P.ours!, 0.5, first),
+          "ms",
+          perRound(P.floor!, 0.5),
+          "cost",
+          "",
+          undefined,
+          notes.first,
+        ),
+        row("Slack command → first thread message at the API p99", perRound(P.ours!, 0.99, first), "ms", floor99, "cost"),
+        row(
+          "Slack ack p50, 50 clients back to back (saturation)",
+          pooled(S.ours!, 0.5),
+          "ms",
+          pooled(S.floor!, 0.5),
+          "cost",
+          "",
+          undefined,
+          notes.sat,
+        ),
+        row("Slack ack p99, 50 clients back to back (saturation)", pooled(S.ours!, 0.99), "ms", pooled(S.floor!, 0.99), "cost"),
+      ];
+      return out;
+    } finally {
+      for (const s of services) await s.stop().catch(() => undefined);
+    }
+  },
+};
