@@ -10,6 +10,4 @@ export class Work {
   cancel: string[] = [];
   fired: string[] = [];
   tasks: TaskRow[] = [];
-  /** Not for storage: files the export produced, etc. */
-  notes: string[] = [];
 }

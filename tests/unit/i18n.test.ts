@@ -23,7 +23,6 @@ const SAMPLES: Record<string, unknown[][]> = {
     ["Phase", "Role", undefined],
   ],
   stateBy: [["done", "Anna"]],
-  taskLine: [[3, "Unplug the server"]],
   templateGaps: [[["[[count]]", "[[date]]"]]],
   phaseEntered: [["Recovery"]],
   phaseOverride: [["Provider is on site"]],
@@ -46,7 +45,6 @@ const SAMPLES: Record<string, unknown[][]> = {
   deadlineHowto: [[7]],
   levelChanged: [["Emergency", "Crisis", "Management decides."]],
   levelUnchanged: [["Crisis"]],
-  levelAddedTasks: [[1], [3]],
   closedTitle: [["N-2026-001"]],
   exportDone: [
     ["report.pdf", true],
@@ -92,8 +90,6 @@ const SAMPLES: Record<string, unknown[][]> = {
   ],
   "err.alreadyOpen": [["N-2026-001"]],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],
-  coordinatorOrDeclarer: [["Anna"]],
-  templateNotice: [["Staff"]],
   handbookDone: [["handbook.pdf"]],
 };
 
