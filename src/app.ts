@@ -1,5 +1,5 @@
 import { type ChatAdapter, NO_CAPABILITIES } from "./core/adapter.ts";
-import { type Clock, systemClock } from "./core/clock.ts";
+import { type Clock, systemClock, type TimerHandle } from "./core/clock.ts";
 import { Dispatcher } from "./core/dispatcher.ts";
 import type { Inbound } from "./core/inbound.ts";
 import type { OrgConfig } from "./core/org.ts";
@@ -7,6 +7,10 @@ import type { StoragePort } from "./core/ports.ts";
 import { Scheduler } from "./core/scheduler.ts";
 import { type ExportSink, IncidentService, type PlaybookSource } from "./core/service.ts";
 import { loadPlaybooks } from "./machines/loader.ts";
+
+const DAY_MS = 86_400_000;
+/** How long inbound delivery ids are kept for deduplication (platform retries come within hours). */
+export const DELIVERY_RETENTION_MS = 14 * DAY_MS;
 
 export type Logger = (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
 
@@ -68,6 +72,7 @@ export function createBot(o: BotOptions): Bot {
   });
   scheduler = new Scheduler({ storage: o.storage, clock, fire: (t) => service.fireTimer(t) });
 
+  let pruneTimer: TimerHandle | undefined;
   let inflight = 0;
   let waiters: (() => void)[] = [];
   const receive = async (ev: Inbound): Promise<void> => {
@@ -92,11 +97,18 @@ export function createBot(o: BotOptions): Bot {
     scheduler,
     receive,
     async start() {
+      const prune = () => {
+        const n = o.storage.pruneDeliveries(new Date(clock.now().getTime() - DELIVERY_RETENTION_MS).toISOString());
+        if (n) log("info", `${n} alte Zustell-Kennungen gelöscht`);
+        pruneTimer = clock.setTimer(new Date(clock.now().getTime() + DAY_MS), prune);
+      };
+      prune();
       scheduler.start();
       dispatcher.kick();
       for (const a of o.adapters) await a.start(receive);
     },
     async stop() {
+      if (pruneTimer) clock.clearTimer(pruneTimer);
       for (const a of o.adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
       scheduler.stop();
       await dispatcher.stop();

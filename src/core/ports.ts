@@ -101,6 +101,8 @@ export type CommitResult = { ok: true } | { ok: false; reason: "duplicate" | "co
 export interface StoragePort {
   commit(c: Commit): CommitResult;
   hasDelivery(platform: string, id: string): boolean;
+  /** Forget inbound delivery ids received before `before` (platforms redeliver within hours, not weeks). Returns the count. */
+  pruneDeliveries(before: string): number;
   nextIncidentNumber(year: number): number;
   getIncident(id: string): IncidentRecord | undefined;
   /** Incident whose thread root is this platform ref, or which has a delivered message with this ref. */

@@ -163,6 +163,10 @@ export class SqliteStorage implements StoragePort {
     }
   }
 
+  pruneDeliveries(before: string): number {
+    return this.st.pruneDeliveries.run({ before }).changes;
+  }
+
   hasDelivery(platform: string, id: string): boolean {
     return this.st.hasDelivery.get({ platform, id }) !== undefined;
   }

@@ -82,6 +82,10 @@ export function prepareStatements(db: StorageDb) {
   return {
     // --- commit ---
     insertDelivery: db.insert(deliveries).values(placeholdersFor(deliveries)).onConflictDoNothing().prepare(),
+    pruneDeliveries: db
+      .delete(deliveries)
+      .where(lt(deliveries.receivedAt, ph("before")))
+      .prepare(),
     insertIncident: db.insert(incidents).values(placeholdersFor(incidents)).onConflictDoNothing().prepare(),
     updateIncident: db
       .update(incidents)

@@ -5,6 +5,7 @@
  * Three ways: one after another, all at once, and the repeats after a restart of the bot.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { DELIVERY_RETENTION_MS } from "../../src/app.ts";
 import type { Inbound } from "../../src/core/inbound.ts";
 import { TestBot } from "../helpers/bot.ts";
 
@@ -132,5 +133,21 @@ describe("redelivered inbound events have exactly one effect", () => {
     expect(t.storage.timeline(id).filter((e) => e.kind === "note")).toHaveLength(1);
     await t.say("anna", "erledigt 2");
     expect(effects(t).timeline).toBeGreaterThan(mid.timeline);
+  });
+});
+
+describe("delivery ids are kept long enough for retries, then pruned", () => {
+  it("forgets ids older than the retention at start and daily, keeps newer ones", async () => {
+    const tb = await new TestBot().start();
+    try {
+      await tb.command("anna", "verschlüsselung");
+      expect(tb.storage.hasDelivery("memory", "d1")).toBe(true);
+      await tb.advance(DELIVERY_RETENTION_MS - 3_600_000);
+      expect(tb.storage.hasDelivery("memory", "d1")).toBe(true);
+      await tb.advance(2 * 86_400_000); // the daily prune after the retention has passed
+      expect(tb.storage.hasDelivery("memory", "d1")).toBe(false);
+    } finally {
+      await tb.stop();
+    }
   });
 });
