@@ -1,14 +1,13 @@
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConsoleAdapter } from "./adapters/console/adapter.ts";
 import { createBot } from "./app.ts";
 import { ConfigError, findConfigPath, loadOrgConfig } from "./config/load.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
-import { exportDirFor, fileExportSink } from "./exports.ts";
+import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import { loadPlaybooks, PlaybookError } from "./machines/loader.ts";
-import { loc, type Playbook } from "./machines/schema.ts";
+import { loc } from "./machines/schema.ts";
 import { openStorage } from "./storage/index.ts";
 
 export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen IT-Notfall
@@ -156,15 +155,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unbekannter Befehl "${cmd}".\n\n${HELP}\n`);
       return 2;
   }
-}
-
-/** `/notfall handbuch` in a chat writes the handbook next to the database. */
-export function handbookFor(playbooks: Playbook[], config: OrgConfig | undefined, dbPath: string): () => string[] {
-  // loaded on first use only: the PDF library is large and most runs never print a handbook
-  return () => {
-    const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
-    return writeHandbookSync({ playbooks, config, out: join(dirname(dbPath), "notfallhandbuch.pdf") });
-  };
 }
 
 async function runConsole(o: {

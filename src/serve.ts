@@ -3,12 +3,11 @@ import { dirname } from "node:path";
 import express from "express";
 import { isHttpMountable } from "./adapters/http.ts";
 import { createBot } from "./app.ts";
-import { handbookFor } from "./cli.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { PlaybookSource } from "./core/service.ts";
-import { exportDirFor, fileExportSink } from "./exports.ts";
+import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import { openStorage } from "./storage/index.ts";
 
 export interface ServeOptions {

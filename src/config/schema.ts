@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { normaliseDuration } from "./duration.ts";
+import { normaliseDuration } from "../core/duration.ts";
 
 /**
  * Schema of `notfall.config.yaml`. Its output type is exactly `OrgConfig` (src/core/org.ts); a type test in

@@ -129,8 +129,3 @@ export function addDuration(from: Date, iso: string, sign: 1 | -1 = 1): Date {
   const ms = (Number(m[2] ?? 0) * 24 * 60 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 60000;
   return new Date(t.getTime() + sign * ms);
 }
-
-export function durationMs(iso: string): number {
-  const base = new Date(0);
-  return addDuration(base, iso).getTime();
-}

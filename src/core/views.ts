@@ -2,6 +2,7 @@ import { holds, numberedTasks } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext, openCriticalTasks } from "../machines/machine.ts";
 import { type Level, loc, PHASES, type Phase, type Playbook, ROLES, type RoleId, type Task } from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
+import { durationMs } from "./duration.ts";
 import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
 import type { OrgConfig } from "./org.ts";
@@ -229,11 +230,8 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
 }
 
 function rtoLeft(rto: string, L: Loaded, env: ViewEnv): string {
-  const m = /^PT?(\d+)([HMD])$/i.exec(rto) ?? /^(\d+)\s*(h|std|min|d|tage?)$/i.exec(rto);
-  if (!m) return "";
-  const n = Number(m[1]);
-  const u = m[2]!.toLowerCase();
-  const ms = u.startsWith("d") || u.startsWith("t") ? n * 86400000 : u.startsWith("m") ? n * 60000 : n * 3600000;
+  const ms = durationMs(rto);
+  if (ms === undefined) return "";
   const left = new Date(L.rec.awareAt).getTime() + ms - env.now.getTime();
   return left >= 0
     ? ` (${env.t.statusLeft(showDuration(left, env.locale))})`

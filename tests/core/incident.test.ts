@@ -202,3 +202,18 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     expect(tb.last()).toMatch(/anna: .*konnte nicht zugestellt werden \(not_in_channel\)/s);
   });
 });
+
+describe("status with an organisation file", () => {
+  it("shows the recovery order by priority and the RTO time left since Kenntnisnahme", async () => {
+    const { loadOrgConfig } = await import("../../src/config/load.ts");
+    const config = loadOrgConfig("examples/praxis.yaml");
+    tb = await new TestBot({ config }).start();
+    await tb.command("anna", "verschlüsselung");
+    await tb.advance(HOUR);
+    await tb.say("anna", "status");
+    const status = tb.last();
+    const first = [...(config.systems ?? [])].sort((a, b) => a.priority - b.priority)[0]!;
+    expect(status).toMatch(/Wiederanlauf-Reihenfolge/);
+    expect(status).toMatch(new RegExp(`1\\. ${first.name.replace(/[()]/g, ".")} – RTO ${first.rto} \\(noch `));
+  });
+});

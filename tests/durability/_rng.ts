@@ -51,3 +51,11 @@ export function crashSeed(env: NodeJS.ProcessEnv = process.env): number {
     throw new Error(`CRASH_SEED muss eine ganze Zahl von 0 bis 4294967295 sein, nicht "${raw}"`);
   return n;
 }
+
+/** Distinct kill points of a crash suite: `CRASH_KILLS` (default 100). */
+export function crashKills(): number {
+  const kills = Number(process.env.CRASH_KILLS || 100);
+  if (!Number.isInteger(kills) || kills < 2)
+    throw new Error(`CRASH_KILLS muss eine ganze Zahl ab 2 sein, nicht "${process.env.CRASH_KILLS}"`);
+  return kills;
+}

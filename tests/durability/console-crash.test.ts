@@ -13,13 +13,11 @@ import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { consoleTarget } from "./_console-target.ts";
 import { type CrashReport, crashTest } from "./_crash.ts";
-import { crashSeed, rng, subSeed } from "./_rng.ts";
+import { crashKills, crashSeed, rng, subSeed } from "./_rng.ts";
 import { buildScript, type Step } from "./_script.ts";
 
 const SEED = crashSeed();
-const KILLS = Number(process.env.CRASH_KILLS || 100);
-if (!Number.isInteger(KILLS) || KILLS < 2)
-  throw new Error(`CRASH_KILLS muss eine ganze Zahl ab 2 sein, nicht "${process.env.CRASH_KILLS}"`);
+const KILLS = crashKills();
 const STREAMS = 2;
 const MIN_STEPS = 200;
 const tmp = tempDir("notfallbot-crash-");

@@ -14,15 +14,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { crashSeed } from "./_rng.ts";
+import { crashKills, crashSeed } from "./_rng.ts";
 import { crashScript } from "./_script.ts";
 import { serveCrash, serveSummary } from "./_serve-target.ts";
 import { teamsActorId, teamsCrashTarget } from "./_teams-target.ts";
 
 const SEED = crashSeed();
-const KILLS = Number(process.env.CRASH_KILLS || 100);
-if (!Number.isInteger(KILLS) || KILLS < 2)
-  throw new Error(`CRASH_KILLS muss eine ganze Zahl ab 2 sein, nicht "${process.env.CRASH_KILLS}"`);
+const KILLS = crashKills();
 const STREAMS = 2;
 const MIN_STEPS = 200;
 const tmp = tempDir("notfallbot-teams-crash-");

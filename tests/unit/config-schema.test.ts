@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
-import { normaliseDuration } from "../../src/config/duration.ts";
+import { normaliseDuration } from "../../src/core/duration.ts";
 import { ConfigError, findConfigPath, loadOrgConfig, parseOrgConfig } from "../../src/config/load.ts";
 import { type OrgConfigSchema, SECTION_KEYS } from "../../src/config/schema.ts";
 import type { OrgConfig } from "../../src/core/org.ts";
