@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
-import { normaliseDuration } from "../../src/core/duration.ts";
 import { ConfigError, findConfigPath, loadOrgConfig, parseOrgConfig } from "../../src/config/load.ts";
 import { type OrgConfigSchema, SECTION_KEYS } from "../../src/config/schema.ts";
+import { normaliseDuration } from "../../src/core/duration.ts";
 import type { OrgConfig } from "../../src/core/org.ts";
 
 /** The issues of a file that must fail. */
