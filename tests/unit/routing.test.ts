@@ -6,12 +6,28 @@ const playbooks = loadPlaybooks().list();
 
 /** Everyday phrasings, as a person in a hurry would type them after `/notfall`. */
 const ROUTES: Record<string, string[]> = {
-  verschluesselung: ["Server zeigt Erpressernachricht, alle Dateien verschlüsselt", "ransomware auf dem praxisserver", "die wollen lösegeld in bitcoin"],
-  datenabfluss: ["datenpanne: arztbrief an falschen empfänger", "Befunde falsch versendet", "kundenliste im internet veröffentlicht, datenleck"],
-  "email-konto": ["habe auf phishing mail mein passwort eingegeben", "mein mail konto gehackt, spam von uns an alle kunden", "e-mail gehackt"],
+  verschluesselung: [
+    "Server zeigt Erpressernachricht, alle Dateien verschlüsselt",
+    "ransomware auf dem praxisserver",
+    "die wollen lösegeld in bitcoin",
+  ],
+  datenabfluss: [
+    "datenpanne: arztbrief an falschen empfänger",
+    "Befunde falsch versendet",
+    "kundenliste im internet veröffentlicht, datenleck",
+  ],
+  "email-konto": [
+    "habe auf phishing mail mein passwort eingegeben",
+    "mein mail konto gehackt, spam von uns an alle kunden",
+    "e-mail gehackt",
+  ],
   fernwartung: ["die maus bewegt sich von selbst", "jemand hat per teamviewer zugegriffen", "fremder zugriff über anydesk"],
   schadsoftware: ["virenscanner meldet trojaner", "defender warnung auf dem empfangsrechner", "malware gefunden"],
-  sicherheitsluecke: ["bsi warnt vor lücke in unserer firewall, sicherheitslücke", "CVE-2026-1234 im VPN", "dringendes update vom hersteller"],
+  sicherheitsluecke: [
+    "bsi warnt vor lücke in unserer firewall, sicherheitslücke",
+    "CVE-2026-1234 im VPN",
+    "dringendes update vom hersteller",
+  ],
   serverausfall: ["server down", "festplatte defekt im server", "pvs geht nicht mehr"],
   stromausfall: ["stromausfall im ganzen haus", "kein strom seit 10 minuten", "usv piept"],
   "brand-wasser": ["es brennt im keller", "wasserschaden im serverraum", "rauch aus dem serverschrank"],
