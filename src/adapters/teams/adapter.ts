@@ -30,6 +30,29 @@ const INVOKE_FAILED = {
 };
 
 /**
+ * Largest activity we read. Teams caps a message at about 100 KB (UTF-16, mentions and HTML included; docs "Format
+ * your bot messages"), and an incoming message activity carries its content twice (`text` and a `text/html`
+ * attachment) plus a few KB of envelope; invokes, reactions and conversation updates are far smaller. 256 KB holds
+ * any message of Latin text; larger bodies are refused with 413 before they are parsed.
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const BAD_MEDIA_TYPE = {
+  error: "unsupported_media_type",
+  message:
+    "Teams schickt Activities als JSON: bitte mit Content-Type: application/json senden (siehe docs/teams.md). / " +
+    "Send the activity as JSON with Content-Type: application/json.",
+};
+const NOT_AN_ACTIVITY = {
+  error: "bad_request",
+  message: "Kein gültiges Bot-Framework-Activity-JSON. / Not a valid Bot Framework activity (JSON object expected).",
+};
+const TOO_LARGE = {
+  error: "payload_too_large",
+  message: `Anfrage größer als ${MAX_BODY_BYTES / 1024} KB. / Request larger than ${MAX_BODY_BYTES / 1024} KB.`,
+};
+
+/**
  * Microsoft Teams through the Microsoft 365 Agents SDK (`CloudAdapter`): JWT validation of every request,
  * Activity parsing, invoke responses; replies and proactive messages go through the SDK's `ConnectorClient`
  * with a conversation reference kept per channel.
@@ -79,15 +102,31 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     return !this.opts.appId;
   }
 
+  /**
+   * `POST /api/messages`: the `Authorization: Bearer` JWT is checked from the headers alone, before a byte of the body
+   * is read; only then is a JSON body of at most {@link MAX_BODY_BYTES} read and parsed (the `serviceurl` claim is
+   * compared with the parsed activity by the SDK afterwards).
+   */
   mount(app: Express): void {
     const path = this.opts.path ?? "/api/messages";
     app.post(
       path,
-      express.json({ limit: "1mb" }),
       (req: Request, res: Response, next: NextFunction) => {
         void this.cloud.authorizeRequest(req as unknown as SdkRequest, res, next).catch(next);
       },
       (req: Request, res: Response, next: NextFunction) => {
+        if (!req.is("application/json")) {
+          res.status(415).json(BAD_MEDIA_TYPE);
+          return;
+        }
+        next();
+      },
+      express.json({ limit: MAX_BODY_BYTES }),
+      (req: Request, res: Response, next: NextFunction) => {
+        if (typeof req.body !== "object" || req.body === null || Array.isArray(req.body)) {
+          res.status(400).json(NOT_AN_ACTIVITY);
+          return;
+        }
         void this.handle(req, res).catch(next);
       },
       (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -95,7 +134,9 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
         // body-parser errors carry their HTTP status (400 invalid JSON, 413 too large, 415 charset)
         const s = (err as { status?: unknown }).status;
         const status = typeof s === "number" && s >= 400 && s < 500 ? s : 500;
-        res.status(status).json({ error: status < 500 ? "bad_request" : "internal_error" });
+        if (status === 413) res.status(413).json(TOO_LARGE);
+        else if (status === 400) res.status(400).json(NOT_AN_ACTIVITY);
+        else res.status(status).json({ error: status < 500 ? "bad_request" : "internal_error" });
       },
     );
   }
@@ -184,8 +225,8 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     } catch (e) {
       if (res.headersSent) return;
       // Malformed activities fail the SDK's schema check: a client error, not ours.
-      const status = (e as { name?: string }).name === "ZodError" ? 400 : 500;
-      res.status(status).json({ error: status === 400 ? "bad_request" : "internal_error" });
+      if ((e as { name?: string }).name === "ZodError") res.status(400).json(NOT_AN_ACTIVITY);
+      else res.status(500).json({ error: "internal_error" });
     }
   }
 
