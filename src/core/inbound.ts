@@ -20,6 +20,18 @@ export interface Inbound {
   threadRef?: string;
   /** Platform id of the message itself (for commands typed as messages: the incident thread can hang on it). */
   messageRef?: string;
+  /**
+   * Whether this conversation has threads, where that differs from the platform's `capabilities.threads` (Teams: a
+   * channel has threads, a group or personal chat has none). A conversation without threads is one incident thread:
+   * replies go to its open incident, and the bot does not speak of a thread there.
+   */
+  threads?: boolean;
+  /**
+   * The person addressed the bot (mentioned it, or wrote in a one-to-one chat with it). A reply that belongs to no
+   * incident is then read as a command (help, declaration) instead of being ignored as other people's conversation.
+   * Default: true where the platform has no threads (a terminal), false elsewhere.
+   */
+  addressed?: boolean;
   actor: ActorRef;
   kind: "command" | "reply" | "action" | "reaction";
   /**

@@ -77,7 +77,7 @@ function mentionActivity(who: string, conversationId: string, id: string, servic
 const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?\/?(?:\?.*)?$/;
 
 /** The Teams half of the serve target; activity ids are unique over the target's whole life (all runs). */
-export function teamsPlatform(): ServePlatform {
+export function teamsPlatform(connector?: FakeConnector): ServePlatform {
   let next = 1_772_438_400_000;
   return {
     name: "teams",
@@ -119,10 +119,12 @@ export function teamsPlatform(): ServePlatform {
         conversationId = `${TEAMS_CHANNEL};messageid=${root}`;
       }
       const text = step.command ? `notfall ${step.text}` : step.text;
+      const activity = mentionActivity(step.who, conversationId, id, ctx.apiUrl, text);
+      connector?.personPosted(activity); // the (strict) fake Teams knows the channel and the thread the person wrote in
       return {
         path: "/api/messages",
         contentType: "application/json",
-        body: JSON.stringify(mentionActivity(step.who, conversationId, id, ctx.apiUrl, text)),
+        body: JSON.stringify(activity),
         deliveryId: `${TEAMS_CHANNEL}|${id}`,
         redeliverable: true,
       };
@@ -138,7 +140,7 @@ export async function teamsCrashTarget(): Promise<{ target: ServeTarget; connect
   await connector.start();
   const gate = new RecordingGate(connector.url);
   await gate.start();
-  const target = new ServeTarget(teamsPlatform(), gate);
+  const target = new ServeTarget(teamsPlatform(connector), gate);
   return {
     target,
     connector,

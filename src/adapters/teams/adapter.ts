@@ -21,8 +21,16 @@ import { renderActivity } from "./render.ts";
 
 const BOT_FRAMEWORK_SCOPE = "https://api.botframework.com";
 
-/** Invoke response body for `adaptiveCard/action`: the core decides and updates the card in place. */
-const INVOKE_OK = { statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "OK" };
+/**
+ * Invoke response body for `adaptiveCard/action`. Teams shows the `value` of a message response to the person who
+ * pressed; the core's answer (done, or why not) follows as a message in the thread or chat, so this only confirms
+ * receipt, never success.
+ */
+const INVOKE_OK = {
+  statusCode: 200,
+  type: "application/vnd.microsoft.activity.message",
+  value: "Angekommen – die Antwort steht gleich darunter. / Received – the answer follows below.",
+};
 const INVOKE_FAILED = {
   statusCode: 500,
   type: "application/vnd.microsoft.error",
@@ -246,7 +254,15 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
       await context.sendActivity(Activity.fromObject({ type: "invokeResponse", value: { status: 200, body } }));
       return;
     }
-    if (inbound) await this.dispatch(inbound);
+    if (!inbound) return;
+    if (a.type === "conversationUpdate") {
+      // Teams sends "bot added" again on every reinstall: welcome each conversation once
+      if (this.refs.welcomed(inbound.channel)) return;
+      await this.dispatch(inbound);
+      this.refs.markWelcomed(inbound.channel);
+      return;
+    }
+    await this.dispatch(inbound);
   }
 
   private async dispatch(inbound: Inbound): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ActorRef, Inbound } from "../../core/inbound.ts";
-import { channelIdOf, splitConversationId } from "./ids.ts";
+import { channelIdOf, isChannelConversation, splitConversationId } from "./ids.ts";
 
 /** The fields of a Bot Framework activity that the Teams adapter reads (a structural subset of the SDK's `Activity`). */
 export interface TeamsActivity {
@@ -60,12 +60,16 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
   const tenant = tenantOf(a);
   const { base, root } = splitConversationId(conv.id);
   const channel = channelIdOf(tenant, base);
-  const threadRef = root && root !== a.id ? root : undefined;
+  // In a channel, `;messageid=<root>` names the thread the activity is in (its own id when it starts one). Chats have
+  // no threads: they are one conversation each.
+  const threads = isChannelConversation(base, conv.conversationType);
+  const threadRef = threads && root && root !== a.id ? root : undefined;
   const common = {
     platform: "teams" as const,
     tenant: channel.split(":")[1]!,
     channel,
     ...(threadRef ? { threadRef } : {}),
+    threads,
     actor: { id: from.id, displayName: typeof from.name === "string" && from.name ? from.name : from.id },
     receivedAt: now,
     deliveryId: deliveryIdOf(a, base),
@@ -106,7 +110,9 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
 
   const { text, mentions, botMentioned } = normaliseText(a);
   const messageRef = typeof a.id === "string" && a.id ? { messageRef: a.id } : {};
-  const withMentions = mentions.length ? { mentions } : {};
+  // A one-to-one chat is always with the bot; elsewhere the person addresses it by mentioning it.
+  const addressed = botMentioned || conv.conversationType === "personal";
+  const withMentions = { ...(mentions.length ? { mentions } : {}), ...(addressed ? { addressed } : {}) };
   const prefixed = /^\/?notfall(?=\s|$|[:,])[:,]?\s*/i.exec(text);
   if (prefixed) {
     return { ...common, ...messageRef, kind: "command", text: text.slice(prefixed[0].length).trim(), ...withMentions };
@@ -127,19 +133,24 @@ function actionData(data: unknown): { command: string; incidentId?: string } | u
   return i ? { command: c.trim(), incidentId: i } : { command: c.trim() };
 }
 
+/** Teams account ids of people (`29:` users, `8:orgid:` in older payloads); channels, teams, tags and bots are not. */
+const PERSON_ID = /^(29:|8:orgid:)/;
+
 /**
- * Strip the bot's mention markup (`<at>Notfallbot</at>`), turn mentions of people into `<@id>` and list them.
- * Mention entities are the source of truth (Teams docs: do not trust the text alone).
+ * Strip the bot's mention markup (`<at>Notfallbot</at>`, `<at>@Notfallbot</at>`, a shortened `<at>Notfall</at>`),
+ * turn mentions of people into `<@id>` and list them; a name that Teams splits into one `<at>` per word (new Teams:
+ * `<at>Ben</at> <at>Becker</at>`, two entities with the same id) is one mention. Mentions of channels, teams and tags
+ * stay as their plain name. Mention entities are the source of truth (Teams docs: do not trust the text alone).
  */
 function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; botMentioned: boolean } {
-  let text = (a.text ?? "").replace(/&nbsp;|\u00a0/g, " ");
-  const mentions: ActorRef[] = [];
+  let text = decodeEntities((a.text ?? "").replace(/&nbsp;|\u00a0/g, " "));
+  const names = new Map<string, string[]>();
   let botMentioned = false;
   const botId = a.recipient?.id;
   for (const e of Array.isArray(a.entities) ? a.entities : []) {
     if (typeof e !== "object" || e === null || e.type !== "mention") continue;
     const m = e.mentioned as { id?: unknown; name?: unknown } | undefined;
-    const markup = typeof e.text === "string" ? e.text : undefined;
+    const markup = typeof e.text === "string" ? decodeEntities(e.text) : undefined;
     if (!m || typeof m.id !== "string" || !m.id) continue;
     if (m.id === botId) {
       botMentioned = true;
@@ -147,15 +158,28 @@ function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; 
       continue;
     }
     const inner = markup ? markup.replace(/^<at[^>]*>|<\/at>$/g, "") : undefined;
-    if (m.id.startsWith("19:")) {
-      // a team or channel mention: keep its name as plain text
+    if (!PERSON_ID.test(m.id)) {
+      // a channel, team or tag mention: keep its name as plain text
       if (markup && inner !== undefined) text = text.split(markup).join(inner);
       continue;
     }
-    const displayName = typeof m.name === "string" && m.name ? m.name : (inner?.replace(/^@/, "") ?? m.id);
-    if (!mentions.some((x) => x.id === m.id)) mentions.push({ id: m.id, displayName });
+    const name = (typeof m.name === "string" && m.name ? m.name : (inner ?? m.id)).replace(/^@/, "");
+    const list = names.get(m.id) ?? [];
+    if (!list.includes(name)) list.push(name);
+    names.set(m.id, list);
     if (markup) text = text.split(markup).join(`<@${m.id}>`);
   }
+  // one person mentioned by parts of the name, side by side: one mention
+  for (const id of names.keys()) {
+    const tag = `<@${id}>`;
+    text = text
+      .split(tag)
+      .join("\u0000")
+      .replace(/\u0000(?:\s*\u0000)+/g, "\u0000")
+      .split("\u0000")
+      .join(tag);
+  }
+  const mentions: ActorRef[] = [...names].map(([id, parts]) => ({ id, displayName: parts.join(" ") }));
   // Markup left over without an entity (edited text, other clients): the bot's own name is still the bot.
   const botName = a.recipient?.name;
   text = text.replace(/<at[^>]*>([\s\S]*?)<\/at>/gi, (_all, name: string) => {
@@ -171,6 +195,13 @@ function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; 
     .replace(/ ?\n ?/g, "\n")
     .trim();
   return { text, mentions, botMentioned };
+}
+
+/** The few HTML entities Teams puts into message text. */
+function decodeEntities(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|apos|#39);/g, (_all, e: string) =>
+    e === "amp" ? "&" : e === "lt" ? "<" : e === "gt" ? ">" : e === "quot" ? '"' : "'",
+  );
 }
 
 /** Stable per conversation and activity, so a redelivered activity dedups; a hash of the body when Teams sent no id. */

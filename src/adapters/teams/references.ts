@@ -19,6 +19,8 @@ interface FileShape {
   version: 1;
   channels: Record<string, ConversationRef>;
   people: Record<string, string>;
+  /** Conversations the bot has already welcomed (Teams sends the install event again on every reinstall). */
+  welcomed?: string[];
 }
 
 const MAX_PEOPLE = 10_000;
@@ -31,6 +33,7 @@ const MAX_PEOPLE = 10_000;
 export class ReferenceStore {
   private readonly channels = new Map<string, ConversationRef>();
   private readonly people = new Map<string, string>();
+  private readonly welcomes = new Set<string>();
   private readonly file: string | undefined;
 
   constructor(file?: string) {
@@ -44,6 +47,18 @@ export class ReferenceStore {
 
   name(actorId: string): string | undefined {
     return this.people.get(actorId);
+  }
+
+  /** Whether the bot has already welcomed this conversation. */
+  welcomed(channel: string): boolean {
+    return this.welcomes.has(channel);
+  }
+
+  /** Record the welcome of a conversation (kept in the file, so a reinstall after a restart stays quiet too). */
+  markWelcomed(channel: string): void {
+    if (this.welcomes.has(channel)) return;
+    this.welcomes.add(channel);
+    this.save();
   }
 
   /** Remember a reference (and a person's display name); writes the file only when something changed. */
@@ -74,6 +89,7 @@ export class ReferenceStore {
       const data = JSON.parse(raw) as Partial<FileShape>;
       for (const [k, v] of Object.entries(data.channels ?? {})) if (isRef(v)) this.channels.set(k, v);
       for (const [k, v] of Object.entries(data.people ?? {})) if (typeof v === "string") this.people.set(k, v);
+      for (const c of Array.isArray(data.welcomed) ? data.welcomed : []) if (typeof c === "string") this.welcomes.add(c);
     } catch {
       // A damaged file must not stop the bot; references are re-learned from the next incoming activity.
     }
@@ -81,7 +97,12 @@ export class ReferenceStore {
 
   private save(): void {
     if (!this.file) return;
-    const data: FileShape = { version: 1, channels: Object.fromEntries(this.channels), people: Object.fromEntries(this.people) };
+    const data: FileShape = {
+      version: 1,
+      channels: Object.fromEntries(this.channels),
+      people: Object.fromEntries(this.people),
+      welcomed: [...this.welcomes],
+    };
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });

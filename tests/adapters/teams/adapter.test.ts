@@ -65,7 +65,9 @@ async function startBot(adapter: TeamsAdapter, onEvent?: (i: Inbound, a: TeamsAd
   return r;
 }
 
+/** A person's activity reaches the bot (and its conversation exists in the fake Teams from now on). */
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  if (typeof body === "object" && body !== null) fake.personPosted(body as Parameters<FakeConnector["personPosted"]>[0]);
   return fetch(`${url}/api/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -142,7 +144,11 @@ describe("Teams adapter over HTTP (unauthenticated local mode)", () => {
     const res = await post(bot.url, fixture("adaptive-card-invoke", fake.url));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
-    expect(await res.json()).toEqual({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "OK" });
+    expect(await res.json()).toEqual({
+      statusCode: 200,
+      type: "application/vnd.microsoft.activity.message",
+      value: expect.stringMatching(/^Angekommen/),
+    });
     expect(bot.inbound[0]).toMatchObject({ kind: "action", action: { command: "rolle kommunikation", incidentId: "NF-2026-0001" } });
   });
 

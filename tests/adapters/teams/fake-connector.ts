@@ -16,6 +16,8 @@ export interface ConnectorCall {
   /** Id returned to the bot (new activity id, or the updated one). */
   id: string;
   status: number;
+  /** Error code answered (`ConversationNotFound`, `ActivityNotFound`, …), if any. */
+  error?: string;
   at: number;
 }
 
@@ -29,15 +31,33 @@ export interface FakeMessage {
 
 type Failure = { status: number; retryAfter?: string; body?: unknown };
 
+/** Teams conversation types (`conversation.conversationType`). */
+export type ConversationType = "channel" | "groupChat" | "personal";
+
+const MESSAGE_ID = ";messageid=";
+
+/** The Bot Connector's answer for a conversation id it does not know (shape as Teams returns it). */
+export const CONVERSATION_NOT_FOUND = { error: { code: "ConversationNotFound", message: "Conversation not found." } };
+
 /**
  * A local stand-in for Microsoft's Bot Connector service (the cloud side of Teams), speaking its REST wire format:
  * `POST /v3/conversations/{id}/activities`, `POST /v3/conversations/{id}/activities/{activityId}` (reply),
  * `PUT /v3/conversations/{id}/activities/{activityId}` (update), `POST /v3/conversations` (create).
  * Records everything; can answer the next N calls with 429 (+ Retry-After) or 5xx.
+ *
+ * Strict like the real service about where messages go: it knows which conversations exist (declared with
+ * {@link conversation}, or learnt from {@link personPosted} for each activity a test sends to the bot) and answers
+ * 404 `ConversationNotFound` for any other id. A channel thread `<channel>;messageid=<root>` exists only when `<root>`
+ * is a message at the channel's top level (a person's post or a message the bot posted there); chats have no threads.
+ * An update must name a message of the conversation it was posted in.
  */
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   readonly messages = new Map<string, FakeMessage>();
+  /** Conversations that exist, by id without `;messageid=`. */
+  private readonly conversations = new Map<string, ConversationType>();
+  /** Top-level message ids per channel: the thread roots that exist. */
+  private readonly roots = new Map<string, Set<string>>();
   private readonly order: string[] = [];
   private server: Server | undefined;
   private failures: Failure[] = [];
@@ -62,6 +82,48 @@ export class FakeConnector {
   /** Answer the next `n` calls with `status` (429 → with `Retry-After: retryAfter`). */
   failNext(n: number, status: number, retryAfter?: string, body?: unknown): void {
     for (let i = 0; i < n; i++) this.failures.push({ status, ...(retryAfter ? { retryAfter } : {}), ...(body ? { body } : {}) });
+  }
+
+  /** Declare a conversation that exists in Teams (a channel, group chat or personal chat with the bot). */
+  conversation(id: string, type: ConversationType): void {
+    if (!this.conversations.has(id)) this.conversations.set(id, type);
+  }
+
+  /** Declare a message a person posted at the top level of a channel (a thread root the bot may never have seen). */
+  rootMessage(channel: string, id: string): void {
+    let set = this.roots.get(channel);
+    if (!set) {
+      set = new Set();
+      this.roots.set(channel, set);
+    }
+    set.add(id);
+  }
+
+  /**
+   * A person's activity as Teams delivers it to the bot: its conversation exists, and a channel post at the top
+   * level (`;messageid=` equal to its own id) is a thread root from now on.
+   */
+  personPosted(activity: { id?: unknown; conversation?: { id?: unknown; conversationType?: unknown } }): void {
+    const conv = activity.conversation;
+    if (typeof conv?.id !== "string") return;
+    const [base, root] = conv.id.split(MESSAGE_ID) as [string, string | undefined];
+    const type = conv.conversationType;
+    this.conversation(base, type === "groupChat" || type === "personal" ? type : "channel");
+    if (root && root === activity.id) this.rootMessage(base, root);
+  }
+
+  /** Calls answered 404 because the conversation does not exist: a person would never see these messages. */
+  lost(): ConnectorCall[] {
+    return this.calls.filter((c) => c.status === 404 && c.error === "ConversationNotFound");
+  }
+
+  /** Whether a conversation id (possibly with `;messageid=`) exists. */
+  exists(conversationId: string): boolean {
+    const [base, root] = conversationId.split(MESSAGE_ID) as [string, string | undefined];
+    const type = this.conversations.get(base);
+    if (!type) return false;
+    if (root === undefined) return true;
+    return type === "channel" && (this.roots.get(base)?.has(root) ?? false);
   }
 
   /** Messages in posting order, with updates applied. */
@@ -107,15 +169,16 @@ export class FakeConnector {
     const kind: ConnectorCall["kind"] = !m[1] ? "create" : method === "PUT" ? "update" : activityId ? "reply" : "send";
     const failure = this.failures.shift();
     let status = 200;
-    let id: string;
+    let id = "";
+    let error: { status: number; body: { error: { code: string; message: string } } } | undefined;
     if (failure) {
       status = failure.status;
-      id = "";
+    } else if (kind !== "create" && !this.exists(conversationId)) {
+      error = { status: 404, body: CONVERSATION_NOT_FOUND };
     } else if (kind === "update") {
       const msg = this.messages.get(activityId!);
-      if (!msg) {
-        status = 404;
-        id = "";
+      if (!msg || msg.conversationId !== conversationId) {
+        error = { status: 404, body: { error: { code: "ActivityNotFound", message: "Activity not found." } } };
       } else {
         msg.activity = body;
         msg.updates++;
@@ -127,7 +190,11 @@ export class FakeConnector {
       id = String(this.nextId++);
       this.messages.set(id, { id, conversationId, activity: body, updates: 0 });
       this.order.push(id);
+      // a message at a channel's top level is the root of a thread from now on
+      if (!conversationId.includes(MESSAGE_ID) && this.conversations.get(conversationId) === "channel")
+        this.rootMessage(conversationId, id);
     }
+    if (error) status = error.status;
     const authorization = req.headers.authorization;
     this.calls.push({
       method,
@@ -139,6 +206,7 @@ export class FakeConnector {
       body,
       id,
       status,
+      ...(error ? { error: error.body.error.code } : {}),
       at: Date.now(),
     });
     if (failure) {
@@ -148,8 +216,8 @@ export class FakeConnector {
         failure.status,
         failure.body ?? { error: { code: failure.status === 429 ? "Throttled" : "ServiceError", message: "fake failure" } },
       );
-    } else if (status === 404) {
-      this.reply(res, 404, { error: { code: "ActivityNotFound", message: "no such activity" } });
+    } else if (error) {
+      this.reply(res, error.status, error.body);
     } else if (kind === "create") {
       this.reply(res, 201, { id, activityId: "" });
     } else {

@@ -9,12 +9,13 @@ import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import type { AdapterHarness, SeenMessage } from "../harness.ts";
 import { cardButtons, cardOf, cardText } from "./card-text.ts";
-import { FakeConnector, type FakeMessage } from "./fake-connector.ts";
+import { type ConversationType, FakeConnector, type FakeMessage } from "./fake-connector.ts";
+import { BOT_ID, CHANNEL_CONV, fixture, GROUP_CHAT, PERSONAL_CHAT, TENANT } from "./fixtures.ts";
 
-export const TEAMS_TENANT = "6f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
-export const TEAMS_CHANNEL = "19:2c5e8a1f0b7d4c3e9a6f1b2d3c4e5f6a@thread.tacv2";
+export const TEAMS_TENANT = TENANT;
+export const TEAMS_CHANNEL = CHANNEL_CONV;
 export const TEAMS_TEAM = "19:0a1b2c3d4e5f40718293a4b5c6d7e8f9@thread.tacv2";
-const BOT = { id: "28:8c3e1a52-5f1d-4b7e-9f0a-2d6c4b1e7a90", name: "Notfallbot" };
+const BOT = { id: BOT_ID, name: "Notfallbot" };
 
 /** anna, ben, cem as Teams users (MRI ids as Teams sends them). */
 export const PEOPLE: Record<string, { id: string; name: string; aadObjectId: string }> = {
@@ -23,52 +24,145 @@ export const PEOPLE: Record<string, { id: string; name: string; aadObjectId: str
   cem: { id: "29:1CeM-5t1YpQ8wE3rT6yU9iO2pA4sD7fG0hJ3kL6zX9cV1b", name: "Cem", aadObjectId: "5c4b3a29-1807-4f6e-9d5c-4b3a29180706" },
 };
 
-/** Activity JSON as Teams posts it for a channel message / card action (see tests/fixtures/teams). */
+/**
+ * Where the incident runs in Teams:
+ * - `channel`: declared by a new post in a team channel (its id becomes the thread root),
+ * - `channel-thread`: declared as a reply inside a thread someone had started earlier (the root is that post),
+ * - `groupChat`, `personal`: chats, which have no threads.
+ */
+export type TeamsPlace = "channel" | "channel-thread" | "groupChat" | "personal";
+
+/**
+ * How people write to the bot after the declaration: `mention` (`@Notfallbot erledigt 3`, what reaches a bot without
+ * resource-specific consent), `plain` (`erledigt 3`, delivered with RSC `ChannelMessage.Read.Group` /
+ * `ChatMessage.Read.Chat`, and always in a personal chat), `prefix` (`notfall erledigt 3`).
+ */
+export type TeamsReplies = "mention" | "plain" | "prefix";
+
+export interface TeamsHarnessOptions {
+  place?: TeamsPlace;
+  replies?: TeamsReplies;
+}
+
+/** Root of the thread that somebody started in the channel before the bot was involved (`channel-thread`). */
+export const EARLIER_POST = "1772438400777";
+
+/** Templates (tests/fixtures/teams, shapes from Microsoft's documentation) per place. */
+const TEMPLATES: Record<TeamsPlace, { command: string; reply: string; invoke: string; conversation: string; type: ConversationType }> = {
+  channel: {
+    command: "channel-message-mention",
+    reply: "channel-thread-reply-plain",
+    invoke: "adaptive-card-invoke",
+    conversation: CHANNEL_CONV,
+    type: "channel",
+  },
+  "channel-thread": {
+    command: "channel-thread-reply-mention",
+    reply: "channel-thread-reply-plain",
+    invoke: "adaptive-card-invoke",
+    conversation: CHANNEL_CONV,
+    type: "channel",
+  },
+  groupChat: {
+    command: "group-chat-mention",
+    reply: "group-chat-message",
+    invoke: "adaptive-card-invoke-chat",
+    conversation: GROUP_CHAT,
+    type: "groupChat",
+  },
+  personal: {
+    command: "personal-message",
+    reply: "personal-message",
+    invoke: "adaptive-card-invoke-chat",
+    conversation: PERSONAL_CHAT,
+    type: "personal",
+  },
+};
+
+interface Filled {
+  person: string;
+  conversationId: string;
+  id: string;
+  at: Date;
+  serviceUrl: string;
+  /** Message text; `<at>Name</at>` of the bot and of known people get mention entities. */
+  text?: string;
+  replyToId?: string;
+  value?: unknown;
+}
+
+/**
+ * An activity from a fixture template with who, where, when and what filled in. Everything else (conversation type,
+ * isGroup, channelData, clientInfo entity, textFormat) stays as Microsoft documents it.
+ */
+export function fromTemplate(template: string, f: Filled): Record<string, unknown> {
+  const p = PEOPLE[f.person];
+  if (!p) throw new Error(`unbekannte Person ${f.person}`);
+  const a = fixture(template, f.serviceUrl) as Record<string, unknown>;
+  a.id = f.id;
+  a.timestamp = f.at.toISOString();
+  delete a.localTimestamp;
+  a.from = { id: p.id, name: p.name, aadObjectId: p.aadObjectId };
+  a.recipient = BOT;
+  a.conversation = { ...(a.conversation as object), id: f.conversationId };
+  if (f.replyToId) a.replyToId = f.replyToId;
+  else delete a.replyToId;
+  if (f.value !== undefined) a.value = f.value;
+  if (f.text !== undefined) {
+    const other = ((a.entities as { type: string }[] | undefined) ?? []).filter((e) => e.type !== "mention");
+    const mentions: Record<string, unknown>[] = [];
+    for (const m of f.text.matchAll(/<at>([^<]+)<\/at>/g)) {
+      const who = m[1] === BOT.name ? BOT : Object.values(PEOPLE).find((x) => x.name === m[1]);
+      if (who) mentions.push({ mentioned: { id: who.id, name: who.name }, text: m[0], type: "mention" });
+    }
+    a.text = f.text;
+    a.entities = [...mentions, ...other];
+    let n = 0;
+    const html = f.text
+      .replace(/&/g, "&amp;")
+      .replace(/<at>([^<]+)<\/at>/g, (_all, name: string) => `\u0000${n++}\u0001${name}\u0002`)
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(
+        /\u0000(\d+)\u0001([^\u0002]*)\u0002/g,
+        '<span itemtype="http://schema.skype.com/Mention" itemscope="" itemid="$1">$2</span>',
+      );
+    a.attachments = [{ contentType: "text/html", content: `<p>${html}</p>` }];
+  }
+  return a;
+}
+
+/** Activity JSON as Teams posts it for a channel message / card action (template: channel-message-mention). */
 export function activityBase(person: string, conversationId: string, id: string, serviceUrl: string, at: Date): Record<string, unknown> {
-  const p = PEOPLE[person];
-  if (!p) throw new Error(`unbekannte Person ${person}`);
-  return {
-    id,
-    timestamp: at.toISOString(),
-    channelId: "msteams",
-    serviceUrl,
-    from: { id: p.id, name: p.name, aadObjectId: p.aadObjectId },
-    conversation: { isGroup: true, conversationType: "channel", tenantId: TEAMS_TENANT, id: conversationId },
-    recipient: BOT,
-    channelData: {
-      teamsChannelId: TEAMS_CHANNEL,
-      teamsTeamId: TEAMS_TEAM,
-      channel: { id: TEAMS_CHANNEL },
-      team: { id: TEAMS_TEAM },
-      tenant: { id: TEAMS_TENANT },
-    },
-    locale: "de-DE",
-  };
+  return fromTemplate("channel-message-mention", { person, conversationId, id, serviceUrl, at });
 }
 
 /** `@Notfallbot <text>` with mention entities for the bot and every `<at>Name</at>` of a known person. */
 export function mentionMessage(base: Record<string, unknown>, text: string): Record<string, unknown> {
-  const entities: Record<string, unknown>[] = [{ type: "mention", mentioned: BOT, text: `<at>${BOT.name}</at>` }];
-  for (const m of text.matchAll(/<at>([^<]+)<\/at>/g)) {
-    const p = Object.values(PEOPLE).find((x) => x.name === m[1]);
-    if (p) entities.push({ type: "mention", mentioned: { id: p.id, name: p.name }, text: m[0] });
-  }
-  entities.push({ type: "clientInfo", locale: "de-DE", country: "DE", platform: "Web", timezone: "Europe/Berlin" });
-  return { ...base, type: "message", text: `<at>${BOT.name}</at> ${text}`, textFormat: "plain", entities };
-}
-
-function seen(m: FakeMessage): SeenMessage {
-  const card = cardOf(m.activity);
-  const text = card ? cardText(card) : String(m.activity.text ?? "");
-  return { text, inThread: m.conversationId.includes(";messageid="), buttons: card ? cardButtons(card) : [], ref: m.id };
+  const p = Object.entries(PEOPLE).find(([, x]) => x.id === (base.from as { id: string }).id)![0];
+  return fromTemplate("channel-message-mention", {
+    person: p,
+    conversationId: (base.conversation as { id: string }).id,
+    id: String(base.id),
+    serviceUrl: String(base.serviceUrl),
+    at: new Date(String(base.timestamp)),
+    text: `<at>${BOT.name}</at> ${text}`,
+  });
 }
 
 /**
  * Teams through the real Microsoft 365 Agents SDK: our express app on loopback with the TeamsAdapter mounted
- * (unauthenticated local mode), people posting Bot Framework Activity JSON to /api/messages, and the bot's
- * replies caught by a fake Bot Connector (the activities carry its URL as serviceUrl).
+ * (unauthenticated local mode), people posting Bot Framework Activity JSON (from the fixtures) to /api/messages, and
+ * the bot's replies caught by the strict fake Bot Connector. `settle()` fails the test when any bot message went to
+ * a conversation that does not exist (404 ConversationNotFound): nobody would have seen it.
  */
-export function teamsHarness(): AdapterHarness & { readonly connector: FakeConnector; post(body: string): Promise<number> } {
+export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
+  readonly connector: FakeConnector;
+  post(body: string): Promise<number>;
+} {
+  const place = opts.place ?? "channel";
+  const replies = opts.replies ?? "mention";
+  const tpl = TEMPLATES[place];
   const playbooks = loadPlaybooks();
   const connector = new FakeConnector();
   let tmp: ReturnType<typeof tempDir>;
@@ -80,6 +174,7 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
   let nextId = 1_772_438_400_000;
   let lastBody: string | undefined;
   let lastCommandRoot: string | undefined;
+  let lostSeen = 0;
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
@@ -102,6 +197,7 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
 
   const post = async (body: string): Promise<number> => {
     lastBody = body;
+    connector.personPosted(JSON.parse(body) as Parameters<FakeConnector["personPosted"]>[0]);
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`/api/messages antwortete ${res.status}`);
@@ -113,10 +209,26 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
       await new Promise((r) => setImmediate(r));
       await bot.idle();
     }
+    const lost = connector.lost();
+    if (lost.length > lostSeen) {
+      lostSeen = lost.length;
+      throw new Error(
+        `Bot-Nachrichten an Unterhaltungen, die es nicht gibt (404 ConversationNotFound): ${lost.map((c) => c.conversationId).join(", ")}`,
+      );
+    }
   };
 
-  /** Root of the newest incident thread: the newest thread the bot wrote an incident message into. */
+  const seen = (m: FakeMessage): SeenMessage => {
+    const card = cardOf(m.activity);
+    const text = card ? cardText(card) : String(m.activity.text ?? "");
+    // a chat has no threads: the whole chat is the incident's thread
+    const inThread = tpl.type === "channel" ? m.conversationId.includes(";messageid=") : true;
+    return { text, inThread, buttons: card ? cardButtons(card) : [], ref: m.id };
+  };
+
+  /** The channel thread of the newest incident (root of the newest thread the bot wrote an incident message into). */
   const incidentRoot = (): string => {
+    if (place === "channel-thread") return EARLIER_POST;
     const msgs = connector.list();
     for (let i = msgs.length - 1; i >= 0; i--) {
       const m = msgs[i]!;
@@ -128,9 +240,10 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
   };
 
   const nextActivityId = () => String(nextId++);
+  const botMention = `<at>${BOT.name}</at>`;
 
   return {
-    name: "teams",
+    name: `teams (${place}, ${replies})`,
     has: { buttons: true, reactions: false, ephemeral: false },
     connector,
     post,
@@ -138,6 +251,9 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
       clock = c;
       tmp = tempDir("notfallbot-teams-");
       await connector.start();
+      // the team channel and the thread someone started there before anyone called the bot
+      connector.conversation(CHANNEL_CONV, "channel");
+      connector.rootMessage(CHANNEL_CONV, EARLIER_POST);
       await boot();
     },
     async stop() {
@@ -152,14 +268,37 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
     },
     async command(person, args) {
       const id = nextActivityId();
-      lastCommandRoot = id;
-      const base = activityBase(person, `${TEAMS_CHANNEL};messageid=${id}`, id, connector.url, clock.now());
-      await post(JSON.stringify(mentionMessage(base, `notfall ${args}`)));
+      let conversationId = tpl.conversation;
+      if (place === "channel") {
+        conversationId = `${CHANNEL_CONV};messageid=${id}`; // a new post: its own id is the thread root
+        lastCommandRoot = id;
+      } else if (place === "channel-thread") conversationId = `${CHANNEL_CONV};messageid=${EARLIER_POST}`;
+      const text = place === "personal" ? `notfall ${args}` : `${botMention} notfall ${args}`;
+      const body = fromTemplate(tpl.command, {
+        person,
+        conversationId,
+        id,
+        at: clock.now(),
+        serviceUrl: connector.url,
+        text,
+        ...(place === "channel-thread" ? { replyToId: EARLIER_POST } : {}),
+      });
+      await post(JSON.stringify(body));
     },
     async reply(person, text) {
-      const root = incidentRoot();
-      const base = activityBase(person, `${TEAMS_CHANNEL};messageid=${root}`, nextActivityId(), connector.url, clock.now());
-      await post(JSON.stringify(mentionMessage(base, text)));
+      const inChannel = tpl.type === "channel";
+      const root = inChannel ? incidentRoot() : undefined;
+      const typed = replies === "mention" ? `${botMention} ${text}` : replies === "prefix" ? `notfall ${text}` : text;
+      const body = fromTemplate(replies === "mention" && !inChannel ? tpl.command : tpl.reply, {
+        person,
+        conversationId: root ? `${CHANNEL_CONV};messageid=${root}` : tpl.conversation,
+        id: nextActivityId(),
+        at: clock.now(),
+        serviceUrl: connector.url,
+        text: typed,
+        ...(root ? { replyToId: root } : {}),
+      });
+      await post(JSON.stringify(body));
     },
     async press(person, command) {
       const msgs = connector.list();
@@ -169,16 +308,22 @@ export function teamsHarness(): AdapterHarness & { readonly connector: FakeConne
       const data = (JSON.stringify(card).match(/"data":(\{"c":"[^"]*"(?:,"i":"[^"]*")?\})/g) ?? [])
         .map((d) => JSON.parse(d.slice(7)) as { c: string; i?: string })
         .find((d) => d.c === command)!;
-      const conversationId = target.conversationId.includes(";messageid=")
-        ? target.conversationId
-        : `${TEAMS_CHANNEL};messageid=${target.id}`;
-      const invoke = {
-        ...activityBase(person, conversationId, `f:${nextActivityId()}`, connector.url, clock.now()),
-        type: "invoke",
-        name: "adaptiveCard/action",
+      // a card in a channel thread is acted on in that thread; a card at channel level starts its own reply chain
+      const conversationId =
+        tpl.type !== "channel"
+          ? tpl.conversation
+          : target.conversationId.includes(";messageid=")
+            ? target.conversationId
+            : `${CHANNEL_CONV};messageid=${target.id}`;
+      const invoke = fromTemplate(tpl.invoke, {
+        person,
+        conversationId,
+        id: `f:${nextActivityId()}`,
+        at: clock.now(),
+        serviceUrl: connector.url,
         replyToId: target.id,
         value: { action: { type: "Action.Execute", title: command, verb: "notfall", data }, trigger: "manual" },
-      };
+      });
       await post(JSON.stringify(invoke));
     },
     async react() {

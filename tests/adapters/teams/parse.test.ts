@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { channelIdOf, parseChannelId, splitConversationId, threadConversationId } from "../../../src/adapters/teams/ids.ts";
 import { parseActivity, type TeamsActivity } from "../../../src/adapters/teams/parse.ts";
-import { ANNA_ID, BEN_ID, CHANNEL, CHANNEL_CONV, fixture, ROOT, TENANT } from "./fixtures.ts";
+import { ANNA_ID, BEN_ID, CHANNEL, CHANNEL_CONV, fixture, GROUP_CHAT, PERSONAL_CHAT, ROOT, TENANT } from "./fixtures.ts";
 
 const NOW = new Date("2026-03-02T08:01:13Z");
 
@@ -136,5 +136,101 @@ describe("parseActivity (captured Teams shapes)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("parseActivity: where the message was written (#13)", () => {
+  it("a declaration typed as a reply inside an existing thread reports that thread, not its own id", () => {
+    const inb = parseActivity(fixture("channel-thread-reply-mention"), NOW)!;
+    expect(inb).toMatchObject({ kind: "command", threadRef: "1772438400777", messageRef: "1772438550120", threads: true, addressed: true });
+    expect(inb.text).toBe("verschlüsselung Praxis-PC zeigt Lösegeldforderung");
+  });
+
+  it("a plain thread reply (RSC, no mention) is a reply in that thread, not addressed to the bot", () => {
+    const inb = parseActivity(fixture("channel-thread-reply-plain"), NOW)!;
+    expect(inb).toMatchObject({ kind: "reply", text: "erledigt 3", threadRef: ROOT, threads: true });
+    expect(inb.addressed).toBeUndefined();
+  });
+
+  it("group chat: no threads; mention addresses the bot, plain text (RSC) is a reply", () => {
+    const cmd = parseActivity(fixture("group-chat-mention"), NOW)!;
+    expect(cmd).toMatchObject({
+      kind: "command",
+      text: "status",
+      threads: false,
+      addressed: true,
+      channel: `teams:${TENANT}:${GROUP_CHAT}`,
+    });
+    expect(cmd.threadRef).toBeUndefined();
+    const plain = parseActivity(fixture("group-chat-message"), NOW)!;
+    expect(plain).toMatchObject({ kind: "reply", text: "erledigt 3", threads: false });
+    expect(plain.addressed).toBeUndefined();
+    const press = parseActivity(fixture("adaptive-card-invoke-chat"), NOW)!;
+    expect(press).toMatchObject({ kind: "action", threads: false, action: { command: "erledigt 3", incidentId: "NF-2026-0001" } });
+    expect(press.threadRef).toBeUndefined();
+  });
+
+  it("personal chat: no threads, every message is addressed to the bot", () => {
+    const free = parseActivity({ ...fixture("personal-message"), text: "erledigt 3" }, NOW)!;
+    expect(free).toMatchObject({
+      kind: "reply",
+      text: "erledigt 3",
+      threads: false,
+      addressed: true,
+      channel: `teams:${TENANT}:${PERSONAL_CHAT}`,
+    });
+    expect(parseActivity(fixture("conversation-update-personal"), NOW)).toMatchObject({ kind: "command", text: "", threads: false });
+  });
+
+  it("installationUpdate is not a second welcome (the conversationUpdate of the same install is)", () => {
+    expect(parseActivity(fixture("installation-update-add"), NOW)).toBeUndefined();
+  });
+});
+
+describe("parseActivity: every form of mention Teams sends", () => {
+  it("new Teams splits a two-word name into one <at> per word with the same id: one mention, full name", () => {
+    const inb = parseActivity(fixture("mention-split-name"), NOW)!;
+    expect(inb.text).toBe(`rolle technik <@${BEN_ID}>`);
+    expect(inb.mentions).toEqual([{ id: BEN_ID, displayName: "Ben Becker" }]);
+  });
+
+  it("bot mention as <at>@Name</at>, shortened, at the end, twice, or left without an entity", () => {
+    const forms: [string, string][] = [
+      ["<at>@Notfallbot</at> notfall status", "<at>@Notfallbot</at>"],
+      ["<at>Notfall</at> notfall status", "<at>Notfall</at>"],
+      ["notfall status <at>Notfallbot</at>", "<at>Notfallbot</at>"],
+      ["\r\n<at>Notfallbot</at>&nbsp;notfall status\r\n", "<at>Notfallbot</at>"],
+    ];
+    for (const [text, markup] of forms) {
+      const a = fixture("channel-message-mention");
+      a.text = text;
+      a.entities = [{ type: "mention", mentioned: { id: a.recipient!.id!, name: "Notfallbot" }, text: markup }];
+      expect(parseActivity(a, NOW), text).toMatchObject({ kind: "command", text: "status", addressed: true });
+    }
+    const noEntity = fixture("channel-message-mention");
+    noEntity.text = "<at>Notfallbot</at> notfall status";
+    noEntity.entities = [];
+    expect(parseActivity(noEntity, NOW)).toMatchObject({ kind: "command", text: "status", addressed: true });
+  });
+
+  it("a bot name with XML entities in the markup is still the bot; text entities are decoded", () => {
+    const a = fixture("group-chat-mention");
+    a.recipient = { id: a.recipient!.id!, name: "Notfall & IT" };
+    a.text = "<at>Notfall &amp; IT</at> notfall notiz Router &lt;Keller&gt; getauscht";
+    a.entities = [{ type: "mention", mentioned: { id: a.recipient.id, name: "Notfall & IT" }, text: "<at>Notfall &amp; IT</at>" }];
+    expect(parseActivity(a, NOW)).toMatchObject({ kind: "command", text: "notiz Router <Keller> getauscht" });
+  });
+
+  it("channel, team and tag mentions stay plain names, never a person", () => {
+    const a = fixture("channel-reply-mention-person");
+    a.text = "<at>Notfallbot</at> notfall notiz <at>IT-Team</at> und <at>Allgemein</at> informiert";
+    a.entities = [
+      { type: "mention", mentioned: { id: a.recipient!.id!, name: "Notfallbot" }, text: "<at>Notfallbot</at>" },
+      { type: "mention", mentioned: { id: "MjgzZWU1YjItNGRkNy00ZDJl", name: "IT-Team", type: "tag" }, text: "<at>IT-Team</at>" },
+      { type: "mention", mentioned: { id: CHANNEL_CONV, name: "Allgemein" }, text: "<at>Allgemein</at>" },
+    ];
+    const inb = parseActivity(a, NOW)!;
+    expect(inb.text).toBe("notiz IT-Team und Allgemein informiert");
+    expect(inb.mentions).toBeUndefined();
   });
 });

@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeClock } from "../../../src/core/clock.ts";
+import type { SeenMessage } from "../harness.ts";
+import { fixture } from "./fixtures.ts";
+import { PEOPLE, teamsHarness } from "./harness.ts";
+
+/** What people see in Teams beyond the shared conformance run: welcomes, refused buttons, older cards updated. */
+
+type H = ReturnType<typeof teamsHarness>;
+let h: H | undefined;
+
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+async function start(opts: Parameters<typeof teamsHarness>[0] = {}): Promise<H> {
+  h = teamsHarness(opts);
+  await h.start(new FakeClock("2026-03-02T08:00:00Z"));
+  return h;
+}
+
+const norm = (s: string) => s.replace(/\s+/g, " ");
+const find = (msgs: SeenMessage[], re: RegExp) => msgs.filter((m) => re.test(norm(m.text)));
+
+/** Press a button carrying `data` on the bot message `card` (also a stale card that no longer shows the button). */
+async function pressOn(t: H, person: string, card: { id: string; conversationId: string }, data: { c: string; i?: string }, id: string) {
+  const p = PEOPLE[person]!;
+  const invoke = {
+    ...fixture("adaptive-card-invoke", t.connector.url),
+    id,
+    from: { id: p.id, name: p.name, aadObjectId: p.aadObjectId },
+    conversation: { ...fixture("adaptive-card-invoke").conversation!, id: card.conversationId },
+    replyToId: card.id,
+    value: { action: { type: "Action.Execute", verb: "notfall", data }, trigger: "manual" },
+  };
+  await t.post(JSON.stringify(invoke));
+}
+
+function taskNr(msgs: SeenMessage[], re: RegExp): number {
+  for (const m of msgs)
+    for (const line of m.text.split("\n")) {
+      const hit = /(\d+)\.\s+(?:\(!\)\s*)?(.*)$/.exec(line);
+      if (hit && re.test(hit[2]!)) return Number(hit[1]);
+    }
+  throw new Error(`Aufgabe ${re} nicht gefunden`);
+}
+
+describe("Teams: the install welcome is posted once per conversation", () => {
+  it("reinstall events (conversationUpdate again, installationUpdate) do not welcome a second time, also after a restart", async () => {
+    const t = await start();
+    const url = t.connector.url;
+    const added = fixture("conversation-update-bot-added", url);
+    await t.post(JSON.stringify(added));
+    await t.post(JSON.stringify(fixture("installation-update-add", url)));
+    await t.settle();
+    expect(find(await t.messages(), /Notfall melden/)).toHaveLength(1);
+    // removed and added again: Teams sends a new conversationUpdate (new activity id) for the same conversation
+    await t.post(JSON.stringify({ ...added, id: "f:9d8c7b6a-reinstall" }));
+    await t.restartBot();
+    await t.post(JSON.stringify({ ...added, id: "f:9d8c7b6a-reinstall-2" }));
+    await t.settle();
+    const welcomes = t.connector.list().filter((m) => /Notfall melden/.test(norm(JSON.stringify(m.activity))));
+    expect(welcomes).toHaveLength(1);
+    expect(welcomes[0]!.conversationId).toBe(added.conversation!.id); // the selected channel, at channel level
+    // a personal chat is another conversation: welcomed once there too
+    const personal = fixture("conversation-update-personal", url);
+    await t.post(JSON.stringify(personal));
+    await t.post(JSON.stringify({ ...personal, id: "f:again" }));
+    await t.settle();
+    const inChat = t.connector.list().filter((m) => m.conversationId === personal.conversation!.id);
+    expect(inChat).toHaveLength(1);
+    expect(norm(JSON.stringify(inChat[0]!.activity))).toMatch(/Notfall melden/);
+  });
+});
+
+describe("Teams: a button pressed by someone without the right role", () => {
+  it("answers with a refusal the person can see, in the incident's thread", async () => {
+    const t = await start();
+    await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+    await t.settle();
+    await t.press("anna", "rolle koordinator");
+    await t.settle();
+    await t.reply("anna", `rolle technik ${t.mention("ben")}`);
+    await t.settle();
+    const nr = taskNr(await t.messages(), /Datensicherungen schützen/);
+    const before = t.connector.calls.length;
+    await t.press("cem", `erledigt ${nr}`);
+    await t.settle();
+    // the header card from before anna took the role still shows the button on a client that has not refreshed
+    const header = t.connector.list()[0]!;
+    await pressOn(t, "cem", header, { c: "rolle koordinator", i: "NF-2026-0001" }, "f:stale-header");
+    await t.settle();
+    const posted = t.connector.calls.slice(before).filter((c) => c.kind === "send");
+    const texts = posted.map((c) => norm(JSON.stringify(c.body)));
+    expect(texts.some((x) => new RegExp(`Aufgabe ${nr} gehört zur Rolle Technischer Kontakt`).test(x))).toBe(true);
+    expect(texts.some((x) => /ist schon .*umbesetzen/.test(x))).toBe(true);
+    // addressed by name (Teams channels have no messages for one person only), into the thread that exists
+    expect(texts.every((x) => x.includes("Cem"))).toBe(true);
+    for (const c of posted) expect(c.status).toBe(200);
+    expect(new Set(posted.map((c) => c.conversationId)).size).toBe(1);
+    expect(posted[0]!.conversationId).toMatch(/;messageid=/);
+  });
+});
+
+describe("Teams: card updates", () => {
+  it("a button on an older card updates that card in place (PUT on its own id and conversation), nothing is reordered", async () => {
+    const t = await start();
+    await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+    await t.settle();
+    await t.press("anna", "rolle koordinator");
+    await t.settle();
+    const msgs = t.connector.list();
+    const nr = taskNr(await t.messages(), /Lage bestätigen/);
+    const card = msgs.find((m) => JSON.stringify(m.activity).includes(`"c":"ok ${nr}"`))!;
+    expect(msgs.indexOf(card)).toBeLessThan(msgs.length - 2); // an older message, not the newest
+    const order = msgs.map((m) => m.id);
+    // anna presses the button on that older card (Teams sends replyToId = the card's id)
+    const before = t.connector.calls.length;
+    await pressOn(t, "anna", card, { c: `ok ${nr}`, i: "NF-2026-0001" }, "f:older-card");
+    await t.settle();
+    const puts = t.connector.calls.slice(before).filter((c) => c.kind === "update" && c.activityId === card.id);
+    expect(puts.length).toBeGreaterThan(0);
+    for (const p of puts) expect(p).toMatchObject({ status: 200, conversationId: card.conversationId });
+    expect(
+      t.connector
+        .list()
+        .slice(0, order.length)
+        .map((m) => m.id),
+    ).toEqual(order);
+    expect(norm(JSON.stringify(t.connector.messages.get(card.id)!.activity))).toMatch(new RegExp(`${nr}\\. .*Lage bestätigen.*bestätigt`));
+  });
+});
