@@ -105,8 +105,7 @@ function renderBlock(b: Block, incidentId: string | undefined): Element[] {
         ...b.items.map((t, i) => task(t, incidentId, i > 0)),
       ];
     case "buttons":
-      // Teams shows at most 6 actions per set and hides the rest in an overflow menu: one row per 6.
-      return chunks(b.buttons, 6).map((row) => actionSet(row, incidentId));
+      return buttonRows(b.buttons).map((row) => actionSet(row, incidentId));
     case "template":
       return [
         rich([plainRun(oneLine(b.title), { weight: "Bolder" })], "Medium"),
@@ -135,7 +134,7 @@ function task(t: TaskItem, incidentId: string | undefined, separator: boolean): 
   if (t.stateLabel) runs.push(plainRun(` – ${oneLine(t.stateLabel)}`, { isSubtle: true }));
   const items: Element[] = [rich(runs, "None")];
   if (t.why) items.push(rich(textRuns(oneLine(t.why), { isSubtle: true, size: "Small", italic: true }), "None"));
-  for (const row of chunks(t.actions, 6)) items.push(actionSet(row, incidentId));
+  for (const row of buttonRows(t.actions)) items.push(actionSet(row, incidentId));
   return { type: "Container", items, spacing: "Small", separator };
 }
 
@@ -177,10 +176,31 @@ function rich(inlines: TextRun[], spacing?: "None" | "Small" | "Medium"): Elemen
   return { type: "RichTextBlock", inlines: inlines.length ? inlines : [plainRun(" ")], ...(spacing ? { spacing } : {}) };
 }
 
-function chunks<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
+/** Characters of button titles (plus padding) that fit one row on a phone (~300 px of card width at ~7 px each). */
+const ROW_CHARS = 40;
+/** Teams shows at most 6 actions per set and hides the rest in an overflow menu. */
+const ROW_MAX = 6;
+
+/**
+ * Buttons in rows that fit a narrow client: Teams lays an ActionSet out in one line and cuts off what does not fit
+ * (checked at 320 px: six `7: nein` answers or two template titles overflow). Greedy, order kept.
+ */
+function buttonRows(buttons: ButtonSpec[]): ButtonSpec[][] {
+  const rows: ButtonSpec[][] = [];
+  let row: ButtonSpec[] = [];
+  let used = 0;
+  for (const b of buttons) {
+    const w = oneLine(b.label).length + 4;
+    if (row.length && (used + w > ROW_CHARS || row.length === ROW_MAX)) {
+      rows.push(row);
+      row = [];
+      used = 0;
+    }
+    row.push(b);
+    used += w;
+  }
+  if (row.length) rows.push(row);
+  return rows;
 }
 
 function lines(s: string): string[] {

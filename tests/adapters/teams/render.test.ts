@@ -77,6 +77,27 @@ describe("Teams render: Adaptive Card", () => {
     expect(cardButtons(card)).toEqual(["erledigt 1", "rolle koordinator"]);
   });
 
+  it("button rows fit a narrow client (320 px): short answers four to a row, long titles alone, order kept", () => {
+    const answers = [6, 7, 8, 9].flatMap((n) => [
+      { label: `${n}: ja`, command: `antwort ${n} ja` },
+      { label: `${n}: nein`, command: `antwort ${n} nein` },
+    ]);
+    const templates = ["Information an alle Mitarbeitenden", "Alarmierung IT-Dienstleister", "Presse", "Polizei"].map((t, i) => ({
+      label: t,
+      command: `vorlage ${i}`,
+    }));
+    const card = renderCard(msg({ blocks: [{ type: "buttons", buttons: [...answers, ...templates] }] }));
+    const sets = elements(card).filter((e) => e.type === "ActionSet");
+    const rows = sets.map((set) => (set.actions as { title: string }[]).map((a) => a.title));
+    expect(rows.slice(0, 2)).toEqual([
+      ["6: ja", "6: nein", "7: ja", "7: nein"],
+      ["8: ja", "8: nein", "9: ja", "9: nein"],
+    ]);
+    expect(rows.slice(2)).toEqual([["Information an alle Mitarbeitenden"], ["Alarmierung IT-Dienstleister"], ["Presse", "Polizei"]]);
+    for (const row of rows) expect(row.length === 1 || row.reduce((n, t) => n + t.length + 4, 0) <= 40).toBe(true);
+    expect(cardButtons(card)).toEqual([...answers, ...templates].map((b) => b.command));
+  });
+
   it("tasks show number, critical mark, state; done tasks are struck through", () => {
     const text = cardText(renderCard(taskMsg));
     expect(text).toContain("⬜ 1. (!) Netzwerkkabel ziehen");
