@@ -110,7 +110,8 @@ export function sectionOf(path: FieldPath): string {
  */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
-  const alias = ALIASES[lower]?.find((k) => allowed.includes(k));
+  // Own entries only: a key such as `constructor` or `__proto__` must not find Object's own properties.
+  const alias = Object.hasOwn(ALIASES, lower) ? ALIASES[lower]!.find((k) => allowed.includes(k)) : undefined;
   if (alias) return alias;
   const limit = lower.length <= 4 ? 1 : 2;
   let best: string | undefined;
@@ -153,7 +154,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
     switch (issue.code) {
       case "unrecognized_keys": {
         const section = sectionOf(path);
-        const allowed = SECTION_KEYS[section] ?? [];
+        const allowed = SECTION_KEYS[section] ?? []; // section comes from sectionOf: an own key
         for (const key of issue.keys) {
           const guess = suggestKey(key, allowed);
           const elsewhere = guess
@@ -229,11 +230,11 @@ function typeMessage(path: FieldPath, field: string, value: unknown, expected: s
     return `Erwartet eine ganze Zahl, gefunden ${describeValue(value)}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`;
   }
   if (expected === "array") {
-    const hint = SECTION_HINT[field] ?? "- …";
+    const hint = (Object.hasOwn(SECTION_HINT, field) && SECTION_HINT[field]) || "- …";
     return `Erwartet eine Liste, gefunden ${describeValue(value)}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`;
   }
   if (expected === "object") {
-    const keys = SECTION_KEYS[field];
+    const keys = Object.hasOwn(SECTION_KEYS, field) ? SECTION_KEYS[field] : undefined;
     return `Erwartet einen Abschnitt mit eingerückten Feldern${keys ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${describeValue(value)}.`;
   }
   if (expected === "string")

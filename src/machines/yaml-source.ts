@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { PlaybookIssue } from "./playbook-error.ts";
 
 /** A path into parsed YAML data, as zod reports it: `["tasks", 3, "role"]`. */
@@ -69,8 +69,35 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       message: yamlMessage(err.code, err.message),
     });
   }
-  if (src.syntaxIssues.length === 0) src.data = doc.toJS({ maxAliasCount: 100 });
+  if (src.syntaxIssues.length === 0) {
+    try {
+      src.data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // The yaml library throws (instead of reporting) when aliases expand too often: a "billion laughs" file, or
+      // one anchor repeated very many times. Reported like any other syntax problem, at the first alias.
+      if (!(err instanceof ReferenceError)) throw err;
+      const offset = firstAliasOffset(doc);
+      src.syntaxIssues.push({
+        file,
+        line: lineOfOffset(lines, offset),
+        field: fieldAtOffset(doc, offset),
+        message: yamlMessage("RESOURCE_EXHAUSTION", err.message),
+      });
+    }
+  }
   return src;
+}
+
+/** Source offset of the first alias (`*name`) in the document; 0 when there is none. */
+function firstAliasOffset(doc: Document): number {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset ?? 0;
 }
 
 function lineOfOffset(lines: LineCounter, offset: number): number {
@@ -148,7 +175,7 @@ const YAML_MESSAGES: Partial<Record<string, string>> = {
   BAD_DQ_ESCAPE: "Ungültiges Steuerzeichen (\\) in Text mit doppelten Anführungszeichen.",
   MULTIPLE_DOCS: "Mehrere YAML-Dokumente (---) in einer Datei. Eine Datei enthält genau ein Playbook.",
   BAD_ALIAS: "Verweis (*name) auf einen Anker, den es nicht gibt.",
-  RESOURCE_EXHAUSTION: "Zu viele Verweise (*name). Bitte Inhalte direkt hinschreiben.",
+  RESOURCE_EXHAUSTION: "Zu viele Verweise (*name) auf Anker (&name). Bitte die Inhalte direkt hinschreiben.",
 };
 
 function yamlMessage(code: string, original: string): string {
