@@ -73,26 +73,29 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     try {
       src.data = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      // The yaml library throws (instead of reporting) when aliases expand too often: a "billion laughs" file, or
-      // one anchor repeated very many times. Reported like any other syntax problem, at the first alias.
+      // The yaml library throws (instead of reporting) for an alias without its anchor and when aliases expand too
+      // often (a "billion laughs" file, one anchor repeated very many times). Reported like any other syntax
+      // problem: at the alias without anchor, or at the first alias.
       if (!(err instanceof ReferenceError)) throw err;
-      const offset = firstAliasOffset(doc);
+      const unresolved = /^Unresolved alias.*: (.+)$/.exec(err.message)?.[1];
+      const offset = aliasOffset(doc, unresolved);
       src.syntaxIssues.push({
         file,
         line: lineOfOffset(lines, offset),
         field: fieldAtOffset(doc, offset),
-        message: yamlMessage("RESOURCE_EXHAUSTION", err.message),
+        message: yamlMessage(unresolved === undefined ? "RESOURCE_EXHAUSTION" : "BAD_ALIAS", err.message),
       });
     }
   }
   return src;
 }
 
-/** Source offset of the first alias (`*name`) in the document; 0 when there is none. */
-function firstAliasOffset(doc: Document): number {
+/** Source offset of the first alias (`*name`) in the document, or of the first one to `name`; 0 when there is none. */
+function aliasOffset(doc: Document, name?: string): number {
   let offset: number | undefined;
   visit(doc, {
     Alias(_key, node) {
+      if (name !== undefined && node.source !== name) return undefined;
       offset = node.range?.[0];
       return visit.BREAK;
     },
@@ -162,6 +165,9 @@ function fieldAtOffset(doc: Document, offset: number): string {
   return fieldPath(path);
 }
 
+/** The message for an alias (`*name`) whose anchor (`&name`) is not in the file. */
+export const UNKNOWN_ANCHOR = "Verweis (*name) auf einen Anker, den es nicht gibt.";
+
 const YAML_MESSAGES: Partial<Record<string, string>> = {
   BAD_INDENT: "Einrückung stimmt nicht. Felder auf derselben Ebene brauchen gleich viele Leerzeichen am Zeilenanfang.",
   TAB_AS_INDENT: "Tabulator zum Einrücken. Bitte nur Leerzeichen verwenden.",
@@ -174,7 +180,7 @@ const YAML_MESSAGES: Partial<Record<string, string>> = {
   BAD_SCALAR_START: "Ein Text darf nicht mit diesem Zeichen beginnen. Bitte den Text in Anführungszeichen setzen.",
   BAD_DQ_ESCAPE: "Ungültiges Steuerzeichen (\\) in Text mit doppelten Anführungszeichen.",
   MULTIPLE_DOCS: "Mehrere YAML-Dokumente (---) in einer Datei. Eine Datei enthält genau ein Playbook.",
-  BAD_ALIAS: "Verweis (*name) auf einen Anker, den es nicht gibt.",
+  BAD_ALIAS: UNKNOWN_ANCHOR,
   RESOURCE_EXHAUSTION: "Zu viele Verweise (*name) auf Anker (&name). Bitte die Inhalte direkt hinschreiben.",
 };
 

@@ -44,15 +44,23 @@ describe("organisation file", () => {
 
   it("a repeated alias that explodes is a line-exact error, not a crash", () => {
     const err = configError(["name: Praxis", ...ALIAS_BOMB].join("\n"));
-    expect(err.issues).toHaveLength(1);
-    expect(err.issues[0]?.line).toBe(3);
-    expect(err.issues[0]?.message).toContain("Zu viele Verweise (*name)");
+    const alias = err.issues.filter((i) => i.message.includes("Verweis"));
+    expect(alias).toHaveLength(1);
+    expect(alias[0]?.line).toBe(3);
+    expect(alias[0]?.message).toContain("Zu viele Verweise (*name)");
   });
 
   it("one anchor used 150 times is the same error", () => {
     const err = configError(`name: &n Praxis\naddress: X\nnotes: [${Array(150).fill("*n").join(", ")}]\n`);
     expect(err.issues[0]).toMatchObject({ line: 3 });
     expect(err.issues[0]?.message).toContain("Zu viele Verweise");
+  });
+
+  it("an alias without its anchor is a line-exact error, not a crash", () => {
+    const err = configError("name: X\nit:\n  name: *anbieter\n");
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 3, field: "it" });
+    expect(err.issues[0]?.message).toContain("Verweis (*name) auf einen Anker, den es nicht gibt");
   });
 
   it("a few aliases are fine", () => {
@@ -89,6 +97,15 @@ describe("playbooks", () => {
     expect(err.issues).toHaveLength(1);
     expect(err.issues[0]).toMatchObject({ file: expect.stringMatching(/stromausfall\.yaml$/), line });
     expect(err.issues[0]?.message).toContain("Zu viele Verweise (*name)");
+  });
+
+  it("an alias without its anchor is a line-exact error, not a crash", () => {
+    const text = base.replace("    phase: erkennung\n", "    phase: *gibt-es-nicht\n");
+    const line = text.split("\n").indexOf("    phase: *gibt-es-nicht") + 1;
+    const err = playbookError(dirWith("unresolved", text));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line, field: "tasks[0].phase" });
+    expect(err.issues[0]?.message).toContain("Anker, den es nicht gibt");
   });
 
   it.each(["__proto__", "constructor"])("a task field named %s is an unknown field with its line", (key) => {
