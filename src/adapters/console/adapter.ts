@@ -5,7 +5,10 @@ import { type Capabilities, type ChatAdapter, type DeliveryResult, type InboundH
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
 import type { Outbound } from "../../core/message.ts";
-import { renderConsole } from "./render.ts";
+import { renderConsole, renderNotice } from "./render.ts";
+import { consoleTexts, type OpenIncidentNote } from "./texts.ts";
+
+export type { OpenIncidentNote } from "./texts.ts";
 
 export interface ConsoleOptions {
   input: Readable;
@@ -14,17 +17,27 @@ export interface ConsoleOptions {
   /** Who a plain line speaks as. */
   defaultUser?: string;
   color?: boolean;
+  /**
+   * Terminal width in columns, read anew for every message (the window may be resized); messages are wrapped at
+   * word boundaries to fit. Undefined or 0: no wrapping. The CLI passes {@link terminalColumns}.
+   */
+  columns?: number | (() => number | undefined);
+  /** Language of the terminal's own notices (start, end of input). Default German. */
+  locale?: "de" | "en";
   /** Called once the input has ended and every line was handed to the core. */
   onEnd?: () => void;
   /**
    * Put a line `⟦key⟧` (the message's outbox key) before every delivered message, so a program reading the
    * output (the crash tests in tests/durability) can tell messages apart and count each delivery.
-   * Default: on when the environment variable `NOTFALL_CONSOLE_TRACE=1` is set, off otherwise.
+   * Default: on when the environment variable `NOTFALL_CONSOLE_TRACE=1` is set, off otherwise. The terminal's own
+   * notices (open incidents at start, end of input) then go to stderr, so stdout holds only messages.
    */
   trace?: boolean;
 }
 
 export const CONSOLE_CHANNEL = "console:local:main";
+/** How the terminal's own notices about open incidents look: yellow, each paragraph marked with ». */
+const NOTE = { tint: "yellow", marker: "» ", markdown: true } as const;
 const PREFIX = /^\s*[/!]?notfall\b\s*/i;
 const SPEAKER = /^@([\p{L}\p{N}._-]{1,40}):\s?(.*)$/u;
 
@@ -101,18 +114,62 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async deliver(msg: Outbound): Promise<DeliveryResult> {
-    const rendered = renderConsole(msg, { color: this.o.color ?? false });
-    const text = this.trace ? `⟦${msg.key}⟧\n${rendered}` : rendered;
-    const fd = syncFd(this.o.output);
-    if (fd !== undefined) writeAllSync(fd, text);
-    else await new Promise<void>((resolve, reject) => this.o.output.write(text, (err) => (err ? reject(err) : resolve())));
+    const rendered = renderConsole(msg, this.style());
+    await this.write(this.o.output, this.trace ? `⟦${msg.key}⟧\n${rendered}` : rendered);
     this.seq++;
     return { ref: msg.replaceRef ?? `${this.runId}-${this.seq}` };
+  }
+
+  /**
+   * Before the first line is read: an optional introduction (`intro`, for a person at a terminal), then the incidents
+   * still open from an earlier session, each with its phase, and what to type.
+   */
+  async greet(o: { intro?: readonly string[]; open: readonly OpenIncidentNote[] }): Promise<void> {
+    const style = this.style();
+    let text = o.intro?.length ? `${renderNotice(o.intro, style, { markdown: true })}\n` : "";
+    const resume = consoleTexts(this.o.locale).resume(o.open);
+    if (resume.length) text += `${renderNotice(resume, style, NOTE)}\n`;
+    if (text) await this.write(this.notices(), text);
+  }
+
+  /** After the input has ended and the bot is idle: which incidents keep running and how to come back (`again`). */
+  async farewell(open: readonly OpenIncidentNote[], again: string): Promise<void> {
+    const lines = consoleTexts(this.o.locale).farewell(open, again);
+    if (lines.length) await this.write(this.notices(), `\n${renderNotice(lines, this.style(), NOTE)}`);
+  }
+
+  private style() {
+    const cols = typeof this.o.columns === "function" ? this.o.columns() : this.o.columns;
+    return { color: this.o.color ?? false, ...(cols ? { width: cols } : {}) };
+  }
+
+  /** Where the terminal's own notices go: stdout, or stderr when a program reads stdout (trace mode). */
+  private notices(): Writable {
+    return this.trace ? process.stderr : this.o.output;
+  }
+
+  private async write(out: Writable, text: string): Promise<void> {
+    const fd = syncFd(out);
+    if (fd !== undefined) writeAllSync(fd, text);
+    else await new Promise<void>((resolve, reject) => out.write(text, (err) => (err ? reject(err) : resolve())));
   }
 
   health() {
     return { ok: true };
   }
+}
+
+/**
+ * Width of the terminal for wrapping: `COLUMNS` when set (so `COLUMNS=60 npm start` shows a phone-width terminal,
+ * also through a pipe), else the width of `out` when it is a terminal, else undefined (no wrapping).
+ */
+export function terminalColumns(
+  env: NodeJS.ProcessEnv = process.env,
+  out: { isTTY?: boolean; columns?: number } = process.stdout,
+): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return out.isTTY && out.columns ? out.columns : undefined;
 }
 
 /** The file descriptor behind `out` (process.stdout has one), when nothing is queued in the stream (keeps the order). */

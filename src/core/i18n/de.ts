@@ -60,6 +60,7 @@ export const de = {
   stateBy: (state: string, who: string) => `${state} von ${who}`,
   templatesTitle: "Fertige Texte (Vorlagen)",
   templatesHint: "Zum Anzeigen Knopf drücken oder `vorlage <Name>` schreiben.",
+  templatesHintNoButtons: "Zum Anzeigen `vorlage <Name>` schreiben (Name aus der Liste).",
   templateExternalDrill: "ÜBUNG – diesen Text NICHT versenden.",
   templateGaps: (gaps: string[]) => `Noch auszufüllen: ${gaps.join(", ")}`,
   templateFooter: "Text kopieren, Lücken [[…]] ausfüllen, dann versenden.",

@@ -64,6 +64,7 @@ export const en: Catalog = {
   stateBy: (state: string, who: string) => `${state} by ${who}`,
   templatesTitle: "Ready-made texts (templates)",
   templatesHint: "To show one, press a button or type `vorlage <name>`.",
+  templatesHintNoButtons: "To show one, type `vorlage <name>` (a name from the list).",
   templateExternalDrill: "DRILL – do NOT send this text.",
   templateGaps: (gaps: string[]) => `Still to fill in: ${gaps.join(", ")}`,
   templateFooter: "Copy the text, fill in the gaps [[…]], then send it.",
