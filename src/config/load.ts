@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { OrgConfig } from "../core/org.ts";
-import { displayPath, type FieldPath, lineAt, parseYamlSource } from "../machines/yaml-source.ts";
-import { type ConfigIssue, configIssues } from "./messages.ts";
+import { displayPath, type FieldPath, lineAt, parseYamlSource, UNKNOWN_ANCHOR } from "../machines/yaml-source.ts";
+import { type ConfigIssue, configIssues, fieldName } from "./messages.ts";
+import { followTips, validParts } from "./prune.ts";
 import { OrgConfigSchema } from "./schema.ts";
+import { firstPerSection, oneTabIssue, type Section, sectionsOf, tabbedSections, withoutSections } from "./sections.ts";
+import { type ConfigWarning, configWarnings } from "./warnings.ts";
 
 export type { ConfigIssue } from "./messages.ts";
 
@@ -14,7 +17,8 @@ export const CONFIG_HELP = "Alle Felder mit Beispielen: docs/configuration.md ·
 export function formatConfigIssue(issue: ConfigIssue): string {
   const where = `${issue.file}:${issue.line}`;
   const head = issue.field ? `${where} ${issue.field}: ${issue.message}` : `${where} ${issue.message}`;
-  return issue.source !== undefined ? `${head}\n    ${String(issue.line).padStart(4)} | ${issue.source}` : head;
+  // A tab is invisible in a terminal; shown as → so the reader sees where it is.
+  return issue.source !== undefined ? `${head}\n    ${String(issue.line).padStart(4)} | ${issue.source.replace(/\t/g, "→")}` : head;
 }
 
 /**
@@ -38,8 +42,26 @@ export function findConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv 
   return existsSync(dflt) ? dflt : undefined;
 }
 
-/** Read and validate an organisation file. Throws {@link ConfigError} listing every problem with its line. */
-export function loadOrgConfig(path: string): OrgConfig {
+/**
+ * An organisation file as the bot can use it. A broken file never keeps the bot from helping: `config` holds the
+ * valid parts (sections with a syntax error and values that do not fit are left out), `issues` says what is wrong,
+ * one issue per real mistake.
+ */
+export interface ConfigReading {
+  /** File as shown to the user. */
+  file: string;
+  /** What the bot can use; undefined when nothing in the file is usable (missing, empty, or not a YAML mapping). */
+  config: OrgConfig | undefined;
+  /** Every problem, sorted by line; empty when the file is valid. */
+  issues: ConfigIssue[];
+  /** Parts left out because of the issues, as field paths (`it`, `systems[2]`, `dpo.phone`), in file order. */
+  dropped: string[];
+  /** Valid but misleading in an emergency: example data still in the file, no IT hotline (see config/warnings.ts). */
+  warnings: ConfigWarning[];
+}
+
+/** Read an organisation file; never throws for what is in the file (see {@link ConfigReading}). */
+export function readOrgConfig(path: string): ConfigReading {
   const abs = resolve(path);
   const file = displayPath(abs);
   let text: string;
@@ -53,37 +75,86 @@ export function loadOrgConfig(path: string): OrgConfig {
         : code === "EISDIR"
           ? "Das ist ein Ordner, keine Datei. Bitte den Pfad zur YAML-Datei angeben."
           : `Datei nicht lesbar (${code ?? String(err)}).`;
-    throw new ConfigError([{ file, line: 1, field: "", message }]);
+    return { file, config: undefined, issues: [{ file, line: 1, field: "", message }], dropped: [], warnings: [] };
   }
-  return parseOrgConfig(text, file);
+  return readOrgConfigText(text, file);
+}
+
+/** Read and validate an organisation file. Throws {@link ConfigError} listing every problem with its line. */
+export function loadOrgConfig(path: string): OrgConfig {
+  return strict(readOrgConfig(path));
 }
 
 /** Validate the text of an organisation file; `file` is only used in messages. Throws {@link ConfigError}. */
 export function parseOrgConfig(text: string, file = "notfall.config.yaml"): OrgConfig {
-  const src = parseYamlSource(text.replace(/^\uFEFF/, ""), file);
-  const lines = text.split(/\r?\n/);
-  const withSource = (i: Omit<ConfigIssue, "source">): ConfigIssue => {
-    const source = lines[i.line - 1];
-    return source !== undefined && source.trim() !== "" ? { ...i, source: source.trimEnd() } : i;
-  };
-  if (src.syntaxIssues.length) {
-    throw new ConfigError(
-      src.syntaxIssues.map((i) => withSource({ ...i, message: i.message.replace("genau ein Playbook", "genau eine Organisation") })),
-    );
+  return strict(readOrgConfigText(text, file));
+}
+
+function strict(r: ConfigReading): OrgConfig {
+  if (r.issues.length > 0) throw new ConfigError(r.issues);
+  return r.config ?? {};
+}
+
+/**
+ * The file parsed without the sections that have a YAML syntax error (or a tab): one issue per damaged section, and
+ * the other sections read again on their own (same line numbers), until what is left parses (each round leaves out
+ * at least one more section). `src` still has syntax issues only when nothing could be narrowed down.
+ */
+function readableSections(text: string, lines: readonly string[], file: string) {
+  const sections = sectionsOf(lines);
+  const tabbed = tabbedSections(lines, sections, file);
+  let src = parseYamlSource(tabbed.damaged.length ? withoutSections(lines, tabbed.damaged) : text, file);
+  if (src.syntaxIssues.length === 0 && tabbed.damaged.length === 0) return { src, issues: [], dropped: [] };
+  const damaged = new Set<Section>(tabbed.damaged);
+  const found: Omit<ConfigIssue, "source">[] = [...tabbed.issues];
+  while (src.syntaxIssues.length) {
+    const round = firstPerSection(src.syntaxIssues, lines, sections, damaged);
+    if (round.damaged.length === 0) break;
+    // An alias whose anchor was in a section left out is a consequence, not a mistake of its own.
+    found.push(...(found.length ? round.issues.filter((i) => !i.message.startsWith(UNKNOWN_ANCHOR)) : round.issues));
+    for (const s of round.damaged) damaged.add(s);
+    src = parseYamlSource(withoutSections(lines, [...damaged]), file);
   }
+  const issues = oneTabIssue(found).map((i) => ({ ...i, message: i.message.replace("genau ein Playbook", "genau eine Organisation") }));
+  const dropped = [...damaged].sort((a, b) => a.start - b.start).map((s) => s.key || "(Anfang der Datei)");
+  return { src, issues, dropped };
+}
+
+const EMPTY = "Die Datei ist leer. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml";
+
+/** {@link readOrgConfig} for a text already read; `file` is only used in messages. */
+export function readOrgConfigText(rawText: string, file = "notfall.config.yaml"): ConfigReading {
+  const text = rawText.replace(/^\uFEFF/, "");
+  const lines = text.split(/\r?\n/);
+  const withSource = <T extends ConfigIssue>(i: Omit<T, "source">): T => {
+    const source = lines[i.line - 1];
+    return (source !== undefined && source.trim() !== "" ? { ...i, source: source.trimEnd() } : i) as T;
+  };
+  const readable = readableSections(text, lines, file);
+  const src = readable.src;
+  const issues: Omit<ConfigIssue, "source">[] = [...readable.issues];
+  const dropped = [...readable.dropped];
+  if (src.syntaxIssues.length) return done(undefined, dropped);
   if (src.data === null || src.data === undefined) {
-    throw new ConfigError([
-      { file, line: 1, field: "", message: "Die Datei ist leer. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml" },
-    ]);
+    if (issues.length === 0) issues.push({ file, line: 1, field: "", message: EMPTY });
+    return done(undefined, dropped);
   }
   const parsed = OrgConfigSchema.safeParse(src.data);
-  if (!parsed.success) {
-    const rawAt = (p: FieldPath): string | undefined => {
-      const node = src.doc.getIn(p as unknown[], true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
-    };
-    const issues = configIssues(file, { data: src.data, lineOf: (p: FieldPath) => lineAt(src, p), rawAt }, parsed.error.issues);
-    throw new ConfigError(issues.sort((a, b) => a.line - b.line).map(withSource));
+  if (parsed.success) return done(parsed.data, dropped);
+
+  const rawAt = (p: FieldPath): string | undefined => {
+    const node = src.doc.getIn(p as unknown[], true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+  };
+  const site = { data: src.data, lineOf: (p: FieldPath) => lineAt(src, p), rawAt };
+  issues.push(...configIssues(file, site, followTips(src.data, parsed.error.issues)));
+  const kept = validParts(src.data, parsed.error.issues);
+  const byLine = kept.dropped.map((p) => ({ line: site.lineOf(p), name: fieldName(p) })).sort((a, b) => a.line - b.line);
+  dropped.push(...byLine.map((d) => d.name));
+  return done(kept.config, dropped);
+
+  function done(config: OrgConfig | undefined, left: string[]): ConfigReading {
+    const warnings = configWarnings(config, file, (p) => lineAt(src, p)).map(withSource);
+    return { file, config, issues: issues.sort((a, b) => a.line - b.line).map(withSource), dropped: left, warnings };
   }
-  return parsed.data;
 }

@@ -142,10 +142,23 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Converts zod issues into German issues with line and field. */
+/**
+ * Converts zod issues into German issues with line and field. A misspelt required field (`nmae:`) is one mistake:
+ * the "Meinten Sie name?" stands for it, without a second "Pflichtfeld fehlt" for `name`.
+ */
 export function configIssues(file: string, site: IssueSite, issues: readonly ZodIssue[]): Omit<ConfigIssue, "source">[] {
   const out: Omit<ConfigIssue, "source">[] = [];
+  const meant = new Set<string>();
   for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = SECTION_KEYS[sectionOf(issue.path)] ?? [];
+    for (const key of issue.keys) {
+      const guess = suggestKey(key, allowed);
+      if (guess) meant.add(fieldName([...issue.path, guess]));
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === "invalid_type" && valueAt(site.data, issue.path) === undefined && meant.has(fieldName(issue.path))) continue;
     const push = (p: FieldPath, message: string) => out.push({ file, line: site.lineOf(p), field: fieldName(p), message });
     const path = issue.path;
     const value = valueAt(site.data, path);

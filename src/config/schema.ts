@@ -37,7 +37,9 @@ const Duration = z
     if (norm === undefined) {
       ctx.addIssue({
         code: "custom",
-        message: `"${s}" ist keine Dauer. Schreiben Sie z. B. 4h, 30min, 1 Tag, 2 Tage oder PT4H.`,
+        message: /^\d+([.,]\d+)?$/.test(s)
+          ? `Bei ${s} fehlt die Einheit. Schreiben Sie z. B. ${s}h (Stunden), ${s} Tage oder ${s}min.`
+          : `"${s}" ist keine Dauer. Schreiben Sie z. B. 4h, 30min, 1 Tag, 2 Tage oder PT4H.`,
         input: s,
       });
       return z.NEVER;
@@ -120,6 +122,9 @@ export const SECTION_KEYS: Record<string, readonly string[]> = {
   insurer: ["name", "hotline", "policy", "terms"],
   bank: ["name", "hotline"],
 };
+
+/** The item schema of each list section, to tell required fields of an item (without them the item is unusable). */
+export const LIST_ITEMS: Record<string, z.ZodObject> = { contacts: Contact, systems: System };
 
 /** Fields that hold phone numbers (last path segment), for the "in Anführungszeichen" hint. */
 export const PHONE_FIELDS: ReadonlySet<string> = new Set(["phone", "phone_alt", "hotline", "emergency_phone"]);

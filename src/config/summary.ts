@@ -2,6 +2,8 @@ import type { OrgConfig } from "../core/org.ts";
 import type { Playbook } from "../machines/schema.ts";
 import { legalClocks } from "./clocks.ts";
 import { configGaps } from "./gaps.ts";
+import { formatConfigIssue } from "./load.ts";
+import type { ConfigIssue } from "./messages.ts";
 
 const KIND_NAMES: Record<NonNullable<OrgConfig["kind"]>, string> = { praxis: "Praxis", kmu: "Firma (KMU)" };
 
@@ -14,11 +16,19 @@ export function systemsInOrder(cfg: OrgConfig | undefined): NonNullable<OrgConfi
 }
 
 /**
- * The short German summary `notfallbot check-config` prints for a valid file: who, how many contacts, systems in
- * recovery order with RTO/RPO, which legal clocks run, and the gaps that would show as `[[…]]`.
+ * The short German summary `notfallbot check-config` prints for a valid file: the warnings first (example data, no IT
+ * hotline), then who, how many contacts, systems in recovery order with RTO/RPO, which legal clocks run, and the
+ * gaps that would show as `[[…]]`.
  */
-export function configSummary(cfg: OrgConfig, playbooks: readonly Playbook[], file: string): string {
-  const out: string[] = [`${file}: in Ordnung.`, ""];
+export function configSummary(cfg: OrgConfig, playbooks: readonly Playbook[], file: string, warnings: readonly ConfigIssue[] = []): string {
+  const out: string[] =
+    warnings.length === 0
+      ? [`${file}: in Ordnung.`, ""]
+      : [
+          `${file}: gültig, aber noch nicht fertig (${warnings.length === 1 ? "1 Warnung" : `${warnings.length} Warnungen`}):`,
+          ...warnings.map((w) => `⚠️  ${formatConfigIssue(w)}`),
+          "",
+        ];
   out.push(`Organisation:     ${cfg.name ?? "[[Name der Praxis / Firma]]"}${cfg.kind ? ` · ${KIND_NAMES[cfg.kind]}` : ""}`);
   out.push(`IT-Notfallnummer: ${cfg.emergency_phone ?? "[[Interne IT-Notfallnummer]]"}`);
   const contacts = cfg.contacts ?? [];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isoDurationGerman, legalClocks } from "../../src/config/clocks.ts";
 import { configGaps, roleHolders } from "../../src/config/gaps.ts";
-import { loadOrgConfig, parseOrgConfig } from "../../src/config/load.ts";
+import { loadOrgConfig, parseOrgConfig, readOrgConfig } from "../../src/config/load.ts";
 import { configSummary, systemsInOrder } from "../../src/config/summary.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 
@@ -127,11 +127,14 @@ describe("notfallbot check-config (real CLI)", () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, ["bin/notfallbot.mjs", "check-config", ...args], { encoding: "utf8", timeout: 20_000 });
 
-  it("prints the summary and exits 0", () => {
+  it("prints the summary and exits 0; the example's made-up data is a warning at the top", () => {
     const r = run("--config", "examples/kmu.yaml");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`${configSummary(kmu, playbooks, "examples/kmu.yaml")}\n`);
+    expect(r.stdout).toBe(`${configSummary(kmu, playbooks, "examples/kmu.yaml", readOrgConfig("examples/kmu.yaml").warnings)}\n`);
+    expect(r.stdout).toMatch(
+      /^examples\/kmu\.yaml: gültig, aber noch nicht fertig \(1 Warnung\):\n⚠️ {2}examples\/kmu\.yaml:9 Noch Beispieldaten/,
+    );
   });
 
   it("explains every error with its line and exits 3", () => {

@@ -1,0 +1,28 @@
+import { type ConfigReading, formatConfigIssue } from "./load.ts";
+
+/**
+ * What `npm start` and `notfallbot serve` say about the organisation file before they start. A broken file never
+ * stops them (it may be the middle of an emergency): the warning names the file, each mistake with its line, and
+ * what the bot does without, then the bot runs with the valid parts. One entry per line to show; undefined when there
+ * is nothing to say.
+ */
+export function startupNotice(r: ConfigReading | undefined): string[] | undefined {
+  if (!r) return undefined;
+  if (r.issues.length > 0) {
+    const n = r.issues.length === 1 ? "einen Fehler" : `${r.issues.length} Fehler`;
+    const without = r.config === undefined ? "ganz ohne Organisationsdatei" : `ohne diese Teile: ${r.dropped.join(", ")}`;
+    return [
+      `⚠️  ACHTUNG: Die Organisationsdatei ${r.file} hat ${n}. Der Bot startet trotzdem – ${without}.`,
+      "Telefonnummern und Angaben daraus fehlen in Aufgaben und Vorlagen (als [[…]]), bis die Datei repariert ist.",
+      ...r.issues.flatMap((i) => formatConfigIssue(i).split("\n")),
+      "Reparieren, wenn Zeit ist, dann prüfen: notfallbot check-config",
+    ];
+  }
+  const examples = r.warnings.find((w) => w.kind === "examples");
+  if (examples) {
+    return [
+      `⚠️  Die Organisationsdatei ${r.file} enthält noch Beispieldaten aus der Vorlage (z. B. erfundene Telefonnummern). Prüfen: notfallbot check-config`,
+    ];
+  }
+  return undefined;
+}

@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { OrgConfig } from "../core/org.ts";
+import type { ConfigIssue } from "./messages.ts";
+import { fieldName } from "./messages.ts";
+import { PHONE_FIELDS } from "./schema.ts";
+
+/**
+ * Things in a valid organisation file that would mislead people in an emergency: example data copied from the
+ * templates (someone would call a made-up number) and no hotline of the IT service provider (usually the first call).
+ * `notfallbot check-config` shows them; they never stop the bot.
+ */
+
+/** `examples/` of this installation. */
+const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+/** Fields whose values identify a real organisation; the same value as in an example means it was not replaced. */
+const IDENTIFYING = new Set(["name", "address", "email", "url", "contract", "policy", ...PHONE_FIELDS]);
+
+/**
+ * Whether a value at `path` identifies the organisation. The examples name real authorities and police offices
+ * (a practice in Berlin keeps them rightly) and generic systems ("Telefonanlage"): there only numbers and e-mail
+ * addresses count, which are made up in the examples.
+ */
+function identifying(path: readonly PropertyKey[], field: string): boolean {
+  if (PHONE_FIELDS.has(field) || field === "email") return true;
+  return IDENTIFYING.has(field) && !["authority", "police", "systems"].includes(String(path[0]));
+}
+
+/** How a value is compared: phone numbers by their digits, everything else without case and surrounding space. */
+function normalise(field: string, value: string): string {
+  return PHONE_FIELDS.has(field) ? value.replace(/\D/g, "") : value.trim().toLowerCase();
+}
+
+/** Every identifying value of the example files, as `field\0normalised value`. */
+let exampleValues: Set<string> | undefined;
+function examples(dir = EXAMPLES_DIR): Set<string> {
+  if (exampleValues) return exampleValues;
+  const out = new Set<string>();
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+  } catch {
+    // installed without examples/: only the "(Beispiel)" marker is recognised
+  }
+  for (const f of files) {
+    try {
+      for (const [field, value, path] of leaves(parse(readFileSync(join(dir, f), "utf8")))) {
+        if (identifying(path, field) && normalise(field, value)) out.add(`${field}\0${normalise(field, value)}`);
+      }
+    } catch {
+      // a broken example is reported by its own test, not here
+    }
+  }
+  exampleValues = out;
+  return out;
+}
+
+/** String leaves of parsed YAML with the name of their field (list items inherit the list's name). */
+function* leaves(data: unknown, field = "", path: PropertyKey[] = []): Generator<[string, string, PropertyKey[]]> {
+  if (typeof data === "string") yield [field, data, path];
+  else if (Array.isArray(data)) for (const [i, v] of data.entries()) yield* leaves(v, field, [...path, i]);
+  else if (data && typeof data === "object") for (const [k, v] of Object.entries(data)) yield* leaves(v, k, [...path, k]);
+}
+
+/** One place with example data: the field path and its line. */
+export interface ExampleValue {
+  field: string;
+  line: number;
+}
+
+/** Fields still holding example data: a value marked "(Beispiel)" or an identifying value from examples/*.yaml. */
+export function exampleData(cfg: OrgConfig, lineOf: (path: readonly PropertyKey[]) => number): ExampleValue[] {
+  const known = examples();
+  const out: ExampleValue[] = [];
+  for (const [field, value, path] of leaves(cfg)) {
+    const marked = /\(beispiel\)/i.test(value);
+    if (marked || (identifying(path, field) && known.has(`${field}\0${normalise(field, value)}`))) {
+      out.push({ field: fieldName(path), line: lineOf(path) });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** A warning about a usable file: what kind, where, and what to do. */
+export interface ConfigWarning extends ConfigIssue {
+  kind: "examples" | "it-hotline";
+}
+
+/** The warnings `check-config` prints for a file that is otherwise usable. */
+export function configWarnings(
+  cfg: OrgConfig | undefined,
+  file: string,
+  lineOf: (path: readonly PropertyKey[]) => number,
+): Omit<ConfigWarning, "source">[] {
+  if (!cfg) return [];
+  const out: Omit<ConfigWarning, "source">[] = [];
+  const found = exampleData(cfg, lineOf);
+  if (found.length) {
+    const shown = found.slice(0, 6).map((e) => `${e.field} (Zeile ${e.line})`);
+    const more = found.length > shown.length ? ` und ${found.length - shown.length} weitere` : "";
+    out.push({
+      kind: "examples",
+      file,
+      line: found[0]!.line,
+      field: "",
+      message: `Noch Beispieldaten aus der Vorlage: ${shown.join(", ")}${more}. Bitte durch die echten Angaben ersetzen – im Notfall würde sonst jemand eine erfundene Nummer anrufen.`,
+    });
+  }
+  if (!cfg.it?.hotline) {
+    out.push({
+      kind: "it-hotline",
+      file,
+      line: cfg.it ? lineOf(["it"]) : 1,
+      field: "it.hotline",
+      message:
+        'Die Hotline des IT-Dienstleisters fehlt. Im Notfall ist das meist der erste Anruf. Ergänzen: it: hotline: "+49 …" (eine Nummer, die auch ohne Server und Telefonanlage erreichbar ist).',
+    });
+  }
+  return out;
+}
