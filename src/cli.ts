@@ -1,13 +1,19 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConsoleAdapter } from "./adapters/console/adapter.ts";
+import { CONSOLE_CHANNEL, ConsoleAdapter, type OpenIncidentNote, terminalColumns } from "./adapters/console/adapter.ts";
+import { renderNotice } from "./adapters/console/render.ts";
+import { consoleTexts } from "./adapters/console/texts.ts";
 import { createBot } from "./app.ts";
-import { ConfigError, findConfigPath, loadOrgConfig } from "./config/load.ts";
+import { ConfigError, findConfigPath, readOrgConfig } from "./config/load.ts";
+import { startupNotice } from "./config/startup.ts";
 import { systemClock } from "./core/clock.ts";
+import { de } from "./core/i18n/de.ts";
+import { en } from "./core/i18n/en.ts";
 import type { OrgConfig } from "./core/org.ts";
+import type { StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import { loadPlaybooks, PlaybookError } from "./machines/loader.ts";
-import { loc } from "./machines/schema.ts";
+import { loc, type Phase } from "./machines/schema.ts";
 import { openStorage } from "./storage/index.ts";
 
 export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen IT-Notfall
@@ -30,8 +36,11 @@ Optionen:
 Im Terminal: "/notfall verschlüsselung Server zeigt Erpressernachricht" meldet einen Notfall,
 "@anna: rolle koordinator" spricht als anna. Ende der Eingabe (Strg+D) beendet den Bot.
 
-Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsdatei fehlerhaft ·
-            4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 78 falsche Node-Version`;
+Eine fehlerhafte Organisationsdatei hält den Bot nicht auf: Terminal, serve und export starten mit einer
+deutlichen Warnung (Datei und Zeile) und nutzen die gültigen Teile. check-config und handbuch brechen ab (Exit 3).
+
+Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsdatei fehlerhaft (check-config,
+            handbuch) · 4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 78 falsche Node-Version`;
 
 type Opts = { db?: string; config?: string; user?: string; lang?: string; out?: string; diagram?: boolean; help?: boolean; port?: string };
 
@@ -67,17 +76,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--lang kennt nur de oder en (nicht "${values.lang}").\n`);
     return 2;
   }
-  let config: OrgConfig | undefined;
   const configPath = findConfigPath(values.config);
-  try {
-    if (configPath) config = loadOrgConfig(configPath);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Die Organisationsdatei hat Fehler:\n${err.message}\n`);
-      return 3;
-    }
-    throw err;
+  const reading = configPath ? readOrgConfig(configPath) : undefined;
+  if (reading?.issues.length && (cmd === "check-config" || cmd === "handbuch")) {
+    // Checking the file, or printing it into the handbook: here a mistake is an error (exit 3).
+    process.stderr.write(`Die Organisationsdatei hat Fehler:\n${new ConfigError(reading.issues).message}\n`);
+    return 3;
   }
+  // Everywhere else a broken file never keeps the bot from helping: a loud warning, then the valid parts.
+  const notice = cmd === "check-config" ? undefined : startupNotice(reading);
+  if (notice) {
+    const style = { color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR, width: terminalColumns(process.env, process.stderr) };
+    process.stderr.write(`${renderNotice(notice, style, { tint: "yellow" })}\n`);
+  }
+  const config: OrgConfig | undefined = reading?.config;
   let playbooks: ReturnType<typeof loadPlaybooks>;
   try {
     playbooks = loadPlaybooks();
@@ -104,8 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       // A broken file never gets here: main() already printed every issue with file, line and field, and returned 3.
       const { configSummary } = await import("./config/summary.ts");
-      const { displayPath } = await import("./machines/yaml-source.ts");
-      process.stdout.write(`${configSummary(config ?? {}, playbooks.list(), displayPath(configPath))}\n`);
+      process.stdout.write(`${configSummary(config ?? {}, playbooks.list(), reading!.file, reading!.warnings)}\n`);
       return 0;
     }
     case "playbooks": {
@@ -177,6 +188,8 @@ async function runConsole(o: {
     clock: systemClock,
     defaultUser: o.user ?? process.env.NOTFALL_USER ?? "ich",
     color: tty,
+    columns: () => terminalColumns(),
+    ...(o.locale ? { locale: o.locale } : {}),
     onEnd: () => done(),
   });
   const bot = createBot({
@@ -191,18 +204,50 @@ async function runConsole(o: {
       if (level !== "info") process.stderr.write(`[${level}] ${msg}${detail instanceof Error ? `: ${detail.message}` : ""}\n`);
     },
   });
-  if (process.stdin.isTTY) {
-    const cfg = o.config
-      ? `Organisation: ${o.config.name}`
-      : "Ohne Organisationsdatei: Vorlagen zeigen Lücken [[…]]. Anlegen: cp examples/praxis.yaml notfall.config.yaml";
-    process.stdout.write(
-      `notfallbot im Terminal · Datenbank ${o.dbPath}\n${cfg}\nTippen Sie "/notfall hilfe" oder z. B. "/notfall verschlüsselung". "@anna: …" spricht als anna. Ende: Strg+D.\n\n`,
-    );
-  }
+  const texts = consoleTexts(o.locale);
+  await adapter.greet({
+    ...(process.stdin.isTTY ? { intro: texts.intro(o.dbPath, o.config ? (o.config.name ?? "") : undefined) } : {}),
+    open: openConsoleIncidents(storage, o.locale),
+  });
+  const interrupt = stopOnInterrupt(adapter);
   await bot.start();
   await ended;
   await bot.idle();
+  await adapter.farewell(openConsoleIncidents(storage, o.locale), againCommand(o.dbPath));
   await bot.stop();
   storage.close();
+  interrupt.dispose();
   return 0;
+}
+
+/**
+ * Ctrl+C ends the input like Ctrl+D, so the bot finishes its work and says how to come back. The same keypress may
+ * arrive more than once (npm and the launcher pass it on); a second Ctrl+C a moment later stops at once.
+ */
+function stopOnInterrupt(adapter: ConsoleAdapter): { dispose(): void } {
+  let first = 0;
+  const onSigint = () => {
+    if (first === 0) {
+      first = Date.now();
+      void adapter.stop();
+    } else if (Date.now() - first > 1000) process.exit(130);
+  };
+  process.on("SIGINT", onSigint);
+  return { dispose: () => process.off("SIGINT", onSigint) };
+}
+
+/** Incidents still open in the terminal's channel, as the start and end notices name them. */
+function openConsoleIncidents(storage: Pick<StoragePort, "openIncidentsInChannel">, locale: "en" | undefined): OpenIncidentNote[] {
+  const t = locale === "en" ? en : de;
+  return storage.openIncidentsInChannel(CONSOLE_CHANNEL).map((r) => ({
+    id: r.id,
+    title: r.title,
+    phase: t.phaseName[r.phase as Phase] ?? r.phase,
+    drill: r.drill,
+  }));
+}
+
+/** How to come back to the same incidents: `npm start`, with the database when it is not the default one. */
+function againCommand(dbPath: string): string {
+  return dbPath === resolve("data/notfall.db") ? "npm start" : `npm start -- --db ${dbPath}`;
 }

@@ -76,12 +76,75 @@ describe("the terminal adapter as a child process (npm start)", () => {
 
   it("continues the incident on the same database after a restart", async () => {
     const db = join(tmp.dir, "second.db");
-    await run(["--db", db], "/notfall übung verschlüsselung\n@anna: rolle koordinator\n");
+    const first = await run(["--db", db], "/notfall übung verschlüsselung\n@anna: rolle koordinator\n");
+    // at the end of input: the incident continues, and how to come back
+    expect(first.out).toMatch(/\n\n» Eingabe beendet\. NF-2026-0001 läuft weiter – alles ist gespeichert\.\n/);
+    expect(first.out).toContain("» Solange der Bot nicht läuft, kommen keine Erinnerungen. Die Fristen laufen trotzdem weiter.");
+    expect(first.out.trimEnd().split("\n").at(-1)).toBe(`» Weitermachen: npm start -- --db ${db}`);
     const { code, out } = await run(["--db", db], "@anna: status\n", { NOTFALL_DB: "" });
     expect(code).toBe(0);
+    // at start: the open incident with its phase, before anything else
+    expect(
+      out.startsWith(
+        "» 🧪 ÜBUNG NF-2026-0001 läuft noch: Verschlüsselung durch Erpressersoftware (Ransomware), Phase Erkennung & Einschätzung.\n» Weiter wie bisher. Die Lage zeigt status.\n\n",
+      ),
+    ).toBe(true);
     expect(out).toMatch(/Lage NF-2026-0001/);
     expect(out).toMatch(/Koordination: anna/);
     expect(out).toMatch(/ÜBUNG/);
+  });
+
+  it("with NOTFALL_CONSOLE_TRACE=1 (a program reads stdout) the notices go to stderr", async () => {
+    const db = join(tmp.dir, "trace.db");
+    await run(["--db", db], "/notfall übung stromausfall\n");
+    const { out, err } = await run(["--db", db], "status\n", { NOTFALL_CONSOLE_TRACE: "1" });
+    expect(out.startsWith("⟦")).toBe(true);
+    expect(out).not.toContain("»");
+    expect(err).toContain("» 🧪 ÜBUNG NF-2026-0001 läuft noch");
+    expect(err).toContain("» Eingabe beendet.");
+  });
+
+  it("wraps at word boundaries at COLUMNS=60: no row wider than the screen, the same words (issue #10 item 6)", async () => {
+    const line = "/notfall verschlüsselung Server zeigt Erpresserbrief\n";
+    const wide = await run(["--db", join(tmp.dir, "wide.db")], line);
+    const narrow = await run(["--db", join(tmp.dir, "narrow.db")], line, { COLUMNS: "60" });
+    expect(narrow.code).toBe(0);
+    /** Columns a row takes: emoji two, everything else one. */
+    const columns = (row: string) =>
+      [...row.replace(/\uFE0F/g, "")].reduce((n, ch) => n + (/\p{Extended_Pictographic}/u.test(ch) ? 2 : 1), 0);
+    const rows = narrow.out.trimEnd().split("\n");
+    expect(rows.filter((r) => columns(r) > 60)).toEqual([]);
+    expect(wide.out.split("\n").filter((r) => columns(r) > 60).length).toBeGreaterThan(20);
+    const words = (s: string) =>
+      s
+        .split("\n\n» ")[0]! // the end-of-input notice names the database, which differs
+        .replace(/^(\s*│ |▌ )/gm, "")
+        .replace(/\d\d\.\d\d\.\d{4}, \d\d:\d\d/g, "")
+        .split(/\s+/)
+        .filter(Boolean);
+    expect(words(narrow.out)).toEqual(words(wide.out));
+    expect(rows.length).toBeGreaterThan(wide.out.trimEnd().split("\n").length);
+  });
+
+  it("Ctrl+C ends the input like Ctrl+D: the bot finishes and says how to come back", async () => {
+    const db = join(tmp.dir, "sigint.db");
+    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), "--db", db], {
+      cwd: tmp.dir,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    const answered = new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("NF-2026-0001")) resolve();
+      }),
+    );
+    child.stdin.write("/notfall übung stromausfall\n"); // stdin stays open, as at a terminal
+    await answered;
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.kill("SIGINT");
+    expect(await closed).toBe(0);
+    expect(out).toContain("» Eingabe beendet. NF-2026-0001 läuft weiter");
   });
 
   it("explains the CLI with --help and rejects an unknown subcommand with exit code 2", async () => {
