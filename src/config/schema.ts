@@ -91,6 +91,9 @@ export const OrgConfigSchema = z
       .strictObject({ name: Text.optional(), hotline: Phone.optional(), policy: Text.optional(), terms: Text.optional() })
       .optional(),
     bank: z.strictObject({ name: Text.optional(), hotline: Phone.optional() }).optional(),
+    property_insurer: z.strictObject({ name: Text.optional(), hotline: Phone.optional(), policy: Text.optional() }).optional(),
+    software: z.strictObject({ name: Text.optional(), hotline: Phone.optional() }).optional(),
+    kv: z.strictObject({ name: Text.optional(), phone: Phone.optional() }).optional(),
     nis2: z.boolean().optional(),
     systems: z.array(System).optional(),
   })
@@ -121,6 +124,9 @@ export const SECTION_KEYS: Record<string, readonly string[]> = {
   police: ["name", "phone", "url"],
   insurer: ["name", "hotline", "policy", "terms"],
   bank: ["name", "hotline"],
+  property_insurer: ["name", "hotline", "policy"],
+  software: ["name", "hotline"],
+  kv: ["name", "phone"],
 };
 
 /** The item schema of each list section, to tell required fields of an item (without them the item is unusable). */

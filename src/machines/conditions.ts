@@ -5,7 +5,8 @@ import { LEVELS, PHASES } from "./schema.ts";
 export interface ConditionFacts {
   answers: Record<string, string>;
   level: Level;
-  flags: { nis2: boolean; insurer: boolean };
+  /** Switches of the organisation file; `praxis` is missing in incidents opened before it existed (counts as off). */
+  flags: { nis2: boolean; insurer: boolean; praxis?: boolean };
 }
 
 export function holds(cond: Condition | undefined, facts: ConditionFacts): boolean {

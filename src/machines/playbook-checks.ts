@@ -10,6 +10,7 @@ import {
   type Task,
   type Template,
   WORK_PHASES,
+  YESNO_ANSWERS,
 } from "./schema.ts";
 import { closest } from "./schema-messages.ts";
 import { type FieldPath, fieldPath, lineAt, type YamlSource } from "./yaml-source.ts";
@@ -38,7 +39,7 @@ export interface MergedPlaybook {
   review: Located<ReviewItem>[];
 }
 
-export const YESNO_ANSWERS = ["ja", "nein", "unklar"] as const;
+export { YESNO_ANSWERS } from "./schema.ts";
 
 /** First words of `/notfall` sub-commands; a trigger equal to one would make the command ambiguous. */
 export const RESERVED_WORDS = [
@@ -181,6 +182,34 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
     });
   };
 
+  // Questions: when they are asked, what they imply; the playbook's defaults.
+  const yesNoTarget = (id: string, at: Origin, more: FieldPath, own?: string): boolean => {
+    const target = questions.get(id);
+    if (!target) {
+      const guess = closest(id, [...questions.keys()]);
+      out.push(issueAt(at, more, `Frage "${id}" gibt es nicht.${guess ? ` Meinten Sie "${guess}"?` : ""}`));
+      return false;
+    }
+    if (target.kind !== "yesno") {
+      out.push(issueAt(at, more, `"${id}" ist keine Ja/Nein-Frage; hier gehen nur Fragen mit kind: yesno.`));
+      return false;
+    }
+    if (own !== undefined && id === own) {
+      out.push(issueAt(at, more, "Eine Frage kann sich nicht auf sich selbst beziehen."));
+      return false;
+    }
+    return true;
+  };
+  for (const { item: q, at } of m.questions) {
+    if (q.when?.question === q.id) out.push(issueAt(at, ["when", "question"], "Eine Frage kann nicht von ihrer eigenen Antwort abhängen."));
+    else checkWhen(q.when, at);
+    if (q.implies && q.kind !== "yesno") out.push(issueAt(at, ["implies"], "implies geht nur bei Ja/Nein-Fragen (kind: yesno)."));
+    else
+      for (const [answer, targets] of Object.entries(q.implies ?? {}))
+        for (const id of Object.keys(targets ?? {})) yesNoTarget(id, at, ["implies", answer, id], q.id);
+  }
+  for (const id of Object.keys(pb.defaults ?? {})) yesNoTarget(id, root, ["defaults", id]);
+
   // Tasks.
   for (const { item: t, at } of m.tasks) {
     checkWhen(t.when, at);
@@ -195,6 +224,8 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   // Templates: conditions and placeholders.
   for (const { item: t, at } of m.templates) {
     checkWhen(t.when, at);
+    if (t.applies_when !== undefined && t.when === undefined)
+      out.push(issueAt(at, ["applies_when"], 'applies_when beschreibt die Bedingung "when:"; ohne "when:" bitte weglassen.'));
     for (const key of ["title", "body"] as const) {
       for (const [lang, text] of localizedParts(t[key])) {
         for (const token of scanTemplate(text)) {

@@ -26,6 +26,13 @@ export const Duration = z
   .string()
   .regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet");
 
+/**
+ * Switches of the organisation file a condition may name: `nis2` (`nis2: true`), `insurer` (a cyber insurer is
+ * entered), `praxis` (`kind: praxis`, or no `kind` at all: practice content is shown unless the file says `kmu`).
+ */
+export const CONFIG_SWITCHES = ["nis2", "insurer", "praxis"] as const;
+export type ConfigSwitch = (typeof CONFIG_SWITCHES)[number];
+
 /** Condition on a triage answer, the level, or the organisation file. All given parts must hold. */
 export const Condition = z
   .object({
@@ -34,11 +41,15 @@ export const Condition = z
     answer: z.union([z.string(), z.array(z.string())]).optional(),
     /** Only at this escalation level or above. */
     min_level: z.enum(LEVELS).optional(),
-    /** Only when the organisation file sets this flag (e.g. `nis2`, `insurer`). */
-    config: z.enum(["nis2", "insurer"]).optional(),
+    /** Only when the organisation file sets this switch (see {@link CONFIG_SWITCHES}). */
+    config: z.enum(CONFIG_SWITCHES).optional(),
   })
   .strict();
 export type Condition = z.infer<typeof Condition>;
+
+/** The three answers of a yes/no question. */
+export const YESNO_ANSWERS = ["ja", "nein", "unklar"] as const;
+export type YesNoAnswer = (typeof YESNO_ANSWERS)[number];
 
 export const Question = z
   .object({
@@ -51,9 +62,42 @@ export const Question = z
     sets_awareness: z.boolean().optional(),
     /** For `yesno`: raise to this level when answered `ja`. */
     raise_to: z.enum(LEVELS).optional(),
+    /**
+     * The question is asked (shown, reminded) only while this holds, e.g. the NIS2 question only with `config: nis2`,
+     * the high-risk question once personal data may be affected. An answer given earlier keeps counting.
+     */
+    when: Condition.optional(),
+    /**
+     * Reminders while no person has answered, counted from the moment the question is asked (opening, or when its
+     * `when` first holds). A playbook default (`defaults:`) does not count as an answer here.
+     */
+    remind_after: z.array(Duration).optional(),
+    /**
+     * For `yesno`: answers this question implies for others, by own answer: `{ ja: { personenbezogen: ja } }`.
+     * Only fills questions no person has answered yet (a default may be replaced).
+     */
+    implies: z.partialRecord(z.enum(YESNO_ANSWERS), z.record(z.string(), z.enum(YESNO_ANSWERS))).optional(),
   })
   .strict();
 export type Question = z.infer<typeof Question>;
+
+/**
+ * Phone fields of the organisation file a task may point at with `call:`, so the number stands where the action
+ * is ("Bank anrufen" → `bank.hotline`). Paths as in the organisation file.
+ */
+export const CALL_TARGETS = [
+  "emergency_phone",
+  "it.hotline",
+  "dpo.phone",
+  "authority.phone",
+  "police.phone",
+  "insurer.hotline",
+  "property_insurer.hotline",
+  "bank.hotline",
+  "software.hotline",
+  "kv.phone",
+] as const;
+export type CallTarget = (typeof CALL_TARGETS)[number];
 
 export const Task = z
   .object({
@@ -68,6 +112,8 @@ export const Task = z
     when: Condition.optional(),
     /** Completing this task meets the deadline with this id. */
     fulfils: z.string().optional(),
+    /** The organisation file's phone number this task says to call; shown beside the task. */
+    call: z.enum(CALL_TARGETS).optional(),
   })
   .strict();
 export type Task = z.infer<typeof Task>;
@@ -93,6 +139,11 @@ export const Template = z
     /** Body with placeholders `{{org.name}}`, `{{incident.id}}` … Unknown values become visible gaps `[[…]]`. */
     body: Localized,
     when: Condition.optional(),
+    /**
+     * One line on when this template applies, shown above it when someone asks for it by name before `when` holds
+     * (asked for by name, a template is always shown; only the automatic offer follows `when`).
+     */
+    applies_when: Localized.optional(),
     /** Goes outside the organisation (authority, patients, press): in a drill it is marked as not to be sent. */
     external: z.boolean().default(false),
   })
@@ -137,6 +188,12 @@ export const Playbook = z
     level: z.enum(LEVELS),
     levels: z.partialRecord(z.enum(LEVELS), LevelInfo).optional(),
     include: z.array(z.string()).default([]),
+    /**
+     * Answers that count while no person has answered a yes/no question (its own or an included one), e.g.
+     * `{ personenbezogen: unklar }` where personal data are usually involved: the precautionary clocks run from
+     * Kenntnisnahme, and the bot says they run because of this default.
+     */
+    defaults: z.record(z.string(), z.enum(YESNO_ANSWERS)).optional(),
     questions: z.array(Question).default([]),
     tasks: z.array(Task).default([]),
     templates: z.array(Template).default([]),

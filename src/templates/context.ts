@@ -28,6 +28,14 @@ export interface OrgContext {
   police?: { name?: Maybe; phone?: Maybe };
   /** Cyber insurer. */
   insurer?: { name?: Maybe; hotline?: Maybe; policy?: Maybe };
+  /** Property / electronics insurer (fire, water). */
+  property_insurer?: { name?: Maybe; hotline?: Maybe; policy?: Maybe };
+  /** Bank: stop or recall a transfer. */
+  bank?: { name?: Maybe; hotline?: Maybe };
+  /** Vendor of the practice or business software. */
+  software?: { name?: Maybe; hotline?: Maybe };
+  /** Kassenärztliche Vereinigung. */
+  kv?: { name?: Maybe; phone?: Maybe };
 }
 
 /** The incident; times already formatted by the caller (Europe/Berlin). */
