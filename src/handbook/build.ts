@@ -3,7 +3,7 @@ import { fieldLabel, fieldValue, roleHolders } from "../config/gaps.ts";
 import { systemsInOrder } from "../config/summary.ts";
 import { de } from "../core/i18n/de.ts";
 import { flagsOf, type OrgConfig } from "../core/org.ts";
-import { type Condition, type Level, loc, type Playbook, ROLES, type Task } from "../machines/schema.ts";
+import { type Condition, type ConfigSwitch, type Level, loc, type Playbook, ROLES, type Task } from "../machines/schema.ts";
 import { PLACEHOLDER_LABELS } from "../templates/placeholders.ts";
 import type { Block, Handbook, HandbookPage, ListItem } from "./model.ts";
 
@@ -165,8 +165,14 @@ function emergencyCard(cfg: OrgConfig | undefined): HandbookPage {
         size: "large",
         items: [
           { text: "Am betroffenen Gerät nicht weiterarbeiten.", strong: true },
+          {
+            text: "Bei Verdacht auf einen Angriff (Erpresserschreiben, Dateien lassen sich nicht öffnen, Maus bewegt sich von selbst): Netzwerkkabel am Gerät ziehen (Nase am Stecker drücken, die Lämpchen an der Buchse gehen aus) und WLAN ausschalten. Das Gerät bleibt eingeschaltet.",
+            strong: true,
+          },
           { text: "Beobachtungen aufschreiben, Bildschirm mit dem Handy fotografieren." },
-          { text: "Nichts auf eigene Faust reparieren, löschen oder ausschalten: Gegenmaßnahmen nur auf Anweisung der IT." },
+          {
+            text: "Nichts auf eigene Faust reparieren oder löschen. Ausschalten nur auf Anweisung der IT oder der IT-Notfall-Koordination.",
+          },
           { text: "Bei Feuer, Rauch oder Verletzten zuerst 112 rufen und das Gebäude verlassen.", strong: true },
         ],
       },
@@ -227,7 +233,7 @@ function incidentPage(pb: Playbook, cfg: OrgConfig | undefined, common: Set<stri
     {
       type: "facts",
       rows: [
-        { label: "Im Chat melden", value: `/notfall ${pb.id} <was ist passiert>` },
+        { label: "Im Chat melden", value: `/notfall ${pb.triggers[0] ?? pb.id} <was ist passiert>` },
         { label: "Stufe", value: de.levelName[pb.level] },
         ...levels,
       ],
@@ -239,7 +245,7 @@ function incidentPage(pb: Playbook, cfg: OrgConfig | undefined, common: Set<stri
     },
     ...roleLists(tasks, pb, cfg),
   ];
-  if (tasks.length === 0) blocks.push({ type: "paragraph", text: gap("Sofortmaßnahmen im Playbook ergänzen") });
+  if (tasks.length === 0) blocks.push({ type: "paragraph", text: gap("Sofortmaßnahmen für diese Notfallart ergänzen") });
   return { id: `playbook-${pb.id}`, blocks };
 }
 
@@ -265,6 +271,9 @@ function taskLine(t: Task, pb: Playbook, cfg: OrgConfig | undefined): string {
   return notes.length ? `${loc(t.text)} (${notes.join("; ")})` : loc(t.text);
 }
 
+/** A switch of the organisation file in words, for conditions printed without an organisation file. */
+const CONFIG_WORDS: Record<ConfigSwitch, string> = { nis2: "wenn NIS2 gilt", insurer: "mit Cyber-Versicherung", praxis: "in Praxen" };
+
 /** "nur wenn: Werden gerade noch Dateien verschlüsselt? ja", "ab Stufe Krise", "nur wenn NIS2 gilt". */
 function conditionText(when: Condition | undefined, pb: Playbook, cfg: OrgConfig | undefined): string | undefined {
   if (!when) return undefined;
@@ -276,7 +285,7 @@ function conditionText(when: Condition | undefined, pb: Playbook, cfg: OrgConfig
     parts.push(`${text} ${ans}`);
   }
   if (when.min_level) parts.push(`ab Stufe ${de.levelName[when.min_level]}`);
-  if (when.config && !cfg) parts.push(when.config === "nis2" ? "wenn NIS2 gilt" : "mit Cyber-Versicherung");
+  if (when.config && !cfg) parts.push(CONFIG_WORDS[when.config]);
   return parts.length ? `nur wenn: ${parts.join(", ")}` : undefined;
 }
 

@@ -75,7 +75,7 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       await h.reply("cem", "rolle kommunikation");
       await h.settle();
       const msgs = await h.messages();
-      expect(find(msgs, /ist jetzt IT-Notfall-Koordinator/).length).toBe(1);
+      expect(find(msgs, /ist jetzt IT-Notfall-Koordination/).length).toBe(1);
       expect(find(msgs, /ben\S* ist jetzt Technischer Kontakt/i).length).toBe(1);
       expect(find(msgs, /cem\S* ist jetzt Kommunikation nach außen/i).length).toBe(1);
     });

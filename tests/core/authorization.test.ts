@@ -212,7 +212,7 @@ describe("authorization", () => {
         refusals.map((m) => m.text).join("\n"),
       ).toContain(row.kind);
       expect(added.every((e) => e.actorId === actor.id || e.actorId === "notfallbot")).toBe(true);
-      expect(refusals.filter((m) => /darf nur|gehört zur Rolle|ist schon|können die Rolleninhaber|Erst übernehmen/.test(m.text))).toEqual(
+      expect(refusals.filter((m) => /darf nur|gehört zur Rolle|ist schon|kann, wer eine Rolle hat|Erst übernehmen/.test(m.text))).toEqual(
         [],
       );
     } else {

@@ -34,9 +34,9 @@ const script = `/notfall verschlüsselung Server zeigt Erpressernachricht
 @anna: rolle technik @ben
 @cem: rolle kommunikation
 @anna: antwort 6 ja
-@ben: ok 5
-@ben: erledigt 5
-@cem: erledigt 16
+@ben: ok 8
+@ben: erledigt 8
+@cem: erledigt 22
 @cem: vorlage mitarbeitende
 @anna: notiz Server um 9:10 vom Netz genommen
 Die Polizei hat zurückgerufen.
@@ -57,8 +57,8 @@ describe("the terminal adapter as a child process (npm start)", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/🚨 NF-2026-0001: Verschlüsselung/);
     expect(out).toMatch(/ben ist jetzt Technischer Kontakt/);
-    expect(out).toMatch(/Aufgabe 5 erledigt \(ben\)/);
-    expect(out).toMatch(/Aufgabe 16 gehört zur Rolle Technischer Kontakt \(ben\)/);
+    expect(out).toMatch(/Aufgabe 8 erledigt \(ben\)/);
+    expect(out).toMatch(/Aufgabe 22 gehört zur Rolle Technischer Kontakt \(ben\)/);
     expect(out).toMatch(/Frist läuft: Meldung an die Datenschutzbehörde/);
     expect(out).toMatch(/┌─ Information an alle Mitarbeitenden/);
     expect(out).toMatch(/Neue Phase: Nachbereitung/);

@@ -43,7 +43,7 @@ describe("handbook structure", () => {
       const own = immediateTasks(pb, praxis).filter((t) => !common.has(t.id));
       expect(lists.flatMap((l) => l.items).length, pb.id).toBe(own.length);
       const heads = page.blocks.filter((b) => b.type === "subheading").map((b) => b.text);
-      const roleOrder = ["IT-Notfall-Koordinator", "Technischer Kontakt", "Kommunikation nach außen"];
+      const roleOrder = ["IT-Notfall-Koordination", "Technischer Kontakt", "Kommunikation nach außen"];
       expect(
         heads.every((h) => roleOrder.includes(h)),
         pb.id,
@@ -83,13 +83,40 @@ describe("handbook structure", () => {
   it("the contact page has the internal number, roles, external bodies and the phone list", () => {
     const md = handbookMarkdown({ playbooks, config: praxis, now: NOW });
     expect(md).toContain("> **Interne IT-Notfallnummer: +49 170 1234567**");
-    expect(md).toContain("- **IT-Notfall-Koordinator:** Dr. med. Erika Musterfrau, +49 170 1234567");
+    expect(md).toContain("- **IT-Notfall-Koordination:** Dr. med. Erika Musterfrau, +49 170 1234567");
     expect(md).toContain("| IT-Dienstleister | Beispiel IT-Service GmbH | +49 30 2345678-9 |");
     expect(md).toContain("| Bank | Beispielbank Berlin | +49 30 5678901-0 |");
     expect(md).toContain("| Beispiel Trust Center | Sperrhotline für eHBA und SMC-B (24/7) | 0800 3456789 |");
     expect(md).toContain("Besondere Bedingungen der Versicherung:");
     expect(md).toContain("BSI Service-Center (Beratung bei Cyberangriffen): 0800 274 1000");
     expect(md).not.toContain("[[");
+  });
+
+  it("the emergency card says what the ransomware playbook says: cable out, WLAN off, the device stays on", () => {
+    const card = textOf(hb.pages.find((p) => p.id === "notfallkarte")!.blocks);
+    const pb = playbooks.find((p) => p.id === "verschluesselung")!;
+    const playbook = loc(pb.tasks.find((t) => t.id === "netzkabel-ziehen")!.text);
+    for (const [onCard, inPlaybook] of [
+      ["Netzwerkkabel am Gerät ziehen", "Netzwerkkabel am Gerät ziehen"],
+      ["Lämpchen an der Buchse", "Lämpchen an der Buchse"],
+      ["WLAN ausschalten", "WLAN aus"],
+      ["Das Gerät bleibt eingeschaltet", "Gerät eingeschaltet lassen"],
+    ]) {
+      expect(card).toContain(onCard);
+      expect(playbook).toContain(inPlaybook);
+    }
+    expect(card).not.toMatch(/ausschalten: Gegenmaßnahmen nur auf Anweisung der IT/);
+    // powering off is the exception the playbook names: the IT or, after 15 minutes without IT, the coordination
+    expect(card).toContain("Ausschalten nur auf Anweisung der IT oder der IT-Notfall-Koordination");
+    expect(loc(pb.tasks.find((t) => t.id === "hart-ausschalten")!.text)).toMatch(/nach 15 Minuten nicht erreicht/);
+  });
+
+  it("without kind: kmu, practice-only tasks are printed; a firm does not see them", () => {
+    const praxisMd = handbookMarkdown({ playbooks, config: praxis, now: NOW });
+    const kmuMd = handbookMarkdown({ playbooks, config: kmu, now: NOW });
+    expect(praxisMd).toContain("Papier-Notfallset ausgeben: Muster 16 (Rezept)");
+    expect(kmuMd).not.toContain("Papier-Notfallset");
+    expect(handbookMarkdown({ playbooks, config: undefined, now: NOW })).toContain("nur wenn: in Praxen");
   });
 
   it("the recovery table and the deadline table", () => {

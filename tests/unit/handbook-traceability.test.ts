@@ -42,6 +42,36 @@ describe("docs/traceability.md", () => {
     for (const p of [...paths, ...inRefs]) expect(existsSync(p), p).toBe(true);
   });
 
+  it("the count at the top is the count of the status column (one row per rule)", () => {
+    const counts = { umgesetzt: 0, teilweise: 0, außerhalb: 0, fehlt: 0 };
+    const sections = doc.split(/\n## /).filter((sec) => /^[123]\. /.test(sec));
+    expect(sections).toHaveLength(3);
+    for (const sec of sections) {
+      const rows = sec
+        .split("\n")
+        .filter((l) => l.startsWith("| "))
+        .slice(1); // without the header row
+      expect(rows.length).toBeGreaterThan(10);
+      for (const row of rows) {
+        const status = row.split("|").at(-2)!.trim();
+        const m = /^\*\*(umgesetzt|teilweise|außerhalb|fehlt)\*\*/.exec(status);
+        expect(m, row).not.toBeNull();
+        counts[m![1] as keyof typeof counts]++;
+        // a rule that is not implemented says why
+        if (m![1] !== "umgesetzt") expect(status.length, row).toBeGreaterThan(m![0].length + 10);
+      }
+    }
+    const total = counts.umgesetzt + counts.teilweise + counts.außerhalb + counts.fehlt;
+    expect(doc).toContain(
+      `**${total} Regeln: ${counts.umgesetzt} umgesetzt, ${counts.teilweise} teilweise, ${counts.außerhalb} bewusst außerhalb, ${counts.fehlt} fehlen.**`,
+    );
+  });
+
+  it("names the sources by a path that exists next to the repository", () => {
+    expect(doc).not.toContain("/work/");
+    expect(doc).toContain("`../shared/domain/sources/`");
+  });
+
   it("every shipped playbook appears, and all 10 rules and 6 core elements are covered", () => {
     for (const f of readdirSync("playbooks").filter((f) => f.endsWith(".yaml"))) expect(doc, f).toContain(`playbooks/${f}`);
     for (let r = 1; r <= 10; r++) expect(doc).toContain(`**Regel ${r}**`);

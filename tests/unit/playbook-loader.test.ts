@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { matchType } from "../../src/core/parser.ts";
 import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks, PlaybookError } from "../../src/machines/loader.ts";
 import { normaliseTrigger } from "../../src/machines/playbook-checks.ts";
 import { LEVELS, loc, PHASES, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
@@ -35,26 +36,16 @@ describe("shipped playbooks", () => {
     expect(lib.get("gibt-es-nicht")).toBeUndefined();
   });
 
-  it("every playbook includes basis, with the basis items merged in", () => {
+  it("every playbook includes basis first, with the basis items merged in", () => {
     for (const p of lib.list()) {
-      expect(p.include, p.id).toEqual(["basis"]);
+      expect(p.include[0], p.id).toBe("basis");
       const q = p.questions.map((x) => x.id);
-      expect(q.slice(0, 7), p.id).toEqual(["kenntnis", "wer", "was", "wann", "wo", "personenbezogen", "hohes-risiko"]);
+      expect(q.slice(0, 8), p.id).toEqual(["kenntnis", "wer", "was", "wann", "wo", "personenbezogen", "hohes-risiko", "nis2-erheblich"]);
       expect(p.questions.filter((x) => x.sets_awareness)).toHaveLength(1);
       expect(
         p.deadlines.map((d) => d.id),
         p.id,
-      ).toEqual(
-        expect.arrayContaining([
-          "dsgvo-33",
-          "dsgvo-34",
-          "dsgvo-33-5",
-          "nis2-erstmeldung",
-          "nis2-meldung",
-          "nis2-abschluss",
-          "versicherung",
-        ]),
-      );
+      ).toEqual(expect.arrayContaining(["dsgvo-33", "dsgvo-34", "dsgvo-33-5", "nis2-erstmeldung", "nis2-meldung", "nis2-abschluss"]));
       expect(
         p.templates.map((t) => t.id),
         p.id,
@@ -131,18 +122,102 @@ describe("shipped playbooks", () => {
     for (const [phrase, id] of Object.entries(expected)) expect(owner.get(normaliseTrigger(phrase)), phrase).toBe(id);
   });
 
-  it("references in task and question texts name existing templates and playbooks", () => {
-    const commands = new Set(["notiz", "rolle", "export"]);
+  it("templates named in texts („Vorlage „Polizei““) are found by that name with `vorlage <Name>`", () => {
+    let named = 0;
     for (const p of lib.list()) {
-      const templates = new Set(p.templates.map((t) => t.id));
+      // the lookup of `vorlage <Name>`: id, audience, id prefix or part of the title (src/core/commands.ts)
+      const find = (name: string) => {
+        const f = name.toLowerCase();
+        return (
+          p.templates.find((x) => x.id === f) ??
+          p.templates.find((x) => x.audience === f) ??
+          p.templates.find((x) => x.id.startsWith(f) || loc(x.title).toLowerCase().includes(f) || x.audience.startsWith(f))
+        );
+      };
       const texts = [...p.tasks.flatMap((t) => [loc(t.text), loc(t.why)]), ...p.questions.map((q) => (q.why ? loc(q.why) : ""))];
       for (const text of texts) {
-        for (const m of text.matchAll(/Vorlage ([a-z0-9-]+)(?=[\s.,;:)]|$)/g)) expect(templates.has(m[1]!), `${p.id}: ${text}`).toBe(true);
-        for (const m of text.matchAll(/(?:\/notfall|Playbook) ([a-z0-9-]+)(?=[\s.,;:)]|$)/g)) {
-          expect(lib.get(m[1]!) !== undefined || commands.has(m[1]!), `${p.id}: ${text}`).toBe(true);
+        expect(text, `${p.id}: Vorlage ohne „Namen“`).not.toMatch(/Vorlage [a-z]/);
+        for (const m of text.matchAll(/Vorlage „([^“]+)“/g)) {
+          named++;
+          expect(find(m[1]!), `${p.id}: ${text}`).toBeDefined();
         }
       }
     }
+    expect(named).toBeGreaterThan(40);
+  });
+
+  it("`/notfall <words>` in texts opens the intended kind of incident (or is a command)", () => {
+    const commands = new Set(["notiz", "rolle", "export"]);
+    const all = lib.list();
+    let opened = 0;
+    for (const p of all) {
+      const texts = [...p.tasks.flatMap((t) => [loc(t.text), loc(t.why)]), ...p.questions.map((q) => (q.why ? loc(q.why) : ""))];
+      for (const text of texts) {
+        for (const m of text.matchAll(/\/notfall ([^).,;/]+?)(?= oder |[).,;]|$)/g)) {
+          const words = m[1]!.trim();
+          if (commands.has(words.split(" ")[0]!)) continue;
+          opened++;
+          expect(matchType(words, all).id, `${p.id}: ${text}`).toBeDefined();
+        }
+      }
+    }
+    expect(opened).toBeGreaterThan(8);
+  });
+
+  it("every template with a condition says in one line when it applies", () => {
+    for (const p of lib.list())
+      for (const t of p.templates) {
+        if (!t.when) continue;
+        const line = t.applies_when ? loc(t.applies_when) : "";
+        expect(line.length, `${p.id}/${t.id}`).toBeGreaterThan(20);
+        expect(line, `${p.id}/${t.id}`).not.toContain("\n");
+      }
+  });
+
+  it("personal data default to „unklar“ where they are usually affected, and implying answers point there", () => {
+    const usual = ["datenabfluss", "email-konto", "fernwartung", "geraeteverlust", "schadsoftware", "verschluesselung"];
+    for (const p of lib.list()) {
+      expect(p.defaults?.personenbezogen, p.id).toBe(usual.includes(p.id) ? "unklar" : undefined);
+    }
+    const stolen = lib.get("verschluesselung")!.questions.find((q) => q.id === "daten-gestohlen")!;
+    expect(stolen.implies).toEqual({ ja: { personenbezogen: "ja" } });
+    const basis = lib.get("verschluesselung")!;
+    const q = (id: string) => basis.questions.find((x) => x.id === id)!;
+    expect(q("personenbezogen").remind_after?.[0]).toBe("PT1H");
+    expect(q("hohes-risiko").when).toEqual({ question: "personenbezogen", answer: ["ja", "unklar"] });
+    // Art. 33(5) record and Art. 34 assessment also on „unklar“
+    expect(basis.deadlines.find((d) => d.id === "dsgvo-33-5")?.when).toEqual({ question: "personenbezogen", answer: ["ja", "unklar"] });
+    expect(basis.tasks.find((t) => t.id === "risiko-einschaetzen")).toMatchObject({
+      critical: true,
+      when: { question: "hohes-risiko", answer: "unklar" },
+    });
+  });
+
+  it("NIS2 reports hang on the „erheblicher Sicherheitsvorfall“ answer, never on the level", () => {
+    for (const p of lib.list()) {
+      const erheblich = p.questions.find((q) => q.id === "nis2-erheblich")!;
+      expect(loc(erheblich.text)).toMatch(/^Erheblicher Sicherheitsvorfall \(§ 2 Nr\. 11 BSIG\)\? /);
+      expect(erheblich.when).toEqual({ config: "nis2" });
+      const nis2 = [...p.tasks, ...p.deadlines, ...p.templates].filter((x) => x.when?.config === "nis2");
+      expect(nis2.length, p.id).toBe(7);
+      for (const x of nis2)
+        expect(x.when, `${p.id}/${x.id}`).toEqual({ config: "nis2", question: "nis2-erheblich", answer: ["ja", "unklar"] });
+    }
+  });
+
+  it("the cyber insurer only where a cyber damage arises; fire and water call the property insurer", () => {
+    const cyber = ["ceo-fraud", "datenabfluss", "email-konto", "fernwartung", "geraeteverlust", "schadsoftware", "verschluesselung"];
+    for (const p of lib.list()) {
+      expect(p.include.includes("cyberversicherung"), p.id).toBe(cyber.includes(p.id));
+      const melden = p.tasks.find((t) => t.id === "versicherung-melden");
+      if (!cyber.includes(p.id)) continue;
+      expect(melden).toMatchObject({ critical: true, call: "insurer.hotline", when: { config: "insurer", min_level: "notfall" } });
+      expect(loc(melden!.text)).toMatch(/IT-Dienstleister begrenzt den Schaden sofort/);
+      expect(loc(melden!.text)).not.toMatch(/Keine Firma beauftragen/);
+    }
+    const fire = lib.get("brand-wasser")!;
+    expect(fire.tasks.find((t) => t.id === "sachversicherung")).toMatchObject({ critical: true, call: "property_insurer.hotline" });
+    expect(fire.templates.find((t) => t.id === "sachversicherung")?.audience).toBe("versicherung");
   });
 
   it("the ransomware playbook separates disconnecting (anyone) from powering off (Technischer Kontakt)", () => {
@@ -153,9 +228,15 @@ describe("shipped playbooks", () => {
     expect(first.phase).toBe("erkennung");
     const trennen = p.tasks.find((t) => t.id === "netzkabel-ziehen")!;
     expect(loc(trennen.text)).toMatch(/Netz trennen/);
-    expect(loc(trennen.text)).toMatch(/Nicht ausschalten/);
+    expect(loc(trennen.text)).toMatch(/Gerät eingeschaltet lassen/);
     const aus = p.tasks.find((t) => t.id === "ausschalten-entscheiden")!;
     expect(aus.role).toBe("technik");
+    // …unless nobody technical answers: then the coordinator powers off hard
+    const hart = p.tasks.find((t) => t.id === "hart-ausschalten")!;
+    expect(hart).toMatchObject({ phase: "erkennung", role: "koordinator", critical: true });
+    expect(loc(hart.text)).toMatch(/15 Minuten nicht erreicht/);
+    expect(loc(hart.text)).toMatch(/USV/);
+    expect(loc(hart.text)).toMatch(/Sicherungsplatte abstecken/);
     expect(p.tasks.findIndex((t) => t.id === "netzkabel-ziehen")).toBeLessThan(
       p.tasks.findIndex((t) => t.id === "ausschalten-entscheiden"),
     );
@@ -392,6 +473,102 @@ describe("loader errors name file, line and field", () => {
     write("test.yaml", [...playbookLines(), "levels:", "  stoerung:", "    raise_when: Nie."]);
     const err = errorOf(() => loadPlaybooks(dir));
     expect(err.issues[0]).toMatchObject({ line: 38, field: "levels.stoerung" });
+  });
+});
+
+describe("fields for answers, reminders and numbers (defaults, implies, remind_after, when, applies_when, call)", () => {
+  /** The small playbook with a second yes/no question and a text question, plus `extra` lines at the end. */
+  function richLines(extra: string[] = [], question: string[] = []): string[] {
+    const lines = playbookLines();
+    lines.splice(
+      10,
+      0,
+      "  - id: zweite", // 11
+      "    kind: yesno", // 12
+      "    text: Ist es noch schlimmer?", // 13
+      ...question,
+      "  - id: notiz", //
+      "    kind: text",
+      "    text: Was noch?",
+    );
+    return [...lines, ...extra];
+  }
+
+  it("a playbook using all of them loads, and the values are kept", () => {
+    write(
+      "test.yaml",
+      richLines(
+        [
+          "defaults: { frage: unklar }",
+          "templates:",
+          "  - id: brief",
+          "    audience: intern",
+          "    title: Brief",
+          "    body: Text mit genug Inhalt.",
+          "    when: { question: frage, answer: [ja, unklar], config: praxis }",
+          "    applies_when: Wenn es schlimm ist.",
+        ],
+        ["    when: { question: frage, answer: [ja, unklar] }", "    remind_after: [PT1H, PT4H]", "    implies: { ja: { frage: ja } }"],
+      ).map((l) => (l === "    text: Gerät vom Netz trennen." ? `${l}\n    call: it.hotline` : l)),
+    );
+    const p = loadPlaybooks(dir).get("test")!;
+    expect(p.defaults).toEqual({ frage: "unklar" });
+    expect(p.questions.find((q) => q.id === "zweite")).toMatchObject({
+      when: { question: "frage", answer: ["ja", "unklar"] },
+      remind_after: ["PT1H", "PT4H"],
+      implies: { ja: { frage: "ja" } },
+    });
+    expect(p.tasks.find((t) => t.id === "a2")?.call).toBe("it.hotline");
+    expect(p.templates[0]).toMatchObject({ applies_when: "Wenn es schlimm ist.", when: { config: "praxis" } });
+  });
+
+  it("defaults name existing yes/no questions with ja, nein or unklar", () => {
+    write("test.yaml", richLines(["defaults: { frgae: unklar, notiz: ja, zweite: vielleicht }"]));
+    const err = errorOf(() => loadPlaybooks(dir));
+    const by = (field: string) => err.issues.find((i) => i.field === field);
+    expect(by("defaults.zweite")?.message).toMatch(/ja, nein, unklar/);
+    // the value error stops the cross-checks; without it both wrong names are reported
+    write("test.yaml", richLines(["defaults: { frgae: unklar, notiz: ja }"]));
+    const err2 = errorOf(() => loadPlaybooks(dir));
+    expect(err2.issues.find((i) => i.field === "defaults.frgae")?.message).toBe('Frage "frgae" gibt es nicht. Meinten Sie "frage"?');
+    expect(err2.issues.find((i) => i.field === "defaults.notiz")?.message).toMatch(/keine Ja\/Nein-Frage/);
+    expect(err2.issues.find((i) => i.field === "defaults.frgae")?.line).toBe(43);
+  });
+
+  it("implies points at other yes/no questions, only from a yes/no question", () => {
+    write("test.yaml", richLines([], ["    implies: { ja: { zweite: ja, notiz: ja } }"]));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues.map((i) => [i.field, i.line])).toEqual([
+      ["questions[1].implies.ja.zweite", 14],
+      ["questions[1].implies.ja.notiz", 14],
+    ]);
+    expect(err.issues[0]?.message).toBe("Eine Frage kann sich nicht auf sich selbst beziehen.");
+    expect(err.issues[1]?.message).toMatch(/keine Ja\/Nein-Frage/);
+  });
+
+  it("a question cannot wait for its own answer; applies_when needs when; call names a phone field", () => {
+    write(
+      "test.yaml",
+      richLines(
+        ["templates:", "  - id: brief", "    audience: intern", "    title: Brief", "    body: Text.", "    applies_when: Immer."],
+        ["    when: { question: zweite, answer: ja }"],
+      ),
+    );
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues.find((i) => i.field === "questions[1].when.question")?.message).toMatch(/eigenen Antwort/);
+    expect(err.issues.find((i) => i.field === "templates[0].applies_when")?.message).toMatch(/ohne "when:"/);
+
+    write("test.yaml", withLine(playbookLines(), 21, "    why: Damit nichts weiterläuft.\n    call: it.hotlin"));
+    const err2 = errorOf(() => loadPlaybooks(dir));
+    expect(err2.issues[0]).toMatchObject({ field: "tasks[1].call", line: 22 });
+    expect(err2.issues[0]?.message).toMatch(/Erlaubt: emergency_phone, it\.hotline/);
+  });
+
+  it("config switches are nis2, insurer and praxis", () => {
+    write("test.yaml", withLine(playbookLines(), 21, "    why: Damit nichts weiterläuft.\n    when: { config: kmu }"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues[0]?.field).toBe("tasks[1].when.config");
+    expect(err.issues[0]?.message).toMatch(/Erlaubt: nis2, insurer, praxis/);
   });
 });
 

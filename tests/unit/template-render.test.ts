@@ -19,6 +19,10 @@ const full: TemplateContext = {
     authority: { name: "LDI NRW", url: "https://www.ldi.nrw.de", phone: "0211 38424-0" },
     police: { name: "ZAC im LKA NRW", phone: "0211 939-4040" },
     insurer: { name: "Cyber AG", hotline: "0800 999", policy: "CY-123" },
+    property_insurer: { name: "Sach AG", hotline: "0800 888", policy: "SV-1" },
+    bank: { name: "Musterbank", hotline: "0123 5555" },
+    software: { name: "PVS GmbH", hotline: "0800 777" },
+    kv: { name: "KV Nordrhein", phone: "0211 5970-0" },
   },
   incident: {
     id: "NF-2026-0007",
@@ -155,6 +159,6 @@ describe("templates of the shipped playbooks", () => {
     }
     expect(r.text).toContain("Erika Daten, 0123 9999, dsb@example.org");
     expect(r.text).toContain("Kenntnis erlangt am: 03.02.2026, 07:50");
-    expect(r.gaps).toEqual(expect.arrayContaining(["Anzahl Betroffener", 'Grund oder "entfällt"']));
+    expect(r.gaps).toEqual(expect.arrayContaining(["Anzahl Betroffener", "Grund oder „entfällt“"]));
   });
 });

@@ -9,7 +9,7 @@ export const de = {
     katastrophe:
       "Großschadenslage mit Behörden (Feuerwehr, Katastrophenschutz). Deren Anweisungen gehen vor; intern wie eine Krise behandeln.",
   },
-  roleName: { koordinator: "IT-Notfall-Koordinator", technik: "Technischer Kontakt", kommunikation: "Kommunikation nach außen" },
+  roleName: { koordinator: "IT-Notfall-Koordination", technik: "Technischer Kontakt", kommunikation: "Kommunikation nach außen" },
   roleShort: { koordinator: "Koordination", technik: "Technik", kommunikation: "Kommunikation" },
   roleWhat: {
     koordinator: "behält den Überblick, entscheidet und informiert den IT-Dienstleister",
@@ -168,8 +168,8 @@ export const de = {
     answerYesNo: (nr: string) => `Bitte mit ja, nein oder unklar antworten, z. B. \`antwort ${nr} ja\`.`,
     answerTime: (nr: string) =>
       `Die Zeit verstehe ich nicht. Beispiele: \`antwort ${nr} 8:30\`, \`antwort ${nr} gestern 17:45\`, \`antwort ${nr} vor 2 stunden\`.`,
-    answerNotAllowed: "Antworten können die Rolleninhaber geben. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
-    exportNotAllowed: "Exportieren können die Rolleninhaber. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
+    answerNotAllowed: "Antworten kann, wer eine Rolle hat. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
+    exportNotAllowed: "Exportieren kann, wer eine Rolle hat. Erst eine Rolle übernehmen, z. B. `rolle technik`.",
     onlyCoordinator: (what: string, coord: string) =>
       `${what} darf nur die Koordination (${coord}). Bitte dort Bescheid sagen; den Stand zeigt \`status\`.`,
     advanceBlocked: (items: string) =>
