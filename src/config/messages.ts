@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestWord } from "../core/text.ts";
 import { describeValue, type FieldPath, showValue, valueAt } from "../machines/yaml-source.ts";
 import { PHONE_EXAMPLE, PHONE_FIELDS, SECTION_KEYS } from "./schema.ts";
 
@@ -113,33 +114,9 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
   // Own entries only: a key such as `constructor` or `__proto__` must not find Object's own properties.
   const alias = Object.hasOwn(ALIASES, lower) ? ALIASES[lower]!.find((k) => allowed.includes(k)) : undefined;
   if (alias) return alias;
-  const limit = lower.length <= 4 ? 1 : 2;
-  let best: string | undefined;
-  let bestDist = limit + 1;
-  for (const cand of allowed) {
-    const d = editDistance(lower, cand.toLowerCase());
-    if (d < bestDist) {
-      bestDist = d;
-      best = cand;
-    }
-  }
-  return best;
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
+  const names = allowed.map((k) => k.toLowerCase());
+  const hit = closestWord(lower, names, () => (lower.length <= 4 ? 1 : 2));
+  return hit ? allowed[names.indexOf(hit.word)] : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Level, Playbook, RoleId } from "../machines/schema.ts";
-import { editDistance, fold, tolerance } from "./text.ts";
+import { matchPlaybooks, type Ranked } from "./match/index.ts";
+import { closestWord, fold, tolerance } from "./text.ts";
 
 export type TaskVerb = "bestätigt" | "erledigt" | "übersprungen";
 
@@ -7,7 +8,7 @@ export type TaskVerb = "bestätigt" | "erledigt" | "übersprungen";
 export type Command =
   | { kind: "help" }
   | { kind: "open"; playbookId: string; description: string; drill: boolean }
-  | { kind: "choose-type"; text: string; candidates: string[]; drill: boolean }
+  | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean }
   | { kind: "role"; role: RoleId; target?: string; release?: boolean }
   | { kind: "status"; id?: string }
   | { kind: "task"; verb: TaskVerb; nrs: number[]; reason?: string }
@@ -21,6 +22,16 @@ export type Command =
   | { kind: "answer"; ref: string; value: string }
   | { kind: "text"; text: string }
   | { kind: "error"; error: ParseError };
+
+/**
+ * A playbook offered when the type is unclear, best first, with the matcher's score. The menu shows the playbook's
+ * title and `erkennen:` line (see `menuOptions` in src/core/match), never the bare id; `text` of the command is
+ * the description as typed and goes with whichever type is chosen.
+ */
+export interface TypeCandidate {
+  id: string;
+  score: number;
+}
 
 export type ParseError =
   | { code: "role-missing" }
@@ -178,13 +189,12 @@ function replyKeyword(word: string, rest: string): { key?: string; suggestion?: 
 function keywordFor(word: string): { key?: string; suggestion?: string } {
   const exact = KEYWORD_OF.get(word);
   if (exact) return { key: exact };
-  let best: { w: string; d: number } | undefined;
-  for (const w of KEYWORD_OF.keys()) {
-    if (w.length < 4) continue;
-    const d = editDistance(word, w, 2);
-    if (d <= tolerance(w) && (!best || d < best.d)) best = { w, d };
-  }
-  return best ? { suggestion: best.w } : {};
+  const best = closestWord(
+    word,
+    [...KEYWORD_OF.keys()].filter((w) => w.length >= 4),
+    tolerance,
+  );
+  return best ? { suggestion: best.word } : {};
 }
 
 export function parseRole(word: string): { role?: RoleId; suggestion?: RoleId } {
@@ -192,8 +202,12 @@ export function parseRole(word: string): { role?: RoleId; suggestion?: RoleId } 
   if (ROLE_WORDS[f]) return { role: ROLE_WORDS[f] };
   if (f.startsWith("technische") || f.startsWith("technischer")) return { role: "technik" };
   if (f.startsWith("it-notfall") || f.startsWith("notfall-koord")) return { role: "koordinator" };
-  for (const [w, r] of Object.entries(ROLE_WORDS)) if (w.length > 3 && editDistance(f, w, 2) <= tolerance(w)) return { suggestion: r };
-  return {};
+  const near = closestWord(
+    f,
+    Object.keys(ROLE_WORDS).filter((w) => w.length > 3),
+    tolerance,
+  );
+  return near ? { suggestion: ROLE_WORDS[near.word]! } : {};
 }
 
 export function parseLevel(word: string): Level | undefined {
@@ -201,54 +215,24 @@ export function parseLevel(word: string): Level | undefined {
 }
 
 export interface TypeMatch {
-  /** Best playbook, when unambiguous. */
+  /** Best playbook, when one clearly fits. */
   id?: string;
-  /** Ambiguous or fuzzy candidates, best first. */
-  candidates: string[];
+  /** What to offer when asking (at most three, best first); with `id` the winner alone. */
+  candidates: TypeCandidate[];
 }
 
-/** Find the playbook for a free-text description by its trigger words; typos are tolerated. */
+/**
+ * Find the playbook for a free-text description (see src/core/match): opens only when one clearly fits, else
+ * offers up to three candidates with their scores.
+ */
 export function matchType(text: string, playbooks: readonly Playbook[]): TypeMatch {
-  const f = ` ${fold(text).replace(/-/g, " ")} `;
-  const scores = new Map<string, number>();
-  for (const pb of playbooks) {
-    let best = 0;
-    for (const trig of [pb.id, ...pb.triggers]) {
-      const t = fold(trig).replace(/-/g, " ");
-      if (!t) continue;
-      // word-boundary containment; long single words may also match as a compound prefix ("verschluesselungstrojaner")
-      const hit = f.includes(` ${t} `) || (!t.includes(" ") && t.length >= 8 && new RegExp(` ${escapeRe(t)}`).test(f));
-      if (hit) best = Math.max(best, t.length + (t.includes(" ") ? 10 : 0));
-    }
-    if (best > 0) scores.set(pb.id, best);
-  }
-  if (scores.size > 0) {
-    const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
-    const [first, second] = ranked;
-    // clearly more specific wins; two comparable matches of different types: ask instead of guessing
-    if (!second || first![1] >= 3 * second[1]) return { id: first![0], candidates: ranked.map((r) => r[0]) };
-    return { candidates: ranked.filter((r) => 3 * r[1] > first![1]).map((r) => r[0]) };
-  }
-  // fuzzy: each word against single-word triggers
-  const words = fold(text)
-    .split(" ")
-    .filter((w) => w.length >= 4);
-  const fuzzy = new Map<string, number>();
-  for (const pb of playbooks) {
-    for (const trig of [pb.id, ...pb.triggers]) {
-      const t = fold(trig);
-      if (t.includes(" ")) continue;
-      for (const w of words) {
-        const d = editDistance(w, t, 2);
-        if (d <= tolerance(t)) fuzzy.set(pb.id, Math.min(fuzzy.get(pb.id) ?? 9, d));
-      }
-    }
-  }
-  return { candidates: [...fuzzy.entries()].sort((a, b) => a[1] - b[1]).map((r) => r[0]) };
+  const m = matchPlaybooks(text, playbooks);
+  const candidates = m.candidates.map(candidate);
+  return m.verdict === "open" && m.id ? { id: m.id, candidates } : { candidates };
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function candidate(r: Ranked): TypeCandidate {
+  return { id: r.id, score: r.score };
 }
 
 /** Parse one command line (prefix already removed by the adapter). */
@@ -312,10 +296,10 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
     }
   }
   if (opts.mode === "reply") return { kind: "text", text };
-  const open = openCommand(text, playbooks, false);
-  if (open.kind === "choose-type" && open.candidates.length === 0 && kw.suggestion)
+  // "stauts", "erldigt 3": a mistyped command word, unless the line plainly describes an emergency
+  if (kw.suggestion && !matchPlaybooks(text, playbooks).ranking.some((r) => !r.guessOnly))
     return { kind: "error", error: { code: "unknown", given: first, suggestion: kw.suggestion } };
-  return open;
+  return openCommand(text, playbooks, false);
 }
 
 /** `export NF-2026-0001`: an explicit incident id (for closed incidents or outside the thread). */
@@ -340,5 +324,5 @@ function openCommand(text: string, playbooks: readonly Playbook[], drill: boolea
     const firstIsType = [pb.id, ...pb.triggers].some((t) => fold(t) === fold(first));
     return { kind: "open", playbookId: m.id, description: firstIsType ? rest : text, drill };
   }
-  return { kind: "choose-type", text, candidates: m.candidates.slice(0, 3), drill };
+  return { kind: "choose-type", text, candidates: m.candidates, drill };
 }

@@ -140,7 +140,7 @@ export class IncidentService extends IncidentCommands {
         }
         return this.open(w, ev, cmd.playbookId, cmd.description, cmd.drill);
       case "choose-type": {
-        const cands = cmd.candidates.length ? cmd.candidates : this.o.playbooks.list().map((p) => p.id);
+        const cands = cmd.candidates.length ? cmd.candidates.map((c) => c.id) : this.o.playbooks.list().map((p) => p.id);
         const pre = cmd.drill ? "übung " : "";
         const options = cands.map((id) => `\`${pre}${id}\``).join(" · ");
         const blocks: Block[] = [

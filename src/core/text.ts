@@ -1,4 +1,5 @@
 /** Text normalisation shared by the command parser and trigger matching. */
+import { distance as levenshtein } from "fastest-levenshtein";
 
 /** Lower-case, umlauts folded (ä→ae, ß→ss), accents removed, punctuation to spaces, spaces collapsed. */
 export function fold(s: string): string {
@@ -27,24 +28,39 @@ export function sanitize(s: string, max = 4000): string {
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }
 
-/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions). */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = [];
-  for (let i = 0; i <= a.length; i++) d[i] = [i];
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let rowMin = Number.POSITIVE_INFINITY;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
+/**
+ * The one typo distance of the project: insertions, deletions and substitutions as counted by `fastest-levenshtein`,
+ * and a swap of two neighbouring letters ("stauts" → "status") as one edit, as people mistype on a phone.
+ */
+export function typoDistance(a: string, b: string): number {
+  const d = levenshtein(a, b);
+  return d === 2 && a.length === b.length && isOneSwap(a, b) ? 1 : d;
+}
+
+/** `a` and `b` differ only by one swap of neighbouring letters. */
+function isOneSwap(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/**
+ * The candidate closest to `word` by {@link typoDistance}, when within `maxFor(candidate)` edits (ties: the first);
+ * candidates whose length alone rules them out are skipped without computing a distance.
+ */
+export function closestWord(
+  word: string,
+  candidates: Iterable<string>,
+  maxFor: (candidate: string) => number,
+): { word: string; distance: number } | undefined {
+  let best: { word: string; distance: number } | undefined;
+  for (const cand of candidates) {
+    const max = Math.min(maxFor(cand), best ? best.distance - 1 : Number.POSITIVE_INFINITY);
+    if (max < 0 || Math.abs(cand.length - word.length) > max) continue;
+    const d = typoDistance(word, cand);
+    if (d <= max) best = { word: cand, distance: d };
   }
-  return d[a.length]![b.length]!;
+  return best;
 }
 
 /** Allowed typo distance for a word of this length. */

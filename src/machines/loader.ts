@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkPlaybook, checkTriggersAcross, type Located, type MergedPlaybook, type Origin } from "./playbook-checks.ts";
+import {
+  checkAnzeichenAcross,
+  checkPlaybook,
+  checkTriggersAcross,
+  type Located,
+  type MergedPlaybook,
+  type Origin,
+} from "./playbook-checks.ts";
 import { PlaybookError, type PlaybookIssue, uniqueIssues } from "./playbook-error.ts";
 import { Fragment, PHASES, type Phase, Playbook } from "./schema.ts";
 import { schemaIssues } from "./schema-messages.ts";
@@ -18,6 +25,11 @@ export interface PlaybookLibrary {
   playbooks: Map<string, Playbook>;
   get(id: string): Playbook | undefined;
   list(): Playbook[];
+  /**
+   * Problems that do not stop loading, e.g. a symptom phrase (`anzeichen:`) in two playbooks. Shown by
+   * `notfallbot playbooks`; file, line and field as for errors.
+   */
+  warnings: PlaybookIssue[];
 }
 
 const PLAYBOOK_KEYS = Object.keys(Playbook.shape);
@@ -55,7 +67,10 @@ export function loadPlaybooks(dir: string = DEFAULT_PLAYBOOK_DIR): PlaybookLibra
   issues.push(...checkTriggersAcross(merged));
   if (issues.length > 0) throw new PlaybookError(uniqueIssues(issues));
 
-  return library(merged.map((m) => m.playbook));
+  return library(
+    merged.map((m) => m.playbook),
+    uniqueIssues(checkAnzeichenAcross(merged)),
+  );
 }
 
 /** Loads one playbook file; its `include:` fragments come from `shared/` next to it. Throws {@link PlaybookError}. */
@@ -73,12 +88,13 @@ export function loadPlaybookFile(path: string): Playbook {
   return m.playbook;
 }
 
-function library(list: Playbook[]): PlaybookLibrary {
+function library(list: Playbook[], warnings: PlaybookIssue[]): PlaybookLibrary {
   const playbooks = new Map(list.map((p) => [p.id, p]));
   return {
     playbooks,
     get: (id) => playbooks.get(id),
     list: () => [...playbooks.values()],
+    warnings,
   };
 }
 

@@ -1,3 +1,4 @@
+import { phraseKey } from "../core/match/index.ts";
 import { ANSWER_PREFIX, isRegisteredPlaceholder, PLACEHOLDER_LABELS, scanTemplate } from "../templates/placeholders.ts";
 import type { PlaybookIssue } from "./playbook-error.ts";
 import {
@@ -277,6 +278,58 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
     else seen.set(exact, i);
   });
 
+  // Symptom phrases: each must say something, and only once.
+  const phrases = new Map<string, number>();
+  (pb.anzeichen ?? []).forEach((a, i) => {
+    for (const [lang, text] of localizedParts(a)) {
+      const at: FieldPath = lang ? ["anzeichen", i, lang] : ["anzeichen", i];
+      const key = phraseKey(text);
+      if (!key) {
+        out.push(
+          issueAt(
+            root,
+            at,
+            `"${text}" besteht nur aus Füllwörtern. Bitte beschreiben, was man sieht, z. B. "Maus bewegt sich von allein".`,
+          ),
+        );
+        continue;
+      }
+      if (lang === "en") continue;
+      const prev = phrases.get(key);
+      if (prev !== undefined) out.push(issueAt(root, at, `Anzeichen "${text}" steht schon in anzeichen[${prev}] (gleiche Wörter).`));
+      else phrases.set(key, i);
+    }
+  });
+
+  return out;
+}
+
+/**
+ * Warnings (not errors): a symptom phrase that two playbooks share makes the matcher ask between them instead of
+ * opening one. Compared as the matcher compares them (case, umlauts, inflection and filler words do not matter).
+ */
+export function checkAnzeichenAcross(playbooks: readonly MergedPlaybook[]): PlaybookIssue[] {
+  const out: PlaybookIssue[] = [];
+  const owner = new Map<string, { m: MergedPlaybook; index: number }>();
+  for (const m of playbooks) {
+    (m.playbook.anzeichen ?? []).forEach((a, index) => {
+      const text = typeof a === "string" ? a : a.de;
+      const key = phraseKey(text);
+      if (!key) return;
+      const prev = owner.get(key);
+      if (!prev) owner.set(key, { m, index });
+      else if (prev.m !== m) {
+        const prevAt = `${prev.m.src.file}:${lineAt(prev.m.src, ["anzeichen", prev.index])}`;
+        out.push(
+          issueAt(
+            { src: m.src, path: [] },
+            ["anzeichen", index],
+            `Hinweis: Anzeichen "${text}" steht auch im Playbook "${prev.m.playbook.id}" (${prevAt}). Wer es meldet, wird dann gefragt, welches gemeint ist. Besser in einem Playbook genauer beschreiben.`,
+          ),
+        );
+      }
+    });
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestWord } from "../core/text.ts";
 import type { PlaybookIssue } from "./playbook-error.ts";
 import { Condition, Deadline, LEVELS, LevelInfo, Question, Task, Template } from "./schema.ts";
 import { describeValue, type FieldPath, fieldPath, lineAt, showValue, valueAt, type YamlSource } from "./yaml-source.ts";
@@ -110,6 +111,11 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
       } else push(path, `Zu klein (mindestens ${issue.minimum}).`);
       return;
     }
+    case "too_big": {
+      if (issue.origin === "string") push(path, `Zu lang: höchstens ${issue.maximum} Zeichen, damit es auf eine Zeile passt.`);
+      else push(path, `Zu groß (höchstens ${issue.maximum}).`);
+      return;
+    }
     case "invalid_format": {
       if (issue.message && !issue.message.startsWith("Invalid")) {
         push(path, `${showValue(value)}: ${issue.message}`);
@@ -123,30 +129,9 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
   }
 }
 
-/** The allowed name closest to `word` when it is a plausible typo (edit distance ≤ 2), else undefined. */
+/** The allowed name closest to `word` when it is a plausible typo (at most two edits, see `typoDistance`), else undefined. */
 export function closest(word: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDist = 3;
-  for (const cand of allowed) {
-    const d = editDistance(word.toLowerCase(), cand.toLowerCase());
-    if (d < bestDist) {
-      bestDist = d;
-      best = cand;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+  const lower = allowed.map((a) => a.toLowerCase());
+  const hit = closestWord(word.toLowerCase(), lower, () => 2);
+  return hit ? allowed[lower.indexOf(hit.word)] : undefined;
 }

@@ -179,12 +179,33 @@ export const LevelInfo = z
   })
   .strict();
 
+/** Longest one-line text (`erkennen:`): one line in a chat menu on a phone. */
+export const ONE_LINE_MAX = 90;
+
+/** A short text on one line, German with optional English, e.g. a menu line. */
+export const OneLine = z.union([
+  z.string().min(1).max(ONE_LINE_MAX),
+  z.object({ de: z.string().min(1).max(ONE_LINE_MAX), en: z.string().min(1).max(ONE_LINE_MAX).optional() }).strict(),
+]);
+export type OneLine = z.infer<typeof OneLine>;
+
 export const Playbook = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     title: Localized,
     summary: Localized,
+    /**
+     * What it looks like, in one line, for the menu that asks which kind of emergency it is
+     * ("Dateien lassen sich nicht öffnen, Erpresserschreiben"). Without it the menu shows the title alone.
+     */
+    erkennen: OneLine.optional(),
     triggers: z.array(z.string().min(2)).min(1),
+    /**
+     * Symptoms as people see and say them ("Maus bewegt sich von allein", "Rechnung mit neuer IBAN"). The matcher
+     * (src/core/match) scores every playbook on these and on `triggers`; they need not be exact, inflected and
+     * misspelt forms are found too.
+     */
+    anzeichen: z.array(OneLine).default([]),
     level: z.enum(LEVELS),
     levels: z.partialRecord(z.enum(LEVELS), LevelInfo).optional(),
     include: z.array(z.string()).default([]),

@@ -90,7 +90,7 @@ describe("parseCommand: typos", () => {
     const c = cmd("verschlüselung");
     expect(c.kind).toBe("choose-type");
     if (c.kind !== "choose-type") return;
-    expect(c.candidates).toContain(RANSOM);
+    expect(c.candidates.map((x) => x.id)).toContain(RANSOM);
     expect(c.drill).toBe(false);
     expect(c.text).toBe("verschlüselung");
   });
