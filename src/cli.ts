@@ -13,7 +13,8 @@ import type { OrgConfig } from "./core/org.ts";
 import type { StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import { loadPlaybooks, PlaybookError } from "./machines/loader.ts";
-import { loc, type Phase } from "./machines/schema.ts";
+import { formatIssue } from "./machines/playbook-error.ts";
+import { loc, type Phase, type Playbook } from "./machines/schema.ts";
 import { openStorage } from "./storage/index.ts";
 
 export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen IT-Notfall
@@ -23,6 +24,7 @@ Aufruf:
   notfallbot serve              HTTP-Server mit Slack/Teams/Matrix (je nach gesetzten Variablen)
   notfallbot export <NF-…>      Dokumentation eines Notfalls als Markdown + JSON schreiben
   notfallbot playbooks [--diagram]   Notfallarten auflisten (mit Zustandsdiagramm in Mermaid)
+  notfallbot playbooks --match "<Text>"   Welche Notfallart passt zu einer Beschreibung? (Rangliste mit Punkten)
   notfallbot check-config [--config DATEI]   Organisationsdatei prüfen
   notfallbot handbuch [--out DATEI]          Druckbares Notfallhandbuch (PDF + Markdown)
 
@@ -42,7 +44,17 @@ deutlichen Warnung (Datei und Zeile) und nutzen die gültigen Teile. check-confi
 Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsdatei fehlerhaft (check-config,
             handbuch) · 4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 78 falsche Node-Version`;
 
-type Opts = { db?: string; config?: string; user?: string; lang?: string; out?: string; diagram?: boolean; help?: boolean; port?: string };
+type Opts = {
+  db?: string;
+  config?: string;
+  user?: string;
+  lang?: string;
+  out?: string;
+  diagram?: boolean;
+  help?: boolean;
+  port?: string;
+  match?: string;
+};
 
 export async function main(argv: string[]): Promise<number> {
   let parsed: { values: Opts; positionals: string[] };
@@ -58,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: "string" },
         port: { type: "string" },
         diagram: { type: "boolean" },
+        match: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }) as { values: Opts; positionals: string[] };
@@ -120,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "playbooks": {
+      if (values.match !== undefined) return printMatch(values.match, playbooks.list());
+      for (const w of playbooks.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       for (const pb of playbooks.list()) {
         process.stdout.write(`${pb.id.padEnd(20)} ${loc(pb.title)}  – Stichworte: ${pb.triggers.slice(0, 5).join(", ")}\n`);
         if (values.diagram) {
@@ -166,6 +181,18 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unbekannter Befehl "${cmd}".\n\n${HELP}\n`);
       return 2;
   }
+}
+
+/** `playbooks --match "<text>"`: the matcher's ranking with scores, for people writing playbooks. */
+async function printMatch(text: string, list: Playbook[]): Promise<number> {
+  if (!text.trim()) {
+    process.stderr.write('Bitte eine Beschreibung angeben, z. B. notfallbot playbooks --match "Maus bewegt sich von allein"\n');
+    return 2;
+  }
+  const { matchPlaybooks } = await import("./core/match/index.ts");
+  const { explainMatch } = await import("./core/match/explain.ts");
+  process.stdout.write(`${explainMatch(text, matchPlaybooks(text, list), list).join("\n")}\n`);
+  return 0;
 }
 
 async function runConsole(o: {
