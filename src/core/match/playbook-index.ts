@@ -63,6 +63,10 @@ export class PlaybookIndex {
   readonly ids: string[];
   /** Cues by playbook id. */
   readonly cuesOf = new Map<string, Cue[]>();
+  /** Cues by the terms (words and parts) they contain. */
+  readonly cuesWith = new Map<string, Cue[]>();
+  /** term → the most cues one playbook has with it. */
+  private readonly mostUses = new Map<string, number>();
   /** term → playbook → how many of its cues contain it (as a word or a compound part). */
   private readonly postings = new Map<string, Map<string, number>>();
   /** Shortened term (one or two letters less) → the terms it shortens, for inflected forms. */
@@ -117,8 +121,16 @@ export class PlaybookIndex {
       }
       const cue: Cue = { playbook: c.playbook, kind: c.kind, text: c.text, slots };
       this.cues.push(cue);
-      this.cuesOf.set(c.playbook, [...(this.cuesOf.get(c.playbook) ?? []), cue]);
+      const own = this.cuesOf.get(c.playbook) ?? [];
+      own.push(cue);
+      this.cuesOf.set(c.playbook, own);
+      for (const t of new Set(slots.flatMap((s) => [...s.terms, ...s.parts]))) {
+        const list = this.cuesWith.get(t) ?? [];
+        list.push(cue);
+        this.cuesWith.set(t, list);
+      }
     }
+    for (const [term, uses] of this.postings) this.mostUses.set(term, Math.max(...uses.values()));
     for (const cue of this.cues) for (const s of cue.slots) s.weight = this.idf(s.terms[0]!);
     for (const term of this.postings.keys()) {
       for (const cut of [1, 2]) {
@@ -160,7 +172,7 @@ export class PlaybookIndex {
     const n = uses?.get(playbook);
     if (!uses || !n) return 0;
     const partOnly = this.wholeTerms.has(term) ? 1 : PART_ONLY;
-    return partOnly * this.idf(term) * Math.sqrt(n / Math.max(...uses.values()));
+    return partOnly * this.idf(term) * Math.sqrt(n / this.mostUses.get(term)!);
   }
 
   /**

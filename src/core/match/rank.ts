@@ -88,12 +88,35 @@ export function rank(text: string, index: PlaybookIndex): MatchResult {
     (w) => [...w.whole, ...w.parts.flat()].every((h) => GENERIC_STEMS.has(h.term)) || [...w.whole, ...w.parts.flat()].every((h) => h.guess),
   );
 
+  // the cues that contain a typed term, by playbook: only these can be covered at all
+  const touched = new Map<string, Set<Cue>>();
+  for (const term of termQ.keys()) {
+    for (const cue of index.cuesWith.get(term) ?? []) {
+      const set = touched.get(cue.playbook) ?? new Set<Cue>();
+      set.add(cue);
+      touched.set(cue.playbook, set);
+    }
+  }
+
   const scored = new Map<string, { ev: number[]; sum: number; coverage: number; cue?: Cue }>();
   for (const id of index.ids) {
     const ev = hits.map((w) => wordEvidence(w, id, index));
     const sum = ev.reduce((a, b) => a + b, 0);
-    if (sum > 0) scored.set(id, { ev, sum, ...bestCue(index, id, termQ) });
+    if (sum > 0) scored.set(id, { ev, sum, ...bestCue(touched.get(id) ?? [], termQ) });
   }
+  // per typed word, the two strongest other-playbook signals (evidence times cue coverage), for negative evidence
+  const strongest = hits.map((_, i) => {
+    let top: { id?: string; e: number } = { e: 0 };
+    let next = 0;
+    for (const [id, o] of scored) {
+      const e = o.ev[i]! * o.coverage;
+      if (e > top.e) {
+        next = top.e;
+        top = { id, e };
+      } else if (e > next) next = e;
+    }
+    return { top, next };
+  });
 
   const ranking: Ranked[] = [];
   for (const [id, s] of scored) {
@@ -101,8 +124,8 @@ export function rank(text: string, index: PlaybookIndex): MatchResult {
     const againstWords: string[] = [];
     hits.forEach((w, i) => {
       if (s.ev[i]! > 0 || neutral[i]) return;
-      let elsewhere = 0;
-      for (const [other, o] of scored) if (other !== id) elsewhere = Math.max(elsewhere, o.ev[i]! * o.coverage);
+      const { top, next } = strongest[i]!;
+      const elsewhere = top.id === id ? next : top.e;
       if (elsewhere > 0) {
         against += elsewhere;
         againstWords.push(w.word);
@@ -185,17 +208,20 @@ function onlyGuesses(w: WordHits, id: string, index: PlaybookIndex): boolean {
   return !w.whole.some((h) => inPb(h) && !h.guess) && !w.parts.some((p) => p.some((h) => inPb(h) && !h.guess));
 }
 
-/** The cue of `id` that the typed words cover best (weighted by how specific each of its words is). */
-function bestCue(index: PlaybookIndex, id: string, termQ: ReadonlyMap<string, number>): { coverage: number; cue?: Cue } {
+/** The cue among `cues` that the typed words cover best (weighted by how specific each of its words is). */
+function bestCue(cues: Iterable<Cue>, termQ: ReadonlyMap<string, number>): { coverage: number; cue?: Cue } {
   let top: { coverage: number; cue?: Cue } = { coverage: 0 };
-  for (const cue of index.cuesOf.get(id) ?? []) {
-    if (cue.slots.length === 0) continue;
+  for (const cue of cues) {
     let got = 0;
     let total = 0;
     for (const s of cue.slots) {
       let whole = 0;
       for (const t of s.terms) whole = Math.max(whole, termQ.get(t) ?? 0);
-      const parts = s.parts.length ? (PART * s.parts.reduce((a, p) => a + (termQ.get(p) ?? 0), 0)) / s.parts.length : 0;
+      let parts = 0;
+      if (s.parts.length) {
+        for (const p of s.parts) parts += termQ.get(p) ?? 0;
+        parts = (PART * parts) / s.parts.length;
+      }
       got += s.weight * Math.max(whole, parts);
       total += s.weight;
     }

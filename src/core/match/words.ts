@@ -112,13 +112,13 @@ export function words(text: string, maxWords = 60): Word[] {
   for (const clause of text.slice(0, 2000).split(/[,;:!?()\n]+|\.(?=\s|$)/)) {
     const tokens = foldWord(clause).split(/\s+/).filter(Boolean);
     for (const raw of tokens) {
-      // "datei.docx.locked", ".locked", "www.bsi.de": the first piece is a word, every further one an extension
+      // "datei.docx.locked", ".locked": the first piece is a word, the last one the extension that counts;
+      // "rechnung.pdf" and "www.bsi.de" end in an everyday one and mean nothing
       const [base = "", ...exts] = raw.split(".");
-      for (const ext of exts) {
-        if (/^[a-z][a-z0-9]{1,11}$/.test(ext) && !ORDINARY_EXTENSIONS.has(ext)) {
-          extension = true;
-          push(word(ext));
-        }
+      const ext = exts.filter(Boolean).pop();
+      if (ext && /^[a-z][a-z0-9]{1,11}$/.test(ext) && !ORDINARY_EXTENSIONS.has(ext)) {
+        extension = true;
+        push(word(ext));
       }
       const w = base.replace(/^-+|-+$/g, "");
       if (!w) continue;
