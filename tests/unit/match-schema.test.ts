@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadPlaybooks, PlaybookError } from "../../src/machines/loader.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { errorOf } from "../helpers/playbook-error.ts";
 
 /** `anzeichen:` and `erkennen:` in playbook files: validated with file, line and field; shared symptoms warned about. */
 
@@ -34,16 +35,6 @@ function playbook(id: string, top: string[]): string {
   ]
     .join("\n")
     .concat("\n");
-}
-
-function errorOf(fn: () => unknown): PlaybookError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PlaybookError);
-    return err as PlaybookError;
-  }
-  throw new Error("expected a PlaybookError");
 }
 
 describe("anzeichen and erkennen in the playbook schema", () => {

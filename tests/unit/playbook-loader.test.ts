@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { matchType } from "../../src/core/parser.ts";
-import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks, PlaybookError } from "../../src/machines/loader.ts";
+import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks } from "../../src/machines/loader.ts";
 import { normaliseTrigger } from "../../src/machines/playbook-checks.ts";
 import { LEVELS, loc, PHASES, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
+import { errorOf } from "../helpers/playbook-error.ts";
 
 const SHIPPED = [
   "brand-wasser",
@@ -348,16 +349,6 @@ function write(name: string, lines: string[] | string): string {
   const path = join(dir, name);
   writeFileSync(path, Array.isArray(lines) ? `${lines.join("\n")}\n` : lines);
   return path;
-}
-
-function errorOf(fn: () => unknown): PlaybookError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PlaybookError);
-    return err as PlaybookError;
-  }
-  throw new Error("expected a PlaybookError");
 }
 
 function withLine(lines: string[], lineNo: number, text: string): string[] {
