@@ -79,7 +79,11 @@ export class PlaybookIndex {
   private readonly wholeTerms = new Set<string>();
   /** Compound term of a cue → the stems of its parts (`email` → `mail`, `serverausfall` → `serv`, `ausfall`). */
   private readonly termParts = new Map<string, string[]>();
-  private readonly typoCandidates: string[];
+  /** Terms long enough for typo search, by first letter (a typo keeps the first letter). */
+  private readonly typoCandidates = new Map<string, string[]>();
+  /** Terms by their first and by their last four letters, for compounds that begin or end with a typed word. */
+  private readonly byHead = new Map<string, string[]>();
+  private readonly byTail = new Map<string, string[]>();
 
   constructor(playbooks: readonly Playbook[]) {
     this.ids = playbooks.map((p) => p.id);
@@ -141,7 +145,13 @@ export class PlaybookIndex {
         this.shortened.set(short, list);
       }
     }
-    this.typoCandidates = [...this.postings.keys()].filter((t) => t.length >= TYPO_MIN);
+    for (const term of this.postings.keys()) {
+      if (term.length >= TYPO_MIN) push(this.typoCandidates, term[0]!, term);
+      if (term.length >= 8) {
+        push(this.byHead, term.slice(0, 4), term);
+        push(this.byTail, term.slice(-4), term);
+      }
+    }
   }
 
   /**
@@ -179,8 +189,9 @@ export class PlaybookIndex {
    * What one input word matches: its stems and inflected forms; its compound parts (split by the known parts, or
    * the parts of the known compound it is); else a known compound it begins or ends (`telematik` →
    * `telematikinfrastruktur`); else a typo of a known term; else a split with one unknown part (`strom|kabel`).
+   * Without `thorough` only the cheap lookups run (stems, inflected forms, hyphen pieces, known compounds).
    */
-  hits(w: Word): WordHits {
+  hits(w: Word, thorough = true): WordHits {
     const whole = this.lookup(w.forms);
     const parts: TermHit[][] = [];
     const addParts = (split: readonly string[] | undefined, guess?: number) => {
@@ -195,14 +206,14 @@ export class PlaybookIndex {
     if (whole.length) {
       for (const h of whole)
         for (const part of this.termParts.get(h.term) ?? []) parts.push([{ term: part, quality: h.quality, guess: false }]);
-    } else if (!w.pieces.length && w.folded.length >= 7) {
+    } else if (thorough && !w.pieces.length && w.folded.length >= 7) {
       addParts(this.split(w.folded, false));
       if (!parts.length) {
         const inside = this.containing(w.forms[0]!);
         if (inside.length) parts.push(inside);
       }
     }
-    if (!whole.length && !parts.length) {
+    if (thorough && !whole.length && !parts.length) {
       const typo = this.typo(w.forms[0]!);
       if (typo) whole.push(typo);
       else if (!w.pieces.length && w.folded.length >= 7) addParts(this.split(w.folded, true), GUESS);
@@ -213,7 +224,7 @@ export class PlaybookIndex {
   /** The known term `stem` is a typo of: same first letter, one edit in up to six letters, two in longer ones. */
   private typo(stem: string): TermHit | undefined {
     if (stem.length < TYPO_MIN) return undefined;
-    const hit = closestWord(stem, this.typoCandidates, (t) => (t[0] === stem[0] ? tolerance(t) : -1));
+    const hit = closestWord(stem, this.typoCandidates.get(stem[0]!) ?? [], tolerance);
     return hit ? { term: hit.word, quality: TYPO, guess: true } : undefined;
   }
 
@@ -221,10 +232,10 @@ export class PlaybookIndex {
   private containing(stem: string): TermHit[] {
     if (stem.length < 5) return [];
     const out: TermHit[] = [];
-    for (const term of this.postings.keys()) {
-      if (term.length >= stem.length + 3 && (term.startsWith(stem) || term.endsWith(stem)))
-        out.push({ term, quality: CONTAINED, guess: false });
-    }
+    for (const term of this.byHead.get(stem.slice(0, 4)) ?? [])
+      if (term.length >= stem.length + 3 && term.startsWith(stem)) out.push({ term, quality: CONTAINED, guess: false });
+    for (const term of this.byTail.get(stem.slice(-4)) ?? [])
+      if (term.length >= stem.length + 3 && term.endsWith(stem)) out.push({ term, quality: CONTAINED, guess: false });
     return out;
   }
 
@@ -273,6 +284,12 @@ export class PlaybookIndex {
     uses.set(playbook, (uses.get(playbook) ?? 0) + 1);
     this.postings.set(term, uses);
   }
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function localized(text: string | { de: string; en?: string | undefined }): string[] {

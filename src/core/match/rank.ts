@@ -54,6 +54,8 @@ export const OPEN_COVERAGE = 0.6;
 export const OPEN_LEAD = 0.45;
 /** Candidates offered when asking score at least this share of the best. */
 export const ASK_SHARE = 0.3;
+/** How many words get the costly lookups (compound splits, typos). */
+const THOROUGH_WORDS = 16;
 /** Weight of words that point elsewhere only. */
 const AGAINST = 0.5;
 /** Weight of compound parts against the whole word. */
@@ -77,7 +79,9 @@ export function matchPlaybooks(text: string, playbooks: readonly Playbook[]): Ma
  * speak against a lost device, a stray word that merely occurs in some symptom phrase hardly does).
  */
 export function rank(text: string, index: PlaybookIndex): MatchResult {
-  const hits = words(text).map((w) => index.hits(w));
+  // the costly lookups (compounds, typos) only for the first words: a pasted mail or random text must not make a
+  // declaration slow
+  const hits = words(text).map((w, i) => index.hits(w, i < THOROUGH_WORDS));
   // best quality per vocabulary term, over all typed words (whole or as compound part)
   const termQ = new Map<string, number>();
   for (const w of hits) {

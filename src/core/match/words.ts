@@ -100,7 +100,7 @@ function meaningful(w: string): boolean {
  * The words of `text` worth comparing, in order, without repeats. At most `maxWords` words are read (a pasted
  * mail must not make a declaration slow).
  */
-export function words(text: string, maxWords = 60): Word[] {
+export function words(text: string, maxWords = 40): Word[] {
   const out: Word[] = [];
   const seen = new Set<string>();
   const push = (w: Word) => {
@@ -110,8 +110,10 @@ export function words(text: string, maxWords = 60): Word[] {
   };
   let extension = false;
   for (const clause of text.slice(0, 2000).split(/[,;:!?()\n]+|\.(?=\s|$)/)) {
+    if (out.length >= maxWords) break;
     const tokens = foldWord(clause).split(/\s+/).filter(Boolean);
     for (const raw of tokens) {
+      if (out.length >= maxWords) break;
       // "datei.docx.locked", ".locked": the first piece is a word, the last one the extension that counts;
       // "rechnung.pdf" and "www.bsi.de" end in an everyday one and mean nothing
       const [base = "", ...exts] = raw.split(".");
