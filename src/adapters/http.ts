@@ -1,4 +1,5 @@
-import type { Express } from "express";
+import type { IncomingHttpHeaders, Server } from "node:http";
+import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
 
 /**
  * An adapter that receives webhooks over HTTP (Slack, Teams). `notfallbot serve` owns one express
@@ -7,8 +8,168 @@ import type { Express } from "express";
  */
 export interface HttpMountable {
   mount(app: Express): void;
+  /**
+   * The routes {@link mount} serves, with the cheap checks that `serve` runs in front of them before a byte of the
+   * body is read (see {@link guardRoutes}). An adapter without it gets `serve`'s defaults for its path.
+   */
+  routes?(): RouteLimits[];
 }
 
 export function isHttpMountable(x: unknown): x is HttpMountable {
   return typeof (x as HttpMountable | null)?.mount === "function";
+}
+
+/** Why a request is refused before its body is read; becomes the HTTP status. */
+export type Refusal = { status: 401 | 405 | 413 | 415; reason: string };
+
+/**
+ * One webhook route and what a request must look like before its body is read. Checks here are about shape only
+ * (headers present, well-formed, fresh): the adapter still verifies the signature or token on the whole request.
+ */
+export interface RouteLimits {
+  /** Exact path, e.g. `/slack/events`. Only POST is accepted. */
+  path: string;
+  /**
+   * Largest body accepted, in bytes: a larger declared `Content-Length` is refused with 413 before reading. A body
+   * without a declared length (chunked) cannot be judged before reading: the adapter's own body reader must stop at
+   * the same size (the guard never touches the body stream, so an adapter may authenticate before reading it).
+   */
+  maxBodyBytes: number;
+  /** Content types (without parameters) the platform sends; anything else is refused with 415. */
+  contentTypes: readonly string[];
+  /** Header check before the body is read; returns why the request is refused (401), or undefined. */
+  precheck?: (headers: IncomingHttpHeaders, nowMs: number) => string | undefined;
+}
+
+/** Limits of the HTTP server itself (Node `http.Server` settings), see docs/operations.md "Limits". */
+export interface ServerLimits {
+  /** Time to receive the whole request head (Node `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request, head and body (Node `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (Node `keepAliveTimeout`). */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; more are closed at once by Node (`maxConnections`). */
+  maxConnections: number;
+  /** How often Node checks the two request timeouts (`connectionsCheckingInterval`). */
+  checkIntervalMs: number;
+}
+
+/** The defaults of `notfallbot serve`. Platforms deliver a webhook in well under a second and wait 3–15 s at most. */
+export const SERVER_LIMITS: Readonly<ServerLimits> = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 512,
+  checkIntervalMs: 1_000,
+});
+
+/** Largest webhook body of the generic Bearer route (Teams): activities are a few KB; Teams caps messages at ~28 KB. */
+export const BEARER_ROUTE_MAX_BODY = 256 * 1024;
+
+/**
+ * Settings that must be given when the server is created (`connectionsCheckingInterval` cannot be changed later):
+ * pass them to `http.createServer(options, app)`.
+ */
+export function serverOptions(limits: ServerLimits = SERVER_LIMITS): {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+  };
+}
+
+/** Set the limits that live on the server object (after `createServer(serverOptions(limits), app)`). */
+export function applyServerLimits(server: Server, limits: ServerLimits = SERVER_LIMITS): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+}
+
+/**
+ * `Authorization: Bearer <JWT>` of the right shape (three base64url parts), nothing more: the adapter verifies the
+ * token. Refuses requests without one before their body is read.
+ */
+export function bearerShape(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (typeof auth !== "string") return "no Authorization header";
+  if (auth.length > 8192) return "Authorization header too long";
+  return /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(auth) ? undefined : "Authorization header has no JWT";
+}
+
+/** How long a refused connection may still send (discarded) after the answer, so the client can read the answer. */
+const LINGER_MS = 1_000;
+
+/**
+ * Answer, say that the connection ends, and end it once the answer is out. The body is never stored: what still
+ * arrives is discarded for at most {@link LINGER_MS} ("lingering close"; closing at once with unread data would make
+ * the kernel send a reset, and the client could lose the answer), then the connection is destroyed.
+ */
+export function refuse(req: Request, res: Response, status: number): void {
+  res.setHeader("Connection", "close");
+  res.once("finish", () => {
+    const socket = req.socket;
+    req.resume();
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
+  res.status(status).end();
+}
+
+/** Content type without parameters, lower case. */
+function mediaType(headers: IncomingHttpHeaders): string {
+  return String(headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
+}
+
+/** A header value as it may appear in a log line: printable ASCII, short. */
+function shown(v: string): string {
+  return v.replace(/[^\x20-\x7e]/g, "?").slice(0, 40);
+}
+
+/** The pre-body checks of one route, in order: method, size, content type, headers. */
+export function checkRequest(route: RouteLimits, method: string, headers: IncomingHttpHeaders, nowMs: number): Refusal | undefined {
+  if (method !== "POST") return { status: 405, reason: `method ${shown(method)}` };
+  const declared = headers["content-length"];
+  if (declared !== undefined && !(Number(declared) <= route.maxBodyBytes))
+    return { status: 413, reason: `Content-Length ${shown(declared)} over ${route.maxBodyBytes}` };
+  const type = mediaType(headers);
+  if (!route.contentTypes.includes(type)) return { status: 415, reason: `Content-Type ${shown(type) || "none"}` };
+  const bad = route.precheck?.(headers, nowMs);
+  return bad ? { status: 401, reason: bad } : undefined;
+}
+
+/**
+ * Express middleware in front of the adapters' routes: a request to one of `routes` that fails {@link checkRequest}
+ * is answered at once (401/405/413/415, `Connection: close`) and its body is never read. Requests that pass, and
+ * requests to other paths, go on unchanged (the body stream is not touched).
+ * `onRefused` sees every refusal (for a rate-limited log line).
+ */
+export function guardRoutes(routes: readonly RouteLimits[], onRefused?: (route: string, r: Refusal) => void): RequestHandler {
+  const byPath = new Map(routes.map((r) => [r.path, r]));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const route = byPath.get(req.path);
+    if (!route) return next();
+    const refusal = checkRequest(route, req.method, req.headers, Date.now());
+    if (refusal) {
+      onRefused?.(route.path, refusal);
+      refuse(req, res, refusal.status);
+      return;
+    }
+    next();
+  };
+}
+
+/** Last handler of `serve`: unknown paths get 404 and the connection ends (no body is read). */
+export function notFound(req: Request, res: Response): void {
+  refuse(req, res, 404);
 }

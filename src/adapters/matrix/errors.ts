@@ -5,6 +5,9 @@ import { AdapterError } from "../../core/adapter.ts";
 const TRANSIENT_CODES = new Set(["M_UNKNOWN", "M_RESOURCE_LIMIT_EXCEEDED"]);
 const UNAUTHORIZED_CODES = new Set(["M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_LOCKED", "M_USER_DEACTIVATED"]);
 
+/** Matrix error codes are upper case (`M_FORBIDDEN`, namespaced `ORG.EXAMPLE.FOO`); anything else is not kept. */
+const ERRCODE = /^[A-Z][A-Z0-9_.]{0,63}$/;
+
 /**
  * Convert whatever matrix-js-sdk throws into an {@link AdapterError}: M_LIMIT_EXCEEDED / 429 → `rate_limited`
  * (with retry_after_ms or Retry-After), 5xx and network errors → `transient`, bad token → `unauthorized`,
@@ -13,7 +16,8 @@ const UNAUTHORIZED_CODES = new Set(["M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USE
 export function toAdapterError(err: unknown, what: string): AdapterError {
   if (err instanceof AdapterError) return err;
   if (err instanceof MatrixError) {
-    const code = err.errcode ?? (err.httpStatus ? `http_${err.httpStatus}` : "M_UNKNOWN");
+    // a server's errcode of another shape (an echoed token, a text) never reaches the timeline or the logs
+    const code = err.errcode && ERRCODE.test(err.errcode) ? err.errcode : err.httpStatus ? `http_${err.httpStatus}` : "M_UNKNOWN";
     const status = err.httpStatus ?? 0;
     if (err.isRateLimitError()) {
       let retryAfterMs = 1_000;

@@ -4,7 +4,7 @@ import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult,
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
 import type { Outbound } from "../../core/message.ts";
-import type { HttpMountable } from "../http.ts";
+import type { HttpMountable, RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { parseSlackChannelId } from "./ids.ts";
 import {
@@ -17,6 +17,7 @@ import {
   type SlashCommandBody,
 } from "./parse.ts";
 import { ACTION_PREFIX, renderSlack } from "./render.ts";
+import { SLACK_MAX_BODY_BYTES, slackRoute } from "./route.ts";
 import { UserDirectory } from "./users.ts";
 
 /** Everything the Slack adapter needs; built by `createSlackAdapter` from options or the environment. */
@@ -48,6 +49,9 @@ interface Identity {
 const FATAL_AUTH = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission"]);
 /** chat.update failures after which we post the message anew instead of failing. */
 const UPDATE_GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
+
+/** Where Slack posts slash commands, events and button presses (HTTP mode). */
+const SLACK_PATH = "/slack/events";
 
 const STARTING_TEXT =
   "Notfallbot startet gerade – bitte in ein paar Sekunden noch einmal versuchen. / Starting up, please try again in a few seconds.";
@@ -102,8 +106,10 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       this.expressReceiver = new ExpressReceiver({
         signingSecret: settings.signingSecret,
         logger: settings.logger,
-        endpoints: "/slack/events",
+        endpoints: SLACK_PATH,
         signatureVerification: true,
+        // what Slack sends; a chunked body is cut off here (a declared larger length never gets this far: see routes())
+        bodyLimit: SLACK_MAX_BODY_BYTES,
         // Events are answered only after the core has committed them: Slack does not retry an answered event,
         // so a crash between an early 200 and the commit would lose it. Slash commands and button presses
         // still answer at once (their listeners ack and return; the work continues after the response).
@@ -132,6 +138,11 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   /** HTTP mode: serve `POST /slack/events` on the given app (raw body parsing on that route only). Socket Mode: nothing. */
   mount(app: Express): void {
     if (this.expressReceiver) app.use(this.expressReceiver.router);
+  }
+
+  /** HTTP mode: `POST /slack/events` with Slack's headers, at most 256 KB. Socket Mode: none. */
+  routes(): RouteLimits[] {
+    return this.expressReceiver ? [slackRoute(SLACK_PATH)] : [];
   }
 
   async start(onEvent: InboundHandler): Promise<void> {

@@ -1,21 +1,10 @@
 import { type Logger, LogLevel } from "@slack/bolt";
+import { redact } from "../redact.ts";
 
 /** Where log lines go (default: stderr). */
 export type LogSink = (level: LogLevel, line: string) => void;
 
 const ORDER: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
-
-/** Token shapes Slack uses, plus bearer headers; removed from every log line even when not configured here. */
-const TOKEN_PATTERNS = [/xox[a-z]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g, /(Bearer\s+)[^\s"',]+/gi];
-
-/** Replace every secret and anything shaped like a Slack token with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 6) out = out.split(s).join("[redacted]");
-  for (const p of TOKEN_PATTERNS)
-    out = out.replace(p, (_m, prefix?: string) => (typeof prefix === "string" ? `${prefix}[redacted]` : "[redacted]"));
-  return out;
-}
 
 function format(parts: unknown[]): string {
   return parts
@@ -33,7 +22,7 @@ function format(parts: unknown[]): string {
 
 /**
  * A Bolt/WebClient logger that never writes a token or the signing secret: every line passes through
- * {@link redact}. Default level `warn`.
+ * the shared redaction (`src/adapters/redact.ts`). Default level `warn`.
  */
 export function createRedactingLogger(secrets: readonly string[], sink?: LogSink, level: LogLevel = LogLevel.WARN): Logger {
   let current = level;

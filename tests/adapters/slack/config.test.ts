@@ -1,7 +1,8 @@
 import express from "express";
 import { describe, expect, it } from "vitest";
+import { redact } from "../../../src/adapters/redact.ts";
 import { createSlackAdapterFromEnv, readSlackConfig, SlackConfigError } from "../../../src/adapters/slack/index.ts";
-import { createRedactingLogger, redact } from "../../../src/adapters/slack/logger.ts";
+import { createRedactingLogger } from "../../../src/adapters/slack/logger.ts";
 
 describe("Slack config from the environment", () => {
   it("is off without SLACK_* variables", () => {

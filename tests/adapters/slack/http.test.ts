@@ -65,7 +65,7 @@ describe("Slack HTTP: request verification (Bolt)", () => {
   it("never logs the token or the signing secret", async () => {
     rig = await startRig();
     const body = slashBody("status");
-    await rig.post({ body, contentType: FORM, signature: "v0=deadbeef" });
+    await rig.post({ body, contentType: FORM, signature: `v0=${"de".repeat(32)}` }); // well-shaped, wrong: Bolt's HMAC check
     rig.api.failNext("chat.postMessage", 1, { error: "invalid_auth" });
     await rig.adapter.deliver({ key: "k", channel: "slack:T0TEAM:C0NOTFALL", text: "x", blocks: [], locale: "de" }).catch(() => undefined);
     expect(rig.logs.length).toBeGreaterThan(0); // the forged request was logged …

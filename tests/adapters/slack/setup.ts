@@ -2,6 +2,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { guardRoutes } from "../../../src/adapters/http.ts";
 import { createSlackAdapter, type SlackAdapter } from "../../../src/adapters/slack/index.ts";
 import { FakeClock } from "../../../src/core/clock.ts";
 import type { Inbound } from "../../../src/core/inbound.ts";
@@ -21,7 +22,10 @@ export interface SlackTestRig {
   stop(): Promise<void>;
 }
 
-/** Start the fake API, the adapter (HTTP mode) on a fresh express app, and collect Inbound events. */
+/**
+ * Start the fake API, the adapter (HTTP mode) on a fresh express app behind the route guard of `notfallbot serve`,
+ * and collect Inbound events.
+ */
 export async function startRig(onEvent?: (e: Inbound) => Promise<void>): Promise<SlackTestRig> {
   const api = new FakeSlackApi();
   await api.start();
@@ -35,6 +39,7 @@ export async function startRig(onEvent?: (e: Inbound) => Promise<void>): Promise
     logSink: (_level, line) => logs.push(line),
   });
   const app = express();
+  app.use(guardRoutes(adapter.routes()));
   adapter.mount(app);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

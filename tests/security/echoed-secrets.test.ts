@@ -1,0 +1,186 @@
+/**
+ * Issue #18, item 4: a secret that a remote API echoes in its error never reaches the timeline, the outbox, the
+ * logs, the chat or the exports. The Slack Web API (our fake, speaking Slack's wire format) answers
+ * `{ok:false, error:"invalid_auth_<bot token>"}`; the real `notfallbot serve` runs as a child process.
+ * Then the shared redaction of serve's log lines, for every kind of configured secret.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactor, redactStream, secretsFromEnv } from "../../src/adapters/redact.ts";
+import { slackErrorCode, toAdapterError } from "../../src/adapters/slack/errors.ts";
+import { BOT_TOKEN, FakeSlackApi } from "../adapters/slack/fake-slack-api.ts";
+import { type ServeChild, SIGNING_SECRET, startServe } from "./_serve.ts";
+import { slashCommand, threadReply, until } from "./_slack.ts";
+
+const ECHO = `invalid_auth_${BOT_TOKEN}`;
+
+describe("a token echoed by the Slack Web API (serve child process)", () => {
+  let srv: ServeChild;
+  let api: FakeSlackApi;
+  let health = "";
+  let exportFiles: string[] = [];
+
+  beforeAll(async () => {
+    api = new FakeSlackApi();
+    await api.start();
+    api.failNext("auth.test", 1, { error: ECHO }); // at start: into /healthz and the start-up warning
+    srv = await startServe({ api });
+    health = await (await fetch(`http://127.0.0.1:${srv.port}/healthz`)).text();
+
+    expect(await slashCommand(srv.port, "verschlüsselung Server zeigt Erpressernachricht")).toBe(200);
+    const root = await until(() => api.visible().find((m) => !m.threadTs)?.ts, 15_000, "the incident's root message");
+    await until(() => api.visible().some((m) => m.threadTs === root), 15_000, "the first thread message");
+    // the next message of the bot is refused with the echo: a permanent failure, recorded and reported in the thread
+    api.failNext("chat.postMessage", 1, { error: ECHO });
+    expect(await threadReply(srv.port, "rolle koordinator", root)).toBe(200);
+    await until(() => api.visible().some((m) => /nicht zustellbar|nicht zugestellt/i.test(m.text)), 15_000, "the delivery failure note");
+    expect(await threadReply(srv.port, "export", root)).toBe(200);
+    exportFiles = await until(
+      () => {
+        try {
+          const f = readdirSync(join(srv.dir, "data", "exports"));
+          return f.length >= 2 ? f.map((x) => join(srv.dir, "data", "exports", x)) : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      15_000,
+      "the export files",
+    );
+    await until(() => api.visible().some((m) => /Export/.test(m.text)), 15_000, "the export reply");
+  }, 120_000);
+
+  afterAll(async () => {
+    await srv?.stop();
+    await api?.stop();
+  });
+
+  it("the failure is recorded, under a generic code", () => {
+    const db = new Database(srv.dbPath, { readonly: true });
+    try {
+      const kinds = db.prepare("SELECT kind, text FROM timeline").all() as { kind: string; text: string }[];
+      const failed = kinds.filter((k) => k.kind === "delivery-failed");
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed[0]!.text).toContain("unknown_error");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("never reaches the timeline, the outbox, the incident row or the dedup table", () => {
+    const db = new Database(srv.dbPath, { readonly: true });
+    try {
+      for (const table of ["timeline", "outbox", "incidents", "tasks", "timers"]) {
+        const rows = db.prepare(`SELECT * FROM ${table}`).all();
+        if (table === "timeline" || table === "outbox" || table === "incidents") expect(rows.length, table).toBeGreaterThan(0);
+        expect(JSON.stringify(rows), table).not.toContain(BOT_TOKEN);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it("never reaches stderr, stdout, /healthz, the chat or the exports", () => {
+    expect(srv.stderr()).not.toContain(BOT_TOKEN);
+    expect(srv.stderr()).not.toContain(SIGNING_SECRET);
+    expect(srv.stdout()).not.toContain(BOT_TOKEN);
+    expect(health).not.toContain(BOT_TOKEN);
+    expect(health).toContain("unknown_error");
+    for (const m of api.messages) expect(JSON.stringify(m)).not.toContain(BOT_TOKEN);
+    expect(exportFiles.some((f) => f.endsWith(".md"))).toBe(true);
+    expect(exportFiles.some((f) => f.endsWith(".json"))).toBe(true);
+    for (const f of exportFiles) {
+      const text = readFileSync(f, "utf8");
+      expect(text).toContain("unknown_error");
+      expect(text, f).not.toContain(BOT_TOKEN);
+    }
+  });
+});
+
+describe("Slack error codes at the adapter boundary", () => {
+  it("keeps Slack's own names and replaces any other shape with unknown_error", () => {
+    for (const ok of ["invalid_auth", "channel_not_found", "ratelimited", "not_in_channel", "a".repeat(64)])
+      expect(slackErrorCode(ok)).toBe(ok);
+    for (const bad of [ECHO, "Invalid_Auth", "<html>", "a".repeat(65), "", "token xoxb-1-2", 42, undefined, { error: "x" }])
+      expect(slackErrorCode(bad)).toBe("unknown_error");
+  });
+
+  it("a WebClient platform error with an echoed token becomes an AdapterError without it", async () => {
+    const fake = new FakeSlackApi();
+    await fake.start();
+    try {
+      fake.failNext("chat.postMessage", 1, { error: ECHO });
+      const { webApi } = await import("@slack/bolt");
+      const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+      const err = await client.chat.postMessage({ channel: "C1", text: "x" }).catch((e: unknown) => e);
+      const e = toAdapterError(err, "chat.postMessage");
+      expect(e.platformCode).toBe("unknown_error");
+      expect(`${e.message} ${e.platformCode} ${JSON.stringify(e)}`).not.toContain(BOT_TOKEN);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe("serve's log redaction covers every configured secret", () => {
+  const env: NodeJS.ProcessEnv = {
+    SLACK_BOT_TOKEN: "xoxb-9-8-slackbottoken",
+    SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+    SLACK_APP_TOKEN: "xapp-1-A0-appleveltoken",
+    MICROSOFT_APP_ID: "00000000-1111-2222-3333-444444444444",
+    MICROSOFT_APP_PASSWORD: "Tm~8Q~teams.client-secret_value",
+    MATRIX_ACCESS_TOKEN: "syt_bm90ZmFsbA_MatrixAccessTok_3fZ9",
+    MATRIX_PASSWORD: "matrix password with spaces",
+    DATABASE_URL: "postgres://notfall:p%40ss%2Fw0rd!@db.internal:5432/notfall",
+    PGPASSWORD: "another-db-password",
+    PORT: "3978",
+    HOST: "127.0.0.1",
+  };
+  const secrets = [
+    env.SLACK_BOT_TOKEN!,
+    env.SLACK_SIGNING_SECRET!,
+    env.SLACK_APP_TOKEN!,
+    env.MICROSOFT_APP_PASSWORD!,
+    env.MATRIX_ACCESS_TOKEN!,
+    env.MATRIX_PASSWORD!,
+    "p@ss/w0rd!",
+    "p%40ss%2Fw0rd!",
+    env.PGPASSWORD!,
+  ];
+
+  it("finds them in the environment and removes them, plain, URL-encoded and JSON-escaped", () => {
+    const r = redactor(secretsFromEnv(env));
+    for (const s of secrets) {
+      for (const form of [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]) {
+        const line = `error: ${form} (while calling)`;
+        expect(r(line), form).not.toContain(s);
+        expect(r(line)).toContain("[redacted]");
+      }
+    }
+    // ordinary settings stay readable
+    expect(r("listening on 127.0.0.1:3978 as 00000000-1111-2222-3333-444444444444")).toBe(
+      "listening on 127.0.0.1:3978 as 00000000-1111-2222-3333-444444444444",
+    );
+    expect(r("postgres://notfall:whatever@db/x")).toBe("postgres://notfall:[redacted]@db/x");
+  });
+
+  it("applies to everything written to a stream, whoever writes it", () => {
+    const written: string[] = [];
+    const stream = {
+      write(chunk: unknown, ..._rest: unknown[]): boolean {
+        written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+        return true;
+      },
+    } as unknown as NodeJS.WriteStream;
+    const restore = redactStream(stream, redactor(secretsFromEnv(env)));
+    stream.write(`[matrix] token ${env.MATRIX_ACCESS_TOKEN}\n`);
+    stream.write(Buffer.from(`teams: ${env.MICROSOFT_APP_PASSWORD}\n`));
+    restore();
+    stream.write(`after restore ${env.PGPASSWORD}\n`);
+    expect(written[0]).toBe("[matrix] token [redacted]\n");
+    expect(written[1]).toBe("teams: [redacted]\n");
+    expect(written[2]).toContain(env.PGPASSWORD!);
+  });
+});
