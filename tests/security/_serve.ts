@@ -72,7 +72,7 @@ export async function startServe(o: ServeChildOptions = {}): Promise<ServeChild>
     err += d;
   });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const port = await new Promise<number>((res, rej) => {
+  const ready = new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`serve not ready after 60 s:\n${err}`)), 60_000);
     child.stdout.on("data", (d: string) => {
       out += d;
@@ -87,6 +87,15 @@ export async function startServe(o: ServeChildOptions = {}): Promise<ServeChild>
       rej(new Error(`serve exited with ${code}:\n${err}`));
     });
   });
+  let port: number;
+  try {
+    port = await ready;
+  } catch (e) {
+    child.kill("SIGKILL");
+    if (!o.api) await api.stop();
+    tmp.cleanup();
+    throw e;
+  }
   return {
     port,
     pid: child.pid!,
