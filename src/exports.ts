@@ -1,20 +1,34 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import type { OrgConfig } from "./core/org.ts";
 import type { ExportSink } from "./core/service.ts";
 import type { Playbook } from "./machines/schema.ts";
 
-/** Writes exports next to the database: `<db dir>/exports/NF-2026-0001.md|json`. */
-export function fileExportSink(dir: string): ExportSink {
+/** Files hold personal data: readable by the service user only (a rewritten file is tightened as well). */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
+/** How a written file is named in the reply: relative to `base` (the data directory in chat), else to the working directory. */
+function shownName(path: string, base: string | undefined): string {
+  const rel = relative(base ?? process.cwd(), path);
+  return rel.startsWith("..") ? path : rel;
+}
+
+/**
+ * Writes exports next to the database: `<db dir>/exports/NF-2026-0001.md|json`, private to the service user.
+ * `namesRelativeTo`: the directory the returned names are relative to (`serve` passes the data directory, so a chat
+ * never sees a server path); default the working directory (terminal).
+ */
+export function fileExportSink(dir: string, namesRelativeTo?: string): ExportSink {
   return {
     save(name, files) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
       return files.map((f) => {
         const path = join(dir, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.${f.ext}`);
-        writeFileSync(path, f.content);
-        const rel = relative(process.cwd(), path);
-        return rel.startsWith("..") ? path : rel;
+        writeFileSync(path, f.content, { mode: PRIVATE_FILE });
+        chmodSync(path, PRIVATE_FILE);
+        return shownName(path, namesRelativeTo);
       });
     },
   };
@@ -24,11 +38,21 @@ export function exportDirFor(dbPath: string): string {
   return join(dirname(dbPath), "exports");
 }
 
-/** `/notfall handbuch` in a chat writes the handbook next to the database. */
-export function handbookFor(playbooks: Playbook[], config: OrgConfig | undefined, dbPath: string): () => string[] {
+/**
+ * `/notfall handbuch` in a chat writes the handbook next to the database (private to the service user: it lists the
+ * contacts' phone numbers). `namesRelativeTo` as for {@link fileExportSink}.
+ */
+export function handbookFor(
+  playbooks: Playbook[],
+  config: OrgConfig | undefined,
+  dbPath: string,
+  namesRelativeTo?: string,
+): () => string[] {
   // loaded on first use only: the PDF library is large and most runs never print a handbook
   return () => {
     const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
-    return writeHandbookSync({ playbooks, config, out: join(dirname(dbPath), "notfallhandbuch.pdf") });
+    const files = writeHandbookSync({ playbooks, config, out: join(dirname(dbPath), "notfallhandbuch.pdf") });
+    for (const f of files) chmodSync(f, PRIVATE_FILE);
+    return files.map((f) => shownName(f, namesRelativeTo));
   };
 }

@@ -173,8 +173,9 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     playbooks: o.playbooks,
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
-    exports: fileExportSink(exportDirFor(o.dbPath)),
-    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath),
+    // replies in chat name files relative to the data directory, never by their path on the server
+    exports: fileExportSink(exportDirFor(o.dbPath), dirname(o.dbPath)),
+    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, dirname(o.dbPath)),
     log,
   });
   const app = express();

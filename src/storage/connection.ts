@@ -1,7 +1,7 @@
 /**
  * Opening the SQLite file: directory, pragmas, migrations.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -42,7 +42,12 @@ export function openConnection(file: string, opts: ConnectionOptions = {}): Stor
   if (synchronous !== "NORMAL" && synchronous !== "FULL") {
     throw new Error(`synchronous must be NORMAL or FULL, got ${String(synchronous)}`);
   }
-  if (file !== ":memory:" && !file.startsWith("file:")) mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:" && !file.startsWith("file:")) {
+    // private to the service user: the data directory 0700, the database 0600 (SQLite gives its -wal and -shm files
+    // the mode of the database file). Existing directories and files keep the mode they have.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  }
   const client = new Database(file, { timeout: 5000 });
   try {
     client.pragma("journal_mode = WAL");

@@ -4,7 +4,7 @@
  * Used by the security tests, which look at the process from outside: its port, its stderr, its resident memory.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BOT_TOKEN, FakeSlackApi } from "../adapters/slack/fake-slack-api.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -41,6 +41,8 @@ export interface ServeChildOptions {
   slack?: boolean;
   /** Fake Slack Web API to use (default: a new one). */
   api?: FakeSlackApi;
+  /** Working directory, relative to the test's directory (default: that directory; the data is in `data/`). */
+  cwd?: string;
 }
 
 /** Start `notfallbot serve --port 0` and resolve when it printed `READY <port>`. */
@@ -63,7 +65,9 @@ export async function startServe(o: ServeChildOptions = {}): Promise<ServeChild>
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd: tmp.dir, env });
+  const cwd = o.cwd ? join(tmp.dir, o.cwd) : tmp.dir;
+  mkdirSync(cwd, { recursive: true });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8");

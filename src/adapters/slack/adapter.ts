@@ -47,6 +47,12 @@ interface Identity {
 
 /** Slack `error` names that mean the token itself is unusable: `start()` refuses to run with them. */
 const FATAL_AUTH = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission"]);
+/**
+ * Sent with every message: Slack takes the fallback `text` as written (chat.update would otherwise default to
+ * `parse: client`, which turns a typed `@channel` into a broadcast); mentions are only the explicit `<@U…>`.
+ */
+const AS_WRITTEN = { parse: "none", link_names: false } as const;
+
 /** chat.update failures after which we post the message anew instead of failing. */
 const UPDATE_GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
 
@@ -202,13 +208,22 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
 
     if (message.visibleTo) {
       const res = await this.call("chat.postEphemeral", () =>
-        this.client.chat.postEphemeral({ channel, user: message.visibleTo!, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+        this.client.chat.postEphemeral({
+          channel,
+          user: message.visibleTo!,
+          text,
+          blocks,
+          ...AS_WRITTEN,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        }),
       );
       return { ref: res.message_ts ?? `ephemeral:${message.key}` };
     }
     if (message.replace && message.replaceRef) {
       try {
-        const res = await this.call("chat.update", () => this.client.chat.update({ channel, ts: message.replaceRef!, text, blocks }));
+        const res = await this.call("chat.update", () =>
+          this.client.chat.update({ channel, ts: message.replaceRef!, text, blocks, ...AS_WRITTEN }),
+        );
         return { ref: res.ts ?? message.replaceRef };
       } catch (err) {
         if (!(err instanceof AdapterError && err.platformCode && UPDATE_GONE.has(err.platformCode))) throw err;
@@ -220,6 +235,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
         channel,
         text,
         blocks,
+        ...AS_WRITTEN,
         unfurl_links: false,
         unfurl_media: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),

@@ -46,9 +46,6 @@ export function escapeSlack(s: string): string {
   return s.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }
 
-/** A Slack user mention the core wrote on purpose (`<@U123>`); everything else with `<` is escaped. */
-const MENTION = /^<@([UW][A-Z0-9]{2,})>$/;
-
 /**
  * Convert our Markdown subset (`**bold**`, `_italic_`, `` `code` ``, backslash escapes from escapeMd, `<@U…>` mentions)
  * to Slack mrkdwn. User text (escaped by escapeMd) can never produce a link, mention or broadcast (`<!channel>`),
@@ -67,17 +64,6 @@ export function mdToMrkdwn(md: string): string {
     else out += escapeSlack(m[0]);
   }
   return out + md.slice(last);
-}
-
-/**
- * Plain text (fallback `text`) for Slack: entities for `&<>`, except well-formed user mentions `<@U…>`, which Slack
- * users type themselves and which the core may repeat.
- */
-export function plainToSlack(s: string): string {
-  return s
-    .split(/(<@[UW][A-Z0-9]{2,}>)/)
-    .map((part) => (MENTION.test(part) ? part : escapeSlack(part)))
-    .join("");
 }
 
 /** Cut `s` to at most `max` characters, never inside an entity (`&amp;`) or a mention, marking the cut with `…`. */
@@ -119,8 +105,18 @@ export function chunk(s: string, max: number): string[] {
   return out;
 }
 
+/**
+ * A mrkdwn text object that Slack takes as written: `verbatim: true` turns off Slack's automatic parsing of the plain
+ * text (URLs to links, `#channel` names, and mentions such as `@channel` typed by a person, which would otherwise
+ * broadcast); escaped entities and the core's explicit `<@U…>` still work
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+export function mrkdwn(text: string): types.MrkdwnElement {
+  return { type: "mrkdwn", text, verbatim: true };
+}
+
 function mrkdwnSection(text: string): types.SectionBlock {
-  return { type: "section", text: { type: "mrkdwn", text: text.length > 0 ? text : " " } };
+  return { type: "section", text: mrkdwn(text.length > 0 ? text : " ") };
 }
 
 function sections(mrkdwn: string): types.SectionBlock[] {
@@ -178,10 +174,9 @@ function renderBlock(b: Block, f: ButtonFactory, mode: Mode): KnownBlock[] {
     case "facts": {
       const out: KnownBlock[] = [];
       for (let i = 0; i < b.facts.length; i += LIMITS.fieldsPerSection) {
-        const fields = b.facts.slice(i, i + LIMITS.fieldsPerSection).map((x) => ({
-          type: "mrkdwn" as const,
-          text: truncate(`*${escapeSlack(x.label)}:*\n${mdToMrkdwn(x.value) || "–"}`, LIMITS.fieldText),
-        }));
+        const fields = b.facts
+          .slice(i, i + LIMITS.fieldsPerSection)
+          .map((x) => mrkdwn(truncate(`*${escapeSlack(x.label)}:*\n${mdToMrkdwn(x.value) || "–"}`, LIMITS.fieldText)));
         out.push({ type: "section", fields });
       }
       return out;
@@ -220,7 +215,7 @@ function renderBlock(b: Block, f: ButtonFactory, mode: Mode): KnownBlock[] {
       ];
     }
     case "context":
-      return [{ type: "context", elements: [{ type: "mrkdwn", text: truncate(mdToMrkdwn(b.text) || " ", LIMITS.contextText) }] }];
+      return [{ type: "context", elements: [mrkdwn(truncate(mdToMrkdwn(b.text) || " ", LIMITS.contextText))] }];
     case "divider":
       return [{ type: "divider" }];
   }
@@ -237,7 +232,7 @@ function startsWithDrillMark(blocks: Block[]): boolean {
 function renderAll(msg: Outbound, mode: Mode): KnownBlock[] {
   const f = new ButtonFactory(msg.incidentId ?? incidentIdFromKey(msg.key));
   const out: KnownBlock[] = [];
-  if (msg.drill && !startsWithDrillMark(msg.blocks)) out.push({ type: "context", elements: [{ type: "mrkdwn", text: DRILL_BANNER }] });
+  if (msg.drill && !startsWithDrillMark(msg.blocks)) out.push({ type: "context", elements: [mrkdwn(DRILL_BANNER)] });
   for (const b of msg.blocks) out.push(...renderBlock(b, f, mode));
   return out;
 }
@@ -253,13 +248,13 @@ export function renderSlack(msg: Outbound): SlackMessage {
     blocks = blocks.slice(0, LIMITS.blocks - 1);
     blocks.push({
       type: "context",
-      elements: [
-        { type: "mrkdwn", text: "… gekürzt. Alles sehen: `/notfall status` · _Shortened; type `/notfall status` for everything._" },
-      ],
+      elements: [mrkdwn("… gekürzt. Alles sehen: `/notfall status` · _Shortened; type `/notfall status` for everything._")],
     });
   }
   const plain = (msg.drill && !DRILL_MARK.test(msg.text.slice(0, 80)) ? DRILL_TEXT_PREFIX : "") + msg.text;
-  return { text: truncate(plainToSlack(plain), LIMITS.fallbackText), blocks };
+  // every `&<>` an entity: the plain text has lost the escapes that tell the core's own markup from what people typed,
+  // so a `<@U…>` quoted from a description would otherwise ping that person again (the fallback is the notification)
+  return { text: truncate(escapeSlack(plain), LIMITS.fallbackText), blocks };
 }
 
 /** Read a button value back; undefined when it is not one of ours. */
