@@ -35,8 +35,11 @@ export interface RouteLimits {
    * the same size (the guard never touches the body stream, so an adapter may authenticate before reading it).
    */
   maxBodyBytes: number;
-  /** Content types (without parameters) the platform sends; anything else is refused with 415. */
-  contentTypes: readonly string[];
+  /**
+   * Content types (without parameters) the platform sends; anything else is refused with 415. Omit it when the
+   * adapter answers a wrong type itself (with what to send instead).
+   */
+  contentTypes?: readonly string[];
   /** Header check before the body is read; returns why the request is refused (401), or undefined. */
   precheck?: (headers: IncomingHttpHeaders, nowMs: number) => string | undefined;
 }
@@ -104,23 +107,27 @@ export function bearerShape(headers: IncomingHttpHeaders): string | undefined {
   return /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(auth) ? undefined : "Authorization header has no JWT";
 }
 
-/** How long a refused connection may still send (discarded) after the answer, so the client can read the answer. */
-const LINGER_MS = 1_000;
+/** What a refused request is told (one line, German and English; the log has the details). */
+const REFUSED: Record<number, string> = {
+  401: "Anfrage ohne gültige Anmeldung der Plattform. / Request without valid platform credentials.",
+  404: "Unbekannter Pfad. / Unknown path.",
+  405: "Nur POST. / POST only.",
+  413: "Anfrage zu groß. / Request too large.",
+  415: "Falscher Content-Type. / Wrong Content-Type.",
+};
 
 /**
- * Answer, say that the connection ends, and end it once the answer is out. The body is never stored: what still
- * arrives is discarded for at most {@link LINGER_MS} ("lingering close"; closing at once with unread data would make
- * the kernel send a reset, and the client could lose the answer), then the connection is destroyed.
+ * Answer with `Connection: close`: Node ends the connection as soon as the answer is written, and the body is never
+ * read. A client that is still sending a large body then may see the connection reset before it reads the answer
+ * (the kernel resets a connection closed with unread data); platforms send small bodies and are never refused, and
+ * reading on only to let an attacker see a status would cost what these checks save.
  */
-export function refuse(req: Request, res: Response, status: number): void {
+export function refuse(_req: Request, res: Response, status: number): void {
   res.setHeader("Connection", "close");
-  res.once("finish", () => {
-    const socket = req.socket;
-    req.resume();
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  });
-  res.status(status).end();
+  res
+    .status(status)
+    .type("text/plain; charset=utf-8")
+    .send(`${REFUSED[status] ?? "Abgewiesen. / Refused."}\n`);
 }
 
 /** Content type without parameters, lower case. */
@@ -143,14 +150,14 @@ export function checkRequest(route: RouteLimits, method: string, headers: Incomi
   if (declared !== undefined && !(Number(declared) <= route.maxBodyBytes))
     return { status: 413, reason: `Content-Length ${shown(declared)} over ${route.maxBodyBytes}` };
   const type = mediaType(headers);
-  if (!route.contentTypes.includes(type)) return { status: 415, reason: `Content-Type ${shown(type) || "none"}` };
+  if (route.contentTypes && !route.contentTypes.includes(type)) return { status: 415, reason: `Content-Type ${shown(type) || "none"}` };
   const bad = route.precheck?.(headers, nowMs);
   return bad ? { status: 401, reason: bad } : undefined;
 }
 
 /**
  * Express middleware in front of the adapters' routes: a request to one of `routes` that fails {@link checkRequest}
- * is answered at once (401/405/413/415, `Connection: close`) and its body is never read. Requests that pass, and
+ * is answered at once (401/405/413/415, `Connection: close`) and the connection ended; its body is never stored. Requests that pass, and
  * requests to other paths, go on unchanged (the body stream is not touched).
  * `onRefused` sees every refusal (for a rate-limited log line).
  */

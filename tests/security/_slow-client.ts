@@ -29,6 +29,8 @@ export interface SlowResult {
   sent: number;
   /** How the connection ended. */
   end: "closed-by-server" | "finished" | "deadline" | "error";
+  /** The socket error's code, if the connection ended with one (ECONNRESET, EPIPE …). */
+  error?: string;
   ms: number;
 }
 
@@ -41,6 +43,7 @@ export function slowRequest(r: SlowRequest): Promise<SlowResult> {
     let status: number | undefined;
     let head = "";
     let done = false;
+    let error: string | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const chunked = r.contentLength === undefined;
     const finish = (end: SlowResult["end"]) => {
@@ -49,7 +52,7 @@ export function slowRequest(r: SlowRequest): Promise<SlowResult> {
       if (timer) clearTimeout(timer);
       clearTimeout(deadline);
       sock.destroy();
-      resolve({ status, sent, end, ms: performance.now() - started });
+      resolve({ status, sent, end, ...(error ? { error } : {}), ms: performance.now() - started });
     };
     const deadline = setTimeout(() => finish("deadline"), r.deadlineMs);
     sock.setNoDelay(true);
@@ -59,7 +62,10 @@ export function slowRequest(r: SlowRequest): Promise<SlowResult> {
       const m = /^HTTP\/1\.1 (\d{3})/.exec(head);
       if (m) status = Number(m[1]);
     });
-    sock.on("error", () => finish(status !== undefined ? "closed-by-server" : "error"));
+    sock.on("error", (e: NodeJS.ErrnoException) => {
+      error = e.code ?? e.message;
+      finish(status !== undefined ? "closed-by-server" : "error");
+    });
     sock.on("close", () => finish(sent >= r.bytes ? "finished" : "closed-by-server"));
     sock.on("connect", () => {
       const lines = [
