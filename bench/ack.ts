@@ -52,7 +52,7 @@ for (let i = 0; i < nIncidents; i++) {
 const setupMs = msSince(t0);
 
 // Every incident has the same active tasks (same playbook, same answers).
-const tasks = w.storage.tasks(incidents[0]!.id);
+const tasks = await w.storage.tasks(incidents[0]!.id);
 const perIncident = tasks.length * 2;
 const needed = warmup + nAcks + nE2e;
 if (needed > perIncident * nIncidents) throw new Error(`zu wenige Aufgaben: ${needed} > ${perIncident * nIncidents}`);
@@ -69,7 +69,7 @@ function ack(k: number): Inbound {
 const changes = sql.prepare("SELECT total_changes() AS n").pluck();
 let k = 0;
 for (; k < warmup; k++) {
-  w.bot.service.handle(ack(k));
+  await w.bot.service.handle(ack(k));
   await w.bot.idle();
 }
 
@@ -87,7 +87,7 @@ const phase1 = await profiled(profileFile, async () => {
     const ev = ack(k);
     const before = changes.get() as number;
     const t = process.hrtime.bigint();
-    const res = w.bot.service.handle(ev);
+    const res = await w.bot.service.handle(ev);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     rows += (changes.get() as number) - before;
     handled[res]++;
@@ -122,7 +122,7 @@ report({
   messageBytes: s.messageBytes,
 });
 await w.bot.stop();
-w.storage.close();
+await w.storage.close();
 
 /** What one acknowledgement wrote for this incident, as stored (sizes for the floor). */
 function sampleShape(id: string) {

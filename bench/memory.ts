@@ -47,7 +47,7 @@ const mb = (m: NodeJS.MemoryUsage) => ({
 if (mode === "floor") {
   const storage = openStorage(join(dir, "memory.db"));
   report({ ...mb(await settle()) });
-  storage.close();
+  await storage.close();
 } else if (mode === "bot") {
   const w = await openWorld(join(dir, "memory.db"), new FakeClock(new Date()), new SinkAdapter());
   const started = mb(await settle());
@@ -58,12 +58,12 @@ if (mode === "floor") {
     await w.bot.idle();
   }
   const loadMs = msSince(t0);
-  const open = w.storage.listIncidents({ open: true }).length;
+  const open = (await w.storage.listIncidents({ open: true })).length;
   if (open !== n) throw new Error(`${open} statt ${n} offene Notfälle`);
   const after = mb(await settle());
   report({ ...after, started, incidents: open, loadMs, perIncidentKb: ((after.rssMb - started.rssMb) * 1024) / n });
   await w.bot.stop();
-  w.storage.close();
+  await w.storage.close();
 } else {
   throw new Error(`--mode bot|floor, nicht ${mode}`);
 }

@@ -58,7 +58,7 @@ if (mode === "floor") {
     rearmed: dbPending === queued && armedEarliest,
   });
   await bot.stop();
-  storage.close();
+  await storage.close();
 } else {
   throw new Error(`--mode bot|floor, nicht ${mode}`);
 }

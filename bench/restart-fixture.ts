@@ -14,7 +14,7 @@
 
 import { hashEntry } from "../src/core/chain.ts";
 import { FakeClock } from "../src/core/clock.ts";
-import type { IncidentRecord, OutboxRow, TimelineEntry } from "../src/core/ports.ts";
+import type { IncidentRecord, OutboxRow, TaskRow, TimelineEntry, TimerRow } from "../src/core/ports.ts";
 import { args, report } from "./lib/args.ts";
 import { SinkAdapter } from "./lib/sink-adapter.ts";
 import { msSince } from "./lib/stats.ts";
@@ -33,7 +33,7 @@ const staffed = await declare(w, "memory:t:restart2");
 await staff(w, staffed);
 const along = await declare(w, "memory:t:restart3");
 await staff(w, along);
-for (const task of w.storage.tasks(along.id).slice(0, 10)) {
+for (const task of (await w.storage.tasks(along.id)).slice(0, 10)) {
   const who = HOLDER[task.role as keyof typeof HOLDER];
   for (const verb of ["ok", "erledigt"]) {
     await w.bot.receive(w.event(who, `${verb} ${task.nr}`, "reply", along.channel, along.root));
@@ -50,35 +50,40 @@ const sql = w.storage.db.$client;
 type Template = {
   rec: IncidentRecord;
   timeline: TimelineEntry[];
-  tasks: ReturnType<typeof w.storage.tasks>;
-  timers: ReturnType<typeof w.storage.pendingTimers>;
+  tasks: TaskRow[];
+  timers: TimerRow[];
   outbox: OutboxRow[];
 };
-const templates: Template[] = [fresh, staffed, along].map((o) => ({
-  rec: w.storage.getIncident(o.id)!,
-  timeline: w.storage.timeline(o.id),
-  tasks: w.storage.tasks(o.id),
-  timers: w.storage.pendingTimers().filter((t) => t.incidentId === o.id),
-  outbox: (sql.prepare("SELECT * FROM outbox WHERE incident_id = ? ORDER BY id").all(o.id) as Record<string, unknown>[]).map((r) => ({
-    key: r.key as string,
-    incidentId: o.id,
-    lane: r.lane as string,
-    platform: r.platform as string,
-    message: JSON.parse(r.message as string),
-    nextAttemptAt: r.next_attempt_at as string,
-  })) as unknown as OutboxRow[],
-}));
+const templates: Template[] = [];
+for (const o of [fresh, staffed, along])
+  templates.push({
+    rec: (await w.storage.getIncident(o.id))!,
+    timeline: await w.storage.timeline(o.id),
+    tasks: await w.storage.tasks(o.id),
+    timers: (await w.storage.pendingTimers()).filter((t) => t.incidentId === o.id),
+    outbox: (sql.prepare("SELECT * FROM outbox WHERE incident_id = ? ORDER BY id").all(o.id) as Record<string, unknown>[]).map((r) => ({
+      key: r.key as string,
+      incidentId: o.id,
+      lane: r.lane as string,
+      platform: r.platform as string,
+      message: JSON.parse(r.message as string),
+      nextAttemptAt: r.next_attempt_at as string,
+    })) as unknown as OutboxRow[],
+  });
 const templateJson = templates.map((t) => JSON.stringify(t));
 const year = fresh.id.split("-")[1]!;
 
 // The copies go through the storage port; 250 commits share one outer transaction (each commit becomes a
 // savepoint) only to keep the build short: the restart measured later does not depend on how the file was written.
+// The SQLite port commits inside the call (its promise is settled by then), so each copy lands in the batch.
+const results: Promise<void>[] = [];
 const batch = sql.transaction((from: number, to: number) => {
-  for (let n = from; n <= to; n++) copyOne(n);
+  for (let n = from; n <= to; n++) results.push(copyOne(n));
 });
 for (let n = 4; n <= total; n += 250) batch(n, Math.min(total, n + 249));
+await Promise.all(results);
 
-function copyOne(n: number): void {
+function copyOne(n: number): Promise<void> {
   const k = n % 3;
   const src = templates[k]!.rec;
   const id = `NF-${year}-${String(n).padStart(4, "0")}`;
@@ -95,14 +100,17 @@ function copyOne(n: number): void {
   // Delivered messages keep their row (key, lane, ref, status, plain text) but not their blocks: restart never
   // reads a delivered body, and full bodies would make the file 1.2 GB and the build take most of the budget.
   for (const o of copy.outbox) o.message = { ...o.message, blocks: [] };
-  const res = w.storage.commit({
-    incident: { record: copy.rec },
-    timeline: copy.timeline,
-    tasks: copy.tasks,
-    timers: copy.timers,
-    outbox: copy.outbox,
-  });
-  if (!res.ok) throw new Error(`Kopie ${id} abgelehnt: ${res.reason}`);
+  return w.storage
+    .commit({
+      incident: { record: copy.rec },
+      timeline: copy.timeline,
+      tasks: copy.tasks,
+      timers: copy.timers,
+      outbox: copy.outbox,
+    })
+    .then((res) => {
+      if (!res.ok) throw new Error(`Kopie ${id} abgelehnt: ${res.reason}`);
+    });
 }
 sql.prepare("UPDATE outbox SET status = 'sent', attempts = 1, ref = 'copy-' || id, sent_at = created_at WHERE status = 'pending'").run();
 sql.pragma("wal_checkpoint(TRUNCATE)");
@@ -117,4 +125,4 @@ report({
   outbox: count("SELECT count(*) FROM outbox"),
   earliestDue: sql.prepare("SELECT min(due_at) FROM timers WHERE fired_at IS NULL AND cancelled_at IS NULL").pluck().get(),
 });
-w.storage.close();
+await w.storage.close();

@@ -87,12 +87,12 @@ for (const record of records) {
     at: null,
     reason: null,
   }));
-  const res = store.commit({ incident: { record: { ...record, version: 1 } }, tasks });
+  const res = await store.commit({ incident: { record: { ...record, version: 1 } }, tasks });
   if (!res.ok) throw new Error(res.reason);
   record.version = 1;
 }
 
-function oneCommit(k: number): void {
+async function oneCommit(k: number): Promise<void> {
   const rec = records[k % nIncidents]!;
   const step = Math.floor(k / nIncidents);
   const nr = (Math.floor(step / 2) % 56) + 1;
@@ -115,7 +115,7 @@ function oneCommit(k: number): void {
   const expected = rec.version;
   const next = { ...rec, snapshot: shape.snapshot, lastSeq: e.seq, lastHash: hash, version: expected + 1 };
   const key = `${rec.id}/tasks/sofort/technik`;
-  const res = store.commit({
+  const res = await store.commit({
     deliveryId: { platform: "memory", id: `commit-${k}` },
     incident: { record: next, expectedVersion: expected },
     timeline: [{ ...e, hash }],
@@ -142,11 +142,11 @@ function oneCommit(k: number): void {
 }
 
 let k = 0;
-for (; k < warmup; k++) oneCommit(k);
+for (; k < warmup; k++) await oneCommit(k);
 const times: number[] = [];
 for (const end = k + nAcks; k < end; k++) {
   const t = process.hrtime.bigint();
-  oneCommit(k);
+  await oneCommit(k);
   times.push(Number(process.hrtime.bigint() - t) / 1e6);
 }
 const l = latency(times);
@@ -154,5 +154,5 @@ process.stderr.write(
   `synchronous=${mode} commits=${l.n} mean=${(l.totalMs / l.n).toFixed(3)} ms p50=${l.p50.toFixed(3)} ms p99=${l.p99.toFixed(3)} ms max=${l.max.toFixed(3)} ms (${Math.round(l.perSec)} commits/s)\n`,
 );
 report({ synchronous: mode, handle: l });
-store.close();
+await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { Inbound } from "./core/inbound.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { StoragePort } from "./core/ports.ts";
 import { Scheduler } from "./core/scheduler.ts";
-import { type ExportSink, IncidentService, type PlaybookSource } from "./core/service.ts";
+import { type ExportSink, type HandbookSink, IncidentService, type PlaybookSource } from "./core/service.ts";
 import { loadPlaybooks } from "./machines/loader.ts";
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ export interface BotOptions {
   config?: OrgConfig;
   locale?: "de" | "en";
   exports?: ExportSink;
-  handbook?: () => string[];
+  handbook?: HandbookSink;
   log?: Logger;
 }
 
@@ -33,7 +33,10 @@ export interface Bot {
   start(): Promise<void>;
   /** Stop adapters first (no new events), then timers and delivery. */
   stop(): Promise<void>;
-  /** Handle one event as if an adapter had received it (used by adapters and tests). */
+  /**
+   * Handle one event as if an adapter had received it (used by adapters and tests). Resolves once it is committed
+   * (or found to be a redelivery); events are handled one at a time in the order received.
+   */
   receive(ev: Inbound): Promise<void>;
   /** Resolves when every received event is handled and nothing deliverable is left in the outbox. */
   idle(): Promise<void>;
@@ -73,22 +76,13 @@ export function createBot(o: BotOptions): Bot {
   scheduler = new Scheduler({ storage: o.storage, clock, fire: (t) => service.fireTimer(t) });
 
   let pruneTimer: TimerHandle | undefined;
-  let inflight = 0;
-  let waiters: (() => void)[] = [];
   const receive = async (ev: Inbound): Promise<void> => {
-    inflight++;
     try {
-      service.handle(ev);
+      await service.handle(ev);
     } catch (err) {
       log("error", "Ereignis konnte nicht verarbeitet werden", err);
     } finally {
-      inflight--;
       dispatcher.kick();
-      if (inflight === 0 && waiters.length) {
-        const w = waiters;
-        waiters = [];
-        for (const r of w) r();
-      }
     }
   };
 
@@ -97,13 +91,15 @@ export function createBot(o: BotOptions): Bot {
     scheduler,
     receive,
     async start() {
-      const prune = () => {
-        const n = o.storage.pruneDeliveries(new Date(clock.now().getTime() - DELIVERY_RETENTION_MS).toISOString());
+      const prune = async () => {
+        const n = await o.storage.pruneDeliveries(new Date(clock.now().getTime() - DELIVERY_RETENTION_MS).toISOString());
         if (n) log("info", `${n} alte Zustell-Kennungen gelöscht`);
-        pruneTimer = clock.setTimer(new Date(clock.now().getTime() + DAY_MS), prune);
+        pruneTimer = clock.setTimer(new Date(clock.now().getTime() + DAY_MS), () => {
+          prune().catch((err) => log("error", "Zustell-Kennungen konnten nicht gelöscht werden", err));
+        });
       };
-      prune();
-      scheduler.start();
+      await prune();
+      await scheduler.start();
       dispatcher.kick();
       for (const a of o.adapters) await a.start(receive);
     },
@@ -114,13 +110,14 @@ export function createBot(o: BotOptions): Bot {
       await dispatcher.stop();
     },
     async idle() {
+      // events, timers and delivery failures (the service) and deliveries (the dispatcher) start each other
       for (let i = 0; i < 1000; i++) {
-        if (inflight > 0) await new Promise<void>((r) => waiters.push(r));
+        await service.idle();
         await dispatcher.idle();
         await new Promise<void>((r) => setImmediate(r));
-        if (inflight === 0) {
+        if (service.pending === 0) {
           await dispatcher.idle();
-          return;
+          if (service.pending === 0) return;
         }
       }
     },

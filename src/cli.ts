@@ -159,16 +159,16 @@ export async function main(argv: string[]): Promise<number> {
           ...(config ? { config } : {}),
           exports: fileExportSink(exportDirFor(dbPath)),
         });
-        const L = bot.service.incident(id);
+        const L = await bot.service.incident(id);
         if (!L) {
           process.stderr.write(`Notfall ${id} nicht gefunden in ${dbPath}.\n`);
           return 5;
         }
-        const files = bot.service.exportFiles(L);
+        const files = await bot.service.exportFiles(L);
         process.stdout.write(`${files.join("\n")}\n`);
         return 0;
       } finally {
-        storage.close();
+        await storage.close();
       }
     }
     case "handbuch": {
@@ -234,15 +234,15 @@ async function runConsole(o: {
   const texts = consoleTexts(o.locale);
   await adapter.greet({
     ...(process.stdin.isTTY ? { intro: texts.intro(o.dbPath, o.config ? (o.config.name ?? "") : undefined) } : {}),
-    open: openConsoleIncidents(storage, o.locale),
+    open: await openConsoleIncidents(storage, o.locale),
   });
   const interrupt = stopOnInterrupt(adapter);
   await bot.start();
   await ended;
   await bot.idle();
-  await adapter.farewell(openConsoleIncidents(storage, o.locale), againCommand(o.dbPath));
+  await adapter.farewell(await openConsoleIncidents(storage, o.locale), againCommand(o.dbPath));
   await bot.stop();
-  storage.close();
+  await storage.close();
   interrupt.dispose();
   return 0;
 }
@@ -264,9 +264,12 @@ function stopOnInterrupt(adapter: ConsoleAdapter): { dispose(): void } {
 }
 
 /** Incidents still open in the terminal's channel, as the start and end notices name them. */
-function openConsoleIncidents(storage: Pick<StoragePort, "openIncidentsInChannel">, locale: "en" | undefined): OpenIncidentNote[] {
+async function openConsoleIncidents(
+  storage: Pick<StoragePort, "openIncidentsInChannel">,
+  locale: "en" | undefined,
+): Promise<OpenIncidentNote[]> {
   const t = locale === "en" ? en : de;
-  return storage.openIncidentsInChannel(CONSOLE_CHANNEL).map((r) => ({
+  return (await storage.openIncidentsInChannel(CONSOLE_CHANNEL)).map((r) => ({
     id: r.id,
     title: r.title,
     phase: t.phaseName[r.phase as Phase] ?? r.phase,

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { OrgConfig } from "./core/org.ts";
-import type { ExportSink } from "./core/service.ts";
+import type { ExportSink, HandbookSink } from "./core/service.ts";
 import type { Playbook } from "./machines/schema.ts";
 
 /** Files hold personal data: readable by the service user only (a rewritten file is tightened as well). */
@@ -21,11 +21,13 @@ function shownName(path: string, base: string | undefined): string {
  * never sees a server path); default the working directory (terminal).
  */
 export function fileExportSink(dir: string, namesRelativeTo?: string): ExportSink {
+  const pathOf = (name: string, ext: string) => join(dir, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.${ext}`);
   return {
+    paths: (name, exts) => exts.map((ext) => shownName(pathOf(name, ext), namesRelativeTo)),
     save(name, files) {
       mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
       return files.map((f) => {
-        const path = join(dir, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.${f.ext}`);
+        const path = pathOf(name, f.ext);
         writeFileSync(path, f.content, { mode: PRIVATE_FILE });
         chmodSync(path, PRIVATE_FILE);
         return shownName(path, namesRelativeTo);
@@ -40,19 +42,16 @@ export function exportDirFor(dbPath: string): string {
 
 /**
  * `/notfall handbuch` in a chat writes the handbook next to the database (private to the service user: it lists the
- * contacts' phone numbers). `namesRelativeTo` as for {@link fileExportSink}.
+ * contacts' phone numbers): PDF and Markdown. `namesRelativeTo` as for {@link fileExportSink}.
  */
-export function handbookFor(
-  playbooks: Playbook[],
-  config: OrgConfig | undefined,
-  dbPath: string,
-  namesRelativeTo?: string,
-): () => string[] {
-  // loaded on first use only: the PDF library is large and most runs never print a handbook
-  return () => {
-    const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
-    const files = writeHandbookSync({ playbooks, config, out: join(dirname(dbPath), "notfallhandbuch.pdf") });
-    for (const f of files) chmodSync(f, PRIVATE_FILE);
-    return files.map((f) => shownName(f, namesRelativeTo));
+export function handbookFor(playbooks: Playbook[], config: OrgConfig | undefined, dbPath: string, namesRelativeTo?: string): HandbookSink {
+  const out = resolve(join(dirname(dbPath), "notfallhandbuch.pdf"));
+  return {
+    paths: [out, out.replace(/\.pdf$/i, ".md")].map((f) => shownName(f, namesRelativeTo)),
+    write() {
+      // loaded on first use only: the PDF library is large and most runs never print a handbook
+      const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
+      for (const f of writeHandbookSync({ playbooks, config, out })) chmodSync(f, PRIVATE_FILE);
+    },
   };
 }

@@ -176,10 +176,10 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   });
   const app = express();
   app.disable("x-powered-by");
-  app.get("/healthz", (_req, res) => {
+  app.get("/healthz", async (_req, res) => {
     let db = true;
     try {
-      storage.hasDelivery("healthz", "probe");
+      await storage.hasDelivery("healthz", "probe");
     } catch {
       db = false;
     }
@@ -197,7 +197,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     // e.g. a rejected Slack token: the adapter says in German what to fix
     if (err instanceof AdapterError && err.code === "unauthorized") {
       process.stderr.write(`${err.message}\n`);
-      storage.close();
+      await storage.close();
       return 3;
     }
     throw err;
@@ -224,6 +224,6 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   await new Promise<void>((resolve) => server.close(() => resolve())); // answers requests already in flight
 
   await bot.stop();
-  storage.close();
+  await storage.close();
   return 0;
 }

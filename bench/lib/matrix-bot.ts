@@ -123,7 +123,7 @@ process.once("SIGTERM", () => {
     const incidents = (sql.prepare("SELECT count(*) AS n FROM incidents").get() as { n: number }).n;
     const sent = (sql.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'sent'").get() as { n: number }).n;
     const unsent = (sql.prepare("SELECT count(*) AS n FROM outbox WHERE status <> 'sent'").get() as { n: number }).n;
-    storage.close();
+    await storage.close();
     process.stdout.write(`${JSON.stringify({ incidents, sent, unsent, echoed, problems })}\n`);
     process.exit(0);
   })();

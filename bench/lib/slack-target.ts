@@ -79,10 +79,10 @@ if (mode === "ours") {
     },
   });
   const s = storage;
-  app.get("/healthz", (_req, res) => {
+  app.get("/healthz", async (_req, res) => {
     let db = true;
     try {
-      s.hasDelivery("healthz", "probe");
+      await s.hasDelivery("healthz", "probe");
     } catch {
       db = false;
     }
@@ -153,7 +153,7 @@ process.once("SIGTERM", () => {
       const sql = storage.db.$client;
       incidents = (sql.prepare("SELECT count(*) AS n FROM incidents").get() as { n: number }).n;
       unsent = (sql.prepare("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").get() as { n: number }).n;
-      storage.close();
+      await storage.close();
     }
     loopDelay.disable();
     const sorted = checkpoints.sort((x, y) => x - y);

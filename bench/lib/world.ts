@@ -61,8 +61,8 @@ export async function declare(w: World, channel: string): Promise<Opened> {
     w.event(HOLDER.koordinator, `${PLAYBOOK} Server zeigt Erpressernachricht, Dateien enden auf .locked`, "command", channel),
   );
   await w.bot.idle();
-  const id = w.storage.openIncidentsInChannel(channel)[0]!.id;
-  const root = w.storage.refForKey(`${id}/header`);
+  const id = (await w.storage.openIncidentsInChannel(channel))[0]!.id;
+  const root = await w.storage.refForKey(`${id}/header`);
   if (!root) throw new Error(`header of ${id} not delivered`);
   return { id, channel, root };
 }

@@ -8,7 +8,7 @@ export interface DispatcherOptions {
   clock: Clock;
   adapters: ReadonlyMap<string, ChatAdapter>;
   /** A message that can never be delivered (permanent error or retries exhausted). */
-  onFailed: (row: OutboxRow, code: string) => void;
+  onFailed: (row: OutboxRow, code: string) => unknown;
   log?: (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
   /** Deliveries in flight at once (one per lane at most). */
   concurrency?: number;
@@ -29,6 +29,9 @@ export class Dispatcher {
   private readonly busy = new Set<string>();
   private inflight = 0;
   private scheduled = false;
+  /** A pump is reading the outbox; a kick meanwhile makes it look again instead of starting a second one. */
+  private pumping = false;
+  private again = false;
   private stopped = false;
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -44,35 +47,49 @@ export class Dispatcher {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      this.pump();
+      void this.pump();
     });
   }
 
-  private pump(): void {
+  private async pump(): Promise<void> {
     if (this.stopped) return;
-    const limit = (this.o.concurrency ?? 8) - this.inflight;
-    if (limit > 0) {
-      const rows = this.o.storage.dueOutbox(this.o.clock.now().toISOString(), limit, this.busy);
-      for (const row of rows) {
-        this.busy.add(row.lane);
-        this.inflight++;
-        void this.deliver(row).finally(() => {
-          this.busy.delete(row.lane);
-          this.inflight--;
-          this.kick();
-        });
-      }
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const limit = (this.o.concurrency ?? 8) - this.inflight;
+        if (limit <= 0) break;
+        // one reader at a time: two could hand out the same row while `busy` does not know it yet
+        const rows = await this.o.storage.dueOutbox(this.o.clock.now().toISOString(), limit, this.busy);
+        for (const row of rows) {
+          this.busy.add(row.lane);
+          this.inflight++;
+          void this.deliver(row).finally(() => {
+            this.busy.delete(row.lane);
+            this.inflight--;
+            this.kick();
+          });
+        }
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.o.log?.("error", "Postausgang konnte nicht gelesen werden", err);
+    } finally {
+      this.pumping = false;
     }
     // after the deliveries' own continuations (which mark rows sent): keeps the window between a completed
     // write and its mark as small as possible (a kill -9 there repeats that one message after restart)
     queueMicrotask(() => {
-      this.armRetry();
-      this.notifyIfIdle();
+      void this.armRetry();
+      void this.notifyIfIdle();
     });
   }
 
-  private armRetry(): void {
-    const next = this.o.storage.nextOutboxAttempt();
+  private async armRetry(): Promise<void> {
+    const next = await this.o.storage.nextOutboxAttempt();
     const at = next ? new Date(next).getTime() : Number.POSITIVE_INFINITY;
     if (at === this.timerAt) return;
     if (this.timer) this.o.clock.clearTimer(this.timer);
@@ -89,55 +106,61 @@ export class Dispatcher {
   private async deliver(row: OutboxRow): Promise<void> {
     const adapter = this.o.adapters.get(row.platform);
     if (!adapter) {
-      this.o.storage.markFailed(row.id, `no adapter for ${row.platform}`);
+      await this.o.storage.markFailed(row.id, `no adapter for ${row.platform}`);
       return;
     }
     const msg: Outbound = { ...row.message };
     if (msg.thread?.key && !msg.thread.ref) {
-      const ref = this.o.storage.refForKey(msg.thread.key);
+      const ref = await this.o.storage.refForKey(msg.thread.key);
       msg.thread = ref ? { ref } : {};
       if (!ref) delete msg.thread;
     }
     if (msg.replace) {
-      const ref = this.o.storage.refForKey(row.key);
+      const ref = await this.o.storage.refForKey(row.key);
       if (ref) msg.replaceRef = ref;
       else delete msg.replace; // never delivered before: post it new
     }
     try {
       const res = await adapter.deliver(msg);
-      this.o.storage.markSent(row.id, res.ref, this.o.clock.now().toISOString());
+      // Marked in the continuation of the delivery itself: the storage port's SQLite implementation writes inside
+      // the call (before the promise it returns), so nothing runs between the platform's answer and the mark.
+      await this.o.storage.markSent(row.id, res.ref, this.o.clock.now().toISOString());
     } catch (err) {
       const e =
         err instanceof AdapterError ? err : new AdapterError("transient", err instanceof Error ? err.message : String(err), { cause: err });
       const now = this.o.clock.now().getTime();
       const code = e.platformCode ?? e.code;
       if (e.code === "rate_limited") {
-        this.o.storage.markRetry(row.id, new Date(now + (e.retryAfterMs ?? BASE_BACKOFF_MS)).toISOString(), `rate_limited`);
+        await this.o.storage.markRetry(row.id, new Date(now + (e.retryAfterMs ?? BASE_BACKOFF_MS)).toISOString(), `rate_limited`);
       } else if (e.code === "transient" && row.attempts + 1 < (this.o.maxAttempts ?? 12)) {
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** row.attempts);
-        this.o.storage.markRetry(row.id, new Date(now + backoff).toISOString(), `${code}: ${e.message}`.slice(0, 500));
+        await this.o.storage.markRetry(row.id, new Date(now + backoff).toISOString(), `${code}: ${e.message}`.slice(0, 500));
         this.o.log?.("warn", `Zustellung wird wiederholt (${code})`, { key: row.key, attempt: row.attempts + 1 });
       } else {
-        this.o.storage.markFailed(row.id, `${code}: ${e.message}`.slice(0, 500));
+        await this.o.storage.markFailed(row.id, `${code}: ${e.message}`.slice(0, 500));
         this.o.log?.("error", `Zustellung endgültig fehlgeschlagen (${code})`, { key: row.key });
-        this.o.onFailed(row, code);
+        void this.o.onFailed(row, code);
       }
     }
   }
 
   /** Resolves when nothing is in flight and nothing is due now (later retries do not count). */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      // waiting first, then looking: the end of every pump looks again, so no wake-up is missed in between
+      this.waiters.push(resolve);
+      void this.notifyIfIdle();
+    });
   }
 
-  private isIdle(): boolean {
-    if (this.inflight > 0 || this.scheduled) return false;
-    return this.o.storage.dueOutbox(this.o.clock.now().toISOString(), 1, this.busy).length === 0;
+  private async isIdle(): Promise<boolean> {
+    if (this.inflight > 0 || this.scheduled || this.pumping) return false;
+    return (await this.o.storage.dueOutbox(this.o.clock.now().toISOString(), 1, this.busy)).length === 0;
   }
 
-  private notifyIfIdle(): void {
-    if (!this.waiters.length || !this.isIdle()) return;
+  private async notifyIfIdle(): Promise<void> {
+    if (!this.waiters.length || !(await this.isIdle())) return;
     const w = this.waiters;
     this.waiters = [];
     for (const r of w) r();

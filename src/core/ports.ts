@@ -95,35 +95,45 @@ export interface Commit {
 export type CommitResult = { ok: true } | { ok: false; reason: "duplicate" | "conflict" | "timer-already-fired" };
 
 /**
- * What the core needs from storage. Implemented by src/storage on drizzle-orm + better-sqlite3.
- * All methods are synchronous (better-sqlite3 is synchronous), which keeps a commit atomic and fast.
+ * What the core needs from storage. Implemented by src/storage (drizzle-orm on better-sqlite3 today; PostgreSQL next).
+ *
+ * Every method is asynchronous so that a driver with network round trips can implement it; the SQLite
+ * implementation does its work synchronously inside the call and returns a settled promise.
+ *
+ * The core uses it in two places only: the load step of one handled event (reads) and its commit (one
+ * transaction), plus the dispatcher's and scheduler's own bookkeeping. Decisions never call it.
  */
 export interface StoragePort {
-  commit(c: Commit): CommitResult;
-  hasDelivery(platform: string, id: string): boolean;
-  /** Forget inbound delivery ids received before `before` (platforms redeliver within hours, not weeks). Returns the count. */
-  pruneDeliveries(before: string): number;
-  nextIncidentNumber(year: number): number;
-  getIncident(id: string): IncidentRecord | undefined;
+  /**
+   * Writes everything in ONE transaction (all or nothing). Refusals (`duplicate` delivery id, `conflict` on the
+   * incident's version or an already used incident id, `timer-already-fired`) write nothing.
+   */
+  commit(c: Commit): Promise<CommitResult>;
+  hasDelivery(platform: string, id: string): Promise<boolean>;
+  /** Forget inbound delivery ids received before `before` (platforms redeliver within hours, not weeks). Resolves to the count. */
+  pruneDeliveries(before: string): Promise<number>;
+  /** Highest number used in this year's incident ids, plus one (a guess: a commit with a taken id is a `conflict`). */
+  nextIncidentNumber(year: number): Promise<number>;
+  getIncident(id: string): Promise<IncidentRecord | undefined>;
   /** Incident whose thread root is this platform ref, or which has a delivered message with this ref. */
-  findIncidentByRef(channel: string, ref: string): IncidentRecord | undefined;
+  findIncidentByRef(channel: string, ref: string): Promise<IncidentRecord | undefined>;
   /** Open (not closed) incidents in a channel, newest first. */
-  openIncidentsInChannel(channel: string): IncidentRecord[];
-  listIncidents(opts?: { open?: boolean; limit?: number }): IncidentRecord[];
-  timeline(incidentId: string): TimelineEntry[];
-  tasks(incidentId: string): TaskRow[];
+  openIncidentsInChannel(channel: string): Promise<IncidentRecord[]>;
+  listIncidents(opts?: { open?: boolean; limit?: number }): Promise<IncidentRecord[]>;
+  timeline(incidentId: string): Promise<TimelineEntry[]>;
+  tasks(incidentId: string): Promise<TaskRow[]>;
   /** Timers not yet fired or cancelled, ordered by due time; only those of one incident when given. */
-  pendingTimers(incidentId?: string): TimerRow[];
+  pendingTimers(incidentId?: string): Promise<TimerRow[]>;
   /** Message key of a delivered message by its platform ref (reactions on task messages). */
-  keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined;
+  keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined>;
   /** Platform ref of a delivered message key. */
-  refForKey(key: string): string | undefined;
+  refForKey(key: string): Promise<string | undefined>;
   /** Pending outbox rows due at `now`, at most one (the oldest) per lane, skipping lanes in `busyLanes`. */
-  dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): OutboxRow[];
+  dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): Promise<OutboxRow[]>;
   /** Earliest next attempt among pending rows, for arming the dispatcher. */
-  nextOutboxAttempt(): string | undefined;
-  markSent(id: number, ref: string, at: string): void;
-  markRetry(id: number, nextAttemptAt: string, error: string): void;
-  markFailed(id: number, error: string): void;
-  close(): void;
+  nextOutboxAttempt(): Promise<string | undefined>;
+  markSent(id: number, ref: string, at: string): Promise<void>;
+  markRetry(id: number, nextAttemptAt: string, error: string): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
+  close(): Promise<void>;
 }

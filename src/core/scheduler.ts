@@ -10,7 +10,7 @@ import type { StoragePort, TimerRow } from "./ports.ts";
 export class Scheduler {
   private readonly storage: StoragePort;
   private readonly clock: Clock;
-  private readonly fire: (t: TimerRow) => void;
+  private readonly fire: (t: TimerRow) => unknown;
   /** Sorted by dueAt ascending. */
   private queue: TimerRow[] = [];
   /** The queued rows by id. */
@@ -19,17 +19,26 @@ export class Scheduler {
   private armedAt = Number.POSITIVE_INFINITY;
   private running = false;
 
-  constructor(o: { storage: StoragePort; clock: Clock; fire: (t: TimerRow) => void }) {
+  /**
+   * `fire` hands a due timer to the service, which queues it behind the events before it (in due order when several
+   * fall due together) and resolves later; the scheduler does not wait for it.
+   */
+  constructor(o: { storage: StoragePort; clock: Clock; fire: (t: TimerRow) => unknown }) {
     this.storage = o.storage;
     this.clock = o.clock;
     this.fire = o.fire;
   }
 
-  start(): number {
-    this.running = true;
-    this.queue = this.storage.pendingTimers();
+  /** Loads every pending timer and arms the earliest; resolves to their number. */
+  async start(): Promise<number> {
+    const rows = await this.storage.pendingTimers();
+    // timers added while loading (none in practice: start runs before the adapters) are kept
+    const added = this.queue;
+    this.queue = rows;
     this.byId.clear();
-    for (const t of this.queue) this.byId.set(t.id, t);
+    for (const t of rows) this.byId.set(t.id, t);
+    this.running = true;
+    this.add(added);
     this.arm();
     return this.queue.length;
   }

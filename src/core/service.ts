@@ -1,217 +1,221 @@
-import { loc } from "../machines/schema.ts";
-import { IncidentCommands } from "./commands.ts";
+/**
+ * The incident service: the thin asynchronous shell around the pure decisions. One handled event is
+ * dedup check → load (load.ts) → decide (decide.ts, pure) → write files the decision asked for → commit ONE
+ * transaction (snapshot + timeline + tasks + timers + outbox + inbound delivery id); a conflict (another process
+ * wrote the incident) reloads and decides again, three attempts. Inbound events, timers and delivery failures
+ * are handled one at a time in arrival order ({@link Serial}).
+ */
+import { createIncidentMachine, type IncidentMachine } from "../machines/machine.ts";
+import type { Playbook } from "../machines/schema.ts";
+import { type Capabilities, NO_CAPABILITIES } from "./adapter.ts";
+import type { Clock } from "./clock.ts";
+import type { Deps, PlaybookSource } from "./context.ts";
+import { type Decision, decideDeliveryFailed, decideEvent, decideInternalError, decideTimer } from "./decide.ts";
+import { exportFiles } from "./export-command.ts";
+import { type Catalog, de } from "./i18n/de.ts";
+import { en } from "./i18n/en.ts";
 import type { Inbound } from "./inbound.ts";
-import { SYSTEM } from "./incident-core.ts";
-import { type Block, escapeMd, type Outbound } from "./message.ts";
-import { type Command, parseCommand } from "./parser.ts";
-import type { TimerRow } from "./ports.ts";
+import { Loader } from "./load.ts";
+import type { Outbound } from "./message.ts";
+import type { OrgConfig } from "./org.ts";
+import type { StoragePort, TimerRow } from "./ports.ts";
+import { Serial } from "./serial.ts";
 import type { Loaded } from "./state.ts";
-import { sanitize } from "./text.ts";
-import { coordinatorId, ctxOf, nameOf, statusBlocks } from "./views.ts";
-import { Work } from "./work.ts";
+import { type Effect, Work } from "./work.ts";
 
-export type { ExportSink, PlaybookSource, ServiceOptions } from "./incident-core.ts";
+export type { PlaybookSource } from "./context.ts";
+
+/** Where exports are written (files on the server). Injected: the core does no I/O itself. */
+export interface ExportSink {
+  /** The names `save` will return for these files, without writing anything (a decision puts them in its message). */
+  paths(name: string, exts: readonly string[]): string[];
+  /** Writes the files (overwriting earlier ones of the same name); returns their names. */
+  save(name: string, files: { ext: string; content: string | Uint8Array }[]): string[] | Promise<string[]>;
+}
+
+/** The printable handbook (PDF + Markdown) for `/notfall handbuch`, where a deployment can write one. */
+export interface HandbookSink {
+  /** The files `write` produces. */
+  readonly paths: string[];
+  /** Writes the handbook (overwriting the previous one). */
+  write(): unknown;
+}
+
+export interface ServiceOptions {
+  storage: StoragePort;
+  clock: Clock;
+  playbooks: PlaybookSource;
+  capabilities: (platform: string) => Capabilities;
+  config?: OrgConfig;
+  locale?: "de" | "en";
+  exports?: ExportSink;
+  handbook?: HandbookSink;
+  /** Called after every successful commit with the timers it added and cancelled. */
+  onCommitted?: (added: TimerRow[], cancelled: string[]) => void;
+  log?: (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
+}
 
 export type HandleResult = "handled" | "duplicate" | "ignored";
 
-/**
- * The incident service: parses what people say, applies it to the incident's machine and writes the
- * new snapshot, timeline entries, task rows, timers and outgoing messages in ONE transaction.
- * Synchronous by design (better-sqlite3), so two events never interleave inside one process.
- */
-export class IncidentService extends IncidentCommands {
-  // ───────────────────────────── entry points ─────────────────────────────
+const ATTEMPTS = 3;
+const EXPORT_EXTS = ["md", "json"] as const;
+
+/** The incident service (see the file comment). */
+export class IncidentService {
+  readonly t: Catalog;
+  readonly locale: "de" | "en";
+  private readonly o: ServiceOptions;
+  private readonly deps: Deps;
+  private readonly loader: Loader;
+  private readonly serial = new Serial();
+
+  constructor(o: ServiceOptions) {
+    this.o = o;
+    this.locale = o.locale ?? o.config?.locale ?? "de";
+    this.t = this.locale === "en" ? en : de;
+    const machines = new Map<string, IncidentMachine>();
+    this.deps = {
+      t: this.t,
+      locale: this.locale,
+      config: o.config,
+      playbooks: o.playbooks,
+      caps: (platform) => o.capabilities(platform) ?? NO_CAPABILITIES,
+      machineFor: (pb: Playbook) => {
+        let m = machines.get(pb.id);
+        if (!m) {
+          m = createIncidentMachine(pb);
+          machines.set(pb.id, m);
+        }
+        return m;
+      },
+      exportPaths: (id) => (o.exports ? o.exports.paths(id, EXPORT_EXTS) : []),
+      handbookPaths: o.handbook?.paths,
+    };
+    this.loader = new Loader(o.storage, this.deps);
+  }
+
+  get config(): OrgConfig | undefined {
+    return this.o.config;
+  }
 
   /** Handle one inbound event. Redeliveries (same deliveryId) have no second effect. */
-  handle(ev: Inbound): HandleResult {
-    if (this.o.storage.hasDelivery(ev.platform, ev.deliveryId)) return "duplicate";
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const w = new Work();
-      let touched: Loaded | undefined;
+  handle(ev: Inbound): Promise<HandleResult> {
+    return this.serial.run(() => this.handleNow(ev));
+  }
+
+  /** A timer from the database fell due. Fires exactly once (marked in the same transaction). */
+  fireTimer(timer: TimerRow): Promise<void> {
+    return this.serial.run(() => this.guard("Timer konnte nicht verarbeitet werden", timer.id, () => this.fireNow(timer)));
+  }
+
+  /** A message could not be delivered for good: record it and tell the coordinator (once). */
+  deliveryFailed(row: { key: string; incidentId: string | null; message: Outbound }, code: string): Promise<void> {
+    const id = row.incidentId;
+    if (!id || row.key.includes("/delivery-failed/")) return Promise.resolve();
+    return this.serial.run(() =>
+      this.guard("Zustellfehler konnte nicht vermerkt werden", row.key, () =>
+        this.retry(async (now) => {
+          const L = await this.loader.incident(id);
+          return L ? decideDeliveryFailed(this.deps, L, row, code, now) : undefined;
+        }),
+      ),
+    );
+  }
+
+  /** Resolves when no event, timer or delivery failure is queued or being handled. */
+  idle(): Promise<void> {
+    return this.serial.idle();
+  }
+
+  /** Events, timers and delivery failures queued or being handled. */
+  get pending(): number {
+    return this.serial.pending;
+  }
+
+  /** For tests, the CLI and the export command: a loaded incident by id (a private copy). */
+  incident(id: string): Promise<Loaded | undefined> {
+    return this.loader.incident(id);
+  }
+
+  /** Writes Markdown + JSON of an incident (`notfallbot export`); returns the files written. */
+  async exportFiles(L: Loaded): Promise<string[]> {
+    const history = await this.loader.history(L.rec.id);
+    const now = this.o.clock.now();
+    const w = new Work();
+    exportFiles({ ...this.deps, now, iso: now.toISOString(), fetched: { history }, w }, L, history.timeline, history.tasks);
+    return (await this.perform(w.effects)).flat();
+  }
+
+  private async handleNow(ev: Inbound): Promise<HandleResult> {
+    if (await this.o.storage.hasDelivery(ev.platform, ev.deliveryId)) return "duplicate";
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const now = this.o.clock.now();
+      let d: Decision;
       try {
-        touched = this.route(ev, w);
+        const { input, fetched } = await this.loader.event(ev, now);
+        d = decideEvent(this.deps, input, ev, now, fetched);
+        await this.perform(d.effects);
       } catch (err) {
         this.o.log?.("error", "Fehler bei der Verarbeitung", err);
-        const fresh = new Work();
-        this.reply(fresh, ev, undefined, [{ type: "paragraph", text: this.t.err.internal }], true);
-        this.commitWork(fresh, undefined, ev);
+        await this.commit(decideInternalError(this.deps, ev, now));
         return "handled";
       }
-      const res = this.commitWork(w, touched, ev);
+      const res = await this.commit(d);
       if (res === "ok") return "handled";
       if (res === "duplicate") return "duplicate";
-      if (touched) this.cache.delete(touched.rec.id); // conflict: another process wrote; reload and retry
+      // conflict: another process wrote; reload and decide again
     }
     this.o.log?.("error", "Konflikt beim Speichern nach drei Versuchen", { deliveryId: ev.deliveryId });
     return "ignored";
   }
 
-  /** A timer from the database fell due. Fires exactly once (marked in the same transaction). */
-  fireTimer(timer: TimerRow): void {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const w = new Work();
-      w.fired.push(timer.id);
-      const L = this.load(timer.incidentId);
-      if (L && !ctxOf(L).closedAt) this.onTimer(w, L, timer);
-      const res = this.commitWork(w, L && !ctxOf(L).closedAt ? L : undefined);
-      if (res !== "conflict") return;
-      this.cache.delete(timer.incidentId);
+  private fireNow(timer: TimerRow): Promise<void> {
+    return this.retry(async (now) => decideTimer(this.deps, await this.loader.incident(timer.incidentId), timer, now));
+  }
+
+  /** Load + decide + commit, again on a conflict (another process wrote the incident meanwhile). */
+  private async retry(decide: (now: Date) => Promise<Decision | undefined>): Promise<void> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const d = await decide(this.o.clock.now());
+      if (!d) return;
+      await this.perform(d.effects);
+      if ((await this.commit(d)) !== "conflict") return;
+    }
+    this.o.log?.("error", "Konflikt beim Speichern nach drei Versuchen");
+  }
+
+  private async guard(msg: string, what: string, job: () => Promise<void>): Promise<void> {
+    try {
+      await job();
+    } catch (err) {
+      this.o.log?.("error", `${msg} (${what})`, err);
     }
   }
 
-  /** A message could not be delivered for good: record it and tell the coordinator (once). */
-  deliveryFailed(row: { key: string; incidentId: string | null; message: Outbound }, code: string): void {
-    if (!row.incidentId || row.key.includes("/delivery-failed/")) return;
-    const L = this.load(row.incidentId);
-    if (!L) return;
-    const w = new Work();
-    this.log(w, L, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
-    const coord = nameOf(L, coordinatorId(L))!;
-    const preview = row.message.text.split("\n")[0]!.slice(0, 80);
-    this.post(w, L, `${L.rec.id}/delivery-failed/${row.key}`, [
-      { type: "paragraph", text: `${escapeMd(coord)}: ${this.t.err.deliveryFailed(escapeMd(preview), code)}` },
-    ]);
-    this.commitWork(w, L);
+  /**
+   * Writes the files a decision asked for, BEFORE its commit: a message naming them is only committed once they
+   * exist, and a failed write is answered like any other error (nothing committed but the apology). Writing twice
+   * (a retry, a redelivery racing another process) overwrites the same names.
+   */
+  private async perform(effects: readonly Effect[]): Promise<string[][]> {
+    const out: string[][] = [];
+    for (const e of effects) {
+      if (e.kind === "export" && this.o.exports) out.push(await this.o.exports.save(e.incidentId, e.files));
+      else if (e.kind === "handbook" && this.o.handbook) await this.o.handbook.write();
+    }
+    return out;
   }
 
-  /** For tests, the CLI and the export command: a loaded incident by id. */
-  incident(id: string): Loaded | undefined {
-    return this.load(id);
-  }
-
-  // ───────────────────────────── routing ─────────────────────────────
-
-  private route(ev: Inbound, w: Work): Loaded | undefined {
-    if (ev.kind === "reaction") return this.onReaction(ev, w);
-    const raw = ev.kind === "action" ? (ev.action?.command ?? "") : (ev.text ?? "");
-    const text = sanitize(raw, 100_000);
-    const L = this.findIncident(ev);
-    if (L === "many") {
-      // declaring another incident, help and parse errors need no incident: only commands about one are ambiguous
-      const cmd = parseCommand(text, this.o.playbooks.list(), { mode: ev.kind === "reply" ? "reply" : "command" });
-      if (cmd.kind === "open" || cmd.kind === "choose-type" || cmd.kind === "help" || cmd.kind === "handbook" || cmd.kind === "error")
-        return this.execute(cmd, ev, w, undefined);
-      const ids = this.o.storage
-        .openIncidentsInChannel(ev.channel)
-        .map((r) => r.id)
-        .join(", ");
-      this.reply(w, ev, undefined, [{ type: "paragraph", text: this.t.err.manyIncidents(ids) }], true);
-      return undefined;
+  private async commit(d: Decision): Promise<"ok" | "duplicate" | "conflict"> {
+    const res = await this.o.storage.commit(d.commit);
+    if (!res.ok) {
+      if (d.incident) this.loader.forget(d.incident.rec.id);
+      if (res.reason === "duplicate") return "duplicate";
+      if (res.reason === "timer-already-fired") return "ok";
+      return "conflict";
     }
-    // In a terminal (no threads) a plain line without an open incident is read as a command.
-    const threadless = !this.caps(ev.platform).threads;
-    if (ev.kind === "reply" && !L && !threadless) return undefined; // ordinary chat in some other thread
-    const mode = ev.kind === "reply" && L ? "reply" : "command";
-    const cmd = parseCommand(text, this.o.playbooks.list(), { mode });
-    if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id) {
-      const named = this.load(cmd.id);
-      if (named && named.rec.tenant === ev.tenant && named.rec.platform === ev.platform) return this.execute(cmd, ev, w, named);
-    }
-    return this.execute(cmd, ev, w, L);
-  }
-
-  private findIncident(ev: Inbound): Loaded | "many" | undefined {
-    if (ev.action?.incidentId) return this.load(ev.action.incidentId);
-    if (ev.threadRef) {
-      const thread = `${ev.channel}\n${ev.threadRef}`;
-      const known = this.threads.get(thread);
-      if (known) return this.load(known);
-      const rec = this.o.storage.findIncidentByRef(ev.channel, ev.threadRef);
-      if (rec) this.threads.set(thread, rec.id);
-      return rec ? this.load(rec.id) : undefined;
-    }
-    if (ev.kind === "reply" && this.caps(ev.platform).threads) return undefined;
-    const open = this.o.storage.openIncidentsInChannel(ev.channel);
-    if (open.length === 1) return this.load(open[0]!.id);
-    if (open.length > 1) return "many";
-    return undefined;
-  }
-
-  private execute(cmd: Command, ev: Inbound, w: Work, L: Loaded | undefined): Loaded | undefined {
-    const t = this.t;
-    switch (cmd.kind) {
-      case "help":
-        this.reply(w, ev, L, [{ type: "paragraph", text: t.help(this.typesList()) }], false);
-        return undefined;
-      case "open":
-        if (L && ev.threadRef) {
-          this.reply(w, ev, L, [{ type: "paragraph", text: t.err.alreadyOpen(L.rec.id) }], true);
-          return undefined;
-        }
-        return this.open(w, ev, cmd.playbookId, cmd.description, cmd.drill);
-      case "choose-type": {
-        const cands = cmd.candidates.length ? cmd.candidates.map((c) => c.id) : this.o.playbooks.list().map((p) => p.id);
-        const pre = cmd.drill ? "übung " : "";
-        const options = cands.map((id) => `\`${pre}${id}\``).join(" · ");
-        const blocks: Block[] = [
-          {
-            type: "paragraph",
-            text:
-              cmd.candidates.length > 1
-                ? t.chooseType(escapeMd(cmd.text.slice(0, 200)), options)
-                : t.chooseTypeNone(escapeMd(cmd.text.slice(0, 200)), options),
-          },
-        ];
-        if (this.caps(ev.platform).buttons)
-          blocks.push({
-            type: "buttons",
-            buttons: cands.slice(0, 5).map((id) => ({
-              label: loc(this.o.playbooks.get(id)!.title, this.locale).slice(0, 60),
-              command: `${pre}${id} ${cmd.text}`.slice(0, 1500),
-            })),
-          });
-        this.reply(w, ev, L, blocks, true);
-        return undefined;
-      }
-      case "error":
-        this.reply(w, ev, L, [{ type: "paragraph", text: this.errorText(cmd.error) }], true);
-        return undefined;
-      case "handbook":
-        this.handbook(w, ev, L);
-        return undefined;
-      case "text":
-        if (L && !ctxOf(L).closedAt) {
-          this.remember(L, ev.actor);
-          this.log(w, L, ev.actor, "text", cmd.text.slice(0, 4000), ev.messageRef ? { ref: ev.messageRef } : null);
-          return L;
-        }
-        return undefined;
-    }
-    if (!L) {
-      this.reply(w, ev, undefined, [{ type: "paragraph", text: t.err.noIncident }], true);
-      return undefined;
-    }
-    if (ctxOf(L).closedAt && cmd.kind !== "export" && cmd.kind !== "status") {
-      this.reply(w, ev, L, [{ type: "paragraph", text: t.err.closed(L.rec.id) }], true);
-      return undefined;
-    }
-    this.remember(L, ev.actor);
-    for (const m of ev.mentions ?? []) if (!L.st.names[m.id]) L.st.names[m.id] = m.displayName;
-    switch (cmd.kind) {
-      case "role":
-        return this.role(w, ev, L, cmd.role, cmd.target, cmd.release === true);
-      case "status":
-        this.post(w, L, `${L.rec.id}/status/${w.timeline.length}-${this.now().getTime()}`, statusBlocks(L, this.env(L)));
-        return undefined;
-      case "task":
-        return this.task(w, ev, L, cmd.verb, cmd.nrs, cmd.reason);
-      case "template":
-        return this.template(w, ev, L, cmd.name);
-      case "note":
-        this.log(w, L, ev.actor, "note", sanitize(cmd.text));
-        this.reply(w, ev, L, [{ type: "context", text: t.noteSaved }], true);
-        return L;
-      case "escalate":
-        return this.escalate(w, ev, L, cmd.level, cmd.raw);
-      case "advance":
-        return this.advance(w, ev, L, cmd.reason);
-      case "close":
-        return this.close(w, ev, L, cmd.reason);
-      case "export":
-        return this.export(w, ev, L);
-      case "answer":
-        return this.answer(w, ev, L, cmd.ref, cmd.value);
-    }
-    return undefined;
+    if (d.incident) this.loader.committed(d.incident);
+    this.o.onCommitted?.(d.commit.timers ?? [], d.commit.cancelTimers ?? []);
+    return "ok";
   }
 }

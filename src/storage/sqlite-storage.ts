@@ -39,6 +39,10 @@ const { and, desc, isNotNull, isNull } = orm;
 /**
  * SQLite storage. Safe to open the same file from several instances or processes (WAL;
  * writers wait up to 5 s for each other; every commit takes the write lock at its start).
+ *
+ * The port is asynchronous; better-sqlite3 is not. Every method does its whole work synchronously inside the
+ * call (a commit is one IMMEDIATE transaction that no other event can interleave with) and returns a settled
+ * promise. The dispatcher relies on this: `markSent` is written in the same turn as the delivery's result.
  */
 export class SqliteStorage implements StoragePort {
   /** The drizzle database, for queries outside the port (exports, health checks). */
@@ -80,7 +84,7 @@ export class SqliteStorage implements StoragePort {
    * violation such as a repeated timeline seq, or a row for an unknown incident) also rolls
    * back everything and is thrown: it is a bug in the caller, not an expected outcome.
    */
-  commit(c: Commit): CommitResult {
+  async commit(c: Commit): Promise<CommitResult> {
     try {
       this.commitTx.immediate(c);
       return OK;
@@ -163,21 +167,21 @@ export class SqliteStorage implements StoragePort {
     }
   }
 
-  pruneDeliveries(before: string): number {
+  async pruneDeliveries(before: string): Promise<number> {
     return this.st.pruneDeliveries.run({ before }).changes;
   }
 
-  hasDelivery(platform: string, id: string): boolean {
+  async hasDelivery(platform: string, id: string): Promise<boolean> {
     return this.st.hasDelivery.get({ platform, id }) !== undefined;
   }
 
   /** Highest number used in ids of the form `<prefix>-<year>-<n>` (e.g. NF-2026-0007), plus one. */
-  nextIncidentNumber(year: number): number {
+  async nextIncidentNumber(year: number): Promise<number> {
     const row = this.st.maxIncidentNumber.get({ infix: `-${String(year).padStart(4, "0")}-` });
     return (row?.max ?? 0) + 1;
   }
 
-  getIncident(id: string): IncidentRecord | undefined {
+  async getIncident(id: string): Promise<IncidentRecord | undefined> {
     return this.st.incidentById.get({ id });
   }
 
@@ -186,35 +190,35 @@ export class SqliteStorage implements StoragePort {
    * (`thread_ref`), or one of its delivered messages has that ref. A delivered message without
    * an incident id still finds the incident whose `thread_key` is that message's key.
    */
-  findIncidentByRef(channel: string, ref: string): IncidentRecord | undefined {
+  async findIncidentByRef(channel: string, ref: string): Promise<IncidentRecord | undefined> {
     const byThread = this.st.incidentByThreadRef.get({ channel, ref });
     if (byThread) return byThread;
     const sent = this.st.sentByRef.get({ channel, ref });
     if (!sent) return undefined;
-    if (sent.incidentId !== null) return this.getIncident(sent.incidentId);
+    if (sent.incidentId !== null) return this.st.incidentById.get({ id: sent.incidentId });
     return this.st.incidentByThreadKey.get({ channel, key: sent.key });
   }
 
-  openIncidentsInChannel(channel: string): IncidentRecord[] {
+  async openIncidentsInChannel(channel: string): Promise<IncidentRecord[]> {
     return this.st.openIncidentsInChannel.all({ channel });
   }
 
   /** Newest first. `open: true` only open incidents, `open: false` only closed ones, absent: all. */
-  listIncidents(opts: { open?: boolean; limit?: number } = {}): IncidentRecord[] {
+  async listIncidents(opts: { open?: boolean; limit?: number } = {}): Promise<IncidentRecord[]> {
     const where = opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined;
     const q = this.db.select().from(incidents).where(and(where)).orderBy(desc(incidents.openedAt), desc(incidents.id)).$dynamic();
     return (opts.limit !== undefined ? q.limit(opts.limit) : q).all();
   }
 
-  timeline(incidentId: string): TimelineEntry[] {
+  async timeline(incidentId: string): Promise<TimelineEntry[]> {
     return this.st.timeline.all({ id: incidentId });
   }
 
-  tasks(incidentId: string): TaskRow[] {
+  async tasks(incidentId: string): Promise<TaskRow[]> {
     return this.st.tasks.all({ id: incidentId });
   }
 
-  pendingTimers(incidentId?: string): TimerRow[] {
+  async pendingTimers(incidentId?: string): Promise<TimerRow[]> {
     if (incidentId !== undefined) return this.st.pendingTimersOf.all({ id: incidentId }) as TimerRow[];
     // Read at every start, tens of thousands of rows with many open incidents: one plain statement and a
     // hand-written mapping instead of drizzle's per-row mapping, which costs several times the query.
@@ -229,16 +233,16 @@ export class SqliteStorage implements StoragePort {
     }));
   }
 
-  keyForRef(channel: string, ref: string): { key: string; incidentId: string | null } | undefined {
+  async keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined> {
     return this.st.sentByRef.get({ channel, ref });
   }
 
   /** Ref of the FIRST delivered row with this key: in-place updates keep addressing the original message. */
-  refForKey(key: string): string | undefined {
+  async refForKey(key: string): Promise<string | undefined> {
     return this.st.firstRefForKey.get({ key })?.ref ?? undefined;
   }
 
-  dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): OutboxRow[] {
+  async dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): Promise<OutboxRow[]> {
     if (limit <= 0) return [];
     if (busyLanes.size === 0) return this.st.dueLaneHeads.all({ now, limit });
     // Heads of busy lanes come back too and are skipped: pick by id and lane first, then read (and parse) only the
@@ -254,23 +258,23 @@ export class SqliteStorage implements StoragePort {
   }
 
   /** Earliest next attempt among lane heads (rows queued behind another row cannot go first). */
-  nextOutboxAttempt(): string | undefined {
+  async nextOutboxAttempt(): Promise<string | undefined> {
     return this.st.nextLaneHeadAttempt.get()?.at ?? undefined;
   }
 
-  markSent(id: number, ref: string, at: string): void {
+  async markSent(id: number, ref: string, at: string): Promise<void> {
     this.st.markSent.run({ id, ref, at });
   }
 
-  markRetry(id: number, nextAttemptAt: string, error: string): void {
+  async markRetry(id: number, nextAttemptAt: string, error: string): Promise<void> {
     this.st.markRetry.run({ id, nextAttemptAt, error });
   }
 
-  markFailed(id: number, error: string): void {
+  async markFailed(id: number, error: string): Promise<void> {
     this.st.markFailed.run({ id, error });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.checkpoint();
     if (this.db.$client.open) this.db.$client.close();

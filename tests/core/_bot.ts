@@ -49,6 +49,7 @@ export class CoreBot {
   constructor() {
     this.storage = openStorage(this.dbPath, { clock: this.clock });
     const exports: ExportSink = {
+      paths: (name, exts) => exts.map((ext) => `${name}.${ext}`),
       save: (name, files) =>
         files.map((f) => {
           const file = `${name}.${f.ext}`;
@@ -76,7 +77,7 @@ export class CoreBot {
 
   async stop(): Promise<void> {
     await this.bot.stop();
-    this.storage.close();
+    await this.storage.close();
     this.tmp.cleanup();
   }
 
@@ -104,24 +105,24 @@ export class CoreBot {
 
   /** Declare an incident at channel level and make it the current one. */
   async open(who: Person, line = "verschlüsselung Test"): Promise<string> {
-    const known = new Set(this.storage.listIncidents().map((r) => r.id));
+    const known = new Set((await this.storage.listIncidents()).map((r) => r.id));
     this.root = undefined;
     await this.send(who, line, { kind: "command" });
-    const rec = this.storage.listIncidents().find((r) => !known.has(r.id));
+    const rec = (await this.storage.listIncidents()).find((r) => !known.has(r.id));
     if (!rec) throw new Error(`Kein Notfall eröffnet mit „${line}“`);
     this.incidentId = rec.id;
-    this.root = this.storage.refForKey(`${rec.id}/header`);
+    this.root = await this.storage.refForKey(`${rec.id}/header`);
     if (!this.root) throw new Error(`Kein Thread für ${rec.id}`);
     return rec.id;
   }
 
   /** Task rows of the current incident. */
-  tasks() {
-    return this.storage.tasks(this.incidentId!);
+  async tasks() {
+    return await this.storage.tasks(this.incidentId!);
   }
 
-  timeline() {
-    return this.storage.timeline(this.incidentId!);
+  async timeline() {
+    return await this.storage.timeline(this.incidentId!);
   }
 }
 

@@ -165,10 +165,10 @@ afterEach(async () => {
   b = undefined;
 });
 
-function fill(line: string, bot: CoreBot): string {
-  const rows = bot.tasks();
+async function fill(line: string, bot: CoreBot): Promise<string> {
+  const rows = await bot.tasks();
   const nrOf = (role: string) => rows.find((t) => t.role === role && t.phase === "erkennung")?.nr ?? rows.find((t) => t.role === role)!.nr;
-  const pb = bot.bot.service.incident(bot.incidentId!)!.pb;
+  const pb = (await bot.bot.service.incident(bot.incidentId!))!.pb;
   const q = pb.questions.findIndex((x) => x.kind === "yesno");
   return line
     .replace("{T}", String(nrOf("technik")))
@@ -177,7 +177,7 @@ function fill(line: string, bot: CoreBot): string {
 }
 
 async function run([who, line]: Step, bot: CoreBot) {
-  const text = fill(line, bot);
+  const text = await fill(line, bot);
   const mentions = [...text.matchAll(/<@([^>]+)>/g)].map((m) => PEOPLE[m[1]!]!);
   return bot.send(PEOPLE[who]!, text, { mentions });
 }
@@ -194,14 +194,14 @@ describe("authorization", () => {
     b = await CoreBot.start();
     await b.open(anna, "verschlüsselung Server zeigt Erpressernachricht");
     for (const step of row.setup) {
-      const before = b.timeline().length;
+      const before = (await b.timeline()).length;
       await run(step, b);
-      expect(b.timeline().length, `setup ${step.join(": ")}`).toBeGreaterThan(before);
+      expect((await b.timeline()).length, `setup ${step.join(": ")}`).toBeGreaterThan(before);
     }
-    const before = b.timeline();
+    const before = await b.timeline();
     const actor = PEOPLE[row.act[0]]!;
     const out = await run(row.act, b);
-    const after = b.timeline();
+    const after = await b.timeline();
     const added = after.slice(before.length);
     const refusals = out.filter((m) => m.visibleTo === actor.id);
     expect(b.errors).toEqual([]);

@@ -286,7 +286,7 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
   });
   afterAll(async () => {
     console.log(
-      `hostile-input: ${inputs} Eingaben an den Bot, ${b.storage.listIncidents().length} Notfälle, ${echoedEscaped}× Markup maskiert zurückgegeben`,
+      `hostile-input: ${inputs} Eingaben an den Bot, ${(await b.storage.listIncidents()).length} Notfälle, ${echoedEscaped}× Markup maskiert zurückgegeben`,
     );
     await b?.stop();
   });
@@ -318,7 +318,7 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
     // every escaped user text round-trips: escapeMd is lossless
     expect(escapeMd(line).replace(/\\([\\`*_[\]<>|~])/g, "$1")).toBe(line);
     // the chain of the incident stays valid
-    const verdict = verifyChain(b.storage.timeline(id));
+    const verdict = verifyChain(await b.storage.timeline(id));
     expect(verdict, JSON.stringify(line.slice(0, 200))).toMatchObject({ ok: true });
     // the bot stays usable
     const status = await b.send(anna, "status");
@@ -328,7 +328,7 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
     ).toBe(true);
     expect(b.errors).toEqual([]);
     // keep the timeline short and start over when the input closed the incident
-    if (b.storage.getIncident(id)!.closedAt || sinceOpen >= 80) await fresh();
+    if ((await b.storage.getIncident(id))!.closedAt || sinceOpen >= 80) await fresh();
     if (inputs % 25 === 0) {
       await b.clock.advance(7 * 60_000);
       await b.bot.idle();
@@ -358,7 +358,7 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
       await feed(people[5]!, line, "command");
     }
     // text and notes are stored, but bounded
-    const longest = Math.max(...b.storage.timeline(b.incidentId!).map((e) => e.text.length));
+    const longest = Math.max(...(await b.storage.timeline(b.incidentId!)).map((e) => e.text.length));
     expect(longest).toBeLessThanOrEqual(4100);
   });
 
@@ -371,6 +371,6 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
       expect(seen(reply!), line).toMatch(GERMAN);
       expect(seen(reply!), line).toMatch(/`[^`]+`/);
     }
-    expect(verifyChain(b.timeline()).ok).toBe(true);
+    expect(verifyChain(await b.timeline()).ok).toBe(true);
   });
 });

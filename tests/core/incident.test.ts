@@ -28,20 +28,20 @@ describe("incident service on a real SQLite file with a fake clock", () => {
   it("runs a full ransomware incident to the lessons-learned summary", async () => {
     tb = await new TestBot().start();
     await openWithRoles(tb);
-    const id = tb.storage.listIncidents()[0]!.id;
+    const id = (await tb.storage.listIncidents())[0]!.id;
     expect(id).toBe("NF-2026-0001");
     // Kenntnisnahme earlier than the report: the legal clock starts then
     await tb.say("anna", `antwort ${questionNr(tb, /erste Person davon erfahren/)} 7:30`);
     await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
     expect(tb.texts().some((t) => /Frist läuft: .*Datenschutz.*bis Do\., 05\.03\.2026, 07:30/.test(t.replace(/\n/g, " ")))).toBe(true);
-    const melden = tb.storage.tasks(id).find((x) => x.taskId === "meldung-datenschutzbehoerde")!.nr;
+    const melden = (await tb.storage.tasks(id)).find((x) => x.taskId === "meldung-datenschutzbehoerde")!.nr;
     // work through the phases: critical tasks, then advance
     for (let guard = 0; guard < 8; guard++) {
-      const L = tb.bot.service.incident(id)!;
+      const L = (await tb.bot.service.incident(id))!;
       if (L.rec.phase === "nachbereitung") break;
-      const open = tb.storage
-        .tasks(id)
-        .filter((x) => x.phase === L.rec.phase && x.critical && (x.state === "offen" || x.state === "bestätigt"));
+      const open = (await tb.storage.tasks(id)).filter(
+        (x) => x.phase === L.rec.phase && x.critical && (x.state === "offen" || x.state === "bestätigt"),
+      );
       for (const task of open) await tb.say("anna", `erledigt ${task.nr}`);
       await tb.advance(HOUR);
       await tb.say("anna", "weiter");
@@ -55,10 +55,10 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     expect(summary).toMatch(/Koordination: 0 min/);
     expect(summary).toMatch(/✅ eingehalten/);
     expect(summary).toMatch(/Fernwartungszugang/);
-    expect(tb.storage.getIncident(id)!.closedAt).not.toBeNull();
-    const v = verifyChain(tb.storage.timeline(id));
+    expect((await tb.storage.getIncident(id))!.closedAt).not.toBeNull();
+    const v = verifyChain(await tb.storage.timeline(id));
     expect(v.ok).toBe(true);
-    expect(tb.storage.pendingTimers().filter((x) => x.incidentId === id)).toEqual([]);
+    expect((await tb.storage.pendingTimers()).filter((x) => x.incidentId === id)).toEqual([]);
   });
 
   it("reminds before the 72 h deadline and escalates to the coordinator when it is missed", async () => {
@@ -95,19 +95,19 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     await tb.say("ben", `erledigt ${nrOf(tb, /Lage bestätigen/)}`);
     const id = "NF-2026-0001";
     const before = {
-      tasks: tb.storage.tasks(id),
-      rec: tb.storage.getIncident(id),
-      timers: tb.storage.pendingTimers(),
-      timeline: tb.storage.timeline(id),
+      tasks: await tb.storage.tasks(id),
+      rec: await tb.storage.getIncident(id),
+      timers: await tb.storage.pendingTimers(),
+      timeline: await tb.storage.timeline(id),
     };
     await tb.restart();
-    expect(tb.storage.tasks(id)).toEqual(before.tasks);
-    expect(tb.storage.getIncident(id)).toEqual(before.rec);
-    expect(tb.storage.pendingTimers()).toEqual(before.timers);
+    expect(await tb.storage.tasks(id)).toEqual(before.tasks);
+    expect(await tb.storage.getIncident(id)).toEqual(before.rec);
+    expect(await tb.storage.pendingTimers()).toEqual(before.timers);
     expect(tb.bot.scheduler.pending()).toBe(before.timers.length);
     // the next event chains onto the stored head, and the deadline still fires after the restart
     await tb.say("ben", `ok ${nrOf(tb, /Datensicherungen schützen/)}`);
-    const timeline = tb.storage.timeline(id);
+    const timeline = await tb.storage.timeline(id);
     expect(timeline.length).toBe(before.timeline.length + 1);
     expect(timeline.at(-1)!.prevHash).toBe(before.timeline.at(-1)!.hash);
     expect(verifyChain(timeline).ok).toBe(true);
@@ -122,7 +122,7 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     await tb.say("anna", `antwort ${questionNr(tb, /personenbezogene Daten/)} ja`);
     const started = tb.texts().find((t) => /Frist läuft/.test(t))!;
     expect(started).toMatch(/Mo\., 30\.03\.2026, 11:00/);
-    const timer = tb.storage.pendingTimers().find((t) => t.kind === "deadline-due")!;
+    const timer = (await tb.storage.pendingTimers()).find((t) => t.kind === "deadline-due")!;
     expect(timer.dueAt).toBe("2026-03-30T09:00:00.000Z");
   });
 
@@ -197,7 +197,7 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     tb.adapter.failures.push(new AdapterError("permanent", "not_in_channel", { platformCode: "not_in_channel" }));
     await tb.say("anna", "status");
     await tb.bot.idle();
-    const tl = tb.storage.timeline("NF-2026-0001");
+    const tl = await tb.storage.timeline("NF-2026-0001");
     expect(tl.some((e) => e.kind === "delivery-failed" && /not_in_channel/.test(e.text))).toBe(true);
     expect(tb.last()).toMatch(/anna: .*konnte nicht zugestellt werden \(not_in_channel\)/s);
   });

@@ -89,8 +89,8 @@ describe("NIS2 follows „erheblicher Sicherheitsvorfall“, not the level", () 
     expect(await runningClocks(t)).toEqual(NIS2.slice(0, 2));
     expect(t.last()).toMatch(/NIS2-Erstmeldung im Meldeportal/);
     // the final report runs from the 72-hour report
-    const id = t.storage.listIncidents()[0]!.id;
-    const report = t.storage.tasks(id).find((x) => x.taskId === "nis2-meldung")!;
+    const id = (await t.storage.listIncidents())[0]!.id;
+    const report = (await t.storage.tasks(id)).find((x) => x.taskId === "nis2-meldung")!;
     await t.say("anna", `erledigt ${report.nr}`);
     expect(await runningClocks(t)).toContain(NIS2[2]);
   });

@@ -24,12 +24,12 @@ async function smallIncident(): Promise<number> {
   await b.open(anna, "verschlüsselung Server zeigt Erpressernachricht");
   await b.send(anna, "rolle koordinator");
   await b.send(anna, "rolle technik <@ben>", { mentions: [ben] });
-  const task = b.tasks().find((t) => t.role === "technik")!;
+  const task = (await b.tasks()).find((t) => t.role === "technik")!;
   await b.send(ben, `ok ${task.nr}`);
   await b.send(ben, `erledigt ${task.nr}`);
   await b.send(anna, "notiz Server um 9:10 vom Netz genommen");
   await b.send(ben, "Backup-Platte ist abgezogen");
-  const v = verifyChain(b.timeline());
+  const v = verifyChain(await b.timeline());
   expect(v.ok).toBe(true);
   expect(v.entries).toBeGreaterThanOrEqual(6);
   return v.entries;
@@ -46,7 +46,7 @@ function raw<T>(fn: (db: Database.Database, id: string) => T): T {
 }
 
 async function expectBrokenAt(firstBad: number, problem: RegExp): Promise<void> {
-  const v = verifyChain(b!.timeline());
+  const v = verifyChain(await b!.timeline());
   expect(v.ok).toBe(false);
   if (v.ok) return;
   expect(v.firstBad).toBe(firstBad);
@@ -71,7 +71,7 @@ describe("tampering with the timeline in the database", () => {
     const out = await b!.send(anna, "export");
     const msg = out.find((m) => /Export erstellt/.test(m.text))!;
     expect(seen(msg)).toMatch(/Prüfkette in Ordnung/);
-    const v = verifyChain(b!.timeline());
+    const v = verifyChain(await b!.timeline());
     expect(v).toMatchObject({ ok: true, entries: n + 1 });
   });
 
@@ -96,7 +96,7 @@ describe("tampering with the timeline in the database", () => {
     const n = await smallIncident();
     const gone = 4;
     raw((db, id) => db.prepare("delete from timeline where incident_id = ? and seq = ?").run(id, gone));
-    expect(b!.timeline().length).toBe(n - 1);
+    expect((await b!.timeline()).length).toBe(n - 1);
     await expectBrokenAt(gone, /gelöscht oder umsortiert/);
   });
 
@@ -122,8 +122,8 @@ describe("tampering with the timeline in the database", () => {
   it("a whole entry rewritten with a fresh hash still breaks the link to its successor", async () => {
     await smallIncident();
     const { hashEntry } = await import("../../src/core/chain.ts");
+    const e = (await b!.timeline())[2]!;
     raw((db, id) => {
-      const e = b!.timeline()[2]!;
       const forged = { ...e, text: "Nichts passiert" };
       db.prepare("update timeline set text = ?, hash = ? where incident_id = ? and seq = ?").run(forged.text, hashEntry(forged), id, e.seq);
     });

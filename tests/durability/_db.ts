@@ -4,6 +4,7 @@
  */
 import type { TimelineEntry } from "../../src/core/ports.ts";
 import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
+import { prepareStatements } from "../../src/storage/statements.ts";
 import type { Step } from "./_script.ts";
 
 export interface TimerState {
@@ -36,9 +37,12 @@ export interface DbView {
 export class DbProbe {
   readonly storage: SqliteStorage;
   private readonly q;
+  /** The storage module's own statements, read synchronously (the port is asynchronous; the checks are not). */
+  private readonly st;
 
   constructor(file: string) {
     this.storage = openStorage(file);
+    this.st = prepareStatements(this.storage.db);
     const c = this.storage.db.$client;
     this.q = {
       deliveries: c.prepare("SELECT count(*) FROM deliveries").pluck(),
@@ -86,7 +90,7 @@ export class DbProbe {
     return {
       incidents: inc.map((r) => r.id),
       closed: new Set(inc.filter((r) => r.closedAt).map((r) => r.id)),
-      timelines: new Map(inc.map((r) => [r.id, this.storage.timeline(r.id)])),
+      timelines: new Map(inc.map((r) => [r.id, this.timeline(r.id)])),
       outbox: this.q.outbox.all() as OutboxState[],
       timers: this.timers(),
       deliveries: this.deliveries(),
@@ -100,12 +104,16 @@ export class DbProbe {
     const id = ids[step.incident - 1];
     if (!id) return 0;
     const e = step.effect;
-    if (e.on === "timeline") return (view?.timelines.get(id) ?? this.storage.timeline(id)).filter(e.test).length;
+    if (e.on === "timeline") return (view?.timelines.get(id) ?? this.timeline(id)).filter(e.test).length;
     const keys = view ? view.outbox.filter((r) => r.incidentId === id).map((r) => r.key) : (this.q.outboxOf.all(id) as string[]);
     return keys.filter((k) => e.key.test(k)).length;
   }
 
+  private timeline(id: string): TimelineEntry[] {
+    return this.st.timeline.all({ id });
+  }
+
   close(): void {
-    this.storage.close();
+    void this.storage.close();
   }
 }

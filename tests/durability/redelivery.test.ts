@@ -46,7 +46,7 @@ function event(t: TestBot, id: string, e: Pick<Inbound, "kind"> & Partial<Inboun
 async function openIncident(t: TestBot): Promise<string> {
   await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
   await t.say("anna", "rolle koordinator");
-  return t.storage.listIncidents()[0]!.id;
+  return (await t.storage.listIncidents())[0]!.id;
 }
 
 const taskRef = (t: TestBot, id: string, nr: number) => t.adapter.sent.find((m) => m.key === `${id}/task/${nr}`)!.ref;
@@ -96,8 +96,8 @@ describe("redelivered inbound events have exactly one effect", () => {
         expect(once.outbox).toBeGreaterThan(before.outbox);
         expect(once.posted).toBeGreaterThan(before.posted);
         expect(once.deliveries).toBe(before.deliveries + 1);
-        const incidentId = id ?? t.storage.listIncidents()[0]!.id;
-        const added = t.storage.timeline(incidentId).slice(id ? before.timeline : 0);
+        const incidentId = id ?? (await t.storage.listIncidents())[0]!.id;
+        const added = (await t.storage.timeline(incidentId)).slice(id ? before.timeline : 0);
         expect(added.map((e) => e.kind).join(" ")).toMatch(spec.what);
 
         // the same event again, as the platform would send it: a new object, later, same delivery id
@@ -114,7 +114,7 @@ describe("redelivered inbound events have exactly one effect", () => {
         }
         await t.bot.idle();
         expect(effects(t)).toEqual(once);
-        expect(t.storage.listIncidents()).toHaveLength(1);
+        expect(await t.storage.listIncidents()).toHaveLength(1);
       });
     }
   }
@@ -130,7 +130,7 @@ describe("redelivered inbound events have exactly one effect", () => {
     await t.bot.receive({ ...ev }); // Slack retry after the next event was handled
     await t.bot.idle();
     expect(effects(t)).toEqual(mid);
-    expect(t.storage.timeline(id).filter((e) => e.kind === "note")).toHaveLength(1);
+    expect((await t.storage.timeline(id)).filter((e) => e.kind === "note")).toHaveLength(1);
     await t.say("anna", "erledigt 2");
     expect(effects(t).timeline).toBeGreaterThan(mid.timeline);
   });
@@ -141,11 +141,11 @@ describe("delivery ids are kept long enough for retries, then pruned", () => {
     const tb = await new TestBot().start();
     try {
       await tb.command("anna", "verschlüsselung");
-      expect(tb.storage.hasDelivery("memory", "d1")).toBe(true);
+      expect(await tb.storage.hasDelivery("memory", "d1")).toBe(true);
       await tb.advance(DELIVERY_RETENTION_MS - 3_600_000);
-      expect(tb.storage.hasDelivery("memory", "d1")).toBe(true);
+      expect(await tb.storage.hasDelivery("memory", "d1")).toBe(true);
       await tb.advance(2 * 86_400_000); // the daily prune after the retention has passed
-      expect(tb.storage.hasDelivery("memory", "d1")).toBe(false);
+      expect(await tb.storage.hasDelivery("memory", "d1")).toBe(false);
     } finally {
       await tb.stop();
     }

@@ -49,13 +49,13 @@ export class TestBot {
   /** Stop and start again on the same database file (as after a crash or deploy). */
   async restart(): Promise<void> {
     await this.bot.stop();
-    this.storage.close();
+    await this.storage.close();
     await this.start();
   }
 
   async stop(): Promise<void> {
     await this.bot.stop();
-    this.storage.close();
+    await this.storage.close();
     this.tmp.cleanup();
   }
 

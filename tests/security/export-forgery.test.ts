@@ -48,6 +48,7 @@ const clock = new FakeClock("2026-03-02T08:00:00Z");
 let n = 0;
 const exported = new Map<string, string>();
 const sink: ExportSink = {
+  paths: (name, exts) => exts.map((ext) => `exports/${name}.${ext}`),
   save(name, files) {
     for (const f of files) exported.set(f.ext, String(f.content));
     return files.map((f) => `exports/${name}.${f.ext}`);

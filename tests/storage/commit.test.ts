@@ -11,8 +11,8 @@ beforeEach(() => {
   tmp = tempDir();
   store = openStorage(tmp.file, { clock });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   tmp.cleanup();
 });
 
@@ -21,9 +21,9 @@ function count(table: string): number {
 }
 
 describe("commit", () => {
-  it("writes incident, timeline, tasks, timers and outbox together and reads them back", () => {
+  it("writes incident, timeline, tasks, timers and outbox together and reads them back", async () => {
     const rec = incident();
-    const res = store.commit({
+    const res = await store.commit({
       deliveryId: { platform: "slack", id: "Ev1" },
       incident: { record: rec },
       timeline: [entry(1, { data: { nested: [1, "zwei", null] } }), entry(2, { data: undefined })],
@@ -32,46 +32,46 @@ describe("commit", () => {
       outbox: [out("NF-2026-0001/root")],
     });
     expect(res).toEqual({ ok: true });
-    expect(store.getIncident(rec.id)).toEqual(rec);
-    expect(store.timeline(rec.id)).toEqual([entry(1, { data: { nested: [1, "zwei", null] } }), entry(2, { data: null })]);
-    expect(store.tasks(rec.id)).toEqual([task("t1"), task("t2", { nr: 2, critical: false })]);
-    expect(store.pendingTimers()).toEqual([timer("deadline", "art33", "2026-03-05T08:00:00.000Z")]);
-    const due = store.dueOutbox("2026-03-02T08:00:00.000Z", 10, new Set());
+    expect(await store.getIncident(rec.id)).toEqual(rec);
+    expect(await store.timeline(rec.id)).toEqual([entry(1, { data: { nested: [1, "zwei", null] } }), entry(2, { data: null })]);
+    expect(await store.tasks(rec.id)).toEqual([task("t1"), task("t2", { nr: 2, critical: false })]);
+    expect(await store.pendingTimers()).toEqual([timer("deadline", "art33", "2026-03-05T08:00:00.000Z")]);
+    const due = await store.dueOutbox("2026-03-02T08:00:00.000Z", 10, new Set());
     expect(due).toHaveLength(1);
     expect(due[0]).toMatchObject({ key: "NF-2026-0001/root", status: "pending", attempts: 0, lastError: null, ref: null });
     expect(due[0]?.message).toEqual(out("NF-2026-0001/root").message);
-    expect(store.hasDelivery("slack", "Ev1")).toBe(true);
-    expect(store.hasDelivery("teams", "Ev1")).toBe(false);
+    expect(await store.hasDelivery("slack", "Ev1")).toBe(true);
+    expect(await store.hasDelivery("teams", "Ev1")).toBe(false);
   });
 
-  it("an empty commit succeeds and writes nothing", () => {
-    expect(store.commit({})).toEqual({ ok: true });
+  it("an empty commit succeeds and writes nothing", async () => {
+    expect(await store.commit({})).toEqual({ ok: true });
     expect(count("incidents") + count("outbox") + count("deliveries")).toBe(0);
   });
 
-  it("refuses a delivery id seen before and writes nothing of the second commit", () => {
-    expect(store.commit({ deliveryId: { platform: "slack", id: "Ev1" }, incident: { record: incident() } })).toEqual({ ok: true });
-    const again = store.commit({
+  it("refuses a delivery id seen before and writes nothing of the second commit", async () => {
+    expect(await store.commit({ deliveryId: { platform: "slack", id: "Ev1" }, incident: { record: incident() } })).toEqual({ ok: true });
+    const again = await store.commit({
       deliveryId: { platform: "slack", id: "Ev1" },
       incident: { record: incident({ phase: "sofort", version: 2 }), expectedVersion: 1 },
       timeline: [entry(1)],
       outbox: [out("x")],
     });
     expect(again).toEqual({ ok: false, reason: "duplicate" });
-    expect(store.getIncident("NF-2026-0001")?.phase).toBe("triage");
-    expect(store.timeline("NF-2026-0001")).toEqual([]);
+    expect((await store.getIncident("NF-2026-0001"))?.phase).toBe("triage");
+    expect(await store.timeline("NF-2026-0001")).toEqual([]);
     expect(count("outbox")).toBe(0);
     // The same id from another platform is a different delivery.
-    expect(store.commit({ deliveryId: { platform: "teams", id: "Ev1" } })).toEqual({ ok: true });
+    expect(await store.commit({ deliveryId: { platform: "teams", id: "Ev1" } })).toEqual({ ok: true });
   });
 
-  it("checks the expected version optimistically and increments it", () => {
-    store.commit({ incident: { record: incident() } });
-    expect(store.commit({ incident: { record: incident({ phase: "sofort" }), expectedVersion: 1 } })).toEqual({ ok: true });
-    expect(store.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
+  it("checks the expected version optimistically and increments it", async () => {
+    await store.commit({ incident: { record: incident() } });
+    expect(await store.commit({ incident: { record: incident({ phase: "sofort" }), expectedVersion: 1 } })).toEqual({ ok: true });
+    expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
 
     // A writer that read version 1 lost the race: nothing of its commit is written.
-    const stale = store.commit({
+    const stale = await store.commit({
       deliveryId: { platform: "slack", id: "Ev9" },
       incident: { record: incident({ phase: "eindaemmung" }), expectedVersion: 1 },
       timeline: [entry(1)],
@@ -79,33 +79,33 @@ describe("commit", () => {
       outbox: [out("stale")],
     });
     expect(stale).toEqual({ ok: false, reason: "conflict" });
-    expect(store.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
-    expect(store.hasDelivery("slack", "Ev9")).toBe(false);
-    expect(store.timeline("NF-2026-0001")).toEqual([]);
-    expect(store.tasks("NF-2026-0001")).toEqual([]);
+    expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
+    expect(await store.hasDelivery("slack", "Ev9")).toBe(false);
+    expect(await store.timeline("NF-2026-0001")).toEqual([]);
+    expect(await store.tasks("NF-2026-0001")).toEqual([]);
     expect(count("outbox")).toBe(0);
 
     // The version stored does not depend on what the caller put in the record.
-    expect(store.commit({ incident: { record: incident({ version: 99 }), expectedVersion: 2 } })).toEqual({ ok: true });
-    expect(store.getIncident("NF-2026-0001")?.version).toBe(3);
+    expect(await store.commit({ incident: { record: incident({ version: 99 }), expectedVersion: 2 } })).toEqual({ ok: true });
+    expect((await store.getIncident("NF-2026-0001"))?.version).toBe(3);
   });
 
-  it("refuses a new incident whose id already exists (two openers took the same number)", () => {
-    store.commit({ incident: { record: incident({ title: "erster" }) } });
-    const res = store.commit({ incident: { record: incident({ title: "zweiter" }) }, timeline: [entry(1)] });
+  it("refuses a new incident whose id already exists (two openers took the same number)", async () => {
+    await store.commit({ incident: { record: incident({ title: "erster" }) } });
+    const res = await store.commit({ incident: { record: incident({ title: "zweiter" }) }, timeline: [entry(1)] });
     expect(res).toEqual({ ok: false, reason: "conflict" });
-    expect(store.getIncident("NF-2026-0001")?.title).toBe("erster");
-    expect(store.timeline("NF-2026-0001")).toEqual([]);
+    expect((await store.getIncident("NF-2026-0001"))?.title).toBe("erster");
+    expect(await store.timeline("NF-2026-0001")).toEqual([]);
   });
 
-  it("an update of an unknown incident is a conflict", () => {
-    expect(store.commit({ incident: { record: incident(), expectedVersion: 1 } })).toEqual({ ok: false, reason: "conflict" });
-    expect(store.getIncident("NF-2026-0001")).toBeUndefined();
+  it("an update of an unknown incident is a conflict", async () => {
+    expect(await store.commit({ incident: { record: incident(), expectedVersion: 1 } })).toEqual({ ok: false, reason: "conflict" });
+    expect(await store.getIncident("NF-2026-0001")).toBeUndefined();
   });
 
-  it("rolls back everything when a later part fails (repeated timeline seq)", () => {
-    store.commit({ incident: { record: incident() }, timeline: [entry(1)] });
-    expect(() =>
+  it("rolls back everything when a later part fails (repeated timeline seq)", async () => {
+    await store.commit({ incident: { record: incident() }, timeline: [entry(1)] });
+    await expect(
       store.commit({
         deliveryId: { platform: "slack", id: "Ev2" },
         incident: { record: incident({ phase: "sofort", lastSeq: 2 }), expectedVersion: 1 },
@@ -114,33 +114,33 @@ describe("commit", () => {
         timers: [timer("reminder", "r1", "2026-03-02T09:00:00.000Z")],
         outbox: [out("a")],
       }),
-    ).toThrow(/UNIQUE constraint failed: timeline/);
-    expect(store.hasDelivery("slack", "Ev2")).toBe(false);
-    expect(store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1, lastSeq: 0 });
-    expect(store.timeline("NF-2026-0001").map((e) => e.text)).toEqual(["Eintrag 1"]);
-    expect(store.tasks("NF-2026-0001")).toEqual([]);
-    expect(store.pendingTimers()).toEqual([]);
+    ).rejects.toThrow(/UNIQUE constraint failed: timeline/);
+    expect(await store.hasDelivery("slack", "Ev2")).toBe(false);
+    expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1, lastSeq: 0 });
+    expect((await store.timeline("NF-2026-0001")).map((e) => e.text)).toEqual(["Eintrag 1"]);
+    expect(await store.tasks("NF-2026-0001")).toEqual([]);
+    expect(await store.pendingTimers()).toEqual([]);
     expect(count("outbox")).toBe(0);
     // The delivery can be handled again after the failure.
-    expect(store.commit({ deliveryId: { platform: "slack", id: "Ev2" }, timeline: [entry(2)] })).toEqual({ ok: true });
+    expect(await store.commit({ deliveryId: { platform: "slack", id: "Ev2" }, timeline: [entry(2)] })).toEqual({ ok: true });
   });
 
-  it("rolls back everything when a row refers to an unknown incident (foreign key)", () => {
-    expect(() =>
+  it("rolls back everything when a row refers to an unknown incident (foreign key)", async () => {
+    await expect(
       store.commit({
         deliveryId: { platform: "slack", id: "Ev3" },
         outbox: [out("a")],
         tasks: [task("t1", { incidentId: "NF-2026-0404" })],
       }),
-    ).toThrow(/FOREIGN KEY/);
-    expect(store.hasDelivery("slack", "Ev3")).toBe(false);
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(await store.hasDelivery("slack", "Ev3")).toBe(false);
     expect(count("outbox")).toBe(0);
   });
 
-  it("rolls back writes made before a fired timer turns out to be fired already", () => {
-    store.commit({ incident: { record: incident() }, timers: [timer("reminder", "r1", "2026-03-02T09:00:00.000Z")] });
-    expect(store.commit({ firedTimers: ["NF-2026-0001:reminder:r1"] })).toEqual({ ok: true });
-    const res = store.commit({
+  it("rolls back writes made before a fired timer turns out to be fired already", async () => {
+    await store.commit({ incident: { record: incident() }, timers: [timer("reminder", "r1", "2026-03-02T09:00:00.000Z")] });
+    expect(await store.commit({ firedTimers: ["NF-2026-0001:reminder:r1"] })).toEqual({ ok: true });
+    const res = await store.commit({
       deliveryId: { platform: "timer", id: "NF-2026-0001:reminder:r1" },
       incident: { record: incident({ phase: "sofort" }), expectedVersion: 1 },
       firedTimers: ["NF-2026-0001:reminder:r1"],
@@ -148,24 +148,24 @@ describe("commit", () => {
       outbox: [out("erinnerung")],
     });
     expect(res).toEqual({ ok: false, reason: "timer-already-fired" });
-    expect(store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1 });
-    expect(store.hasDelivery("timer", "NF-2026-0001:reminder:r1")).toBe(false);
-    expect(store.timeline("NF-2026-0001")).toEqual([]);
+    expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1 });
+    expect(await store.hasDelivery("timer", "NF-2026-0001:reminder:r1")).toBe(false);
+    expect(await store.timeline("NF-2026-0001")).toEqual([]);
     expect(count("outbox")).toBe(0);
   });
 
-  it("upserts tasks by incident and task id", () => {
-    store.commit({ incident: { record: incident() }, tasks: [task("t1"), task("t2", { nr: 2 })] });
-    store.commit({ tasks: [task("t1", { state: "erledigt", by: "U2", at: "2026-03-02T08:05:00.000Z" })] });
-    store.commit({ tasks: [task("t2", { nr: 2, state: "übersprungen", by: "U1", reason: "kein Backup-Server vorhanden" })] });
-    expect(store.tasks("NF-2026-0001")).toEqual([
+  it("upserts tasks by incident and task id", async () => {
+    await store.commit({ incident: { record: incident() }, tasks: [task("t1"), task("t2", { nr: 2 })] });
+    await store.commit({ tasks: [task("t1", { state: "erledigt", by: "U2", at: "2026-03-02T08:05:00.000Z" })] });
+    await store.commit({ tasks: [task("t2", { nr: 2, state: "übersprungen", by: "U1", reason: "kein Backup-Server vorhanden" })] });
+    expect(await store.tasks("NF-2026-0001")).toEqual([
       task("t1", { state: "erledigt", by: "U2", at: "2026-03-02T08:05:00.000Z" }),
       task("t2", { nr: 2, state: "übersprungen", by: "U1", reason: "kein Backup-Server vorhanden" }),
     ]);
   });
 
-  it("stamps the delivery with the injected clock", () => {
-    store.commit({ deliveryId: { platform: "slack", id: "Ev1" } });
+  it("stamps the delivery with the injected clock", async () => {
+    await store.commit({ deliveryId: { platform: "slack", id: "Ev1" } });
     const row = store.db.$client.prepare("select received_at as at from deliveries").get() as { at: string };
     expect(row.at).toBe("2026-03-02T08:00:00.000Z");
   });

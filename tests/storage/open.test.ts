@@ -15,7 +15,7 @@ afterEach(() => tmp.cleanup());
 const migrationFiles = readdirSync(fileURLToPath(new URL("../../drizzle", import.meta.url))).filter((f) => f.endsWith(".sql"));
 
 describe("openStorage", () => {
-  it("creates missing parent directories and sets the pragmas", () => {
+  it("creates missing parent directories and sets the pragmas", async () => {
     const file = join(tmp.dir, "a", "b", "notfall.db");
     const store = openStorage(file);
     try {
@@ -25,81 +25,84 @@ describe("openStorage", () => {
       expect(p("foreign_keys")).toBe(1);
       expect(p("busy_timeout")).toBe(5000);
     } finally {
-      store.close();
+      await store.close();
     }
     expect(readdirSync(join(tmp.dir, "a", "b"))).toContain("notfall.db");
   });
 
-  it("synchronous FULL can be chosen; anything else is refused", () => {
+  it("synchronous FULL can be chosen; anything else is refused", async () => {
     const store = openStorage(tmp.file, { synchronous: "FULL" });
     try {
       expect(store.db.$client.pragma("synchronous", { simple: true })).toBe(2);
     } finally {
-      store.close();
+      await store.close();
     }
     expect(() => openStorage(tmp.file, { synchronous: "OFF" as "FULL" })).toThrow(/NORMAL or FULL/);
   });
 
-  it("data survives reopening and migrations are applied once", () => {
+  it("data survives reopening and migrations are applied once", async () => {
     const first = openStorage(tmp.file);
-    first.commit({
+    await first.commit({
       deliveryId: { platform: "slack", id: "Ev1" },
       incident: { record: incident() },
       timeline: [entry(1)],
       outbox: [out("NF-2026-0001/root")],
     });
-    first.close();
-    first.close(); // closing twice is harmless
+    await first.close();
+    await first.close(); // closing twice is harmless
 
     for (let i = 0; i < 2; i++) {
       const again = openStorage(tmp.file);
       try {
-        expect(again.getIncident("NF-2026-0001")).toEqual(incident());
-        expect(again.timeline("NF-2026-0001")).toEqual([entry(1)]);
-        expect(again.hasDelivery("slack", "Ev1")).toBe(true);
-        expect(again.dueOutbox("2026-03-02T08:00:00.000Z", 5, new Set())).toHaveLength(1);
+        expect(await again.getIncident("NF-2026-0001")).toEqual(incident());
+        expect(await again.timeline("NF-2026-0001")).toEqual([entry(1)]);
+        expect(await again.hasDelivery("slack", "Ev1")).toBe(true);
+        expect(await again.dueOutbox("2026-03-02T08:00:00.000Z", 5, new Set())).toHaveLength(1);
         const applied = again.db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number };
         expect(applied.n).toBe(migrationFiles.length);
       } finally {
-        again.close();
+        await again.close();
       }
     }
   });
 
-  it("two instances on the same file see each other's commits and conflict on stale versions", () => {
+  it("two instances on the same file see each other's commits and conflict on stale versions", async () => {
     const a = openStorage(tmp.file);
     const b = openStorage(tmp.file);
     try {
-      expect(a.commit({ incident: { record: incident() }, timeline: [entry(1)] })).toEqual({ ok: true });
-      expect(b.getIncident("NF-2026-0001")?.version).toBe(1);
-      expect(b.timeline("NF-2026-0001")).toHaveLength(1);
+      expect(await a.commit({ incident: { record: incident() }, timeline: [entry(1)] })).toEqual({ ok: true });
+      expect((await b.getIncident("NF-2026-0001"))?.version).toBe(1);
+      expect(await b.timeline("NF-2026-0001")).toHaveLength(1);
 
-      expect(b.commit({ incident: { record: incident({ phase: "sofort" }), expectedVersion: 1 } })).toEqual({ ok: true });
-      expect(a.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
-      expect(a.commit({ incident: { record: incident({ phase: "x" }), expectedVersion: 1 } })).toEqual({ ok: false, reason: "conflict" });
+      expect(await b.commit({ incident: { record: incident({ phase: "sofort" }), expectedVersion: 1 } })).toEqual({ ok: true });
+      expect(await a.getIncident("NF-2026-0001")).toMatchObject({ phase: "sofort", version: 2 });
+      expect(await a.commit({ incident: { record: incident({ phase: "x" }), expectedVersion: 1 } })).toEqual({
+        ok: false,
+        reason: "conflict",
+      });
 
-      b.commit({ deliveryId: { platform: "slack", id: "Ev7" } });
-      expect(a.hasDelivery("slack", "Ev7")).toBe(true);
-      expect(a.commit({ deliveryId: { platform: "slack", id: "Ev7" } })).toEqual({ ok: false, reason: "duplicate" });
+      await b.commit({ deliveryId: { platform: "slack", id: "Ev7" } });
+      expect(await a.hasDelivery("slack", "Ev7")).toBe(true);
+      expect(await a.commit({ deliveryId: { platform: "slack", id: "Ev7" } })).toEqual({ ok: false, reason: "duplicate" });
     } finally {
-      a.close();
-      b.close();
+      await a.close();
+      await b.close();
     }
   });
 
   it("a second process writing at the same time: every commit lands, nothing is lost", async () => {
     const n = 500;
     const setup = openStorage(tmp.file);
-    setup.commit({ incident: { record: incident() } });
+    await setup.commit({ incident: { record: incident() } });
     const storageUrl = new URL("../../src/storage/index.ts", import.meta.url).href;
     const script = `
       const { openStorage } = await import(${JSON.stringify(storageUrl)});
       const s = openStorage(process.argv[1]);
       for (let i = 0; i < ${n}; i++) {
-        const r = s.commit({ deliveryId: { platform: "child", id: String(i) }, outbox: [{ key: "child/" + i, incidentId: null, lane: "child", platform: "slack", message: { channel: "c", key: "child/" + i, text: "x", blocks: [], locale: "de" }, nextAttemptAt: "2026-03-02T08:00:00.000Z" }] });
+        const r = await s.commit({ deliveryId: { platform: "child", id: String(i) }, outbox: [{ key: "child/" + i, incidentId: null, lane: "child", platform: "slack", message: { channel: "c", key: "child/" + i, text: "x", blocks: [], locale: "de" }, nextAttemptAt: "2026-03-02T08:00:00.000Z" }] });
         if (!r.ok) throw new Error("child commit refused: " + r.reason);
       }
-      s.close();
+      await s.close();
     `;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script, tmp.file], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -116,7 +119,9 @@ describe("openStorage", () => {
     // Keep writing until the child is done, so that both really write at the same time.
     let i = 0;
     for (; !exited || i < n; i++) {
-      expect(setup.commit({ deliveryId: { platform: "parent", id: String(i) }, outbox: [out(`parent/${i}`, { lane: CHANNEL })] })).toEqual({
+      expect(
+        await setup.commit({ deliveryId: { platform: "parent", id: String(i) }, outbox: [out(`parent/${i}`, { lane: CHANNEL })] }),
+      ).toEqual({
         ok: true,
       });
       if (i % 10 === 0) await new Promise((r) => setImmediate(r));
@@ -127,7 +132,7 @@ describe("openStorage", () => {
       { lane: "child", n },
       { lane: CHANNEL, n: i },
     ]);
-    setup.close();
+    await setup.close();
   });
   it("several processes opening a fresh file at once all succeed and migrate it once", async () => {
     const storageUrl = new URL("../../src/storage/index.ts", import.meta.url).href;
@@ -146,48 +151,48 @@ describe("openStorage", () => {
       const applied = store.db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number };
       expect(applied.n).toBe(migrationFiles.length);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
 
 describe("incident queries", () => {
-  it("numbers incidents per year from the highest id used", () => {
+  it("numbers incidents per year from the highest id used", async () => {
     const store = openStorage(tmp.file);
     try {
-      expect(store.nextIncidentNumber(2026)).toBe(1);
-      store.commit({ incident: { record: incident({ id: "NF-2026-0001" }) } });
-      store.commit({ incident: { record: incident({ id: "NF-2026-0012" }) } });
-      store.commit({ incident: { record: incident({ id: "NF-2025-0099" }) } });
-      expect(store.nextIncidentNumber(2026)).toBe(13);
-      expect(store.nextIncidentNumber(2025)).toBe(100);
-      expect(store.nextIncidentNumber(2027)).toBe(1);
+      expect(await store.nextIncidentNumber(2026)).toBe(1);
+      await store.commit({ incident: { record: incident({ id: "NF-2026-0001" }) } });
+      await store.commit({ incident: { record: incident({ id: "NF-2026-0012" }) } });
+      await store.commit({ incident: { record: incident({ id: "NF-2025-0099" }) } });
+      expect(await store.nextIncidentNumber(2026)).toBe(13);
+      expect(await store.nextIncidentNumber(2025)).toBe(100);
+      expect(await store.nextIncidentNumber(2027)).toBe(1);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it("lists open incidents of a channel newest first, and all incidents with filters", () => {
+  it("lists open incidents of a channel newest first, and all incidents with filters", async () => {
     const store = openStorage(tmp.file);
     try {
-      store.commit({ incident: { record: incident({ id: "NF-2026-0001", openedAt: "2026-03-01T08:00:00.000Z" }) } });
-      store.commit({ incident: { record: incident({ id: "NF-2026-0002", openedAt: "2026-03-02T08:00:00.000Z" }) } });
-      store.commit({
+      await store.commit({ incident: { record: incident({ id: "NF-2026-0001", openedAt: "2026-03-01T08:00:00.000Z" }) } });
+      await store.commit({ incident: { record: incident({ id: "NF-2026-0002", openedAt: "2026-03-02T08:00:00.000Z" }) } });
+      await store.commit({
         incident: { record: incident({ id: "NF-2026-0003", openedAt: "2026-03-03T08:00:00.000Z", closedAt: "2026-03-04T08:00:00.000Z" }) },
       });
-      store.commit({
+      await store.commit({
         incident: { record: incident({ id: "NF-2026-0004", channel: "slack:T1:C2", openedAt: "2026-03-04T08:00:00.000Z" }) },
       });
       const ids = (rs: { id: string }[]) => rs.map((r) => r.id);
-      expect(ids(store.openIncidentsInChannel(CHANNEL))).toEqual(["NF-2026-0002", "NF-2026-0001"]);
-      expect(ids(store.openIncidentsInChannel("slack:T9:C9"))).toEqual([]);
-      expect(ids(store.listIncidents())).toEqual(["NF-2026-0004", "NF-2026-0003", "NF-2026-0002", "NF-2026-0001"]);
-      expect(ids(store.listIncidents({ open: true }))).toEqual(["NF-2026-0004", "NF-2026-0002", "NF-2026-0001"]);
-      expect(ids(store.listIncidents({ open: false }))).toEqual(["NF-2026-0003"]);
-      expect(ids(store.listIncidents({ open: true, limit: 2 }))).toEqual(["NF-2026-0004", "NF-2026-0002"]);
-      expect(store.getIncident("NF-2026-0404")).toBeUndefined();
+      expect(ids(await store.openIncidentsInChannel(CHANNEL))).toEqual(["NF-2026-0002", "NF-2026-0001"]);
+      expect(ids(await store.openIncidentsInChannel("slack:T9:C9"))).toEqual([]);
+      expect(ids(await store.listIncidents())).toEqual(["NF-2026-0004", "NF-2026-0003", "NF-2026-0002", "NF-2026-0001"]);
+      expect(ids(await store.listIncidents({ open: true }))).toEqual(["NF-2026-0004", "NF-2026-0002", "NF-2026-0001"]);
+      expect(ids(await store.listIncidents({ open: false }))).toEqual(["NF-2026-0003"]);
+      expect(ids(await store.listIncidents({ open: true, limit: 2 }))).toEqual(["NF-2026-0004", "NF-2026-0002"]);
+      expect(await store.getIncident("NF-2026-0404")).toBeUndefined();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -11,76 +11,79 @@ const r1 = timer("reminder", "rolle-koordinator", "2026-03-02T08:15:00.000Z");
 const d33 = timer("deadline", "art33", "2026-03-05T08:00:00.000Z");
 const d33warn = timer("reminder", "art33-24h", "2026-03-04T08:00:00.000Z");
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
   store = openStorage(tmp.file, { clock });
-  store.commit({ incident: { record: incident() } });
+  await store.commit({ incident: { record: incident() } });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   tmp.cleanup();
 });
 
 describe("timers", () => {
-  it("lists pending timers ordered by due time", () => {
-    store.commit({ timers: [d33, r1, d33warn] });
-    expect(store.pendingTimers().map((t) => t.id)).toEqual([r1.id, d33warn.id, d33.id]);
-    expect(store.pendingTimers()[0]).toEqual(r1);
+  it("lists pending timers ordered by due time", async () => {
+    await store.commit({ timers: [d33, r1, d33warn] });
+    expect((await store.pendingTimers()).map((t) => t.id)).toEqual([r1.id, d33warn.id, d33.id]);
+    expect((await store.pendingTimers())[0]).toEqual(r1);
   });
 
-  it("scheduling the same timer twice is a no-op (the first one stays)", () => {
-    store.commit({ timers: [r1] });
-    expect(store.commit({ timers: [{ ...r1, dueAt: "2026-03-02T10:00:00.000Z", payload: { other: true } }] })).toEqual({ ok: true });
-    expect(store.pendingTimers()).toEqual([r1]);
+  it("scheduling the same timer twice is a no-op (the first one stays)", async () => {
+    await store.commit({ timers: [r1] });
+    expect(await store.commit({ timers: [{ ...r1, dueAt: "2026-03-02T10:00:00.000Z", payload: { other: true } }] })).toEqual({ ok: true });
+    expect(await store.pendingTimers()).toEqual([r1]);
   });
 
-  it("fires a timer exactly once", () => {
-    store.commit({ timers: [r1, d33] });
-    expect(store.commit({ firedTimers: [r1.id] })).toEqual({ ok: true });
-    expect(store.pendingTimers()).toEqual([d33]);
-    expect(store.commit({ firedTimers: [r1.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
+  it("fires a timer exactly once", async () => {
+    await store.commit({ timers: [r1, d33] });
+    expect(await store.commit({ firedTimers: [r1.id] })).toEqual({ ok: true });
+    expect(await store.pendingTimers()).toEqual([d33]);
+    expect(await store.commit({ firedTimers: [r1.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
     // Scheduling it again after it fired does not revive it.
-    store.commit({ timers: [r1] });
-    expect(store.pendingTimers()).toEqual([d33]);
+    await store.commit({ timers: [r1] });
+    expect(await store.pendingTimers()).toEqual([d33]);
   });
 
-  it("a cancelled timer cannot fire, and cancelling twice or an unknown id is harmless", () => {
-    store.commit({ timers: [r1, d33] });
-    expect(store.commit({ cancelTimers: [r1.id, r1.id, "NF-2026-0001:reminder:gibt-es-nicht"] })).toEqual({ ok: true });
-    expect(store.pendingTimers()).toEqual([d33]);
-    expect(store.commit({ firedTimers: [r1.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
+  it("a cancelled timer cannot fire, and cancelling twice or an unknown id is harmless", async () => {
+    await store.commit({ timers: [r1, d33] });
+    expect(await store.commit({ cancelTimers: [r1.id, r1.id, "NF-2026-0001:reminder:gibt-es-nicht"] })).toEqual({ ok: true });
+    expect(await store.pendingTimers()).toEqual([d33]);
+    expect(await store.commit({ firedTimers: [r1.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
   });
 
-  it("firing an unknown timer is refused", () => {
-    expect(store.commit({ firedTimers: ["NF-2026-0001:reminder:nie-geplant"] })).toEqual({ ok: false, reason: "timer-already-fired" });
+  it("firing an unknown timer is refused", async () => {
+    expect(await store.commit({ firedTimers: ["NF-2026-0001:reminder:nie-geplant"] })).toEqual({
+      ok: false,
+      reason: "timer-already-fired",
+    });
   });
 
-  it("one commit may fire a timer, cancel its family (itself included) and schedule the next", () => {
-    store.commit({ timers: [d33warn, d33] });
+  it("one commit may fire a timer, cancel its family (itself included) and schedule the next", async () => {
+    await store.commit({ timers: [d33warn, d33] });
     const next = timer("reminder", "art33-1h", "2026-03-05T07:00:00.000Z");
-    expect(store.commit({ firedTimers: [d33warn.id], cancelTimers: [d33warn.id], timers: [next] })).toEqual({ ok: true });
-    expect(store.pendingTimers()).toEqual([next, d33]);
+    expect(await store.commit({ firedTimers: [d33warn.id], cancelTimers: [d33warn.id], timers: [next] })).toEqual({ ok: true });
+    expect(await store.pendingTimers()).toEqual([next, d33]);
     const rows = store.db.$client.prepare("select id, fired_at, cancelled_at from timers where id = ?").all(d33warn.id);
     expect(rows).toEqual([{ id: d33warn.id, fired_at: "2026-03-02T08:00:00.000Z", cancelled_at: null }]);
   });
 
-  it("if one of several fired timers was already fired, none is marked", () => {
-    store.commit({ timers: [r1, d33] });
-    store.commit({ firedTimers: [d33.id] });
-    expect(store.commit({ firedTimers: [r1.id, d33.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
-    expect(store.pendingTimers()).toEqual([r1]);
+  it("if one of several fired timers was already fired, none is marked", async () => {
+    await store.commit({ timers: [r1, d33] });
+    await store.commit({ firedTimers: [d33.id] });
+    expect(await store.commit({ firedTimers: [r1.id, d33.id] })).toEqual({ ok: false, reason: "timer-already-fired" });
+    expect(await store.pendingTimers()).toEqual([r1]);
   });
 
-  it("two instances racing to fire the same timer: exactly one wins", () => {
-    store.commit({ timers: [r1] });
+  it("two instances racing to fire the same timer: exactly one wins", async () => {
+    await store.commit({ timers: [r1] });
     const other = openStorage(tmp.file, { clock });
     try {
-      const a = store.commit({ firedTimers: [r1.id] });
-      const b = other.commit({ firedTimers: [r1.id] });
+      const a = await store.commit({ firedTimers: [r1.id] });
+      const b = await other.commit({ firedTimers: [r1.id] });
       expect([a, b]).toEqual([{ ok: true }, { ok: false, reason: "timer-already-fired" }]);
-      expect(other.pendingTimers()).toEqual([]);
+      expect(await other.pendingTimers()).toEqual([]);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

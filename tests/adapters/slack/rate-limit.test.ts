@@ -14,7 +14,7 @@ async function drain(h: SlackHarness, clock: FakeClock): Promise<number> {
   let advanced = 0;
   for (let i = 0; i < 100; i++) {
     await h.settle();
-    if (h.storage.nextOutboxAttempt() === undefined) return advanced;
+    if ((await h.storage.nextOutboxAttempt()) === undefined) return advanced;
     await clock.advance(1000);
     advanced += 1000;
   }

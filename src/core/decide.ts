@@ -1,0 +1,207 @@
+/**
+ * The decision of one handled event, pure and synchronous: which command family answers a parsed command (the
+ * {@link HANDLERS} table, the way Bolt registers listeners), what the load step must fetch for it
+ * ({@link needsOf}), and the {@link Decision} to commit: the changed incident, timeline entries, task rows,
+ * timers, cancellations, outgoing messages and file effects, as plain data. No storage, no clock, no files.
+ */
+import { answer } from "./answers.ts";
+import type { Cx, Deps, Fetched, IncidentCx } from "./context.ts";
+import { onTimer } from "./deadlines.ts";
+import { declare } from "./declare.ts";
+import { exportIncident, handbook } from "./export-command.ts";
+import { chooseType, help, parseError } from "./help.ts";
+import type { Inbound } from "./inbound.ts";
+import { escapeMd, type Outbound } from "./message.ts";
+import { freeText, note } from "./notes.ts";
+import type { Command } from "./parser.ts";
+import { advance, close, escalate } from "./phases.ts";
+import type { Commit, TimerRow } from "./ports.ts";
+import { log, post, refuse, remember, SYSTEM } from "./primitives.ts";
+import { changeRole } from "./roles.ts";
+import type { Loaded } from "./state.ts";
+import { status } from "./status.ts";
+import { changeTasks, onReaction, reactionVerb, syncTasks } from "./tasks.ts";
+import { showTemplate } from "./templates.ts";
+import { coordinatorId, ctxOf, nameOf } from "./views.ts";
+import { type Effect, Work } from "./work.ts";
+
+type Kind = Command["kind"];
+type Cmd<K extends Kind> = Extract<Command, { kind: K }>;
+
+/** Something the load step fetches only for the commands that declare it. */
+export type Need = keyof Fetched;
+
+/**
+ * How a command kind is handled.
+ * - `scope: "none"`: needs no incident (declaring, help, parse errors, the handbook); also works in a channel with
+ *   several open incidents. `cx.L` is the incident of the thread, if any (replies go there).
+ * - `"text"`: free text, recorded only inside an open incident, silently ignored elsewhere.
+ * - `"open"`: about an open incident: refused without one or when it is closed.
+ * - `"any"`: about an incident, closed ones included (status, export).
+ */
+interface Handler<K extends Kind> {
+  scope: "none" | "text" | "open" | "any";
+  /** What the load step must fetch for this command, beyond the incident. */
+  needs?: (cmd: Cmd<K>) => readonly Need[];
+  /** The incident it changed (to be written), or undefined when it changed none. */
+  run(cx: Cx, ev: Inbound, cmd: Cmd<K>): Loaded | undefined;
+}
+
+const PENDING_TIMERS: readonly Need[] = ["pendingTimers"];
+
+/** Command kinds → command families. */
+const HANDLERS: { [K in Kind]: Handler<K> } = {
+  help: { scope: "none", run: (cx, ev) => help(cx, ev) },
+  open: {
+    scope: "none",
+    needs: () => ["nextNumber"],
+    run: (cx, ev, c) =>
+      cx.L && ev.threadRef ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id)) : declare(cx, ev, c.playbookId, c.description, c.drill),
+  },
+  "choose-type": { scope: "none", run: (cx, ev, c) => chooseType(cx, ev, c) },
+  error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
+  handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
+  text: { scope: "text", run: (cx, ev, c) => freeText(cx as IncidentCx, ev, c.text) },
+  role: { scope: "open", run: (cx, ev, c) => changeRole(cx as IncidentCx, ev, c.role, c.target, c.release === true) },
+  status: { scope: "any", run: (cx) => status(cx as IncidentCx) },
+  task: {
+    scope: "open",
+    // completing a task may meet a deadline, whose reminders are then cancelled
+    needs: (c) => (c.verb === "erledigt" ? PENDING_TIMERS : []),
+    run: (cx, ev, c) => changeTasks(cx as IncidentCx, ev, c.verb, c.nrs, c.reason),
+  },
+  template: { scope: "open", run: (cx, ev, c) => showTemplate(cx as IncidentCx, ev, c.name) },
+  note: { scope: "open", run: (cx, ev, c) => note(cx as IncidentCx, ev, c.text) },
+  escalate: { scope: "open", run: (cx, ev, c) => escalate(cx as IncidentCx, ev, c.level, c.raw) },
+  advance: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => advance(cx as IncidentCx, ev, c.reason) },
+  close: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => close(cx as IncidentCx, ev, c.reason) },
+  export: { scope: "any", needs: () => ["history"], run: (cx, ev) => exportIncident(cx as IncidentCx, ev) },
+  answer: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => answer(cx as IncidentCx, ev, c.ref, c.value) },
+};
+
+function handlerOf<K extends Kind>(cmd: Cmd<K>): Handler<K> {
+  return HANDLERS[cmd.kind as K];
+}
+
+/** What the load step must fetch for a command. */
+export function needsOf(cmd: Command): readonly Need[] {
+  return handlerOf(cmd).needs?.(cmd) ?? [];
+}
+
+/** What a reaction needs: ✅ completes a task, which may meet a deadline. */
+export function reactionNeeds(emoji: string | undefined): readonly Need[] {
+  return reactionVerb(emoji) === "erledigt" ? PENDING_TIMERS : [];
+}
+
+/** What the load step found for one inbound event. */
+export type EventInput =
+  /** Nothing to do: chat in some other thread, a reaction on no task message, … */
+  | { kind: "ignore" }
+  /** A reaction on one of the bot's messages of an incident (`key`: that message's key). */
+  | { kind: "reaction"; key: string; L: Loaded }
+  /** A command or a line of text; `L` the incident it is about, `many` the open incidents when that is ambiguous. */
+  | { kind: "command"; cmd: Command; L?: Loaded; many?: string[] };
+
+/** A decided event: the commit, the incident it writes (cached after the commit), and files to write first. */
+export interface Decision {
+  commit: Commit;
+  incident?: Loaded;
+  effects: Effect[];
+}
+
+function newCx(deps: Deps, now: Date, fetched: Fetched, L?: Loaded): Cx {
+  return { ...deps, now, iso: now.toISOString(), fetched, w: new Work(), ...(L ? { L } : {}) };
+}
+
+/** One inbound event. */
+export function decideEvent(deps: Deps, input: EventInput, ev: Inbound, now: Date, fetched: Fetched): Decision {
+  const cx = newCx(deps, now, fetched, input.kind === "ignore" ? undefined : input.L);
+  return finish(cx, route(cx, input, ev), ev);
+}
+
+function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
+  if (input.kind === "ignore") return undefined;
+  if (input.kind === "reaction") {
+    const L = input.L;
+    if (ctxOf(L).closedAt) return undefined;
+    remember(L, ev.actor);
+    return onReaction(cx as IncidentCx, ev, input.key);
+  }
+  const { cmd } = input;
+  const h = handlerOf(cmd);
+  if (input.many) {
+    // declaring another incident, help and parse errors need no incident: only commands about one are ambiguous
+    if (h.scope === "none") return h.run(cx, ev, cmd);
+    return refuse(cx, ev, cx.t.err.manyIncidents(input.many.join(", ")));
+  }
+  const L = input.L;
+  if (h.scope === "none") return h.run(cx, ev, cmd);
+  if (h.scope === "text") return L && !ctxOf(L).closedAt ? h.run(cx, ev, cmd) : undefined;
+  if (!L) return refuse(cx, ev, cx.t.err.noIncident);
+  if (ctxOf(L).closedAt && h.scope === "open") return refuse(cx, ev, cx.t.err.closed(L.rec.id));
+  remember(L, ev.actor);
+  for (const m of ev.mentions ?? []) if (!L.st.names[m.id]) L.st.names[m.id] = m.displayName;
+  return h.run(cx, ev, cmd);
+}
+
+/** A timer of an incident fell due (`L` undefined: the incident is gone). Marked fired in the same commit. */
+export function decideTimer(deps: Deps, L: Loaded | undefined, timer: TimerRow, now: Date): Decision {
+  const live = L && !ctxOf(L).closedAt ? L : undefined;
+  const cx = newCx(deps, now, {}, live);
+  cx.w.fired.push(timer.id);
+  if (live) onTimer(cx as IncidentCx, timer);
+  return finish(cx, live);
+}
+
+/** A message of this incident could not be delivered for good: record it and tell the coordinator in the thread. */
+export function decideDeliveryFailed(deps: Deps, L: Loaded, row: { key: string; message: Outbound }, code: string, now: Date): Decision {
+  const cx = newCx(deps, now, {}, L) as IncidentCx;
+  log(cx, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
+  const coord = nameOf(L, coordinatorId(L))!;
+  const preview = row.message.text.split("\n")[0]!.slice(0, 80);
+  post(cx, `${L.rec.id}/delivery-failed/${row.key}`, [
+    { type: "paragraph", text: `${escapeMd(coord)}: ${cx.t.err.deliveryFailed(escapeMd(preview), code)}` },
+  ]);
+  return finish(cx, L);
+}
+
+/** Handling failed with an error (a bug): tell the person, and remember the delivery so it is not retried forever. */
+export function decideInternalError(deps: Deps, ev: Inbound, now: Date): Decision {
+  const cx = newCx(deps, now, {});
+  refuse(cx, ev, cx.t.err.internal);
+  return finish(cx, undefined, ev);
+}
+
+/**
+ * The commit for the collected Work. The incident is written when the event logged, posted or scheduled something
+ * for it; its version is the optimistic check against writers in other processes.
+ */
+function finish(cx: Cx, L: Loaded | undefined, ev?: Inbound): Decision {
+  const { w } = cx;
+  let incident: Commit["incident"];
+  if (L && (w.timeline.length || w.outbox.some((o) => o.incidentId === L.rec.id) || w.timers.length)) {
+    const expected = L.rec.version;
+    L.rec.snapshot = L.st;
+    L.rec.version = expected + 1;
+    incident = expected === 0 ? { record: L.rec } : { record: L.rec, expectedVersion: expected };
+    // an acknowledgement changes only its own tasks' rows (the rest were written when they became active)
+    if (!w.tasks.length && w.timeline.some((e) => e.kind === "task")) {
+      const changed = new Set(w.timeline.filter((e) => e.kind === "task").map((e) => (e.data as { task: string }).task));
+      syncTasks({ ...cx, L }, changed);
+    }
+  }
+  return {
+    commit: {
+      ...(ev ? { deliveryId: { platform: ev.platform, id: ev.deliveryId } } : {}),
+      ...(incident ? { incident } : {}),
+      timeline: w.timeline,
+      tasks: w.tasks,
+      timers: w.timers,
+      cancelTimers: w.cancel,
+      firedTimers: w.fired,
+      outbox: w.outbox,
+    },
+    ...(incident && L ? { incident: L } : {}),
+    effects: w.effects,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Declaring an incident (`/notfall <art> [beschreibung]`, `/notfall übung <art>`): the record, the machine's first
+ * snapshot, the header that becomes the thread, the questions, the first tasks, role reminders and the deadlines
+ * that hold from the start.
+ */
+import { persist, startIncident } from "../machines/machine.ts";
+import { loc } from "../machines/schema.ts";
+import { GENESIS } from "./chain.ts";
+import { about, type Cx, fetched } from "./context.ts";
+import { scheduleRoleReminder, scheduleTaskDue, startDeadlines } from "./deadlines.ts";
+import type { Inbound } from "./inbound.ts";
+import { flagsOf } from "./org.ts";
+import type { IncidentRecord } from "./ports.ts";
+import { env, log, post, SYSTEM } from "./primitives.ts";
+import type { IncidentState, Loaded } from "./state.ts";
+import { postPhaseTasks, syncTasks } from "./tasks.ts";
+import { sanitize } from "./text.ts";
+import { showTime } from "./time.ts";
+import { headerBlocks, questionsBlocks, templatesListBlocks } from "./views.ts";
+
+/** The year in incident ids (`NF-2026-0007`): the calendar year in Europe/Berlin. */
+export function incidentYear(now: Date): number {
+  return Number(showTime(now).match(/\d{4}/)?.[0] ?? now.getUTCFullYear());
+}
+
+/** Opens a new incident. Needs the next incident number. */
+export function declare(cx: Cx, ev: Inbound, playbookId: string, description: string, drill: boolean): Loaded {
+  const pb = cx.playbooks.get(playbookId)!;
+  const iso = cx.iso;
+  const year = incidentYear(cx.now);
+  const id = `NF-${year}-${String(fetched(cx, "nextNumber")).padStart(4, "0")}`;
+  const machine = cx.machineFor(pb);
+  const snap = startIncident(machine, { playbookId: pb.id, level: pb.level, drill, flags: flagsOf(cx.config), openedAt: iso });
+  const caps = cx.caps(ev.platform);
+  const threadRef = caps.threadRoot === "message" && ev.messageRef ? ev.messageRef : (ev.threadRef ?? null);
+  const rec: IncidentRecord = {
+    id,
+    tenant: ev.tenant,
+    platform: ev.platform,
+    channel: ev.channel,
+    threadRef,
+    threadKey: threadRef ? null : `${id}/header`,
+    playbookId: pb.id,
+    title: loc(pb.title, cx.locale),
+    level: pb.level,
+    phase: "erkennung",
+    drill,
+    openedAt: iso,
+    awareAt: iso,
+    closedAt: null,
+    declaredBy: ev.actor.id,
+    snapshot: null,
+    lastHash: GENESIS,
+    lastSeq: 0,
+    version: 0,
+  };
+  const st: IncidentState = {
+    machine: persist(snap),
+    names: { [ev.actor.id]: ev.actor.displayName },
+    description: sanitize(description, 2000),
+    deadlines: {},
+    review: {},
+    rolesReminded: 0,
+  };
+  const L: Loaded = { rec, pb, machine, snap, st };
+  const icx = about(cx, L);
+  log(icx, ev.actor, "opened", `${drill ? "ÜBUNG: " : ""}Notfall gemeldet: ${rec.title}${st.description ? ` – ${st.description}` : ""}`, {
+    playbook: pb.id,
+    level: pb.level,
+    drill,
+    description: st.description,
+  });
+  const e = env(icx);
+  // header: at channel level (becomes the thread root) or in the thread of the declaring message
+  post(icx, `${id}/header`, headerBlocks(L, e), { root: !threadRef });
+  if (pb.questions.length) post(icx, `${id}/questions`, questionsBlocks(L, e));
+  postPhaseTasks(icx, "erkennung");
+  postPhaseTasks(icx, "sofort");
+  if (pb.templates.length) post(icx, `${id}/templates`, templatesListBlocks(L, e));
+  scheduleRoleReminder(icx);
+  scheduleTaskDue(icx, "erkennung");
+  scheduleTaskDue(icx, "sofort");
+  startDeadlines(icx, SYSTEM);
+  syncTasks(icx);
+  return L;
+}

@@ -1,0 +1,132 @@
+/**
+ * The load step of one handled event: everything its decision needs, fetched through the storage port before
+ * deciding. Finds the incident (by the button's incident id, the thread, or the channel's open incidents), parses
+ * the command (pure) and fetches what the command declared it needs (decide.ts `needsOf`). Keeps recently used
+ * incidents in memory; the database stays the source of truth (a conflict at commit drops the cached copy).
+ */
+import { restoreIncident } from "../machines/machine.ts";
+import type { Deps, Fetched } from "./context.ts";
+import { type EventInput, type Need, needsOf, reactionNeeds } from "./decide.ts";
+import { incidentYear } from "./declare.ts";
+import type { Inbound } from "./inbound.ts";
+import { parseCommand } from "./parser.ts";
+import type { IncidentRecord, StoragePort } from "./ports.ts";
+import type { IncidentState, Loaded } from "./state.ts";
+import { reactionVerb } from "./tasks.ts";
+import { sanitize } from "./text.ts";
+
+/** Loads incidents and events for the incident service; one per service. */
+export class Loader {
+  private readonly storage: StoragePort;
+  private readonly deps: Deps;
+  /** Recently used incidents (least recently used first). */
+  private readonly cache = new Map<string, { rec: IncidentRecord; st: IncidentState }>();
+  private static readonly CACHE_MAX = 256;
+  /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
+  private readonly threads = new Map<string, string>();
+
+  constructor(storage: StoragePort, deps: Deps) {
+    this.storage = storage;
+    this.deps = deps;
+  }
+
+  /** A private copy of an incident for one event (decisions change it in place). */
+  async incident(id: string): Promise<Loaded | undefined> {
+    let c = this.cache.get(id);
+    if (!c) {
+      const rec = await this.storage.getIncident(id);
+      if (!rec) return undefined;
+      c = { rec, st: rec.snapshot as IncidentState };
+      this.keep(id, c); // freshly read: nobody else holds it
+    }
+    const pb = this.deps.playbooks.get(c.rec.playbookId);
+    if (!pb) return undefined;
+    const machine = this.deps.machineFor(pb);
+    // the record's other fields are primitives; its snapshot is the state
+    const st = structuredClone(c.st);
+    const rec = { ...c.rec, snapshot: st };
+    return { rec, pb, machine, st, snap: restoreIncident(machine, st.machine) };
+  }
+
+  /** After a successful commit: the committed copy becomes the cached one (it is not touched again). */
+  committed(L: Loaded): void {
+    this.keep(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
+  }
+
+  /** After a refused commit: read the incident again next time. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  private keep(id: string, entry: { rec: IncidentRecord; st: IncidentState }): void {
+    this.cache.delete(id);
+    this.cache.set(id, entry);
+    if (this.cache.size > Loader.CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  /** Everything the decision of one inbound event needs. `now` is the instant the decision will use. */
+  async event(ev: Inbound, now: Date): Promise<{ input: EventInput; fetched: Fetched }> {
+    const ignore = { input: { kind: "ignore" } as const, fetched: {} };
+    if (ev.kind === "reaction") {
+      const r = ev.reaction;
+      if (!r || !reactionVerb(r.emoji)) return ignore;
+      const hit = await this.storage.keyForRef(ev.channel, r.messageRef);
+      if (!hit?.incidentId) return ignore;
+      const L = await this.incident(hit.incidentId);
+      if (!L) return ignore;
+      return { input: { kind: "reaction", key: hit.key, L }, fetched: await this.fetch(reactionNeeds(r.emoji), L, now) };
+    }
+    const raw = ev.kind === "action" ? (ev.action?.command ?? "") : (ev.text ?? "");
+    const text = sanitize(raw, 100_000);
+    const found = await this.find(ev);
+    const playbooks = this.deps.playbooks.list();
+    if (Array.isArray(found)) {
+      const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" ? "reply" : "command" });
+      return { input: { kind: "command", cmd, many: found }, fetched: await this.fetch(needsOf(cmd), undefined, now) };
+    }
+    // In a terminal (no threads) a plain line without an open incident is read as a command.
+    const threadless = !this.deps.caps(ev.platform).threads;
+    if (ev.kind === "reply" && !found && !threadless) return ignore; // ordinary chat in some other thread
+    const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" && found ? "reply" : "command" });
+    let L = found;
+    if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id) {
+      const named = await this.incident(cmd.id);
+      if (named && named.rec.tenant === ev.tenant && named.rec.platform === ev.platform) L = named;
+    }
+    return { input: { kind: "command", cmd, ...(L ? { L } : {}) }, fetched: await this.fetch(needsOf(cmd), L, now) };
+  }
+
+  /** The incident an event belongs to; the ids of the open ones when the channel has several and nothing else tells. */
+  private async find(ev: Inbound): Promise<Loaded | string[] | undefined> {
+    if (ev.action?.incidentId) return this.incident(ev.action.incidentId);
+    if (ev.threadRef) {
+      const thread = `${ev.channel}\n${ev.threadRef}`;
+      const known = this.threads.get(thread);
+      if (known) return this.incident(known);
+      const rec = await this.storage.findIncidentByRef(ev.channel, ev.threadRef);
+      if (rec) this.threads.set(thread, rec.id);
+      return rec ? this.incident(rec.id) : undefined;
+    }
+    if (ev.kind === "reply" && this.deps.caps(ev.platform).threads) return undefined;
+    const open = await this.storage.openIncidentsInChannel(ev.channel);
+    if (open.length === 1) return this.incident(open[0]!.id);
+    if (open.length > 1) return open.map((r) => r.id);
+    return undefined;
+  }
+
+  private async fetch(needs: readonly Need[], L: Loaded | undefined, now: Date): Promise<Fetched> {
+    const out: Fetched = {};
+    for (const need of needs) {
+      if (need === "nextNumber") out.nextNumber = await this.storage.nextIncidentNumber(incidentYear(now));
+      else if (!L) continue;
+      else if (need === "pendingTimers") out.pendingTimers = (await this.storage.pendingTimers(L.rec.id)).map((t) => t.id);
+      else if (need === "history") out.history = await this.history(L.rec.id);
+    }
+    return out;
+  }
+
+  /** Stored timeline and task rows of an incident (for `notfallbot export`). */
+  async history(id: string): Promise<NonNullable<Fetched["history"]>> {
+    return { timeline: await this.storage.timeline(id), tasks: await this.storage.tasks(id) };
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The primitives every command family uses, in one place: apply an event to the incident's machine, append to
+ * the hash-chained timeline, queue a message for the incident's thread, answer the person who wrote, add a timer,
+ * and who-is-who (coordinator, role holders, mentions). All pure: they only change the {@link Cx}'s Work and the
+ * loaded incident.
+ */
+import type { IncidentEvent } from "../machines/machine.ts";
+import { persist, step } from "../machines/machine.ts";
+import type { Capabilities } from "./adapter.ts";
+import { hashEntry } from "./chain.ts";
+import type { Cx, IncidentCx } from "./context.ts";
+import type { ActorRef, Inbound } from "./inbound.ts";
+import { type Block, blocksToPlain, escapeMd, type Outbound } from "./message.ts";
+import type { Loaded } from "./state.ts";
+import { coordinatorId, ctxOf, headerBlocks, type ViewEnv } from "./views.ts";
+
+/** The system itself as an actor on the timeline (reminders, deadlines, automatic changes). */
+export const SYSTEM: ActorRef = { id: "notfallbot", displayName: "notfallbot" };
+
+/** What views need to render for the incident's platform (or the terminal's, without an incident). */
+export function env(cx: Cx, L: Loaded | undefined = cx.L): ViewEnv {
+  return { t: cx.t, locale: cx.locale, caps: cx.caps(L?.rec.platform ?? "console"), config: cx.config, now: cx.now };
+}
+
+/** Applies an event to the incident's machine; false when the machine refused it (a guard did not hold). */
+export function apply(L: Loaded, ev: IncidentEvent): boolean {
+  const next = step(L.machine, L.snap, ev);
+  if (next === L.snap || (next.value === L.snap.value && next.context === L.snap.context)) return false;
+  L.snap = next;
+  L.st.machine = persist(next);
+  L.rec.phase = String(next.value);
+  return true;
+}
+
+/** Appends an entry to the incident's timeline, chained to its predecessor by hash. */
+export function log(cx: IncidentCx, actor: ActorRef, kind: string, text: string, data: unknown = null): void {
+  const { L } = cx;
+  const e = {
+    incidentId: L.rec.id,
+    seq: L.rec.lastSeq + 1,
+    at: cx.iso,
+    // well-formed strings only: SQLite stores a lone surrogate as U+FFFD, which would break the hash on reading
+    actorId: actor.id.toWellFormed(),
+    actorName: actor.displayName.toWellFormed(),
+    platform: L.rec.platform,
+    kind,
+    text: text.toWellFormed(),
+    data,
+    prevHash: L.rec.lastHash,
+  };
+  const hash = hashEntry(e);
+  cx.w.timeline.push({ ...e, hash });
+  L.rec.lastSeq = e.seq;
+  L.rec.lastHash = hash;
+}
+
+/**
+ * Queues a message in the incident's thread (or, `root`, at channel level: the header that becomes the thread).
+ * `replace` updates the message with the same key in place; the dispatcher posts it new when that key was never
+ * delivered. Several updates of one key within one event: only the last is kept.
+ */
+export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { replace?: boolean; root?: boolean } = {}): void {
+  const { L, w } = cx;
+  const drillBlocks: Block[] =
+    L.rec.drill && !opts.root && !blocks.some((b) => b.type === "context" && b.text.includes("ÜBUNG"))
+      ? [{ type: "context", text: `🧪 ${cx.t.drill}` }]
+      : [];
+  const all = [...blocks, ...drillBlocks];
+  const msg: Outbound = {
+    key,
+    incidentId: L.rec.id,
+    channel: L.rec.channel,
+    ...(opts.root ? {} : { thread: L.rec.threadRef ? { ref: L.rec.threadRef } : { key: L.rec.threadKey! } }),
+    ...(opts.replace ? { replace: true } : {}),
+    text: blocksToPlain(all),
+    blocks: all,
+    ...(L.rec.drill ? { drill: true } : {}),
+    locale: cx.locale,
+  };
+  if (opts.replace) w.outbox = w.outbox.filter((o) => !(o.key === key && o.message.replace));
+  w.outbox.push({ key, incidentId: L.rec.id, lane: `inc:${L.rec.id}`, platform: L.rec.platform, message: msg, nextAttemptAt: cx.iso });
+}
+
+/** Answers the person where they wrote; `privately` uses an ephemeral message where the platform has one. */
+export function reply(cx: Cx, ev: Inbound, blocks: Block[], privately: boolean): void {
+  const L = cx.L;
+  const caps = cx.caps(ev.platform);
+  const thread = ev.threadRef
+    ? { ref: ev.threadRef }
+    : L
+      ? L.rec.threadRef
+        ? { ref: L.rec.threadRef }
+        : { key: L.rec.threadKey! }
+      : undefined;
+  const eph = privately && caps.ephemeral;
+  const all: Block[] =
+    privately && !caps.ephemeral && L ? [{ type: "context", text: `@${escapeMd(ev.actor.displayName)}:` }, ...blocks] : blocks;
+  const key = `${L?.rec.id ?? ev.channel}/reply/${ev.platform}:${ev.deliveryId}`;
+  const msg: Outbound = {
+    key,
+    ...(L ? { incidentId: L.rec.id } : {}),
+    channel: ev.channel,
+    ...(thread ? { thread } : {}),
+    ...(eph ? { visibleTo: ev.actor.id } : {}),
+    text: blocksToPlain(all),
+    blocks: all,
+    locale: cx.locale,
+  };
+  cx.w.outbox.push({
+    key,
+    incidentId: L?.rec.id ?? null,
+    lane: L ? `inc:${L.rec.id}` : `ch:${ev.channel}`,
+    platform: ev.platform,
+    message: msg,
+    nextAttemptAt: cx.iso,
+  });
+}
+
+/** One paragraph to the person, privately (refusals, corrections). */
+export function refuse(cx: Cx, ev: Inbound, text: string): undefined {
+  reply(cx, ev, [{ type: "paragraph", text }], true);
+  return undefined;
+}
+
+/** Re-renders the header (level, phase, roles) in place where the platform can update messages. */
+export function refreshHeader(cx: IncidentCx): void {
+  const { L } = cx;
+  if (!cx.caps(L.rec.platform).update) return;
+  post(cx, `${L.rec.id}/header`, headerBlocks(L, env(cx)), { replace: true, root: !L.rec.threadRef });
+}
+
+/** Schedules a timer of this incident; the id `<incident>:<key>` makes scheduling the same timer twice a no-op. */
+export function addTimer(cx: IncidentCx, key: string, kind: string, at: Date, payload: Record<string, unknown>): void {
+  const { L } = cx;
+  cx.w.timers.push({ id: `${L.rec.id}:${key}`, incidentId: L.rec.id, kind, dueAt: at.toISOString(), payload });
+}
+
+/** Keeps the display name of everyone who acts. */
+export function remember(L: Loaded, a: ActorRef): void {
+  if (a.displayName && L.st.names[a.id] !== a.displayName) L.st.names[a.id] = a.displayName;
+}
+
+/** A person named in a command: platform mention markup, a mentioned display name, or (terminal) a plain `@name`. */
+export function resolveMention(token: string, ev: Inbound): ActorRef | undefined {
+  const m = /^<@([^>]+)>$/.exec(token.trim());
+  const mentions = ev.mentions ?? [];
+  if (m) return mentions.find((x) => x.id === m[1]) ?? { id: m[1]!, displayName: m[1]! };
+  const at = /^@?([\p{L}\p{N}._:@-]{1,64})$/u.exec(token.trim());
+  if (!at) return undefined;
+  const name = at[1]!;
+  const byName = mentions.find((x) => x.id === name || x.id === `@${name}` || x.displayName.toLowerCase() === name.toLowerCase());
+  if (byName) return byName;
+  // platforms without mention markup (terminal): a plain @name is the person's id
+  if (token.trim().startsWith("@") && ev.platform === "console") return { id: name, displayName: name };
+  return undefined;
+}
+
+export function isCoordinator(L: Loaded, actorId: string): boolean {
+  return coordinatorId(L) === actorId;
+}
+
+export function holdsAnyRole(L: Loaded, actorId: string): boolean {
+  return isCoordinator(L, actorId) || Object.values(ctxOf(L).roles).includes(actorId);
+}
+
+/** Capabilities of the incident's platform. */
+export function capsOf(cx: IncidentCx): Capabilities {
+  return cx.caps(cx.L.rec.platform);
+}

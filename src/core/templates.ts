@@ -1,0 +1,84 @@
+/**
+ * Communication templates (`vorlage [name]`): the list of those switched on, and one template filled from the
+ * incident and the organisation file, with unknown fields shown as visible gaps `[[…]]`.
+ */
+import { holds } from "../machines/conditions.ts";
+import { factsOf } from "../machines/machine.ts";
+import { type Level, loc } from "../machines/schema.ts";
+import { renderTemplate } from "../templates/render.ts";
+import type { Cx, IncidentCx } from "./context.ts";
+import type { Inbound } from "./inbound.ts";
+import { type Block, escapeMd } from "./message.ts";
+import { env, log, post, refuse } from "./primitives.ts";
+import type { Loaded } from "./state.ts";
+import { showTime } from "./time.ts";
+import { ctxOf, nameOf, questionLabel, templatesListBlocks } from "./views.ts";
+
+/** `vorlage` lists the templates; `vorlage <name>` shows one, filled in. */
+export function showTemplate(cx: IncidentCx, ev: Inbound, name?: string): Loaded | undefined {
+  const { L, t } = cx;
+  if (!name) {
+    post(cx, `${L.rec.id}/templates/${cx.now.getTime()}`, templatesListBlocks(L, env(cx)));
+    return undefined;
+  }
+  const f = name.trim().toLowerCase();
+  const tpl =
+    L.pb.templates.find((x) => x.id === f) ??
+    L.pb.templates.find((x) => x.audience === f) ??
+    L.pb.templates.find((x) => x.id.startsWith(f) || loc(x.title, "de").toLowerCase().includes(f) || x.audience.startsWith(f));
+  if (!tpl) return refuse(cx, ev, t.err.templateUnknown(escapeMd(name.slice(0, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")));
+  if (!holds(tpl.when, factsOf(ctxOf(L)))) {
+    const q = tpl.when?.question;
+    const idx = q ? L.pb.questions.findIndex((x) => x.id === q) : -1;
+    const answer = tpl.when?.answer === undefined ? "ja" : [tpl.when.answer].flat()[0]!;
+    const how = idx >= 0 ? `antwort ${questionLabel(idx)} ${answer}` : undefined;
+    return refuse(cx, ev, t.err.templateInactive(loc(tpl.title, cx.locale), how));
+  }
+  const rendered = renderTemplate(loc(tpl.body, cx.locale), templateContext(cx, L));
+  const blocks: Block[] = [];
+  if (L.rec.drill && tpl.external) blocks.push({ type: "context", text: `🧪 ${t.templateExternalDrill}` });
+  blocks.push({ type: "template", title: loc(tpl.title, cx.locale), body: rendered.text });
+  blocks.push({
+    type: "context",
+    text: rendered.gaps.length ? `${t.templateFooter} ${t.templateGaps(rendered.gaps.map((g) => `[[${g}]]`))}` : t.templateFooter,
+  });
+  log(cx, ev.actor, "template", `Vorlage angezeigt: ${loc(tpl.title, "de")}`, { template: tpl.id, gaps: rendered.gaps });
+  post(cx, `${L.rec.id}/template/${tpl.id}/${L.rec.lastSeq}`, blocks);
+  return L;
+}
+
+/** The values a template's placeholders are filled from: organisation file, incident, role holders, answers. */
+export function templateContext(cx: Cx, L: Loaded) {
+  const c = cx.config;
+  const ctx = ctxOf(L);
+  const answer: Record<string, string> = {};
+  const answerLabels: Record<string, string> = {};
+  for (const q of L.pb.questions) {
+    answerLabels[q.id] = loc(q.text, cx.locale);
+    const a = ctx.answers[q.id];
+    if (a !== undefined) answer[q.id] = q.kind === "time" ? showTime(a, cx.locale) : a;
+  }
+  return {
+    org: {
+      ...(c ?? {}),
+      kind: c?.kind === "praxis" ? "Praxis" : c?.kind === "kmu" ? "Firma" : undefined,
+    },
+    incident: {
+      id: L.rec.id,
+      title: L.rec.title,
+      type: loc(L.pb.title, cx.locale),
+      level: cx.t.levelName[ctx.level as Level],
+      opened: showTime(L.rec.openedAt, cx.locale),
+      aware: showTime(L.rec.awareAt, cx.locale),
+      description: L.st.description || undefined,
+      now: showTime(cx.now, cx.locale),
+    },
+    role: {
+      koordinator: nameOf(L, ctx.roles.koordinator),
+      technik: nameOf(L, ctx.roles.technik),
+      kommunikation: nameOf(L, ctx.roles.kommunikation),
+    },
+    answer,
+    answerLabels,
+  };
+}
