@@ -198,3 +198,49 @@ describe("boundaries", () => {
     expect(offending).toEqual([]);
   });
 });
+
+/** Every file reachable from `entry` through relative imports (type-only imports included). */
+function reachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(file, "utf8");
+    for (const { spec, index } of importsOf(source)) {
+      const t = target({ file, spec, line: source.slice(0, index).split("\n").length });
+      if (t && existsSync(t) && statSync(t).isFile()) queue.push(t);
+    }
+  }
+  return seen;
+}
+
+describe("decisions are pure (load → decide → commit)", () => {
+  const CORE = join(SRC, "core");
+  /** The asynchronous shell and what only it may use: storage, clock, ordering, the load step. */
+  const SHELL = ["service.ts", "load.ts", "serial.ts", "dispatcher.ts", "scheduler.ts", "clock.ts"].map((f) => join(CORE, f));
+
+  it("nothing decide.ts reaches imports the shell, the clock or the storage port, or reads the time", () => {
+    const files = reachable(join(CORE, "decide.ts"));
+    expect(files.size).toBeGreaterThan(15);
+    const offending: string[] = [];
+    for (const file of files) {
+      if (SHELL.includes(file)) offending.push(`${relative(ROOT, file)} (Hülle/shell)`);
+      const source = readFileSync(file, "utf8");
+      for (const m of source.matchAll(/^[ \t]*import\b[^;]*?\bStoragePort\b[^;]*;/gm))
+        offending.push(`${relative(ROOT, file)}:${source.slice(0, m.index).split("\n").length} importiert StoragePort`);
+      for (const m of source.matchAll(/\bnew Date\(\)|\bDate\.now\(\)|\bperformance\.now\(\)|\bMath\.random\(\)/g))
+        offending.push(`${relative(ROOT, file)}:${source.slice(0, m.index).split("\n").length} liest die Uhr/Zufall (${m[0]})`);
+    }
+    report(offending);
+    expect(offending).toEqual([]);
+  });
+
+  it("the scan sees what it should: the shell reaches storage, clock and the load step", () => {
+    const files = reachable(join(CORE, "service.ts"));
+    expect(files.has(join(CORE, "load.ts"))).toBe(true);
+    expect(files.has(join(CORE, "clock.ts"))).toBe(true);
+    expect(readFileSync(join(CORE, "service.ts"), "utf8")).toMatch(/\bStoragePort\b/);
+  });
+});
