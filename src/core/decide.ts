@@ -5,7 +5,7 @@
  * timers, cancellations, outgoing messages and file effects, as plain data. No storage, no clock, no files.
  */
 import { answer } from "./answers.ts";
-import type { Cx, Deps, Fetched, IncidentCx } from "./context.ts";
+import { about, type Cx, type Deps, type Fetched, type IncidentCx } from "./context.ts";
 import { onTimer } from "./deadlines.ts";
 import { declare } from "./declare.ts";
 import { exportIncident, handbook } from "./export-command.ts";
@@ -22,7 +22,7 @@ import type { Loaded } from "./state.ts";
 import { status } from "./status.ts";
 import { changeTasks, onReaction, reactionVerb, syncTasks } from "./tasks.ts";
 import { showTemplate } from "./templates.ts";
-import { coordinatorId, ctxOf, nameOf } from "./views.ts";
+import { coordinatorId, ctxOf, nameOf, tasksOf } from "./views.ts";
 import { type Effect, Work } from "./work.ts";
 
 type Kind = Command["kind"];
@@ -39,13 +39,17 @@ export type Need = keyof Fetched;
  * - `"open"`: about an open incident: refused without one or when it is closed.
  * - `"any"`: about an incident, closed ones included (status, export).
  */
-interface Handler<K extends Kind> {
-  scope: "none" | "text" | "open" | "any";
-  /** What the load step must fetch for this command, beyond the incident. */
-  needs?: (cmd: Cmd<K>) => readonly Need[];
-  /** The incident it changed (to be written), or undefined when it changed none. */
-  run(cx: Cx, ev: Inbound, cmd: Cmd<K>): Loaded | undefined;
-}
+type Handler<K extends Kind> = {
+  /** What the load step must fetch for this command, beyond the incident (`L`: the incident it is about, if found). */
+  needs?: (cmd: Cmd<K>, L: Loaded | undefined) => readonly Need[];
+} & (
+  | {
+      scope: "none";
+      /** The incident it changed (to be written), or undefined when it changed none. */
+      run(cx: Cx, ev: Inbound, cmd: Cmd<K>): Loaded | undefined;
+    }
+  | { scope: "text" | "open" | "any"; run(cx: IncidentCx, ev: Inbound, cmd: Cmd<K>): Loaded | undefined }
+);
 
 const PENDING_TIMERS: readonly Need[] = ["pendingTimers"];
 
@@ -61,36 +65,40 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   "choose-type": { scope: "none", run: (cx, ev, c) => chooseType(cx, ev, c) },
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
   handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
-  text: { scope: "text", run: (cx, ev, c) => freeText(cx as IncidentCx, ev, c.text) },
-  role: { scope: "open", run: (cx, ev, c) => changeRole(cx as IncidentCx, ev, c.role, c.target, c.release === true) },
-  status: { scope: "any", run: (cx) => status(cx as IncidentCx) },
+  text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
+  role: { scope: "open", run: (cx, ev, c) => changeRole(cx, ev, c.role, c.target, c.release === true) },
+  status: { scope: "any", run: (cx) => status(cx) },
   task: {
     scope: "open",
-    // completing a task may meet a deadline, whose reminders are then cancelled
-    needs: (c) => (c.verb === "erledigt" ? PENDING_TIMERS : []),
-    run: (cx, ev, c) => changeTasks(cx as IncidentCx, ev, c.verb, c.nrs, c.reason),
+    // completing a task that fulfils a deadline meets it, and the deadline's reminders are cancelled
+    needs: (c, L) => (c.verb === "erledigt" && L && fulfilsDeadline(L, c.nrs) ? PENDING_TIMERS : []),
+    run: (cx, ev, c) => changeTasks(cx, ev, c.verb, c.nrs, c.reason),
   },
-  template: { scope: "open", run: (cx, ev, c) => showTemplate(cx as IncidentCx, ev, c.name) },
-  note: { scope: "open", run: (cx, ev, c) => note(cx as IncidentCx, ev, c.text) },
-  escalate: { scope: "open", run: (cx, ev, c) => escalate(cx as IncidentCx, ev, c.level, c.raw) },
-  advance: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => advance(cx as IncidentCx, ev, c.reason) },
-  close: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => close(cx as IncidentCx, ev, c.reason) },
-  export: { scope: "any", needs: () => ["history"], run: (cx, ev) => exportIncident(cx as IncidentCx, ev) },
-  answer: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => answer(cx as IncidentCx, ev, c.ref, c.value) },
+  template: { scope: "open", run: (cx, ev, c) => showTemplate(cx, ev, c.name) },
+  note: { scope: "open", run: (cx, ev, c) => note(cx, ev, c.text) },
+  escalate: { scope: "open", run: (cx, ev, c) => escalate(cx, ev, c.level, c.raw) },
+  advance: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => advance(cx, ev, c.reason) },
+  close: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => close(cx, ev, c.reason) },
+  export: { scope: "any", needs: () => ["history"], run: (cx, ev) => exportIncident(cx, ev) },
+  answer: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => answer(cx, ev, c.ref, c.value) },
 };
 
 function handlerOf<K extends Kind>(cmd: Cmd<K>): Handler<K> {
   return HANDLERS[cmd.kind as K];
 }
 
-/** What the load step must fetch for a command. */
-export function needsOf(cmd: Command): readonly Need[] {
-  return handlerOf(cmd).needs?.(cmd) ?? [];
+/** What the load step must fetch for a command about `L` (if found). */
+export function needsOf(cmd: Command, L: Loaded | undefined): readonly Need[] {
+  return handlerOf(cmd).needs?.(cmd, L) ?? [];
 }
 
-/** What a reaction needs: ✅ completes a task, which may meet a deadline. */
+/** What a reaction needs: ✅ completes a task, which may meet a deadline (the reacted message's tasks are not known yet). */
 export function reactionNeeds(emoji: string | undefined): readonly Need[] {
   return reactionVerb(emoji) === "erledigt" ? PENDING_TIMERS : [];
+}
+
+function fulfilsDeadline(L: Loaded, nrs: readonly number[]): boolean {
+  return tasksOf(L).some((x) => x.fulfils !== undefined && nrs.includes(x.nr));
 }
 
 /** What the load step found for one inbound event. */
@@ -125,7 +133,7 @@ function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
     const L = input.L;
     if (ctxOf(L).closedAt) return undefined;
     remember(L, ev.actor);
-    return onReaction(cx as IncidentCx, ev, input.key);
+    return onReaction(about(cx, L), ev, input.key);
   }
   const { cmd } = input;
   const h = handlerOf(cmd);
@@ -136,12 +144,12 @@ function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
   }
   const L = input.L;
   if (h.scope === "none") return h.run(cx, ev, cmd);
-  if (h.scope === "text") return L && !ctxOf(L).closedAt ? h.run(cx, ev, cmd) : undefined;
+  if (h.scope === "text") return L && !ctxOf(L).closedAt ? h.run(about(cx, L), ev, cmd) : undefined;
   if (!L) return refuse(cx, ev, cx.t.err.noIncident);
   if (ctxOf(L).closedAt && h.scope === "open") return refuse(cx, ev, cx.t.err.closed(L.rec.id));
   remember(L, ev.actor);
   for (const m of ev.mentions ?? []) if (!L.st.names[m.id]) L.st.names[m.id] = m.displayName;
-  return h.run(cx, ev, cmd);
+  return h.run(about(cx, L), ev, cmd);
 }
 
 /** A timer of an incident fell due (`L` undefined: the incident is gone). Marked fired in the same commit. */
@@ -149,13 +157,13 @@ export function decideTimer(deps: Deps, L: Loaded | undefined, timer: TimerRow, 
   const live = L && !ctxOf(L).closedAt ? L : undefined;
   const cx = newCx(deps, now, {}, live);
   cx.w.fired.push(timer.id);
-  if (live) onTimer(cx as IncidentCx, timer);
+  if (live) onTimer(about(cx, live), timer);
   return finish(cx, live);
 }
 
 /** A message of this incident could not be delivered for good: record it and tell the coordinator in the thread. */
 export function decideDeliveryFailed(deps: Deps, L: Loaded, row: { key: string; message: Outbound }, code: string, now: Date): Decision {
-  const cx = newCx(deps, now, {}, L) as IncidentCx;
+  const cx = about(newCx(deps, now, {}, L), L);
   log(cx, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
   const coord = nameOf(L, coordinatorId(L))!;
   const preview = row.message.text.split("\n")[0]!.slice(0, 80);

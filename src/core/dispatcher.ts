@@ -41,11 +41,24 @@ export class Dispatcher {
     this.o = o;
   }
 
-  /** Look for work soon (after the current commit). */
+  /**
+   * Look for work soon: after the current turn of the event loop, so that whoever waits for a commit (an adapter
+   * acknowledging a request, the next queued event) goes first; a microtask would run the outbox queries and the
+   * start of every delivery before the caller's own continuation.
+   */
   kick(): void {
+    this.schedule(setImmediate);
+  }
+
+  /** After a delivery: the next message of its lane follows at once. */
+  private next(): void {
+    this.schedule(queueMicrotask);
+  }
+
+  private schedule(later: (fn: () => void) => unknown): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    later(() => {
       this.scheduled = false;
       void this.pump();
     });
@@ -71,7 +84,7 @@ export class Dispatcher {
           void this.deliver(row).finally(() => {
             this.busy.delete(row.lane);
             this.inflight--;
-            this.kick();
+            this.next();
           });
         }
       } while (this.again && !this.stopped);

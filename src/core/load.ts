@@ -82,7 +82,7 @@ export class Loader {
     const playbooks = this.deps.playbooks.list();
     if (Array.isArray(found)) {
       const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" ? "reply" : "command" });
-      return { input: { kind: "command", cmd, many: found }, fetched: await this.fetch(needsOf(cmd), undefined, now) };
+      return { input: { kind: "command", cmd, many: found }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
     }
     // In a terminal (no threads) a plain line without an open incident is read as a command.
     const threadless = !this.deps.caps(ev.platform).threads;
@@ -93,7 +93,7 @@ export class Loader {
       const named = await this.incident(cmd.id);
       if (named && named.rec.tenant === ev.tenant && named.rec.platform === ev.platform) L = named;
     }
-    return { input: { kind: "command", cmd, ...(L ? { L } : {}) }, fetched: await this.fetch(needsOf(cmd), L, now) };
+    return { input: { kind: "command", cmd, ...(L ? { L } : {}) }, fetched: await this.fetch(needsOf(cmd, L), L, now) };
   }
 
   /** The incident an event belongs to; the ids of the open ones when the channel has several and nothing else tells. */
