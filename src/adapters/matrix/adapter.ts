@@ -1,17 +1,32 @@
-import { ClientEvent, createClient, type MatrixClient, type MatrixEvent, type Room, RoomEvent, SyncState } from "matrix-js-sdk";
+import {
+  ClientEvent,
+  createClient,
+  type MatrixClient,
+  type MatrixEvent,
+  MatrixEventEvent,
+  Method,
+  type Room,
+  RoomEvent,
+  SyncState,
+} from "matrix-js-sdk";
 import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
 import { type Clock, systemClock } from "../../core/clock.ts";
 import type { Outbound } from "../../core/message.ts";
 import { isAllowedInvite, type MatrixConfig } from "./config.ts";
+import { bootstrapCrossSigning, cryptoCallbacks, initCrypto, quietRustLogs, useWriteAhead } from "./crypto.ts";
+import { CryptoStateError, CryptoStateFile } from "./crypto-store.ts";
 import { toAdapterError } from "./errors.ts";
 import { useClearableTimeouts } from "./http-timeouts.ts";
-import { toInbound } from "./inbound.ts";
+import { localpart } from "./ids.ts";
+import { displayName, toInbound } from "./inbound.ts";
 import { MatrixSender, txnIdFor } from "./outbound.ts";
+import { parseRecoveryKey } from "./recovery-key.ts";
 import { type SdkLogLevel, sdkLogger } from "./sdk-logger.ts";
 import { login, type Session, syncFilter } from "./session.ts";
 import { type AdapterState, HANDLED_LIMIT, loadState, saveState } from "./state.ts";
 import { ResumableSyncStore } from "./sync-store.ts";
-import { encryptionNotice } from "./texts.ts";
+import { encryptionOffNotice, unreadableNotice } from "./texts.ts";
+import { type PendingUnreadable, UnreadableTracker } from "./undecryptable.ts";
 
 export type MatrixLog = (level: "info" | "warn" | "error", line: string) => void;
 
@@ -26,12 +41,15 @@ export interface MatrixAdapterOptions {
   sdkLogLevel?: SdkLogLevel;
   /** Long-poll timeout of /sync in ms (default 30 000). */
   pollTimeoutMs?: number;
+  /** How long an undecryptable message waits for its room key before the room is told (default 60 s, adapter clock). */
+  keyWaitMs?: number;
 }
 
 /**
- * The Matrix adapter on matrix-js-sdk (no crypto: unencrypted rooms only; encrypted rooms get a notice).
- * Reads commands typed as `!notfall …`, `/notfall …` or after a mention of the bot, thread replies and ✅/👍 reactions;
- * posts `m.notice` messages with HTML and plain bodies, in the m.thread of the declaring message.
+ * The Matrix adapter on matrix-js-sdk. Reads commands typed as `!notfall …`, `/notfall …` or after a mention of the
+ * bot, thread replies and ✅/👍 reactions; posts `m.notice` messages with HTML and plain bodies, in the m.thread of
+ * the declaring message. With `cryptoSecret` set it works in end-to-end encrypted rooms too (Rust crypto, state in
+ * an encrypted file next to the database, see crypto-store.ts); without, encrypted rooms get a notice.
  */
 export class MatrixAdapter implements ChatAdapter {
   readonly platform = "matrix" as const;
@@ -64,6 +82,10 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly pendingInvites = new Set<string>();
   /** Encrypted rooms that existed before a fresh start: no unsolicited notice, only when someone writes there. */
   private readonly quietEncrypted = new Set<string>();
+  private cryptoState: CryptoStateFile | undefined;
+  private readonly unreadable: UnreadableTracker;
+  /** Timings of the last start (for the benchmark and the log). */
+  readonly startTimes: { cryptoLoadMs?: number; cryptoInitMs?: number; firstSyncMs?: number } = {};
 
   constructor(opts: MatrixAdapterOptions) {
     this.config = opts.config;
@@ -71,6 +93,23 @@ export class MatrixAdapter implements ChatAdapter {
     this.log = opts.log ?? ((level, line) => process.stderr.write(`[matrix] ${level}: ${line}\n`));
     this.pollTimeoutMs = opts.pollTimeoutMs ?? 30_000;
     this.sdkLog = sdkLogger(opts.sdkLogLevel ?? "warn");
+    this.sdkLogLevel = opts.sdkLogLevel ?? "warn";
+    this.unreadable = new UnreadableTracker({
+      clock: this.clock,
+      ...(opts.keyWaitMs !== undefined ? { waitMs: opts.keyWaitMs } : {}),
+      tell: (p) => this.tellUnreadable(p),
+      changed: () => {
+        if (this.state) this.state.unreadable = this.unreadable.snapshot();
+      },
+    });
+    this.sender.encrypts = (client, roomId) => this.cryptoState !== undefined && client.getRoom(roomId)?.hasEncryptionStateEvent() === true;
+  }
+
+  private readonly sdkLogLevel: SdkLogLevel;
+
+  /** Whether end-to-end encryption is configured (MATRIX_CRYPTO_SECRET). */
+  get encryption(): boolean {
+    return this.config.cryptoSecret !== undefined;
   }
 
   /** The bot's user id (known after start). */
@@ -125,12 +164,16 @@ export class MatrixAdapter implements ChatAdapter {
     if (this.state.userId && this.state.userId !== session.userId) this.state = { version: 1, handled: [], encryptionNoticeSent: [] };
     this.state.userId = session.userId;
     this.handled = new Set(this.state.handled);
+    const toRetry = this.state.unreadable ? this.unreadable.restore(this.state.unreadable) : [];
+    const crypto = this.encryption ? await this.openCrypto(session) : undefined;
 
     const store: ResumableSyncStore = new ResumableSyncStore(this.state.sync, async (data) => {
       // Called by the SDK after a whole /sync batch was processed. The remembered position may only move on
       // once every event of the batch has been handled, and never for a client that was stopped mid-batch.
       await this.queue;
       if (this.store !== store || !this.state) return;
+      // the crypto state first: the saved position must never be ahead of the keys it acknowledged
+      await this.cryptoState?.flush();
       this.state.sync = data;
       await this.persist();
     });
@@ -143,8 +186,22 @@ export class MatrixAdapter implements ChatAdapter {
       logger: this.sdkLog,
       useAuthorizationHeader: true,
       timelineSupport: false,
+      cryptoCallbacks: cryptoCallbacks(() => this.client, parseRecoveryKey(this.config.recoveryKey)),
     });
     useClearableTimeouts(client);
+    if (crypto) {
+      useWriteAhead(client, crypto);
+      const t0 = performance.now();
+      try {
+        await this.checkDeviceKeys(client, session, crypto);
+        await initCrypto(client, crypto);
+      } catch (err) {
+        await this.closeCrypto();
+        throw err;
+      }
+      quietRustLogs(this.sdkLogLevel);
+      this.startTimes.cryptoInitMs = performance.now() - t0;
+    }
     this.client = client;
     this.store = store;
     this.live = false;
@@ -182,6 +239,7 @@ export class MatrixAdapter implements ChatAdapter {
         }
       });
     });
+    const syncStarted = performance.now();
     await client.startClient({
       initialSyncLimit: 1,
       lazyLoadMembers: false,
@@ -196,7 +254,77 @@ export class MatrixAdapter implements ChatAdapter {
       await this.stop();
       throw err;
     }
+    this.startTimes.firstSyncMs = performance.now() - syncStarted;
+    if (crypto && this.client === client) {
+      const cs = await bootstrapCrossSigning(client, {
+        userId: session.userId,
+        ...(this.config.password ? { password: this.config.password } : {}),
+        ...(this.config.recoveryKey ? { recoveryKey: parseRecoveryKey(this.config.recoveryKey)! } : {}),
+        log: this.log,
+      });
+      for (const p of toRetry) this.enqueue(() => this.retryUnreadable(client, p));
+      this.log(
+        "info",
+        `Verschlüsselung an (Gerät ${session.deviceId}, ${crypto.restored ? "Schlüssel geladen" : "neue Schlüssel"}, Cross-Signing ${cs.crossSigning ? "ja" : "nein"}) / encryption on`,
+      );
+    }
     this.log("info", `verbunden als ${session.userId} (${resumed ? "setzt fort" : "neu"}) / connected`);
+  }
+
+  /** Open the crypto state file once per run of the adapter (kept across reconnects). */
+  private async openCrypto(session: Session): Promise<CryptoStateFile> {
+    if (this.cryptoState) return this.cryptoState;
+    if (!session.deviceId) {
+      throw new AdapterError(
+        "permanent",
+        "Matrix: Das Zugangstoken gehört zu keinem Gerät; für Verschlüsselung bitte mit MATRIX_USER_ID/MATRIX_PASSWORD anmelden. / the access token has no device.",
+      );
+    }
+    const file = this.config.cryptoFile;
+    if (!file)
+      throw new AdapterError("permanent", "Matrix: kein Ort für den Schlüsselspeicher (MATRIX_CRYPTO_STORE). / no crypto store file.");
+    try {
+      this.cryptoState = await CryptoStateFile.open(file, this.config.cryptoSecret!, this.config.cryptoSecretPrevious);
+    } catch (err) {
+      if (err instanceof CryptoStateError) throw new AdapterError("permanent", err.message, { cause: err });
+      throw err;
+    }
+    this.startTimes.cryptoLoadMs = this.cryptoState.loadMs;
+    return this.cryptoState;
+  }
+
+  private async closeCrypto(): Promise<void> {
+    const state = this.cryptoState;
+    this.cryptoState = undefined;
+    if (!state) return;
+    try {
+      await state.close();
+    } catch (err) {
+      this.log("error", `Schlüsselspeicher nicht geschrieben / crypto state not saved: ${err instanceof Error ? err.message : "error"}`);
+    }
+  }
+
+  /**
+   * A first start (no state file) on a device that already has keys on the homeserver would publish new keys under
+   * the old device id, which every other client rejects: refuse with what to do instead.
+   */
+  private async checkDeviceKeys(client: MatrixClient, session: Session, crypto: CryptoStateFile): Promise<void> {
+    if (crypto.restored || !session.deviceId) return;
+    const res = await client.http
+      .authedRequest<{ device_keys?: Record<string, Record<string, unknown>> }>(Method.Post, "/keys/query", undefined, {
+        device_keys: { [session.userId]: [session.deviceId] },
+      })
+      .catch((err: unknown) => {
+        throw toAdapterError(err, "keys/query");
+      });
+    if (res.device_keys?.[session.userId]?.[session.deviceId]) {
+      throw new AdapterError(
+        "permanent",
+        `Matrix: Für das Gerät ${session.deviceId} gibt es schon Schlüssel auf dem Server, aber keine Schlüsseldatei (${this.config.cryptoFile}). ` +
+          "Die alte Datei zurückholen, oder mit einer neuen Geräte-ID anmelden (MATRIX_DEVICE_ID bzw. neues Zugangstoken) und das alte Gerät in Element löschen (docs/matrix.md). " +
+          "/ the device already has keys on the homeserver but the crypto state file is missing.",
+      );
+    }
   }
 
   async stop(): Promise<void> {
@@ -211,7 +339,9 @@ export class MatrixAdapter implements ChatAdapter {
     client.removeAllListeners();
     this.live = false;
     this.syncState = SyncState.Stopped;
+    this.unreadable.stop();
     await this.queue;
+    await this.closeCrypto();
     await this.persist();
   }
 
@@ -245,14 +375,102 @@ export class MatrixAdapter implements ChatAdapter {
     const id = event.getId();
     const sender = event.getSender();
     if (!me || !id || !sender || sender === me || this.handled.has(id) || event.isRedacted()) return;
-    if (event.getType() === "m.room.encrypted") {
-      await this.noticeEncrypted(client, room.roomId);
-      return;
+    if (event.isEncrypted()) {
+      if (!this.cryptoState) {
+        await this.noticeEncrypted(client, room.roomId);
+        return;
+      }
+      await client.decryptEventIfNeeded(event);
+      if (event.isDecryptionFailure()) {
+        this.waitForKey(client, event, room);
+        return;
+      }
+      this.unreadable.resolved(id);
     }
     const inbound = await toInbound({ botUserId: me, clock: this.clock, client }, room, event);
     if (!inbound) return;
     this.markHandled(id);
     await this.onEvent?.(inbound);
+  }
+
+  /** Keep an undecryptable event until its key arrives (the SDK decrypts it again then) or the wait runs out. */
+  private waitForKey(client: MatrixClient, event: MatrixEvent, room: Room): void {
+    const id = event.getId()!;
+    const rel = event.getWireContent()["m.relates_to"] as { rel_type?: string; event_id?: string } | undefined;
+    const known = this.unreadable.isPending(id);
+    this.unreadable.track({
+      roomId: room.roomId,
+      eventId: id,
+      sender: event.getSender()!,
+      ...(rel?.rel_type === "m.thread" && rel.event_id ? { threadRoot: rel.event_id } : {}),
+      ...(rel?.rel_type === "m.annotation" ? { reaction: true } : {}),
+      sentTs: event.getTs(),
+      firstSeen: this.clock.now().getTime(),
+      ...(event.decryptionFailureReason ? { reason: event.decryptionFailureReason } : {}),
+    });
+    if (known) return;
+    this.log(
+      "warn",
+      `Nachricht ${id} in ${room.roomId} noch nicht lesbar (${event.decryptionFailureReason}), warte auf den Schlüssel / waiting for the room key`,
+    );
+    const onDecrypted = (ev: MatrixEvent) => {
+      if (ev.isDecryptionFailure()) return;
+      ev.off(MatrixEventEvent.Decrypted, onDecrypted);
+      if (this.client !== client) return;
+      this.enqueue(() => this.handleEvent(client, ev, room));
+    };
+    event.on(MatrixEventEvent.Decrypted, onDecrypted);
+  }
+
+  /** After a restart: fetch an event that was waiting for its key and try again (it may be readable by now). */
+  private async retryUnreadable(client: MatrixClient, p: PendingUnreadable): Promise<void> {
+    const room = client.getRoom(p.roomId);
+    if (!room || this.client !== client) return;
+    let event: MatrixEvent;
+    try {
+      event = client.getEventMapper()(await client.fetchRoomEvent(p.roomId, p.eventId));
+    } catch (err) {
+      this.log("warn", `Nachricht ${p.eventId} nicht abrufbar / cannot fetch: ${toAdapterError(err, "fetch").message}`);
+      return;
+    }
+    await this.handleEvent(client, event, room);
+  }
+
+  /** Tell the room (in the message's thread, if any) which message could not be read and what to do. */
+  private async tellUnreadable(p: PendingUnreadable): Promise<boolean> {
+    const client = this.client;
+    if (!client || !this.state) return false;
+    const room = client.getRoom(p.roomId);
+    const name = displayName(room, p.sender) ?? localpart(p.sender);
+    const sentAt = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" }).format(
+      new Date(p.sentTs),
+    );
+    const text = unreadableNotice({
+      senderName: name,
+      sentAt,
+      reaction: p.reaction === true,
+      unverified: p.reason === "MEGOLM_KEY_WITHHELD_FOR_UNVERIFIED_DEVICE",
+      link: `https://matrix.to/#/${encodeURIComponent(p.roomId)}/${encodeURIComponent(p.eventId)}`,
+    });
+    const content: Record<string, unknown> = {
+      msgtype: "m.notice",
+      body: text.plain,
+      format: "org.matrix.custom.html",
+      formatted_body: text.html,
+      "m.mentions": { user_ids: [p.sender] },
+      "m.relates_to": p.threadRoot
+        ? { rel_type: "m.thread", event_id: p.threadRoot, is_falling_back: true, "m.in_reply_to": { event_id: p.threadRoot } }
+        : { "m.in_reply_to": { event_id: p.eventId } },
+    };
+    try {
+      await this.sender.send(client, p.roomId, content, txnIdFor(`unreadable/${p.eventId}`));
+      this.log("info", `Hinweis „nicht lesbar“ zu ${p.eventId} gesendet / told the room`);
+      await this.persist();
+      return true;
+    } catch (err) {
+      this.log("warn", `Hinweis zu ${p.eventId} nicht gesendet / notice not sent: ${toAdapterError(err, "send").message}`);
+      return false;
+    }
   }
 
   private markHandled(id: string): void {
@@ -289,12 +507,16 @@ export class MatrixAdapter implements ChatAdapter {
     return client.getRooms().filter((r) => r.getMyMembership() === "join" && r.hasEncryptionStateEvent());
   }
 
-  /** After each sync: accept invites that are still open, tell newly joined encrypted rooms that the bot cannot read them. */
+  /**
+   * After each sync: accept invites that are still open; without crypto, tell newly joined encrypted rooms that the
+   * bot cannot read them.
+   */
   private async afterSync(client: MatrixClient): Promise<void> {
     if (this.client !== client) return;
     for (const room of client.getRooms()) {
       if (room.getMyMembership() === "invite") await this.handleInvite(client, room);
     }
+    if (this.encryption) return;
     for (const room of this.encryptedRooms(client)) {
       if (!this.quietEncrypted.has(room.roomId)) await this.noticeEncrypted(client, room.roomId);
     }
@@ -309,7 +531,7 @@ export class MatrixAdapter implements ChatAdapter {
       await this.sender.send(
         client,
         roomId,
-        { msgtype: "m.notice", body: encryptionNotice(me), "m.mentions": {} },
+        { msgtype: "m.notice", body: encryptionOffNotice(me), "m.mentions": {} },
         txnIdFor(`encryption-notice/${roomId}`),
       );
       this.log("info", `Hinweis „verschlüsselter Raum“ in ${roomId} gesendet / encrypted-room notice sent`);

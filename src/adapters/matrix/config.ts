@@ -1,4 +1,5 @@
 import { serverOf } from "./ids.ts";
+import { parseRecoveryKey } from "./recovery-key.ts";
 
 /** Matrix settings read from the environment (`notfallbot serve`). */
 export interface MatrixConfig {
@@ -15,7 +16,21 @@ export interface MatrixConfig {
   allowed: AllowEntry[];
   /** File where the sync position is kept between restarts (nothing is lost, nothing repeated). Optional. */
   stateFile?: string;
+  /**
+   * End-to-end encryption, on when set: encrypts the crypto state file at rest (MATRIX_CRYPTO_SECRET).
+   * Without it the bot reads unencrypted rooms only and tells encrypted rooms so.
+   */
+  cryptoSecret?: string;
+  /** The secret before a rotation: opens the state file once, which is then rewritten with `cryptoSecret`. */
+  cryptoSecretPrevious?: string;
+  /** Where the crypto state lives (default: `matrix-crypto.bin` next to the database). Needs `cryptoSecret`. */
+  cryptoFile?: string;
+  /** Element-style recovery key for secret storage (MATRIX_RECOVERY_KEY); keeps the cross-signing keys recoverable. */
+  recoveryKey?: string;
 }
+
+/** Shortest accepted MATRIX_CRYPTO_SECRET (characters). */
+export const MIN_SECRET_LENGTH = 20;
 
 /** One `MATRIX_ALLOWED` entry: a user id (`@anna:example.de`), a server suffix (`:example.de`) or a room id (`!abc:example.de`). */
 export type AllowEntry = { kind: "user"; id: string } | { kind: "server"; server: string } | { kind: "room"; id: string };
@@ -36,7 +51,10 @@ const SERVER = /^:[A-Za-z0-9.-]+(:\d+)?$/;
  * Read the Matrix settings. Returns `undefined` when MATRIX_HOMESERVER_URL is not set (Matrix stays off);
  * throws {@link MatrixConfigError} when it is set but the rest is not enough to run.
  */
-export function readMatrixConfig(env: NodeJS.ProcessEnv = process.env, defaults: { stateFile?: string } = {}): MatrixConfig | undefined {
+export function readMatrixConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { stateFile?: string; cryptoFile?: string } = {},
+): MatrixConfig | undefined {
   const url = clean(env.MATRIX_HOMESERVER_URL);
   const accessToken = clean(env.MATRIX_ACCESS_TOKEN);
   const userId = clean(env.MATRIX_USER_ID);
@@ -62,6 +80,7 @@ export function readMatrixConfig(env: NodeJS.ProcessEnv = process.env, defaults:
     );
   }
   const stateFile = clean(env.MATRIX_STATE_FILE) ?? defaults.stateFile;
+  const crypto = readCryptoSettings(env, defaults.cryptoFile);
   return {
     homeserverUrl,
     ...(accessToken ? { accessToken } : {}),
@@ -70,6 +89,46 @@ export function readMatrixConfig(env: NodeJS.ProcessEnv = process.env, defaults:
     deviceId: clean(env.MATRIX_DEVICE_ID) ?? "NOTFALLBOT",
     allowed: parseAllowList(env.MATRIX_ALLOWED),
     ...(stateFile ? { stateFile } : {}),
+    ...crypto,
+  };
+}
+
+/** MATRIX_CRYPTO_SECRET, MATRIX_CRYPTO_SECRET_PREVIOUS, MATRIX_CRYPTO_STORE and MATRIX_RECOVERY_KEY, checked. */
+function readCryptoSettings(env: NodeJS.ProcessEnv, defaultFile: string | undefined): Partial<MatrixConfig> {
+  const secret = env.MATRIX_CRYPTO_SECRET?.trim();
+  const previous = env.MATRIX_CRYPTO_SECRET_PREVIOUS?.trim();
+  const recovery = clean(env.MATRIX_RECOVERY_KEY);
+  if (!secret) {
+    if (recovery || previous) {
+      throw new MatrixConfigError(
+        "Matrix: MATRIX_RECOVERY_KEY bzw. MATRIX_CRYPTO_SECRET_PREVIOUS wirkt nur zusammen mit MATRIX_CRYPTO_SECRET (siehe docs/matrix.md). " +
+          "/ set MATRIX_CRYPTO_SECRET too.",
+      );
+    }
+    return {};
+  }
+  for (const [name, value] of [
+    ["MATRIX_CRYPTO_SECRET", secret],
+    ["MATRIX_CRYPTO_SECRET_PREVIOUS", previous],
+  ] as const) {
+    if (value !== undefined && value.length > 0 && value.length < MIN_SECRET_LENGTH) {
+      throw new MatrixConfigError(
+        `Matrix: ${name} ist zu kurz (mindestens ${MIN_SECRET_LENGTH} Zeichen; erzeugen z. B. mit „openssl rand -base64 32“). / ${name} is too short.`,
+      );
+    }
+  }
+  if (recovery && !parseRecoveryKey(recovery)) {
+    throw new MatrixConfigError(
+      "Matrix: MATRIX_RECOVERY_KEY ist kein Wiederherstellungsschlüssel (48 Zeichen in Vierergruppen, beginnt mit „Es“; erzeugen: " +
+        "node src/adapters/matrix/recovery-key.ts). / MATRIX_RECOVERY_KEY is not a recovery key.",
+    );
+  }
+  const file = clean(env.MATRIX_CRYPTO_STORE) ?? defaultFile;
+  return {
+    cryptoSecret: secret,
+    ...(previous ? { cryptoSecretPrevious: previous } : {}),
+    ...(file ? { cryptoFile: file } : {}),
+    ...(recovery ? { recoveryKey: recovery } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type MatrixClient, Method } from "matrix-js-sdk";
+import { EventStatus, EventType, type MatrixClient, Method } from "matrix-js-sdk";
 import { AdapterError, type DeliveryResult } from "../../core/adapter.ts";
 import type { Outbound } from "../../core/message.ts";
 import { toAdapterError } from "./errors.ts";
@@ -16,9 +16,13 @@ export function txnIdFor(key: string): string {
 
 /**
  * Sends bot messages. Every send uses a transaction id (`PUT …/send/m.room.message/{txnId}`), so when the outbox
- * retries after a lost answer the homeserver returns the first event instead of posting twice.
+ * retries after a lost answer the homeserver returns the first event instead of posting twice. In end-to-end
+ * encrypted rooms (when the bot has crypto) the SDK encrypts the message and sends it under the same transaction id.
  */
 export class MatrixSender {
+  /** Whether messages to this room must be encrypted (set by the adapter when crypto is on). */
+  encrypts: (client: MatrixClient, roomId: string) => boolean = () => false;
+
   /** Last edit per original message: a retry of the same edit reuses its transaction id. */
   private readonly lastEdit = new Map<string, { hash: string; txnId: string }>();
   private editCounter = 0;
@@ -43,11 +47,24 @@ export class MatrixSender {
   }
 
   async send(client: MatrixClient, roomId: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+    if (this.encrypts(client, roomId)) return this.sendEncrypted(client, roomId, content, txnId);
     const path = `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`;
     try {
       const res = await client.http.authedRequest<{ event_id: string }>(Method.Put, path, undefined, content);
       return res.event_id;
     } catch (err) {
+      throw toAdapterError(err, "send");
+    }
+  }
+
+  private async sendEncrypted(client: MatrixClient, roomId: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+    try {
+      const res = await client.sendEvent(roomId, null, EventType.RoomMessage, content as never, txnId);
+      return res.event_id;
+    } catch (err) {
+      // the SDK keeps a failed local echo; drop it so the outbox's retry (same transaction id) starts clean
+      const local = client.getRoom(roomId)?.findEventById(`~${roomId}:${txnId}`);
+      if (local && local.status === EventStatus.NOT_SENT) client.cancelPendingEvent(local);
       throw toAdapterError(err, "send");
     }
   }

@@ -1,10 +1,12 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ISyncData } from "matrix-js-sdk";
+import type { PendingUnreadable } from "./undecryptable.ts";
 
 /**
  * What the Matrix adapter remembers between restarts: the sync position (with the room state the SDK needs),
- * the last handled event ids (redeliveries), and the rooms already told that the bot cannot read encrypted rooms.
+ * the last handled event ids (redeliveries), the rooms already told that the bot cannot read encrypted rooms, and
+ * encrypted events it could not decrypt yet.
  * Kept in memory; written to `stateFile` when one is configured. Never contains credentials.
  */
 export interface AdapterState {
@@ -14,6 +16,8 @@ export interface AdapterState {
   sync?: ISyncData;
   handled: string[];
   encryptionNoticeSent: string[];
+  /** Encrypted events still waiting for their room key, and those the room was told about (see undecryptable.ts). */
+  unreadable?: { pending: PendingUnreadable[]; told: string[] };
 }
 
 /** How many handled event ids are remembered (the core deduplicates too; this only saves work). */
@@ -35,6 +39,14 @@ export async function loadState(file: string | undefined): Promise<AdapterState>
       ...(raw.sync && typeof raw.sync.nextBatch === "string" ? { sync: raw.sync } : {}),
       handled: Array.isArray(raw.handled) ? raw.handled.filter((x) => typeof x === "string").slice(-HANDLED_LIMIT) : [],
       encryptionNoticeSent: Array.isArray(raw.encryptionNoticeSent) ? raw.encryptionNoticeSent.filter((x) => typeof x === "string") : [],
+      ...(raw.unreadable && Array.isArray(raw.unreadable.pending) && Array.isArray(raw.unreadable.told)
+        ? {
+            unreadable: {
+              pending: raw.unreadable.pending.filter((p) => typeof p?.eventId === "string" && typeof p.roomId === "string"),
+              told: raw.unreadable.told.filter((x) => typeof x === "string"),
+            },
+          }
+        : {}),
     };
   } catch {
     return emptyState();
