@@ -31,6 +31,17 @@ export function threadRootOf(content: Content | undefined): string | undefined {
   return rel?.rel_type === "m.thread" && typeof rel.event_id === "string" ? rel.event_id : undefined;
 }
 
+/**
+ * The content of an event with its relation: in end-to-end encrypted rooms `m.relates_to` travels unencrypted
+ * (wire content), so it is taken from there when the decrypted content lacks it.
+ */
+export function withRelation(event: MatrixEvent): Content {
+  const content = event.getContent() as Content;
+  if (content["m.relates_to"]) return content;
+  const wire = event.getWireContent()["m.relates_to"];
+  return wire ? { ...content, "m.relates_to": wire } : content;
+}
+
 /** Display name from the room member state; undefined when unknown or not set. */
 export function displayName(room: Room | null | undefined, userId: string): string | undefined {
   const m = room?.getMember(userId);
@@ -55,7 +66,8 @@ function base(ctx: InboundContext, room: Room, event: MatrixEvent): Omit<Inbound
 function reaction(ctx: InboundContext, room: Room, event: MatrixEvent, content: Content): Inbound | undefined {
   const rel = relatesTo(content);
   if (rel?.rel_type !== "m.annotation" || typeof rel.event_id !== "string" || typeof rel.key !== "string") return undefined;
-  const threadRef = threadRootOf(room.findEventById(rel.event_id)?.getContent());
+  const target = room.findEventById(rel.event_id);
+  const threadRef = target ? threadRootOf(withRelation(target)) : undefined;
   return {
     ...base(ctx, room, event),
     kind: "reaction",
@@ -67,7 +79,7 @@ function reaction(ctx: InboundContext, room: Room, event: MatrixEvent, content: 
 /** The thread an event belongs to (local timeline first, else asked from the homeserver). */
 async function threadOf(ctx: InboundContext, room: Room, eventId: string): Promise<string | undefined> {
   const local = room.findEventById(eventId);
-  if (local) return threadRootOf(local.getContent());
+  if (local) return threadRootOf(withRelation(local));
   try {
     const raw = await ctx.client.fetchRoomEvent(room.roomId, eventId);
     return threadRootOf(raw.content as Content | undefined);
@@ -107,7 +119,7 @@ async function message(ctx: InboundContext, room: Room, event: MatrixEvent, cont
 
 /** Translate one room event of another user into what the core understands, or undefined to ignore it. */
 export async function toInbound(ctx: InboundContext, room: Room, event: MatrixEvent): Promise<Inbound | undefined> {
-  const content = event.getContent() as Content;
+  const content = withRelation(event);
   switch (event.getType()) {
     case "m.reaction":
       return reaction(ctx, room, event, content);
