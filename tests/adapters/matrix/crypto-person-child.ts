@@ -47,7 +47,9 @@ http.requestOtherUrl = (async (method: unknown, target: unknown, body?: unknown,
   const m = /\/sendToDevice\/([^/]+)\/([^/]+)$/.exec(path);
   if (holdFor && method === Method.Put && m && decodeURIComponent(m[1]!) === "m.room.encrypted" && body) {
     const asString = typeof body === "string";
-    const parsed = (typeof body === "string" ? JSON.parse(body) : structuredClone(body)) as { messages: Record<string, Record<string, unknown>> };
+    const parsed = (typeof body === "string" ? JSON.parse(body) : structuredClone(body)) as {
+      messages: Record<string, Record<string, unknown>>;
+    };
     const mine = parsed.messages[holdFor];
     if (mine) {
       held.push({ type: "m.room.encrypted", txn: `held-${m[2]}`, messages: { [holdFor]: mine } });

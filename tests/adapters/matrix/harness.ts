@@ -1,6 +1,8 @@
 /**
  * The conformance harness for Matrix: the whole bot (createBot + SQLite + MatrixAdapter) against the real Synapse of
- * this test run; anna, ben and cem act through their own matrix-js-sdk clients, like people in Element.
+ * this test run; anna, ben and cem act through their own matrix-js-sdk clients, like people in Element. With
+ * `encrypted`, the room is end-to-end encrypted, the bot runs with crypto, and each person's client encrypts and
+ * decrypts with the Rust crypto in a process of its own (crypto-person.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,7 @@ import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import type { AdapterHarness, SeenMessage } from "../harness.ts";
 import { synapse } from "./context.ts";
+import { CryptoPerson } from "./crypto-person.ts";
 import { Person } from "./people.ts";
 import { registerUser, type TestUser } from "./synapse.ts";
 
@@ -66,15 +69,19 @@ function composed(text: string, names: Map<string, string>): Obj {
   return { msgtype: "m.text", body, format: "org.matrix.custom.html", formatted_body: formatted, "m.mentions": { user_ids: userIds } };
 }
 
+/** A person in the room: a plain client in this process, or an encrypting one in its own process. */
+type Member = Person | CryptoPerson;
+
 /** Extras for Matrix-specific tests. */
 export interface MatrixHarness extends AdapterHarness {
   readonly room: string;
-  person(name: Name): Person;
+  person(name: Name): Member;
   /** Milliseconds from the declaring `!notfall …` to the first bot message in its thread, per declared incident. */
   readonly declareLatencies: number[];
 }
 
-export function matrixHarness(): MatrixHarness {
+export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness {
+  const encrypted = opts.encrypted === true;
   const hs = synapse();
   const playbooks = loadPlaybooks();
   let tmp: ReturnType<typeof tempDir>;
@@ -83,7 +90,7 @@ export function matrixHarness(): MatrixHarness {
   let adapter: MatrixAdapter;
   let bot: Bot;
   let botUser: TestUser;
-  const people = new Map<Name, Person>();
+  const people = new Map<Name, Member>();
   let room = "";
   /** Receipts per Matrix event id at the core (across restarts) and how many the harness expects. */
   const received = new Map<string, number>();
@@ -94,7 +101,7 @@ export function matrixHarness(): MatrixHarness {
   const declareLatencies: number[] = [];
 
   const stateFile = () => join(tmp.dir, "matrix-state.json");
-  const person = (name: string): Person => {
+  const person = (name: string): Member => {
     const p = people.get(name as Name);
     if (!p) throw new Error(`unbekannte Person ${name}`);
     return p;
@@ -104,7 +111,14 @@ export function matrixHarness(): MatrixHarness {
   const boot = async () => {
     storage = openStorage(join(tmp.dir, "notfall.db"), { clock });
     adapter = new MatrixAdapter({
-      config: { homeserverUrl: hs.url, accessToken: botUser.accessToken, deviceId: botUser.deviceId, allowed: [], stateFile: stateFile() },
+      config: {
+        homeserverUrl: hs.url,
+        accessToken: botUser.accessToken,
+        deviceId: botUser.deviceId,
+        allowed: [],
+        stateFile: stateFile(),
+        ...(encrypted ? { cryptoSecret: "geheimnis-der-konformitaetstests", cryptoFile: join(tmp.dir, "matrix-crypto.bin") } : {}),
+      },
       clock,
       sdkLogLevel: "error",
       log: () => {},
@@ -129,9 +143,13 @@ export function matrixHarness(): MatrixHarness {
     storage.close();
   };
 
-  /** Everything in the room, oldest first, read from the homeserver through anna's client. */
+  /** Everything in the room, oldest first, read from the homeserver through anna's client (decrypted there). */
   const history = async (): Promise<Obj[]> => {
-    const client = person("anna").client;
+    const anna = person("anna");
+    if (anna instanceof CryptoPerson) {
+      return (await anna.history(room)).map((e) => ({ event_id: e.id, sender: e.sender, type: e.type, content: e.content }));
+    }
+    const client = anna.client;
     const events: Obj[] = [];
     let from: string | null = null;
     for (let i = 0; i < 100; i++) {
@@ -206,7 +224,7 @@ export function matrixHarness(): MatrixHarness {
   };
 
   return {
-    name: "matrix (real Synapse)",
+    name: encrypted ? "matrix, end-to-end encrypted room (real Synapse)" : "matrix (real Synapse)",
     has: { buttons: false, reactions: true, ephemeral: false },
     get room() {
       return room;
@@ -216,11 +234,24 @@ export function matrixHarness(): MatrixHarness {
     async start(c) {
       clock = c;
       tmp = tempDir("notfallbot-matrix-");
-      botUser = await registerUser(hs.url, hs.sharedSecret, "nfbot-conformance", { displayName: "Notfallbot" });
-      for (const name of PEOPLE) people.set(name, await Person.connect(hs.url, hs.users[name]));
+      botUser = await registerUser(hs.url, hs.sharedSecret, encrypted ? "nfbot-conformance-e2ee" : "nfbot-conformance", {
+        displayName: "Notfallbot",
+      });
+      if (encrypted) {
+        // fresh logins: an encrypting client needs a device of its own
+        const users = await Promise.all(PEOPLE.map((name) => registerUser(hs.url, hs.sharedSecret, name)));
+        const clients = await Promise.all(users.map((u) => CryptoPerson.connect(hs.url, u)));
+        PEOPLE.forEach((name, i) => people.set(name, clients[i]!));
+      } else {
+        for (const name of PEOPLE) people.set(name, await Person.connect(hs.url, hs.users[name]));
+      }
       await boot();
       const anna = person("anna");
-      room = await anna.createRoom({ name: "IT-Notfall Praxis", invite: [botUser.userId, person("ben").id, person("cem").id] });
+      room = await anna.createRoom({
+        name: "IT-Notfall Praxis",
+        invite: [botUser.userId, person("ben").id, person("cem").id],
+        ...(encrypted ? { encrypted: true } : {}),
+      });
       await Promise.all([person("ben").join(room), person("cem").join(room), anna.waitForMembership(room, botUser.userId, "join")]);
     },
     async stop() {
