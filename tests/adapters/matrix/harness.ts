@@ -241,7 +241,7 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
         // fresh logins: an encrypting client needs a device of its own
         const users = await Promise.all(PEOPLE.map((name) => registerUser(hs.url, hs.sharedSecret, name)));
         const clients = await Promise.all(users.map((u) => CryptoPerson.connect(hs.url, u)));
-        PEOPLE.forEach((name, i) => people.set(name, clients[i]!));
+        for (const [i, name] of PEOPLE.entries()) people.set(name, clients[i]!);
       } else {
         for (const name of PEOPLE) people.set(name, await Person.connect(hs.url, hs.users[name]));
       }
