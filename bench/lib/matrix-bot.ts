@@ -11,8 +11,10 @@
  * Control on 127.0.0.1: `GET /idle` answers once our bot has handled and delivered everything it received so far.
  * Prints `ready {"control"}`; on SIGTERM stops both and prints a JSON line with what the bot did.
  *
+ * `--crypto SECRET`: our bot with end-to-end encryption (crypto state `matrix-crypto.bin` in --dir, like serve).
+ *
  * Run alone: node bench/lib/matrix-bot.ts --hs URL --bot '<TestUser json>' --echo '<TestUser json>' --dir /tmp/x
- *   [--profile file.cpuprofile]
+ *   [--profile file.cpuprofile] [--crypto SECRET]
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -34,6 +36,7 @@ const botUser = JSON.parse(a.str("bot")) as TestUser;
 const echoUser = JSON.parse(a.str("echo")) as TestUser;
 const dir = a.str("dir");
 const profileFile = a.flag("profile") ? a.str("profile") : undefined;
+const cryptoSecret = a.flag("crypto") ? a.str("crypto") : undefined;
 
 let problems = 0;
 const storage = openStorage(join(dir, "notfall.db"));
@@ -44,6 +47,7 @@ const adapter = new MatrixAdapter({
     deviceId: botUser.deviceId,
     allowed: [],
     stateFile: join(dir, "matrix-state.json"),
+    ...(cryptoSecret ? { cryptoSecret, cryptoFile: join(dir, "matrix-crypto.bin") } : {}),
   },
   clock: systemClock,
   sdkLogLevel: "error",

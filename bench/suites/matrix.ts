@@ -8,11 +8,15 @@
  * takes declare, floor and echo samples one at a time in rotating order. The echo client (a plain client answering
  * in the thread at once) is the diagnosis row: the least any bot can take, as an answer needs two trips through the
  * homeserver (person → bot, bot → person) where the floor needs one.
+ *
+ * End-to-end encryption (bench/lib/matrix-e2ee.ts), on the same Synapse: declare → first bot message in an encrypted
+ * room, and start-up time and memory of the bot with encryption against without.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ensureSynapse, registerUser, SynapseServer } from "../../tests/adapters/matrix/synapse.ts";
 import { runChild } from "../lib/child.ts";
+import { measureEncryption } from "../lib/matrix-e2ee.ts";
 import { startService } from "../lib/service.ts";
 import { percentile } from "../lib/stats.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
@@ -31,7 +35,7 @@ const q = (xs: Sample[], p: number, f: (s: Sample) => number = (s) => s.ms) =>
 
 export const matrixBenchmark: Benchmark = {
   id: "matrix",
-  title: "Matrix: declare → first bot message in the thread (real Synapse) vs a client's own round trip",
+  title: "Matrix: declare → first bot message in the thread (real Synapse) vs a client's own round trip; end-to-end encryption",
   async run(ctx) {
     const samples = ctx.quick ? 5 : 25;
     const t0 = Date.now();
@@ -109,6 +113,7 @@ export const matrixBenchmark: Benchmark = {
         row("Matrix echo client (two trips, no work) p50 (diagnosis)", echo50, "ms", floor50, "cost"),
         row("Matrix echo client (two trips, no work) p99 (diagnosis)", q(s.echo, 0.99), "ms", q(s.floor, 0.99), "cost"),
       ];
+      out.push(...(await measureEncryption(ctx, hs.url, hs.sharedSecret, { bot, dir })));
       return out;
     } finally {
       await hs.destroy();

@@ -197,6 +197,14 @@ export class MatrixAdapter implements ChatAdapter {
         await initCrypto(client, crypto);
       } catch (err) {
         await this.closeCrypto();
+        if (err instanceof Error && /doesn't match the account/i.test(err.message)) {
+          throw new AdapterError(
+            "permanent",
+            `Matrix: Die Schlüsseldatei ${this.config.cryptoFile} gehört zu einem anderen Konto oder Gerät als ${session.userId} / ${session.deviceId}. ` +
+              "Für ein anderes Konto oder Gerät eine eigene Datei angeben (MATRIX_CRYPTO_STORE), die alte aufbewahren. / the crypto state belongs to another account or device.",
+            { cause: err },
+          );
+        }
         throw err;
       }
       quietRustLogs(this.sdkLogLevel);
@@ -214,18 +222,26 @@ export class MatrixAdapter implements ChatAdapter {
     client.on(RoomEvent.MyMembership, (room, membership) => {
       if (membership === "invite") this.enqueue(() => this.handleInvite(client, room));
     });
+    // Resolves after the first sync with the homeserver (not the one replayed from the saved state: stopping before
+    // the SDK awaits its first request would leave that request's abort unhandled), or when the homeserver is away.
+    let settled = false;
     const prepared = new Promise<void>((resolve, reject) => {
+      const done = () => {
+        settled = true;
+        resolve();
+      };
       client.on(ClientEvent.Sync, (state, _prev, data) => {
         this.syncState = state;
         if (state === SyncState.Prepared && !this.live) {
           this.live = true;
           if (!resumed) for (const r of this.encryptedRooms(client)) this.quietEncrypted.add(r.roomId);
-          resolve();
         }
+        if (!settled && ((state === SyncState.Prepared && !data?.fromCache) || state === SyncState.Syncing)) done();
         if (state === SyncState.Prepared || state === SyncState.Syncing) this.enqueue(() => this.afterSync(client));
-        if (state === SyncState.Error && !this.live) {
+        if (state === SyncState.Error && !settled) {
           const err = data?.error;
           if (err && toAdapterError(err, "sync").code === "unauthorized") {
+            settled = true;
             reject(
               new AdapterError("unauthorized", "Matrix: Zugangsdaten ungültig (MATRIX_ACCESS_TOKEN?). / Matrix: invalid credentials.", {
                 cause: err,
@@ -234,7 +250,7 @@ export class MatrixAdapter implements ChatAdapter {
           } else {
             // the SDK keeps retrying; events count as live once its first sync is through
             this.log("warn", "Matrix-Server nicht erreichbar, versuche es weiter … / homeserver unreachable, retrying");
-            resolve();
+            done();
           }
         }
       });

@@ -12,10 +12,18 @@ interface LoglevelLogger {
 }
 
 /**
- * SDK messages logged as errors that are harmless for a bot: MatrixRTC (calls) complains about state events
- * of rooms it has not seen yet, for every room the bot joins.
+ * SDK messages logged as errors or warnings that are harmless for a bot: MatrixRTC (calls) complains about state
+ * events of rooms it has not seen yet, for every room the bot joins; the push processor adds rules the homeserver
+ * lacks at every start; with thread support off, every message sent into a thread of an encrypted room (sent through
+ * the SDK so that it encrypts) warns that the thread has no timeline of its own; cross-signing is set up before
+ * secret storage on the first start.
  */
-const NOISE = [/Got room state event for unknown room/];
+const NOISE = [
+  /Got room state event for unknown room/,
+  /Adding default global \w+ push rule/,
+  /Couldn't find timeline for thread ID/,
+  /resetCrossSigning: Secret storage is not yet set up/,
+];
 
 function isNoise(args: unknown[]): boolean {
   const first = args[0];
