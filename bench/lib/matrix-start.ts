@@ -15,9 +15,6 @@ import { runInNewContext } from "node:vm";
 import type { TestUser } from "../../tests/adapters/matrix/synapse.ts";
 import { args, report } from "./args.ts";
 
-  process.stderr.write(`UNHANDLED ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
 const a = args();
 const hs = a.str("hs");
 const botUser = JSON.parse(a.str("bot")) as TestUser;

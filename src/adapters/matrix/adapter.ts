@@ -83,6 +83,8 @@ export class MatrixAdapter implements ChatAdapter {
   /** Encrypted rooms that existed before a fresh start: no unsolicited notice, only when someone writes there. */
   private readonly quietEncrypted = new Set<string>();
   private cryptoState: CryptoStateFile | undefined;
+  /** Undecryptable events (the SDK's objects) that already have a listener for their later decryption. */
+  private readonly watched = new WeakSet<MatrixEvent>();
   private readonly unreadable: UnreadableTracker;
   /** Timings of the last start (for the benchmark and the log). */
   readonly startTimes: { cryptoLoadMs?: number; cryptoInitMs?: number; firstSyncMs?: number } = {};
@@ -413,7 +415,6 @@ export class MatrixAdapter implements ChatAdapter {
   private waitForKey(client: MatrixClient, event: MatrixEvent, room: Room): void {
     const id = event.getId()!;
     const rel = event.getWireContent()["m.relates_to"] as { rel_type?: string; event_id?: string } | undefined;
-    const known = this.unreadable.isPending(id);
     this.unreadable.track({
       roomId: room.roomId,
       eventId: id,
@@ -424,7 +425,8 @@ export class MatrixAdapter implements ChatAdapter {
       firstSeen: this.clock.now().getTime(),
       ...(event.decryptionFailureReason ? { reason: event.decryptionFailureReason } : {}),
     });
-    if (known) return;
+    if (this.watched.has(event)) return;
+    this.watched.add(event);
     this.log(
       "warn",
       `Nachricht ${id} in ${room.roomId} noch nicht lesbar (${event.decryptionFailureReason}), warte auf den Schlüssel / waiting for the room key`,

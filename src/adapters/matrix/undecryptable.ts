@@ -72,30 +72,23 @@ export class UnreadableTracker {
     this.changed();
   }
 
-  isPending(eventId: string): boolean {
-    return this.pending.has(eventId);
-  }
-
-  wasTold(eventId: string): boolean {
-    return this.told.includes(eventId);
-  }
-
   /** What to persist. */
   snapshot(): { pending: PendingUnreadable[]; told: string[] } {
     return { pending: [...this.pending.values()].map((p) => ({ ...p })), told: [...this.told] };
   }
 
-  /** Restore after a restart: remembered notices, and pending events (their deadlines still count from first seen). */
+  /**
+   * Restore after a restart: remembered notices, and pending events (their deadlines still count from first seen).
+   * Re-arms every pending deadline that has no timer (also after stop and start of the same adapter). Returns all
+   * pending events, to be fetched and tried again.
+   */
   restore(s: { pending?: PendingUnreadable[]; told?: string[] }): PendingUnreadable[] {
     for (const id of s.told ?? []) this.remember(id);
-    const out: PendingUnreadable[] = [];
     for (const p of s.pending ?? []) {
-      if (this.pending.has(p.eventId) || this.told.includes(p.eventId)) continue;
-      this.pending.set(p.eventId, p);
-      this.arm(p);
-      out.push(p);
+      if (!this.pending.has(p.eventId) && !this.told.includes(p.eventId)) this.pending.set(p.eventId, p);
     }
-    return out;
+    for (const p of this.pending.values()) if (!this.timers.has(p.eventId)) this.arm(p);
+    return [...this.pending.values()];
   }
 
   /** Stop all deadlines (adapter stopped); pending events stay in the snapshot. */

@@ -167,6 +167,23 @@ describe("Matrix adapter in an end-to-end encrypted room", () => {
   );
 
   it(
+    "reads a message whose room key arrives after a restart of the bot",
+    async () => {
+      await anna.newSession(room);
+      await anna.holdKeys(bot.userId);
+      const late = await anna.replyInThread(room, declared, "status nach dem Neustart");
+      await until(() => logs.some((l) => l.includes(late) && l.includes("warte auf den Schlüssel")), "bot waits for the key");
+      await adapter.stop();
+      adapter = newAdapter();
+      inbox = new Inbox();
+      await adapter.start(inbox.handler);
+      expect(await anna.releaseKeys()).toBeGreaterThan(0);
+      expect(await inbox.byRef(late)).toMatchObject({ kind: "reply", text: "status nach dem Neustart", threadRef: declared });
+    },
+    T,
+  );
+
+  it(
     "says once in the thread which message it could not read when the key never comes, also after a restart",
     async () => {
       await anna.newSession(room);
