@@ -13,7 +13,7 @@ import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult,
 import { type Clock, systemClock } from "../../core/clock.ts";
 import type { Outbound } from "../../core/message.ts";
 import { isAllowedInvite, type MatrixConfig } from "./config.ts";
-import { bootstrapCrossSigning, cryptoCallbacks, initCrypto, quietRustLogs, useWriteAhead } from "./crypto.ts";
+import { bootstrapCrossSigning, cryptoCallbacks, initCrypto, useWriteAhead } from "./crypto.ts";
 import { CryptoStateError, CryptoStateFile } from "./crypto-store.ts";
 import { toAdapterError } from "./errors.ts";
 import { useClearableTimeouts } from "./http-timeouts.ts";
@@ -85,6 +85,7 @@ export class MatrixAdapter implements ChatAdapter {
   private cryptoState: CryptoStateFile | undefined;
   /** Undecryptable events (the SDK's objects) that already have a listener for their later decryption. */
   private readonly watched = new WeakSet<MatrixEvent>();
+  private persisting: Promise<void> = Promise.resolve();
   private readonly unreadable: UnreadableTracker;
   /** Timings of the last start (for the benchmark and the log). */
   readonly startTimes: { cryptoLoadMs?: number; cryptoInitMs?: number; firstSyncMs?: number } = {};
@@ -101,7 +102,9 @@ export class MatrixAdapter implements ChatAdapter {
       ...(opts.keyWaitMs !== undefined ? { waitMs: opts.keyWaitMs } : {}),
       tell: (p) => this.tellUnreadable(p),
       changed: () => {
-        if (this.state) this.state.unreadable = this.unreadable.snapshot();
+        if (!this.state) return;
+        this.state.unreadable = this.unreadable.snapshot();
+        void this.persist();
       },
     });
     this.sender.encrypts = (client, roomId) => this.cryptoState !== undefined && client.getRoom(roomId)?.hasEncryptionStateEvent() === true;
@@ -196,7 +199,7 @@ export class MatrixAdapter implements ChatAdapter {
       const t0 = performance.now();
       try {
         await this.checkDeviceKeys(client, session, crypto);
-        await initCrypto(client, crypto);
+        await initCrypto(client, crypto, this.sdkLogLevel);
       } catch (err) {
         await this.closeCrypto();
         if (err instanceof Error && /doesn't match the account/i.test(err.message)) {
@@ -209,7 +212,6 @@ export class MatrixAdapter implements ChatAdapter {
         }
         throw err;
       }
-      quietRustLogs(this.sdkLogLevel);
       this.startTimes.cryptoInitMs = performance.now() - t0;
     }
     this.client = client;
@@ -483,7 +485,6 @@ export class MatrixAdapter implements ChatAdapter {
     try {
       await this.sender.send(client, p.roomId, content, txnIdFor(`unreadable/${p.eventId}`));
       this.log("info", `Hinweis „nicht lesbar“ zu ${p.eventId} gesendet / told the room`);
-      await this.persist();
       return true;
     } catch (err) {
       this.log("warn", `Hinweis zu ${p.eventId} nicht gesendet / notice not sent: ${toAdapterError(err, "send").message}`);
@@ -560,15 +561,19 @@ export class MatrixAdapter implements ChatAdapter {
     await this.persist();
   }
 
-  private async persist(): Promise<void> {
-    const state = this.state;
-    if (!state) return;
-    state.handled = [...this.handled].slice(-HANDLED_LIMIT);
-    if (!this.config.stateFile) return;
-    try {
-      await saveState(this.config.stateFile, state);
-    } catch (err) {
-      this.log("error", `Sync-Stand nicht gespeichert / state not saved: ${err instanceof Error ? err.message : "error"}`);
-    }
+  /** Write the state file; writes are serialised (they share one temporary file). */
+  private persist(): Promise<void> {
+    this.persisting = this.persisting.then(async () => {
+      const state = this.state;
+      if (!state) return;
+      state.handled = [...this.handled].slice(-HANDLED_LIMIT);
+      if (!this.config.stateFile) return;
+      try {
+        await saveState(this.config.stateFile, state);
+      } catch (err) {
+        this.log("error", `Sync-Stand nicht gespeichert / state not saved: ${err instanceof Error ? err.message : "error"}`);
+      }
+    });
+    return this.persisting;
   }
 }

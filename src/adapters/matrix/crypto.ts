@@ -34,22 +34,32 @@ let initQueue: Promise<unknown> = Promise.resolve();
  * once, during initialisation, from `globalThis.indexedDB`; that global points at this adapter's IndexedDB just
  * for that moment (serialised), so several bots in one process (tests) never share a store.
  */
-export async function initCrypto(client: MatrixClient, state: CryptoStateFile): Promise<void> {
+export async function initCrypto(client: MatrixClient, state: CryptoStateFile, level: SdkLogLevel = "warn"): Promise<void> {
   const run = initQueue.then(async () => {
     const g = globalThis as { indexedDB?: unknown; IDBKeyRange?: unknown };
     const before = g.indexedDB;
     g.IDBKeyRange ??= IDBKeyRange;
     g.indexedDB = state.factory;
+    // matrix-js-sdk switches the Rust tracing to debug level inside initRustCrypto; the wasm writes it with
+    // console.debug / console.info, which are muted for that moment unless the SDK log level asks for them
+    const { debug, info } = console;
+    if (RANK[level] > RANK.debug) console.debug = () => {};
+    if (RANK[level] > RANK.info) console.info = () => {};
     try {
       await client.initRustCrypto({ useIndexedDB: true });
     } finally {
       g.indexedDB = before;
+      console.debug = debug;
+      console.info = info;
     }
+    quietRustLogs(level);
   });
   initQueue = run.catch(() => {});
   await run;
   enableKeyRequests(client);
 }
+
+const RANK: Record<SdkLogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 5 };
 
 /**
  * matrix-js-sdk switches the Rust crypto's automatic room-key requests off (element-web #26524). The Rust crypto
