@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt as scryptCb } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -431,9 +431,4 @@ async function releaseLock(file: string): Promise<void> {
   const lock = lockFile(file);
   const pid = Number.parseInt((await readFile(lock, "utf8").catch(() => "")).trim(), 10);
   if (pid === process.pid) await unlink(lock).catch(() => {});
-}
-
-/** A short, stable name for a state file (logs, never secrets). */
-export function stateFileTag(file: string): string {
-  return createHash("sha256").update(file).digest("hex").slice(0, 8);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isAllowedInvite, MatrixConfigError, parseAllowList, readMatrixConfig } from "../../../src/adapters/matrix/config.ts";
 import { htmlToText, normaliseEmoji, parseMessage, stripReplyFallback, userFromHref } from "../../../src/adapters/matrix/parse.ts";
+import { newRecoveryKey } from "../../../src/adapters/matrix/recovery-key.ts";
 
 const BOT = "@notfallbot:localhost";
 const ctx = {
@@ -152,6 +153,26 @@ describe("matrix config", () => {
       /keine Matrix-ID/,
     );
     expect(() => parseAllowList("anna")).toThrow(/MATRIX_ALLOWED enthält „anna“/);
+  });
+
+  it("reads the encryption settings and explains in German what is wrong with them", () => {
+    const base = { MATRIX_HOMESERVER_URL: "https://m.example.de", MATRIX_ACCESS_TOKEN: "syt_x" };
+    const recoveryKey = newRecoveryKey();
+    expect(
+      readMatrixConfig(
+        { ...base, MATRIX_CRYPTO_SECRET: "s".repeat(32), MATRIX_RECOVERY_KEY: ` ${recoveryKey} ` },
+        { cryptoFile: "/var/lib/notfallbot/matrix-crypto.bin" },
+      ),
+    ).toMatchObject({ cryptoSecret: "s".repeat(32), recoveryKey, cryptoFile: "/var/lib/notfallbot/matrix-crypto.bin" });
+    expect(readMatrixConfig({ ...base, MATRIX_CRYPTO_SECRET: "s".repeat(32), MATRIX_CRYPTO_STORE: "/x/k.bin" })).toMatchObject({
+      cryptoFile: "/x/k.bin",
+    });
+    expect(readMatrixConfig(base)).not.toHaveProperty("cryptoSecret");
+    expect(() => readMatrixConfig({ ...base, MATRIX_CRYPTO_SECRET: "kurz" })).toThrow(/MATRIX_CRYPTO_SECRET ist zu kurz.*openssl rand/);
+    expect(() => readMatrixConfig({ ...base, MATRIX_CRYPTO_SECRET: "s".repeat(32), MATRIX_RECOVERY_KEY: "EsTx abcd" })).toThrow(
+      /MATRIX_RECOVERY_KEY ist kein Wiederherstellungsschlüssel/,
+    );
+    expect(() => readMatrixConfig({ ...base, MATRIX_RECOVERY_KEY: recoveryKey })).toThrow(/nur zusammen mit MATRIX_CRYPTO_SECRET/);
   });
 
   it("allows invites from the bot's own server by default, else from the listed users, servers and rooms", () => {
