@@ -30,24 +30,8 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
   let declared = "";
 
   /** Start the real CLI; resolves when it reports READY (Matrix synced). */
-  async function startBot(): Promise<ChildProcess> {
-    const p = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
-      cwd: tmp.dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NOTFALL_DB: join(tmp.dir, "notfall.db"),
-        MATRIX_HOMESERVER_URL: hs.url,
-        MATRIX_USER_ID: bot.userId,
-        MATRIX_PASSWORD: bot.password,
-        MATRIX_CRYPTO_SECRET: SECRET,
-        MATRIX_RECOVERY_KEY: recoveryKey,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    p.stderr!.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
+  async function startBot(secret = SECRET): Promise<ChildProcess> {
+    const p = spawnBot(secret);
     await new Promise<void>((res, rej) => {
       let out = "";
       const timer = setTimeout(() => rej(new Error(`serve not ready:\n${output}`)), 60_000);
@@ -59,6 +43,27 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
         }
       });
       p.once("exit", (code, signal) => rej(new Error(`serve exited (${code ?? signal}):\n${output}`)));
+    });
+    return p;
+  }
+
+  function spawnBot(secret: string): ChildProcess {
+    const p = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
+      cwd: tmp.dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NOTFALL_DB: join(tmp.dir, "notfall.db"),
+        MATRIX_HOMESERVER_URL: hs.url,
+        MATRIX_USER_ID: bot.userId,
+        MATRIX_PASSWORD: bot.password,
+        MATRIX_CRYPTO_SECRET: secret,
+        MATRIX_RECOVERY_KEY: recoveryKey,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    p.stderr!.on("data", (d: Buffer) => {
+      output += d.toString();
     });
     return p;
   }
@@ -171,6 +176,22 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
       expect(await botDevices()).toEqual(devicesBefore);
       expect(await anna.devicesOf(bot.userId)).toEqual(keysBefore);
       expect(output).not.toContain("nicht entschlüsseln");
+    },
+    T,
+  );
+
+  it(
+    "does not start Matrix with a wrong MATRIX_CRYPTO_SECRET and says what to do (never new keys over the old ones)",
+    async () => {
+      await kill9(proc!);
+      const keysBefore = await anna.devicesOf(bot.userId);
+      output = "";
+      const wrong = spawnBot("ein-falsches-geheimnis-0123456789");
+      const code = await new Promise<number | null>((r) => wrong.once("exit", (c) => r(c)));
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/MATRIX_CRYPTO_SECRET passt nicht zu .*matrix-crypto\.bin.*MATRIX_CRYPTO_SECRET_PREVIOUS/);
+      expect(output).not.toContain("ein-falsches-geheimnis");
+      expect(await anna.devicesOf(bot.userId)).toEqual(keysBefore);
     },
     T,
   );
