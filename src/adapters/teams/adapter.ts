@@ -11,7 +11,7 @@ import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult,
 import { type Clock, systemClock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
 import type { Outbound } from "../../core/message.ts";
-import type { HttpMountable } from "../http.ts";
+import { bearerShape, type HttpMountable, type RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { channelIdOf, isChannelConversation, parseChannelId, splitConversationId, threadConversationId } from "./ids.ts";
 import { checkTeamsOptions, GLOBAL_SERVICE_URL, type TeamsAdapterOptions } from "./options.ts";
@@ -108,6 +108,15 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
   /** Whether requests are accepted without a token (local testing). */
   get unauthenticated(): boolean {
     return !this.opts.appId;
+  }
+
+  /**
+   * What `serve` may check before a byte of the body is read: the size cap and, unless running unauthenticated for
+   * local tests, a well-formed `Authorization: Bearer <JWT>`. A wrong content type is answered by the route itself.
+   */
+  routes(): RouteLimits[] {
+    const path = this.opts.path ?? "/api/messages";
+    return [{ path, maxBodyBytes: MAX_BODY_BYTES, ...(this.unauthenticated ? {} : { precheck: (h) => bearerShape(h) }) }];
   }
 
   /**

@@ -101,6 +101,16 @@ describe("Teams /api/messages: authenticate before reading, cap what is read", (
     expect(inbound).toHaveLength(1);
   });
 
+  it("declares its route to serve: the same cap, and a Bearer JWT shape check only when authenticated", () => {
+    const authed = new TeamsAdapter({ appId: APP_ID, appPassword: "x", tenantId: "t", nodeEnv: "test", ...quiet }).routes();
+    expect(authed).toEqual([{ path: "/api/messages", maxBodyBytes: MAX_BODY_BYTES, precheck: expect.any(Function) }]);
+    expect(authed[0]!.precheck!({}, 0)).toMatch(/Authorization/);
+    expect(authed[0]!.precheck!({ authorization: "Bearer a.b.c" }, 0)).toBeUndefined();
+    expect(new TeamsAdapter({ nodeEnv: "development", ...quiet }).routes()).toEqual([
+      { path: "/api/messages", maxBodyBytes: MAX_BODY_BYTES },
+    ]);
+  });
+
   it("NOTFALL_TEAMS=1 (no app id): a text/plain body gets 415 with what to send instead, not 500", async () => {
     const { port, inbound } = await serve(new TeamsAdapter({ nodeEnv: "development", ...quiet }));
     const url = `http://127.0.0.1:${port}/api/messages`;
