@@ -60,7 +60,12 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
     scope: "none",
     needs: () => ["nextNumber"],
     run: (cx, ev, c) =>
-      cx.L && ev.threadRef ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id)) : declare(cx, ev, c.playbookId, c.description, c.drill),
+      // one incident per thread; a chat has no threads, so one per chat (otherwise every later line is ambiguous)
+      cx.L && ev.threadRef
+        ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id))
+        : cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
+          ? refuse(cx, ev, cx.t.err.alreadyOpenChat(cx.L.rec.id))
+          : declare(cx, ev, c.playbookId, c.description, c.drill),
   },
   "choose-type": { scope: "none", run: (cx, ev, c) => chooseType(cx, ev, c) },
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },

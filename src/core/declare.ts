@@ -32,14 +32,18 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
   const machine = cx.machineFor(pb);
   const snap = startIncident(machine, { playbookId: pb.id, level: pb.level, drill, flags: flagsOf(cx.config), openedAt: iso });
   const caps = cx.caps(ev.platform);
-  const threadRef = caps.threadRoot === "message" && ev.messageRef ? ev.messageRef : (ev.threadRef ?? null);
+  // Declared inside a thread: the incident lives in that thread (platforms do not nest threads). Declared at channel
+  // level: in the thread of the declaring message (`message`) or of the bot's header (`bot`). A conversation without
+  // threads (a chat) is the incident's thread itself: no thread at all.
+  const flat = ev.threads === false;
+  const threadRef = flat ? null : (ev.threadRef ?? (caps.threadRoot === "message" && ev.messageRef ? ev.messageRef : null));
   const rec: IncidentRecord = {
     id,
     tenant: ev.tenant,
     platform: ev.platform,
     channel: ev.channel,
     threadRef,
-    threadKey: threadRef ? null : `${id}/header`,
+    threadKey: threadRef || flat ? null : `${id}/header`,
     playbookId: pb.id,
     title: loc(pb.title, cx.locale),
     level: pb.level,

@@ -84,9 +84,10 @@ export class Loader {
       const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" ? "reply" : "command" });
       return { input: { kind: "command", cmd, many: found }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
     }
-    // In a terminal (no threads) a plain line without an open incident is read as a command.
-    const threadless = !this.deps.caps(ev.platform).threads;
-    if (ev.kind === "reply" && !found && !threadless) return ignore; // ordinary chat in some other thread
+    // A line meant for the bot (a terminal, a one-to-one chat, a mention) without an open incident is read as a
+    // command; anything else without an incident is other people's conversation.
+    const addressed = ev.addressed ?? !this.deps.caps(ev.platform).threads;
+    if (ev.kind === "reply" && !found && !addressed) return ignore;
     const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" && found ? "reply" : "command" });
     let L = found;
     if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id) {
@@ -107,7 +108,9 @@ export class Loader {
       if (rec) this.threads.set(thread, rec.id);
       return rec ? this.incident(rec.id) : undefined;
     }
-    if (ev.kind === "reply" && this.deps.caps(ev.platform).threads) return undefined;
+    // a reply outside any thread belongs to no incident, except where the conversation has no threads (a chat, a
+    // terminal): there the conversation is the incident's thread
+    if (ev.kind === "reply" && (ev.threads ?? this.deps.caps(ev.platform).threads)) return undefined;
     const open = await this.storage.openIncidentsInChannel(ev.channel);
     if (open.length === 1) return this.incident(open[0]!.id);
     if (open.length > 1) return open.map((r) => r.id);

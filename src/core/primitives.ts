@@ -70,7 +70,7 @@ export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { repla
     key,
     incidentId: L.rec.id,
     channel: L.rec.channel,
-    ...(opts.root ? {} : { thread: L.rec.threadRef ? { ref: L.rec.threadRef } : { key: L.rec.threadKey! } }),
+    ...(opts.root ? {} : threadOf(L)),
     ...(opts.replace ? { replace: true } : {}),
     text: blocksToPlain(all),
     blocks: all,
@@ -81,17 +81,17 @@ export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { repla
   w.outbox.push({ key, incidentId: L.rec.id, lane: `inc:${L.rec.id}`, platform: L.rec.platform, message: msg, nextAttemptAt: cx.iso });
 }
 
+/** Where the incident's messages go: its thread (by root ref or by the key of the root message), or none in a chat. */
+function threadOf(L: Loaded): { thread?: { ref: string } | { key: string } } {
+  if (L.rec.threadRef) return { thread: { ref: L.rec.threadRef } };
+  return L.rec.threadKey ? { thread: { key: L.rec.threadKey } } : {};
+}
+
 /** Answers the person where they wrote; `privately` uses an ephemeral message where the platform has one. */
 export function reply(cx: Cx, ev: Inbound, blocks: Block[], privately: boolean): void {
   const L = cx.L;
   const caps = cx.caps(ev.platform);
-  const thread = ev.threadRef
-    ? { ref: ev.threadRef }
-    : L
-      ? L.rec.threadRef
-        ? { ref: L.rec.threadRef }
-        : { key: L.rec.threadKey! }
-      : undefined;
+  const thread = ev.threadRef ? { ref: ev.threadRef } : L ? threadOf(L).thread : undefined;
   const eph = privately && caps.ephemeral;
   const all: Block[] =
     privately && !caps.ephemeral && L ? [{ type: "context", text: `@${escapeMd(ev.actor.displayName)}:` }, ...blocks] : blocks;

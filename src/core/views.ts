@@ -84,7 +84,10 @@ export function headerBlocks(L: Loaded, env: ViewEnv): Block[] {
   blocks.push({ type: "facts", facts });
   const free = ROLES.filter((r) => !ctx.roles[r]);
   if (free.length > 0 && currentPhase(ctx) !== "abgeschlossen") {
-    blocks.push({ type: "paragraph", text: env.caps.buttons ? t.headerNext : t.headerNextNoButtons });
+    // a chat (or a terminal) has no threads: the incident continues right here
+    const threaded = env.caps.threads && Boolean(L.rec.threadRef || L.rec.threadKey);
+    const next = env.caps.buttons ? t.headerNext : t.headerNextNoButtons;
+    blocks.push({ type: "paragraph", text: `${next} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
     if (env.caps.buttons) blocks.push({ type: "buttons", buttons: free.map((r) => ({ label: t.claimButton[r], command: `rolle ${r}` })) });
   }
   return blocks;

@@ -117,8 +117,10 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
   if (prefixed) {
     return { ...common, ...messageRef, kind: "command", text: text.slice(prefixed[0].length).trim(), ...withMentions };
   }
-  // A mention of the bot at channel level (or in a group chat) addresses it: `@Notfallbot status`.
-  if (botMentioned && !threadRef && conv.conversationType !== "personal") {
+  // A mention of the bot at the top level of a channel addresses it: `@Notfallbot status`. Elsewhere (in a thread, in a
+  // chat) a mention without `notfall` is an addressed reply: `erledigt 3` for the incident there, or, where none runs,
+  // a command.
+  if (botMentioned && threads && !threadRef) {
     return { ...common, ...messageRef, kind: "command", text, ...withMentions };
   }
   if (!text) return undefined;

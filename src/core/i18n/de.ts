@@ -39,9 +39,11 @@ export const de = {
     roles: "Rollen",
   },
   headerNext:
-    "**Nächster Schritt:** Rollen übernehmen (Knopf drücken oder `rolle koordinator`, `rolle technik`, `rolle kommunikation` schreiben). Alles Weitere hier im Thread.",
+    "**Nächster Schritt:** Rollen übernehmen (Knopf drücken oder `rolle koordinator`, `rolle technik`, `rolle kommunikation` schreiben).",
   headerNextNoButtons:
-    "**Nächster Schritt:** Rollen übernehmen: schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`. Alles Weitere hier im Thread.",
+    "**Nächster Schritt:** Rollen übernehmen: schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`.",
+  /** Appended to the next step of the header: where the incident continues (a chat has no threads). */
+  headerWhere: { thread: "Alles Weitere hier im Thread.", here: "Alles Weitere hier." },
   claimButton: { koordinator: "Ich koordiniere", technik: "Ich bin Technik", kommunikation: "Ich kommuniziere" },
   questionsTitle: "Bitte kurz beantworten",
   questionsHint: "Antworten mit `antwort <Nr> <Antwort>`, z. B. `antwort 1 heute 8:30` oder `antwort 2 ja`.",
@@ -185,6 +187,8 @@ export const de = {
         : `Die Vorlage „${name}“ gilt erst auf einer höheren Stufe oder mit passender Organisationsdatei. Lage: \`status\`.`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `In diesem Thread läuft schon ${id}. Einen weiteren Notfall bitte außerhalb des Threads melden.`,
+    alreadyOpenChat: (id: string) =>
+      `In diesem Chat läuft schon ${id}. Einen weiteren Notfall bitte in einem anderen Chat oder Kanal melden, oder ${id} erst mit \`abschließen\` beenden.`,
     internal:
       "Das hat nicht geklappt (interner Fehler). Ihre Eingabe ist nicht verloren: bitte noch einmal senden. Besteht das Problem, IT-Dienstleister anrufen.",
     deliveryFailed: (what: string, code: string) =>

@@ -42,10 +42,9 @@ export const en: Catalog = {
     phase: "Phase",
     roles: "Roles",
   },
-  headerNext:
-    "**Next step:** Take on the roles (press a button or type `rolle koordinator`, `rolle technik`, `rolle kommunikation`). Everything else happens here in the thread.",
-  headerNextNoButtons:
-    "**Next step:** Take on the roles: type `rolle koordinator`, `rolle technik` or `rolle kommunikation`. Everything else happens here in the thread.",
+  headerNext: "**Next step:** Take on the roles (press a button or type `rolle koordinator`, `rolle technik`, `rolle kommunikation`).",
+  headerNextNoButtons: "**Next step:** Take on the roles: type `rolle koordinator`, `rolle technik` or `rolle kommunikation`.",
+  headerWhere: { thread: "Everything else happens here in the thread.", here: "Everything else happens here." },
   claimButton: { koordinator: "I'll coordinate", technik: "I'll handle tech", kommunikation: "I'll communicate" },
   questionsTitle: "Please answer briefly",
   questionsHint: "Answer with `antwort <number> <answer>`, e.g. `antwort 1 today 8:30` or `antwort 2 yes`.",
@@ -192,6 +191,8 @@ export const en: Catalog = {
         : `The template “${name}” only applies at a higher level or with a matching organisation file. Overview: \`status\`.`,
     typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `${id} is already running in this thread. Please report another emergency outside this thread.`,
+    alreadyOpenChat: (id: string) =>
+      `${id} is already running in this chat. Please report another emergency in another chat or channel, or close ${id} first with \`abschließen\`.`,
     internal:
       "That did not work (internal error). Your input is not lost: please send it again. If the problem stays, call your IT service provider.",
     deliveryFailed: (what: string, code: string) =>

@@ -98,7 +98,10 @@ describe("parseActivity (captured Teams shapes)", () => {
     const a = fixture("channel-reply-mention-person");
     a.text = "<at>Notfallbot</at> erledigt 3";
     a.entities = (a.entities ?? []).slice(0, 1);
-    expect(parseActivity(a, NOW)).toMatchObject({ kind: "reply", text: "erledigt 3", threadRef: ROOT });
+    expect(parseActivity(a, NOW)).toMatchObject({ kind: "reply", text: "erledigt 3", threadRef: ROOT, addressed: true });
+    const chat = fixture("group-chat-mention");
+    chat.text = "<at>Notfallbot</at> erledigt 3";
+    expect(parseActivity(chat, NOW)).toMatchObject({ kind: "reply", text: "erledigt 3", threads: false, addressed: true });
   });
 
   it("a mention of the bot at channel level without prefix addresses it: `@Notfallbot status`", () => {

@@ -131,3 +131,70 @@ describe("Teams: card updates", () => {
     expect(norm(JSON.stringify(t.connector.messages.get(card.id)!.activity))).toMatch(new RegExp(`${nr}\\. .*Lage bestätigen.*bestätigt`));
   });
 });
+
+describe("Teams: chats have no threads; the chat is the incident's thread", () => {
+  it("personal chat, one person: typed without `notfall` it runs to its summary, and nobody is sent to a thread", async () => {
+    const t = await start({ place: "personal", replies: "plain" });
+    await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+    await t.settle();
+    let msgs = await t.messages();
+    expect(find(msgs, /NF-2026-0001/).length).toBeGreaterThan(0);
+    expect(msgs.some((m) => /im Thread|in the thread/.test(norm(m.text)))).toBe(false);
+    for (const line of ["rolle koordinator", "rolle technik", "rolle kommunikation"]) {
+      await t.reply("anna", line);
+      await t.settle();
+    }
+    const nr = taskNr(await t.messages(), /Datensicherungen schützen/);
+    await t.reply("anna", `erledigt ${nr}`);
+    await t.settle();
+    await t.reply("anna", "status");
+    await t.settle();
+    await t.reply("anna", "Router im Keller neu gestartet"); // free text: a note in the timeline, no answer needed
+    await t.settle();
+    // a second declaration in the same chat would make every later line ambiguous: refused with what to do instead
+    await t.reply("anna", "notfall serverausfall");
+    await t.settle();
+    msgs = await t.messages();
+    expect(find(msgs, /Lage NF-2026-0001/)).toHaveLength(1);
+    expect(find(msgs, new RegExp(`${nr}\\..*Datensicherungen schützen.*erledigt von Anna`)).length).toBeGreaterThan(0);
+    expect(find(msgs, /In diesem Chat läuft schon NF-2026-0001/)).toHaveLength(1);
+    expect(find(msgs, /NF-2026-0002/)).toHaveLength(0);
+    for (const reason of ["Lage klar", "eingedämmt", "Betrieb läuft", "System wieder da"]) {
+      await t.reply("anna", `weiter ${reason}`);
+      await t.settle();
+    }
+    await t.reply("anna", "abschließen alles besprochen");
+    await t.settle();
+    msgs = await t.messages();
+    expect(find(msgs, /abgeschlossen – Zusammenfassung/)).toHaveLength(1);
+    expect(t.connector.calls.every((c) => c.conversationId === t.connector.calls[0]!.conversationId)).toBe(true);
+    expect(t.connector.calls.every((c) => !c.conversationId.includes(";messageid="))).toBe(true);
+  });
+
+  it("group chat: unmentioned chatter is left alone while no incident runs; the bot answers when addressed", async () => {
+    const t = await start({ place: "groupChat", replies: "plain" });
+    await t.reply("ben", "Wer holt heute Brötchen?");
+    await t.reply("ben", "status");
+    await t.settle();
+    expect(t.connector.calls).toHaveLength(0);
+    await t.command("anna", "hilfe");
+    await t.settle();
+    expect(find(await t.messages(), /Notfall melden/)).toHaveLength(1);
+    // addressed without `notfall` and without an incident: a command (here: the list of incident types), not silence
+    const chat = fixture("group-chat-mention", t.connector.url);
+    await t.post(JSON.stringify({ ...chat, id: "1772439999000", text: "<at>Notfallbot</at> Hilfe, alles ist verschlüsselt" }));
+    await t.settle();
+    expect(find(await t.messages(), /Verschlüsselung/).length).toBeGreaterThan(0);
+    expect(t.connector.calls.every((c) => c.conversationId === chat.conversation!.id)).toBe(true);
+  });
+
+  it("channel: `@Notfallbot verschlüsselung …` without `notfall`, inside somebody's thread, opens the incident in that thread", async () => {
+    const t = await start({ place: "channel-thread" });
+    const a = fixture("channel-thread-reply-mention", t.connector.url);
+    await t.post(JSON.stringify({ ...a, text: "<at>Notfallbot</at> verschlüsselung Praxis-PC zeigt Lösegeldforderung" }));
+    await t.settle();
+    const header = t.connector.list().find((m) => /NF-2026-0001/.test(JSON.stringify(m.activity)))!;
+    expect(header.conversationId).toBe(a.conversation!.id); // the thread the message was written in
+    expect(norm(JSON.stringify(header.activity))).toMatch(/Alles Weitere hier im Thread/);
+  });
+});
