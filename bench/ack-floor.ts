@@ -50,11 +50,11 @@ const state = ids.map(() => ({ version: 1, seq: 0, hash: "0".repeat(64) }));
 
 // Seed: the incidents with their task rows (so the upsert updates, as in the real run).
 const insIncident = db.prepare(
-  `INSERT INTO incidents (id, tenant, platform, channel, thread_ref, thread_key, playbook_id, title, level, phase, drill, opened_at, aware_at, closed_at, declared_by, snapshot, last_hash, last_seq, version)
-   VALUES (?, 't', 'memory', ?, NULL, ?, 'verschluesselung', 'Verschlüsselung', 'notfall', 'erkennung', 0, ?, ?, NULL, 'anna', ?, ?, 0, 1)`,
+  `INSERT INTO incidents (tenant, id, workspace, platform, channel, thread_ref, thread_key, playbook_id, title, level, phase, drill, opened_at, aware_at, closed_at, declared_by, snapshot, last_hash, last_seq, version)
+   VALUES ('default', ?, 't', 'memory', ?, NULL, ?, 'verschluesselung', 'Verschlüsselung', 'notfall', 'erkennung', 0, ?, ?, NULL, 'anna', ?, ?, 0, 1)`,
 );
 const insTask = db.prepare(
-  `INSERT INTO tasks (incident_id, task_id, nr, phase, role, critical, state, by, at, reason) VALUES (?, ?, ?, 'sofort', 'technik', 1, 'offen', NULL, NULL, NULL)`,
+  `INSERT INTO tasks (tenant, incident_id, task_id, nr, phase, role, critical, state, by, at, reason) VALUES ('default', ?, ?, ?, 'sofort', 'technik', 1, 'offen', NULL, NULL, NULL)`,
 );
 db.transaction(() => {
   ids.forEach((id, i) => {
@@ -64,17 +64,17 @@ db.transaction(() => {
 })();
 
 const updIncident = db.prepare(
-  `UPDATE incidents SET phase = ?, level = ?, snapshot = ?, last_hash = ?, last_seq = ?, version = ? WHERE id = ? AND version = ?`,
+  `UPDATE incidents SET phase = ?, level = ?, snapshot = ?, last_hash = ?, last_seq = ?, version = ? WHERE tenant = 'default' AND id = ? AND version = ?`,
 );
 const insTimeline = db.prepare(
-  `INSERT INTO timeline (incident_id, seq, at, actor_id, actor_name, platform, kind, text, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  `INSERT INTO timeline (tenant, incident_id, seq, at, actor_id, actor_name, platform, kind, text, data, prev_hash, hash) VALUES ('default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const upsertTask = db.prepare(
-  `INSERT INTO tasks (incident_id, task_id, nr, phase, role, critical, state, by, at, reason) VALUES (?, ?, ?, 'sofort', 'technik', 1, ?, ?, ?, NULL)
-   ON CONFLICT (incident_id, task_id) DO UPDATE SET state = excluded.state, by = excluded.by, at = excluded.at`,
+  `INSERT INTO tasks (tenant, incident_id, task_id, nr, phase, role, critical, state, by, at, reason) VALUES ('default', ?, ?, ?, 'sofort', 'technik', 1, ?, ?, ?, NULL)
+   ON CONFLICT (tenant, incident_id, task_id) DO UPDATE SET state = excluded.state, by = excluded.by, at = excluded.at`,
 );
 const insOutbox = db.prepare(
-  `INSERT INTO outbox (key, incident_id, lane, platform, channel, message, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'memory', ?, ?, 'pending', 0, ?, ?)`,
+  `INSERT INTO outbox (tenant, key, incident_id, lane, platform, channel, message, status, attempts, next_attempt_at, created_at) VALUES ('default', ?, ?, ?, 'memory', ?, ?, 'pending', 0, ?, ?)`,
 );
 
 const commit = db.transaction((k: number) => {

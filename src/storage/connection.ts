@@ -52,10 +52,16 @@ export function openConnection(file: string, opts: ConnectionOptions = {}): Stor
   try {
     client.pragma("journal_mode = WAL");
     client.pragma(`synchronous = ${synchronous}`);
-    client.pragma("foreign_keys = ON");
     client.pragma("busy_timeout = 5000");
     const db = drizzle({ client, schema });
+    // Foreign keys off while migrating (SQLite's procedure for rebuilding a table: the pragma is a no-op inside
+    // the migration's transaction), checked afterwards.
+    client.pragma("foreign_keys = OFF");
     applyMigrations(db, opts.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER);
+    const broken = client.pragma("foreign_key_check") as unknown[];
+    if (broken.length > 0)
+      throw new Error(`Migration left ${broken.length} rows without their parent row: ${JSON.stringify(broken.slice(0, 5))}`);
+    client.pragma("foreign_keys = ON");
     return db;
   } catch (err) {
     client.close();

@@ -1,23 +1,33 @@
 /**
- * The database schema: the single source of truth for tables and indexes.
- * Migrations in `drizzle/` are generated from this file with `npm run db:generate`
+ * The SQLite schema: the single source of truth for its tables and indexes (PostgreSQL's mirror:
+ * src/storage/pg/schema.ts). Migrations in `drizzle/` are generated from this file with `npm run db:generate`
  * (drizzle-kit) and committed; they are applied when the storage is opened.
  *
  * Conventions: times are ISO-8601 UTC strings (they sort correctly as text),
  * JSON values are stored as text (`mode: "json"`), booleans as 0/1 integers.
+ *
+ * Tenancy (docs/storage.md): `tenant` is the organisation a row belongs to and leads every key of incident
+ * data, so incident ids (`NF-2026-0001`), message keys and timer ids are unique per tenant only. Without
+ * tenants configured everything lives in {@link DEFAULT_TENANT}. The platform's workspace (Slack team,
+ * Teams tenant, Matrix server; the core's `IncidentRecord.tenant`) is the column `workspace`.
  */
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Outbound } from "../core/message.ts";
 import { orm, sqliteCore } from "./drizzle.ts";
 
 const { sql } = orm;
-const { index, integer, primaryKey, sqliteTable, text } = sqliteCore;
+const { foreignKey, index, integer, primaryKey, sqliteTable, text } = sqliteCore;
+
+/** The tenant of a deployment without tenants configured (and of every row written before tenancy). */
+export const DEFAULT_TENANT = "default";
 
 /** One row per incident; `snapshot` is the persisted XState snapshot. */
 export const incidents = sqliteTable(
   "incidents",
   {
-    id: text("id").primaryKey(),
     tenant: text("tenant").notNull(),
+    id: text("id").notNull(),
+    workspace: text("workspace").notNull(),
     platform: text("platform").notNull(),
     channel: text("channel").notNull(),
     threadRef: text("thread_ref"),
@@ -37,19 +47,24 @@ export const incidents = sqliteTable(
     version: integer("version").notNull(),
   },
   (t) => [
-    index("incidents_channel_closed_idx").on(t.channel, t.closedAt),
-    index("incidents_channel_thread_ref_idx").on(t.channel, t.threadRef),
-    index("incidents_thread_key_idx").on(t.threadKey),
+    primaryKey({ columns: [t.tenant, t.id] }),
+    index("incidents_channel_closed_idx").on(t.tenant, t.channel, t.closedAt),
+    index("incidents_channel_thread_ref_idx").on(t.tenant, t.channel, t.threadRef),
+    index("incidents_thread_key_idx").on(t.tenant, t.threadKey),
   ],
 );
+
+/** The foreign key of a child row to its incident: (tenant, incident_id) → incidents (tenant, id). */
+function ofIncident(table: string, t: { tenant: AnySQLiteColumn; incidentId: AnySQLiteColumn }) {
+  return foreignKey({ name: `${table}_incident_fk`, columns: [t.tenant, t.incidentId], foreignColumns: [incidents.tenant, incidents.id] });
+}
 
 /** Append-only, hash-chained timeline. */
 export const timeline = sqliteTable(
   "timeline",
   {
-    incidentId: text("incident_id")
-      .notNull()
-      .references(() => incidents.id),
+    tenant: text("tenant").notNull(),
+    incidentId: text("incident_id").notNull(),
     seq: integer("seq").notNull(),
     at: text("at").notNull(),
     actorId: text("actor_id").notNull(),
@@ -61,16 +76,15 @@ export const timeline = sqliteTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.tenant, t.incidentId, t.seq] }), ofIncident("timeline", t)],
 );
 
 /** Current state of each playbook task of an incident (upserted). */
 export const tasks = sqliteTable(
   "tasks",
   {
-    incidentId: text("incident_id")
-      .notNull()
-      .references(() => incidents.id),
+    tenant: text("tenant").notNull(),
+    incidentId: text("incident_id").notNull(),
     taskId: text("task_id").notNull(),
     nr: integer("nr").notNull(),
     phase: text("phase").notNull(),
@@ -81,17 +95,16 @@ export const tasks = sqliteTable(
     at: text("at"),
     reason: text("reason"),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.taskId] })],
+  (t) => [primaryKey({ columns: [t.tenant, t.incidentId, t.taskId] }), ofIncident("tasks", t)],
 );
 
 /** Durable timers (reminders, deadlines). A timer fires at most once. */
 export const timers = sqliteTable(
   "timers",
   {
-    id: text("id").primaryKey(),
-    incidentId: text("incident_id")
-      .notNull()
-      .references(() => incidents.id),
+    tenant: text("tenant").notNull(),
+    id: text("id").notNull(),
+    incidentId: text("incident_id").notNull(),
     kind: text("kind").notNull(),
     dueAt: text("due_at").notNull(),
     payload: text("payload", { mode: "json" }).$type<unknown>(),
@@ -99,9 +112,11 @@ export const timers = sqliteTable(
     cancelledAt: text("cancelled_at"),
   },
   (t) => [
-    // Partial index: only timers still to fire, in due order.
+    primaryKey({ columns: [t.tenant, t.id] }),
+    ofIncident("timers", t),
+    // Partial index: only timers still to fire, in due order (all tenants: one scheduler per process).
     index("timers_pending_due_idx").on(t.dueAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
-    index("timers_incident_idx").on(t.incidentId),
+    index("timers_incident_idx").on(t.tenant, t.incidentId),
   ],
 );
 
@@ -113,6 +128,7 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
+    tenant: text("tenant").notNull(),
     key: text("key").notNull(),
     incidentId: text("incident_id"),
     lane: text("lane").notNull(),
@@ -129,19 +145,23 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index("outbox_status_next_idx").on(t.status, t.nextAttemptAt),
-    index("outbox_lane_status_id_idx").on(t.lane, t.status, t.id),
+    index("outbox_lane_status_id_idx").on(t.tenant, t.lane, t.status, t.id),
     index("outbox_ref_idx").on(t.ref),
-    index("outbox_key_idx").on(t.key),
+    index("outbox_key_idx").on(t.tenant, t.key),
   ],
 );
 
-/** Inbound delivery ids already handled (platform retries must have no second effect). */
+/**
+ * Inbound delivery ids already handled (platform retries must have no second effect). Per tenant: a platform
+ * event always maps to the same tenant, and the scheduler's own ids (`timer` + timer id) repeat across tenants.
+ */
 export const deliveries = sqliteTable(
   "deliveries",
   {
+    tenant: text("tenant").notNull(),
     platform: text("platform").notNull(),
     id: text("id").notNull(),
     receivedAt: text("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.id] })],
+  (t) => [primaryKey({ columns: [t.tenant, t.platform, t.id] })],
 );

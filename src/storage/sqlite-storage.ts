@@ -6,8 +6,8 @@ import type { Clock } from "../core/clock.ts";
 import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../core/ports.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
-import { incidents } from "./schema.ts";
-import { prepareStatements, type Statements } from "./statements.ts";
+import { DEFAULT_TENANT, incidents } from "./schema.ts";
+import { incidentFields, prepareStatements, type Statements } from "./statements.ts";
 
 /** Options for {@link openStorage}. */
 export interface StorageOptions extends ConnectionOptions {
@@ -20,6 +20,8 @@ export interface StorageOptions extends ConnectionOptions {
    * Default 1000.
    */
   checkpointMs?: number;
+  /** The organisation whose rows this store reads and writes (docs/storage.md); default {@link DEFAULT_TENANT}. */
+  tenant?: string;
 }
 
 type RefusalReason = Extract<CommitResult, { ok: false }>["reason"];
@@ -34,10 +36,10 @@ class CommitRefused extends Error {
 }
 
 const OK: CommitResult = { ok: true };
-const { and, desc, isNotNull, isNull } = orm;
+const { and, desc, eq, isNotNull, isNull } = orm;
 
 /**
- * SQLite storage. Safe to open the same file from several instances or processes (WAL;
+ * SQLite storage of one tenant. Safe to open the same file from several instances or processes (WAL;
  * writers wait up to 5 s for each other; every commit takes the write lock at its start).
  *
  * The port is asynchronous; better-sqlite3 is not. Every method does its whole work synchronously inside the
@@ -47,16 +49,22 @@ const { and, desc, isNotNull, isNull } = orm;
 export class SqliteStorage implements StoragePort {
   /** The drizzle database, for queries outside the port (exports, health checks). */
   readonly db: StorageDb;
+  /** The tenant whose rows this store reads and writes. */
+  readonly tenant: string;
   private readonly st: Statements;
   private readonly clock: Pick<Clock, "now">;
   private readonly commitTx: { immediate(c: Commit): void };
   private readonly pendingTimersPlain: Database.Statement;
+  private readonly pendingTimersParams: unknown[];
 
   constructor(file: string, opts: StorageOptions = {}) {
     this.db = openConnection(file, opts);
     this.clock = opts.clock ?? { now: () => new Date() };
-    this.st = prepareStatements(this.db);
-    this.pendingTimersPlain = this.db.$client.prepare(this.st.pendingTimers.getQuery().sql).raw(true);
+    this.tenant = opts.tenant ?? DEFAULT_TENANT;
+    this.st = prepareStatements(this.db, this.tenant);
+    const pending = this.st.pendingTimers.getQuery();
+    this.pendingTimersPlain = this.db.$client.prepare(pending.sql).raw(true);
+    this.pendingTimersParams = pending.params; // the tenant
     this.commitTx = this.db.$client.transaction((c: Commit) => this.apply(c));
     const every = opts.checkpointMs ?? 1000;
     if (every > 0) {
@@ -206,7 +214,12 @@ export class SqliteStorage implements StoragePort {
   /** Newest first. `open: true` only open incidents, `open: false` only closed ones, absent: all. */
   async listIncidents(opts: { open?: boolean; limit?: number } = {}): Promise<IncidentRecord[]> {
     const where = opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined;
-    const q = this.db.select().from(incidents).where(and(where)).orderBy(desc(incidents.openedAt), desc(incidents.id)).$dynamic();
+    const q = this.db
+      .select(incidentFields)
+      .from(incidents)
+      .where(and(eq(incidents.tenant, this.tenant), where))
+      .orderBy(desc(incidents.openedAt), desc(incidents.id))
+      .$dynamic();
     return (opts.limit !== undefined ? q.limit(opts.limit) : q).all();
   }
 
@@ -223,7 +236,7 @@ export class SqliteStorage implements StoragePort {
     // Read at every start, tens of thousands of rows with many open incidents: one plain statement and a
     // hand-written mapping instead of drizzle's per-row mapping, which costs several times the query.
     // Same SQL as the drizzle statement (columns in the order of its select), rows as arrays.
-    const rows = this.pendingTimersPlain.all() as [string, string, string, string, string | null][];
+    const rows = this.pendingTimersPlain.all(...this.pendingTimersParams) as [string, string, string, string, string | null][];
     return rows.map(([id, incidentId, kind, dueAt, payload]) => ({
       id,
       incidentId,

@@ -1,6 +1,7 @@
 /**
- * Prepared drizzle statements, built once per connection. Everything on the hot path
- * (commit, dispatcher, scheduler) runs through these: no SQL is re-rendered per call.
+ * Prepared drizzle statements, built once per connection and tenant. Everything on the hot path
+ * (commit, dispatcher, scheduler) runs through these: no SQL is re-rendered per call. The tenant is bound into
+ * every statement when it is prepared: a store reads and writes the rows of its tenant only.
  */
 import type { Placeholder, SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -29,17 +30,32 @@ function bound(col: SQLiteColumn, name: string): SQL {
 }
 
 /**
- * `{ col: bound(col, "col") }` for every column of a table except its primary key: setting a parent
+ * `{ col: bound(col, "col") }` for every column of a table except its key columns: setting a parent
  * key (even to itself) makes SQLite check every child row referencing it (foreign keys), which grows
  * with the timeline.
  */
-function setPlaceholdersFor<T extends SQLiteTable>(table: T): { [K in keyof T["$inferInsert"]]?: SQL } {
+function setPlaceholdersFor<T extends SQLiteTable>(table: T, keys: readonly string[]): { [K in keyof T["$inferInsert"]]?: SQL } {
   const out: Record<string, SQL> = {};
   for (const [key, col] of Object.entries(getTableColumns(table))) {
-    if (!(col as SQLiteColumn).primary) out[key] = bound(col as SQLiteColumn, key);
+    if (!keys.includes(key)) out[key] = bound(col as SQLiteColumn, key);
   }
   return out as { [K in keyof T["$inferInsert"]]?: SQL };
 }
+
+/** Every column of a table but `tenant` (the store's tenant is implied): what the core's row types hold. */
+function withoutTenant<T extends SQLiteTable>(table: T): Omit<T["_"]["columns"], "tenant"> {
+  const { tenant: _, ...rest } = getTableColumns(table) as Record<string, SQLiteColumn>;
+  return rest as unknown as Omit<T["_"]["columns"], "tenant">;
+}
+
+/**
+ * An incident as the core's `IncidentRecord`: its `tenant` is the platform workspace (column `workspace`);
+ * the organisation tenant is the store's.
+ */
+export const incidentFields = (() => {
+  const { workspace, ...rest } = withoutTenant(incidents);
+  return { ...rest, tenant: workspace };
+})();
 
 /** `excluded.<column>` in an upsert. */
 function excluded(col: SQLiteColumn) {
@@ -68,36 +84,50 @@ const timerFields = {
   payload: timers.payload,
 };
 
-/** Builds all prepared statements for one connection. */
-export function prepareStatements(db: StorageDb) {
+/** Builds all prepared statements for one connection and one tenant. */
+export function prepareStatements(db: StorageDb, tenant: string) {
   const older = alias(outbox, "older");
   const isLaneHead = notExists(
     db
       .select({ one: sql`1` })
       .from(older)
-      .where(and(eq(older.lane, outbox.lane), eq(older.status, "pending"), lt(older.id, outbox.id))),
+      .where(and(eq(older.tenant, outbox.tenant), eq(older.lane, outbox.lane), eq(older.status, "pending"), lt(older.id, outbox.id))),
   );
   const timerOpen = and(isNull(timers.firedAt), isNull(timers.cancelledAt));
+  const inIncidents = eq(incidents.tenant, tenant);
+  const inTimers = eq(timers.tenant, tenant);
+  const inOutbox = eq(outbox.tenant, tenant);
 
   return {
     // --- commit ---
-    insertDelivery: db.insert(deliveries).values(placeholdersFor(deliveries)).onConflictDoNothing().prepare(),
+    insertDelivery: db
+      .insert(deliveries)
+      .values({ ...placeholdersFor(deliveries), tenant })
+      .onConflictDoNothing()
+      .prepare(),
     pruneDeliveries: db
       .delete(deliveries)
-      .where(lt(deliveries.receivedAt, ph("before")))
+      .where(and(eq(deliveries.tenant, tenant), lt(deliveries.receivedAt, ph("before"))))
       .prepare(),
-    insertIncident: db.insert(incidents).values(placeholdersFor(incidents)).onConflictDoNothing().prepare(),
+    insertIncident: db
+      .insert(incidents)
+      .values({ ...placeholdersFor(incidents), tenant, workspace: ph("tenant") })
+      .onConflictDoNothing()
+      .prepare(),
     updateIncident: db
       .update(incidents)
-      .set(setPlaceholdersFor(incidents))
-      .where(and(eq(incidents.id, ph("id")), eq(incidents.version, ph("expectedVersion"))))
+      .set({ ...setPlaceholdersFor(incidents, ["tenant", "id"]), workspace: bound(incidents.workspace, "tenant") })
+      .where(and(inIncidents, eq(incidents.id, ph("id")), eq(incidents.version, ph("expectedVersion"))))
       .prepare(),
-    insertTimeline: db.insert(timeline).values(placeholdersFor(timeline)).prepare(),
+    insertTimeline: db
+      .insert(timeline)
+      .values({ ...placeholdersFor(timeline), tenant })
+      .prepare(),
     upsertTask: db
       .insert(tasks)
-      .values(placeholdersFor(tasks))
+      .values({ ...placeholdersFor(tasks), tenant })
       .onConflictDoUpdate({
-        target: [tasks.incidentId, tasks.taskId],
+        target: [tasks.tenant, tasks.incidentId, tasks.taskId],
         set: {
           nr: excluded(tasks.nr),
           phase: excluded(tasks.phase),
@@ -112,22 +142,23 @@ export function prepareStatements(db: StorageDb) {
       .prepare(),
     insertTimer: db
       .insert(timers)
-      .values({ ...placeholdersFor(timers), firedAt: null, cancelledAt: null })
+      .values({ ...placeholdersFor(timers), tenant, firedAt: null, cancelledAt: null })
       .onConflictDoNothing()
       .prepare(),
     cancelTimer: db
       .update(timers)
       .set({ cancelledAt: bound(timers.cancelledAt, "at") })
-      .where(and(eq(timers.id, ph("id")), timerOpen))
+      .where(and(inTimers, eq(timers.id, ph("id")), timerOpen))
       .prepare(),
     fireTimer: db
       .update(timers)
       .set({ firedAt: bound(timers.firedAt, "at") })
-      .where(and(eq(timers.id, ph("id")), timerOpen))
+      .where(and(inTimers, eq(timers.id, ph("id")), timerOpen))
       .prepare(),
     insertOutbox: db
       .insert(outbox)
       .values({
+        tenant,
         key: ph("key"),
         incidentId: ph("incidentId"),
         lane: ph("lane"),
@@ -148,69 +179,69 @@ export function prepareStatements(db: StorageDb) {
     hasDelivery: db
       .select({ one: sql<number>`1` })
       .from(deliveries)
-      .where(and(eq(deliveries.platform, ph("platform")), eq(deliveries.id, ph("id"))))
+      .where(and(eq(deliveries.tenant, tenant), eq(deliveries.platform, ph("platform")), eq(deliveries.id, ph("id"))))
       .prepare(),
     maxIncidentNumber: db
       .select({ max: sql<number | null>`max(cast(substr(${incidents.id}, instr(${incidents.id}, ${ph("infix")}) + 6) as integer))` })
       .from(incidents)
-      .where(sql`instr(${incidents.id}, ${ph("infix")}) > 0`)
+      .where(and(inIncidents, sql`instr(${incidents.id}, ${ph("infix")}) > 0`))
       .prepare(),
     incidentById: db
-      .select()
+      .select(incidentFields)
       .from(incidents)
-      .where(eq(incidents.id, ph("id")))
+      .where(and(inIncidents, eq(incidents.id, ph("id"))))
       .prepare(),
     incidentByThreadRef: db
-      .select()
+      .select(incidentFields)
       .from(incidents)
-      .where(and(eq(incidents.channel, ph("channel")), eq(incidents.threadRef, ph("ref"))))
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), eq(incidents.threadRef, ph("ref"))))
       .orderBy(desc(incidents.openedAt))
       .limit(1)
       .prepare(),
     incidentByThreadKey: db
-      .select()
+      .select(incidentFields)
       .from(incidents)
-      .where(and(eq(incidents.channel, ph("channel")), eq(incidents.threadKey, ph("key"))))
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), eq(incidents.threadKey, ph("key"))))
       .orderBy(desc(incidents.openedAt))
       .limit(1)
       .prepare(),
     openIncidentsInChannel: db
-      .select()
+      .select(incidentFields)
       .from(incidents)
-      .where(and(eq(incidents.channel, ph("channel")), isNull(incidents.closedAt)))
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), isNull(incidents.closedAt)))
       .orderBy(desc(incidents.openedAt), desc(incidents.id))
       .prepare(),
     timeline: db
-      .select()
+      .select(withoutTenant(timeline))
       .from(timeline)
-      .where(eq(timeline.incidentId, ph("id")))
+      .where(and(eq(timeline.tenant, tenant), eq(timeline.incidentId, ph("id"))))
       .orderBy(asc(timeline.seq))
       .prepare(),
     tasks: db
-      .select()
+      .select(withoutTenant(tasks))
       .from(tasks)
-      .where(eq(tasks.incidentId, ph("id")))
+      .where(and(eq(tasks.tenant, tenant), eq(tasks.incidentId, ph("id"))))
       .orderBy(asc(tasks.nr), asc(tasks.taskId))
       .prepare(),
-    pendingTimers: db.select(timerFields).from(timers).where(timerOpen).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
+    pendingTimers: db.select(timerFields).from(timers).where(and(inTimers, timerOpen)).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
     pendingTimersOf: db
       .select(timerFields)
       .from(timers)
-      .where(and(eq(timers.incidentId, ph("id")), timerOpen))
+      .where(and(inTimers, eq(timers.incidentId, ph("id")), timerOpen))
       .orderBy(asc(timers.dueAt), asc(timers.id))
       .prepare(),
     /** Delivered message by ref in a channel (first one if a ref was reused by in-place updates). */
     sentByRef: db
       .select({ key: outbox.key, incidentId: outbox.incidentId })
       .from(outbox)
-      .where(and(eq(outbox.ref, ph("ref")), eq(outbox.channel, ph("channel")), eq(outbox.status, "sent")))
+      .where(and(inOutbox, eq(outbox.ref, ph("ref")), eq(outbox.channel, ph("channel")), eq(outbox.status, "sent")))
       .orderBy(asc(outbox.id))
       .limit(1)
       .prepare(),
     firstRefForKey: db
       .select({ ref: outbox.ref })
       .from(outbox)
-      .where(and(eq(outbox.key, ph("key")), eq(outbox.status, "sent")))
+      .where(and(inOutbox, eq(outbox.key, ph("key")), eq(outbox.status, "sent")))
       .orderBy(asc(outbox.id))
       .limit(1)
       .prepare(),
@@ -218,7 +249,7 @@ export function prepareStatements(db: StorageDb) {
     dueLaneHeads: db
       .select(outboxFields)
       .from(outbox)
-      .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .where(and(inOutbox, eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
       .orderBy(asc(outbox.id))
       .limit(ph("limit"))
       .prepare(),
@@ -226,26 +257,26 @@ export function prepareStatements(db: StorageDb) {
     dueLaneHeadLanes: db
       .select({ id: outbox.id, lane: outbox.lane })
       .from(outbox)
-      .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .where(and(inOutbox, eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
       .orderBy(asc(outbox.id))
       .limit(ph("limit"))
       .prepare(),
     outboxRow: db
       .select(outboxFields)
       .from(outbox)
-      .where(eq(outbox.id, ph("id")))
+      .where(and(inOutbox, eq(outbox.id, ph("id"))))
       .prepare(),
     nextLaneHeadAttempt: db
       .select({ at: sql<string | null>`min(${outbox.nextAttemptAt})` })
       .from(outbox)
-      .where(and(eq(outbox.status, "pending"), isLaneHead))
+      .where(and(inOutbox, eq(outbox.status, "pending"), isLaneHead))
       .prepare(),
 
     // --- dispatcher results ---
     markSent: db
       .update(outbox)
       .set({ status: "sent", ref: bound(outbox.ref, "ref"), sentAt: bound(outbox.sentAt, "at"), attempts: sql`${outbox.attempts} + 1` })
-      .where(eq(outbox.id, ph("id")))
+      .where(and(inOutbox, eq(outbox.id, ph("id"))))
       .prepare(),
     markRetry: db
       .update(outbox)
@@ -254,12 +285,12 @@ export function prepareStatements(db: StorageDb) {
         lastError: bound(outbox.lastError, "error"),
         attempts: sql`${outbox.attempts} + 1`,
       })
-      .where(and(eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
+      .where(and(inOutbox, eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
       .prepare(),
     markFailed: db
       .update(outbox)
       .set({ status: "failed", lastError: bound(outbox.lastError, "error"), attempts: sql`${outbox.attempts} + 1` })
-      .where(and(eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
+      .where(and(inOutbox, eq(outbox.id, ph("id")), eq(outbox.status, "pending")))
       .prepare(),
   };
 }
