@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 300_000,
     pool: "forks",
-    globalSetup: ["tests/adapters/matrix/global-setup.ts"],
+    globalSetup: ["tests/adapters/matrix/global-setup.ts", "tests/postgres/global-setup.ts"],
     // the JSON report lets .ci/run print the plain "N passed, N failed" line
     reporters: ["default", ["json", { outputFile: ".cache/vitest-results.json" }]],
   },

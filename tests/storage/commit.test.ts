@@ -1,26 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.ts";
-import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
-import { entry, incident, out, task, tempDir, timer } from "./helpers.ts";
+import { describeBackends, type TestStore } from "./backends.ts";
+import { entry, incident, out, task, timer } from "./helpers.ts";
 
-let tmp: ReturnType<typeof tempDir>;
-let store: SqliteStorage;
 const clock = new FakeClock("2026-03-02T08:00:00Z");
 
-beforeEach(() => {
-  tmp = tempDir();
-  store = openStorage(tmp.file, { clock });
-});
-afterEach(async () => {
-  await store.close();
-  tmp.cleanup();
-});
+describeBackends("commit", (b) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await b.open({ clock });
+  });
+  const count = (table: string) => b.count(table);
 
-function count(table: string): number {
-  return (store.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-}
-
-describe("commit", () => {
   it("writes incident, timeline, tasks, timers and outbox together and reads them back", async () => {
     const rec = incident();
     const res = await store.commit({
@@ -46,7 +37,7 @@ describe("commit", () => {
 
   it("an empty commit succeeds and writes nothing", async () => {
     expect(await store.commit({})).toEqual({ ok: true });
-    expect(count("incidents") + count("outbox") + count("deliveries")).toBe(0);
+    expect((await count("incidents")) + (await count("outbox")) + (await count("deliveries"))).toBe(0);
   });
 
   it("refuses a delivery id seen before and writes nothing of the second commit", async () => {
@@ -60,7 +51,7 @@ describe("commit", () => {
     expect(again).toEqual({ ok: false, reason: "duplicate" });
     expect((await store.getIncident("NF-2026-0001"))?.phase).toBe("triage");
     expect(await store.timeline("NF-2026-0001")).toEqual([]);
-    expect(count("outbox")).toBe(0);
+    expect(await count("outbox")).toBe(0);
     // The same id from another platform is a different delivery.
     expect(await store.commit({ deliveryId: { platform: "teams", id: "Ev1" } })).toEqual({ ok: true });
   });
@@ -83,7 +74,7 @@ describe("commit", () => {
     expect(await store.hasDelivery("slack", "Ev9")).toBe(false);
     expect(await store.timeline("NF-2026-0001")).toEqual([]);
     expect(await store.tasks("NF-2026-0001")).toEqual([]);
-    expect(count("outbox")).toBe(0);
+    expect(await count("outbox")).toBe(0);
 
     // The version stored does not depend on what the caller put in the record.
     expect(await store.commit({ incident: { record: incident({ version: 99 }), expectedVersion: 2 } })).toEqual({ ok: true });
@@ -114,13 +105,13 @@ describe("commit", () => {
         timers: [timer("reminder", "r1", "2026-03-02T09:00:00.000Z")],
         outbox: [out("a")],
       }),
-    ).rejects.toThrow(/UNIQUE constraint failed: timeline/);
+    ).rejects.toThrow(b.errors.unique("timeline"));
     expect(await store.hasDelivery("slack", "Ev2")).toBe(false);
     expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1, lastSeq: 0 });
     expect((await store.timeline("NF-2026-0001")).map((e) => e.text)).toEqual(["Eintrag 1"]);
     expect(await store.tasks("NF-2026-0001")).toEqual([]);
     expect(await store.pendingTimers()).toEqual([]);
-    expect(count("outbox")).toBe(0);
+    expect(await count("outbox")).toBe(0);
     // The delivery can be handled again after the failure.
     expect(await store.commit({ deliveryId: { platform: "slack", id: "Ev2" }, timeline: [entry(2)] })).toEqual({ ok: true });
   });
@@ -132,9 +123,9 @@ describe("commit", () => {
         outbox: [out("a")],
         tasks: [task("t1", { incidentId: "NF-2026-0404" })],
       }),
-    ).rejects.toThrow(/FOREIGN KEY/);
+    ).rejects.toThrow(b.errors.foreignKey);
     expect(await store.hasDelivery("slack", "Ev3")).toBe(false);
-    expect(count("outbox")).toBe(0);
+    expect(await count("outbox")).toBe(0);
   });
 
   it("rolls back writes made before a fired timer turns out to be fired already", async () => {
@@ -151,7 +142,7 @@ describe("commit", () => {
     expect(await store.getIncident("NF-2026-0001")).toMatchObject({ phase: "triage", version: 1 });
     expect(await store.hasDelivery("timer", "NF-2026-0001:reminder:r1")).toBe(false);
     expect(await store.timeline("NF-2026-0001")).toEqual([]);
-    expect(count("outbox")).toBe(0);
+    expect(await count("outbox")).toBe(0);
   });
 
   it("upserts tasks by incident and task id", async () => {
@@ -166,7 +157,6 @@ describe("commit", () => {
 
   it("stamps the delivery with the injected clock", async () => {
     await store.commit({ deliveryId: { platform: "slack", id: "Ev1" } });
-    const row = store.db.$client.prepare("select received_at as at from deliveries").get() as { at: string };
-    expect(row.at).toBe("2026-03-02T08:00:00.000Z");
+    expect(await b.rows("select received_at as at from deliveries")).toEqual([{ at: "2026-03-02T08:00:00.000Z" }]);
   });
 });

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.ts";
-import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
-import { incident, out, tempDir } from "./helpers.ts";
+import { describeBackends, type TestStore } from "./backends.ts";
+import { incident, out } from "./helpers.ts";
 
-let tmp: ReturnType<typeof tempDir>;
-let store: SqliteStorage;
 const clock = new FakeClock("2026-03-02T08:00:00Z");
 
 const T0 = "2026-03-02T08:00:00.000Z";
@@ -14,20 +12,16 @@ const A = "slack:T1:C1/NF-2026-0001";
 const B = "slack:T1:C1/NF-2026-0002";
 const C = "slack:T1:C2";
 
-beforeEach(async () => {
-  tmp = tempDir();
-  store = openStorage(tmp.file, { clock });
-  await store.commit({ incident: { record: incident() } });
-  await store.commit({ incident: { record: incident({ id: "NF-2026-0002", threadKey: "NF-2026-0002/root" }) } });
-});
-afterEach(async () => {
-  await store.close();
-  tmp.cleanup();
-});
-
 const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
 
-describe("outbox", () => {
+describeBackends("outbox", (b) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await b.open({ clock });
+    await store.commit({ incident: { record: incident() } });
+    await store.commit({ incident: { record: incident({ id: "NF-2026-0002", threadKey: "NF-2026-0002/root" }) } });
+  });
+
   it("gives only the oldest pending row of each lane, oldest lanes first", async () => {
     await store.commit({ outbox: [out("a1", { lane: A }), out("b1", { lane: B, incidentId: "NF-2026-0002" }), out("a2", { lane: A })] });
     await store.commit({ outbox: [out("c1", { lane: C, incidentId: null })] });
@@ -88,8 +82,8 @@ describe("outbox", () => {
     await store.markSent(a1!.id, "ref-a1", T1);
     expect(await store.dueOutbox(T2, 10, new Set())).toEqual([]);
     expect(await store.nextOutboxAttempt()).toBeUndefined();
-    const row = store.db.$client.prepare("select status, attempts, ref, sent_at from outbox where id = ?").get(a1!.id);
-    expect(row).toEqual({ status: "sent", attempts: 2, ref: "ref-a1", sent_at: T1 });
+    const rows = await b.rows("select status, attempts, ref, sent_at from outbox where id = ?", a1!.id);
+    expect(rows).toEqual([{ status: "sent", attempts: 2, ref: "ref-a1", sent_at: T1 }]);
   });
 
   it("keeps delivery order across many rows of one lane", async () => {

@@ -1,30 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
-import { CHANNEL, incident, message, out, tempDir } from "./helpers.ts";
+import { beforeEach, expect, it } from "vitest";
+import { describeBackends, type TestStore } from "./backends.ts";
+import { CHANNEL, incident, message, out } from "./helpers.ts";
 
-let tmp: ReturnType<typeof tempDir>;
-let store: SqliteStorage;
 const T0 = "2026-03-02T08:00:00.000Z";
 
-beforeEach(() => {
-  tmp = tempDir();
-  store = openStorage(tmp.file);
-});
-afterEach(async () => {
-  await store.close();
-  tmp.cleanup();
-});
+describeBackends("refs", (b) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await b.open();
+  });
 
-/** Delivers every pending row, giving each the ref `refs[key]` (or `ref-<key>`). */
-async function deliverAll(refs: Record<string, string> = {}): Promise<void> {
-  for (;;) {
-    const due = await store.dueOutbox(T0, 100, new Set());
-    if (due.length === 0) return;
-    for (const r of due) await store.markSent(r.id, refs[r.key] ?? `ref-${r.key}`, T0);
+  /** Delivers every pending row, giving each the ref `refs[key]` (or `ref-<key>`). */
+  async function deliverAll(refs: Record<string, string> = {}): Promise<void> {
+    for (;;) {
+      const due = await store.dueOutbox(T0, 100, new Set());
+      if (due.length === 0) return;
+      for (const r of due) await store.markSent(r.id, refs[r.key] ?? `ref-${r.key}`, T0);
+    }
   }
-}
 
-describe("refs", () => {
   it("finds an incident declared by a platform message (thread_ref), only in its channel", async () => {
     await store.commit({ incident: { record: incident({ threadRef: "1700000000.0001", threadKey: null }) } });
     expect((await store.findIncidentByRef(CHANNEL, "1700000000.0001"))?.id).toBe("NF-2026-0001");

@@ -1,27 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.ts";
-import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
-import { incident, tempDir, timer } from "./helpers.ts";
+import { describeBackends, type TestStore } from "./backends.ts";
+import { incident, timer } from "./helpers.ts";
 
-let tmp: ReturnType<typeof tempDir>;
-let store: SqliteStorage;
 const clock = new FakeClock("2026-03-02T08:00:00Z");
 
 const r1 = timer("reminder", "rolle-koordinator", "2026-03-02T08:15:00.000Z");
 const d33 = timer("deadline", "art33", "2026-03-05T08:00:00.000Z");
 const d33warn = timer("reminder", "art33-24h", "2026-03-04T08:00:00.000Z");
 
-beforeEach(async () => {
-  tmp = tempDir();
-  store = openStorage(tmp.file, { clock });
-  await store.commit({ incident: { record: incident() } });
-});
-afterEach(async () => {
-  await store.close();
-  tmp.cleanup();
-});
+describeBackends("timers", (b) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await b.open({ clock });
+    await store.commit({ incident: { record: incident() } });
+  });
 
-describe("timers", () => {
   it("lists pending timers ordered by due time", async () => {
     await store.commit({ timers: [d33, r1, d33warn] });
     expect((await store.pendingTimers()).map((t) => t.id)).toEqual([r1.id, d33warn.id, d33.id]);
@@ -63,7 +57,7 @@ describe("timers", () => {
     const next = timer("reminder", "art33-1h", "2026-03-05T07:00:00.000Z");
     expect(await store.commit({ firedTimers: [d33warn.id], cancelTimers: [d33warn.id], timers: [next] })).toEqual({ ok: true });
     expect(await store.pendingTimers()).toEqual([next, d33]);
-    const rows = store.db.$client.prepare("select id, fired_at, cancelled_at from timers where id = ?").all(d33warn.id);
+    const rows = await b.rows("select id, fired_at, cancelled_at from timers where id = ?", d33warn.id);
     expect(rows).toEqual([{ id: d33warn.id, fired_at: "2026-03-02T08:00:00.000Z", cancelled_at: null }]);
   });
 
@@ -76,14 +70,10 @@ describe("timers", () => {
 
   it("two instances racing to fire the same timer: exactly one wins", async () => {
     await store.commit({ timers: [r1] });
-    const other = openStorage(tmp.file, { clock });
-    try {
-      const a = await store.commit({ firedTimers: [r1.id] });
-      const b = await other.commit({ firedTimers: [r1.id] });
-      expect([a, b]).toEqual([{ ok: true }, { ok: false, reason: "timer-already-fired" }]);
-      expect(await other.pendingTimers()).toEqual([]);
-    } finally {
-      await other.close();
-    }
+    const other = await b.open({ clock });
+    const results = await Promise.all([await store.commit({ firedTimers: [r1.id] }), await other.commit({ firedTimers: [r1.id] })]);
+    expect(results).toContainEqual({ ok: true });
+    expect(results).toContainEqual({ ok: false, reason: "timer-already-fired" });
+    expect(await other.pendingTimers()).toEqual([]);
   });
 });

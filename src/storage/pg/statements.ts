@@ -1,0 +1,357 @@
+/**
+ * The PostgreSQL statements, built by drizzle once per process from src/storage/pg/schema.ts.
+ *
+ * - Writes of a commit are {@link Named} statements: drizzle renders their SQL once; each runs on the
+ *   connection that holds the commit's transaction, as a named (server-side prepared) statement.
+ * - Reads and the dispatcher's single-statement updates are drizzle prepared queries on the pool.
+ *
+ * The tenant is the placeholder `_tenant` in every statement (the record field `tenant` is the core's platform
+ * workspace, column `workspace`).
+ */
+
+import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type pg from "pg";
+import { orm } from "../drizzle.ts";
+import { deliveries, incidents, outbox, tasks, timeline, timers } from "./schema.ts";
+
+const { and, asc, desc, eq, fillPlaceholders, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
+const ph = sql.placeholder;
+
+/** A statement rendered once and run as a named prepared statement on a given connection. */
+export class Named {
+  readonly name: string;
+  readonly text: string;
+  private readonly params: unknown[];
+
+  constructor(name: string, query: { toSQL(): { sql: string; params: unknown[] } }) {
+    const q = query.toSQL();
+    this.name = name;
+    this.text = q.sql;
+    this.params = q.params;
+  }
+
+  /** Runs with the placeholder values; resolves to the number of rows written or returned. */
+  async run(client: pg.ClientBase, values: Record<string, unknown>): Promise<number> {
+    const res = await client.query({ name: this.name, text: this.text, values: fillPlaceholders(this.params, values) });
+    return res.rowCount ?? 0;
+  }
+}
+
+/** `{ col: placeholder("col") }` for every column of a table. */
+function placeholdersFor<T extends PgTable>(table: T): Record<keyof T["$inferInsert"], ReturnType<typeof ph>> {
+  const out: Record<string, ReturnType<typeof ph>> = {};
+  for (const key of Object.keys(getTableColumns(table))) out[key] = ph(key);
+  return out as Record<keyof T["$inferInsert"], ReturnType<typeof ph>>;
+}
+
+/** A placeholder bound through the column's encoder (JSON), as in an insert. */
+function bound(col: PgColumn, name: string) {
+  return sql`${new Param(ph(name), col)}`;
+}
+
+/** `excluded.<column>` in an upsert. */
+function excluded(col: PgColumn) {
+  return sql.raw(`excluded."${col.name}"`);
+}
+
+/** Every column of a table but `tenant` (implied by the store): what the core's row types hold. */
+function withoutTenant<T extends PgTable>(table: T): Omit<T["_"]["columns"], "tenant"> {
+  const { tenant: _, ...rest } = getTableColumns(table) as Record<string, PgColumn>;
+  return rest as unknown as Omit<T["_"]["columns"], "tenant">;
+}
+
+/** An incident as the core's `IncidentRecord` (its `tenant` is the platform workspace). */
+export const incidentFields = (() => {
+  const { workspace, ...rest } = withoutTenant(incidents);
+  return { ...rest, tenant: workspace };
+})();
+
+const outboxFields = {
+  id: outbox.id,
+  key: outbox.key,
+  incidentId: outbox.incidentId,
+  lane: outbox.lane,
+  platform: outbox.platform,
+  message: outbox.message,
+  status: outbox.status,
+  attempts: outbox.attempts,
+  nextAttemptAt: outbox.nextAttemptAt,
+  lastError: outbox.lastError,
+  ref: outbox.ref,
+};
+
+const timerFields = { id: timers.id, incidentId: timers.incidentId, kind: timers.kind, dueAt: timers.dueAt, payload: timers.payload };
+
+/** A pending row with no older pending row in its lane (per tenant): the only row of a lane that may go out. */
+export function laneHead(db: NodePgDatabase) {
+  const older = orm.aliasedTable(outbox, "older");
+  return notExists(
+    db
+      .select({ one: sql`1` })
+      .from(older)
+      .where(and(eq(older.tenant, outbox.tenant), eq(older.lane, outbox.lane), eq(older.status, "pending"), lt(older.id, outbox.id))),
+  );
+}
+
+const timerOpen = and(isNull(timers.firedAt), isNull(timers.cancelledAt));
+const T = ph("_tenant");
+
+/** The writes of a commit. */
+export function commitStatements(db: NodePgDatabase) {
+  return {
+    insertDelivery: new Named(
+      "nf_insert_delivery",
+      db
+        .insert(deliveries)
+        .values({ ...placeholdersFor(deliveries), tenant: T })
+        .onConflictDoNothing(),
+    ),
+    insertIncident: new Named(
+      "nf_insert_incident",
+      db
+        .insert(incidents)
+        .values({ ...placeholdersFor(incidents), tenant: T, workspace: ph("tenant") })
+        .onConflictDoNothing(),
+    ),
+    updateIncident: new Named(
+      "nf_update_incident",
+      db
+        .update(incidents)
+        .set({
+          workspace: bound(incidents.workspace, "tenant"),
+          platform: bound(incidents.platform, "platform"),
+          channel: bound(incidents.channel, "channel"),
+          threadRef: bound(incidents.threadRef, "threadRef"),
+          threadKey: bound(incidents.threadKey, "threadKey"),
+          playbookId: bound(incidents.playbookId, "playbookId"),
+          title: bound(incidents.title, "title"),
+          level: bound(incidents.level, "level"),
+          phase: bound(incidents.phase, "phase"),
+          drill: bound(incidents.drill, "drill"),
+          openedAt: bound(incidents.openedAt, "openedAt"),
+          awareAt: bound(incidents.awareAt, "awareAt"),
+          closedAt: bound(incidents.closedAt, "closedAt"),
+          declaredBy: bound(incidents.declaredBy, "declaredBy"),
+          snapshot: bound(incidents.snapshot, "snapshot"),
+          lastHash: bound(incidents.lastHash, "lastHash"),
+          lastSeq: bound(incidents.lastSeq, "lastSeq"),
+          version: bound(incidents.version, "version"),
+        })
+        .where(and(eq(incidents.tenant, T), eq(incidents.id, ph("id")), eq(incidents.version, ph("expectedVersion")))),
+    ),
+    fireTimer: new Named(
+      "nf_fire_timer",
+      db
+        .update(timers)
+        .set({ firedAt: bound(timers.firedAt, "at"), claimedBy: null, claimedUntil: null })
+        .where(and(eq(timers.tenant, T), eq(timers.id, ph("id")), timerOpen)),
+    ),
+    insertTimeline: new Named("nf_insert_timeline", db.insert(timeline).values({ ...placeholdersFor(timeline), tenant: T })),
+    upsertTask: new Named(
+      "nf_upsert_task",
+      db
+        .insert(tasks)
+        .values({ ...placeholdersFor(tasks), tenant: T })
+        .onConflictDoUpdate({
+          target: [tasks.tenant, tasks.incidentId, tasks.taskId],
+          set: {
+            nr: excluded(tasks.nr),
+            phase: excluded(tasks.phase),
+            role: excluded(tasks.role),
+            critical: excluded(tasks.critical),
+            state: excluded(tasks.state),
+            by: excluded(tasks.by),
+            at: excluded(tasks.at),
+            reason: excluded(tasks.reason),
+          },
+        }),
+    ),
+    insertTimer: new Named(
+      "nf_insert_timer",
+      db
+        .insert(timers)
+        .values({
+          tenant: T,
+          id: ph("id"),
+          incidentId: ph("incidentId"),
+          kind: ph("kind"),
+          dueAt: ph("dueAt"),
+          payload: ph("payload"),
+          firedAt: null,
+          cancelledAt: null,
+          claimedBy: null,
+          claimedUntil: null,
+        })
+        .onConflictDoNothing(),
+    ),
+    cancelTimer: new Named(
+      "nf_cancel_timer",
+      db
+        .update(timers)
+        .set({ cancelledAt: bound(timers.cancelledAt, "at") })
+        .where(and(eq(timers.tenant, T), eq(timers.id, ph("id")), timerOpen)),
+    ),
+    insertOutbox: new Named(
+      "nf_insert_outbox",
+      db.insert(outbox).values({
+        tenant: T,
+        key: ph("key"),
+        incidentId: ph("incidentId"),
+        lane: ph("lane"),
+        platform: ph("platform"),
+        channel: ph("channel"),
+        message: ph("message"),
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: ph("nextAttemptAt"),
+        lastError: null,
+        ref: null,
+        createdAt: ph("createdAt"),
+        sentAt: null,
+        claimedBy: null,
+        claimedUntil: null,
+      }),
+    ),
+  };
+}
+
+/** Reads and single-statement updates, prepared on the pool. */
+export function poolStatements(db: NodePgDatabase) {
+  const isLaneHead = laneHead(db);
+  const inOutbox = eq(outbox.tenant, T);
+  const inTimers = eq(timers.tenant, T);
+  const inIncidents = eq(incidents.tenant, T);
+  const sent = eq(outbox.status, "sent");
+  // A process whose lease ran out and was taken over must not reschedule or fail the row under the new holder
+  // (recording a delivery as sent is always right: it happened).
+  const notClaimedByOther = sql`(${outbox.claimedBy} IS NULL OR ${outbox.claimedBy} = ${ph("owner")})`;
+  return {
+    hasDelivery: db
+      .select({ one: sql<number>`1` })
+      .from(deliveries)
+      .where(and(eq(deliveries.tenant, T), eq(deliveries.platform, ph("platform")), eq(deliveries.id, ph("id"))))
+      .prepare("nf_has_delivery"),
+    pruneDeliveries: db
+      .delete(deliveries)
+      .where(and(eq(deliveries.tenant, T), lt(deliveries.receivedAt, ph("before"))))
+      .prepare("nf_prune_deliveries"),
+    maxIncidentNumber: db
+      .select({ max: sql<string | null>`max(substring(${incidents.id} from ${ph("pattern")})::bigint)` })
+      .from(incidents)
+      .where(and(inIncidents, sql`${incidents.id} ~ ${ph("pattern")}`))
+      .prepare("nf_max_incident_number"),
+    incidentById: db
+      .select(incidentFields)
+      .from(incidents)
+      .where(and(inIncidents, eq(incidents.id, ph("id"))))
+      .prepare("nf_incident_by_id"),
+    incidentByThreadRef: db
+      .select(incidentFields)
+      .from(incidents)
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), eq(incidents.threadRef, ph("ref"))))
+      .orderBy(desc(incidents.openedAt))
+      .limit(1)
+      .prepare("nf_incident_by_thread_ref"),
+    incidentByThreadKey: db
+      .select(incidentFields)
+      .from(incidents)
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), eq(incidents.threadKey, ph("key"))))
+      .orderBy(desc(incidents.openedAt))
+      .limit(1)
+      .prepare("nf_incident_by_thread_key"),
+    openIncidentsInChannel: db
+      .select(incidentFields)
+      .from(incidents)
+      .where(and(inIncidents, eq(incidents.channel, ph("channel")), isNull(incidents.closedAt)))
+      .orderBy(desc(incidents.openedAt), desc(incidents.id))
+      .prepare("nf_open_incidents_in_channel"),
+    timeline: db
+      .select(withoutTenant(timeline))
+      .from(timeline)
+      .where(and(eq(timeline.tenant, T), eq(timeline.incidentId, ph("id"))))
+      .orderBy(asc(timeline.seq))
+      .prepare("nf_timeline"),
+    tasks: db
+      .select(withoutTenant(tasks))
+      .from(tasks)
+      .where(and(eq(tasks.tenant, T), eq(tasks.incidentId, ph("id"))))
+      .orderBy(asc(tasks.nr), asc(tasks.taskId))
+      .prepare("nf_tasks"),
+    pendingTimers: db
+      .select(timerFields)
+      .from(timers)
+      .where(and(inTimers, timerOpen))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .prepare("nf_pending_timers"),
+    pendingTimersOf: db
+      .select(timerFields)
+      .from(timers)
+      .where(and(inTimers, eq(timers.incidentId, ph("id")), timerOpen))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .prepare("nf_pending_timers_of"),
+    sentByRef: db
+      .select({ key: outbox.key, incidentId: outbox.incidentId })
+      .from(outbox)
+      .where(and(inOutbox, eq(outbox.ref, ph("ref")), eq(outbox.channel, ph("channel")), sent))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .prepare("nf_sent_by_ref"),
+    firstRefForKey: db
+      .select({ ref: outbox.ref })
+      .from(outbox)
+      .where(and(inOutbox, eq(outbox.key, ph("key")), sent))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .prepare("nf_first_ref_for_key"),
+    dueLaneHeads: db
+      .select(outboxFields)
+      .from(outbox)
+      .where(and(inOutbox, eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .orderBy(asc(outbox.id))
+      .limit(ph("limit"))
+      .prepare("nf_due_lane_heads"),
+    nextLaneHeadAttempt: db
+      .select({ at: sql<string | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(inOutbox, eq(outbox.status, "pending"), isLaneHead))
+      .prepare("nf_next_lane_head_attempt"),
+    markSent: db
+      .update(outbox)
+      .set({
+        status: "sent",
+        ref: bound(outbox.ref, "ref"),
+        sentAt: bound(outbox.sentAt, "at"),
+        attempts: sql`${outbox.attempts} + 1`,
+        claimedBy: null,
+        claimedUntil: null,
+      })
+      .where(and(inOutbox, eq(outbox.id, ph("id"))))
+      .prepare("nf_mark_sent"),
+    markRetry: db
+      .update(outbox)
+      .set({
+        nextAttemptAt: bound(outbox.nextAttemptAt, "nextAttemptAt"),
+        lastError: bound(outbox.lastError, "error"),
+        attempts: sql`${outbox.attempts} + 1`,
+        claimedBy: null,
+        claimedUntil: null,
+      })
+      .where(and(inOutbox, eq(outbox.id, ph("id")), eq(outbox.status, "pending"), notClaimedByOther))
+      .prepare("nf_mark_retry"),
+    markFailed: db
+      .update(outbox)
+      .set({
+        status: "failed",
+        lastError: bound(outbox.lastError, "error"),
+        attempts: sql`${outbox.attempts} + 1`,
+        claimedBy: null,
+        claimedUntil: null,
+      })
+      .where(and(inOutbox, eq(outbox.id, ph("id")), eq(outbox.status, "pending"), notClaimedByOther))
+      .prepare("nf_mark_failed"),
+  };
+}
+
+export type CommitStatements = ReturnType<typeof commitStatements>;
+export type PoolStatements = ReturnType<typeof poolStatements>;
