@@ -15,3 +15,5 @@ export { SqliteStorage, type StorageOptions } from "./sqlite-storage.ts";
 export function openStorage(file: string, opts: StorageOptions = {}): SqliteStorage {
   return new SqliteStorage(file, opts);
 }
+
+export { describeStorage, type StorageChoice, StorageConfigError, selectStorage } from "./select.ts";
