@@ -155,6 +155,27 @@ describeBackends("commit", (b) => {
     ]);
   });
 
+  it("writes many tasks and timers of one commit; a repeated task keeps its last row, a repeated timer its first", async () => {
+    const tasks = Array.from({ length: 60 }, (_, i) => task(`t${i}`, { nr: i + 1 }));
+    const timers = [
+      timer("reminder", "r1", "2026-03-02T09:00:00.000Z", { payload: { b: 2, a: [1, { x: null }] } }),
+      timer("deadline", "art33", "2026-03-05T08:00:00.000Z", { payload: null }),
+      timer("reminder", "r1", "2026-03-02T10:00:00.000Z", { payload: { zweiter: true } }),
+    ];
+    const res = await store.commit({
+      incident: { record: incident() },
+      tasks: [...tasks, task("t3", { nr: 4, state: "erledigt", by: "U2", reason: "gleich erledigt" })],
+      timers,
+    });
+    expect(res).toEqual({ ok: true });
+    const stored = await store.tasks("NF-2026-0001");
+    expect(stored).toHaveLength(60);
+    expect(stored.find((t) => t.taskId === "t3")).toEqual(task("t3", { nr: 4, state: "erledigt", by: "U2", reason: "gleich erledigt" }));
+    expect(stored.find((t) => t.taskId === "t59")).toEqual(task("t59", { nr: 60 }));
+    expect(await store.pendingTimers()).toEqual([timers[0], timers[1]]);
+    expect(JSON.stringify((await store.pendingTimers())[0]?.payload)).toBe('{"b":2,"a":[1,{"x":null}]}');
+  });
+
   it("stamps the delivery with the injected clock", async () => {
     await store.commit({ deliveryId: { platform: "slack", id: "Ev1" } });
     expect(await b.rows("select received_at as at from deliveries")).toEqual([{ at: "2026-03-02T08:00:00.000Z" }]);

@@ -40,6 +40,20 @@ export type ClaimedOutboxRow = OutboxRow & { tenant: string; claimedUntil: strin
 /** A due timer claimed by this process, with its tenant and lease end. */
 export type ClaimedTimer = TimerRow & { tenant: string; claimedUntil: string };
 
+/**
+ * The last row of each key, in the order of those last rows: one upsert statement may not touch a row twice,
+ * and row by row the last one would win.
+ */
+function lastPerKey<T>(rows: readonly T[], key: (r: T) => string): T[] {
+  const last = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    last.delete(k);
+    last.set(k, r);
+  }
+  return [...last.values()];
+}
+
 /** A commit that writes nothing needs no transaction. */
 function isEmpty(c: Commit): boolean {
   const lists = [c.timeline, c.tasks, c.timers, c.cancelTimers, c.firedTimers, c.outbox];
