@@ -106,8 +106,10 @@ describe("outbox claims across processes", () => {
             expect(inFlight.has(r.lane)).toBe(false); // never two rows of a lane in flight at once
             inFlight.add(r.lane);
             delivered.push({ key: r.key, lane: r.lane, by: name });
-            await p.markSent(r.id, `ts-${r.key}`, T0);
+            await new Promise((res) => setImmediate(res)); // "delivering"
+            // Delivered: the lane is free from here on (the next row can only be claimed after markSent commits).
             inFlight.delete(r.lane);
+            await p.markSent(r.id, `ts-${r.key}`, T0);
           }),
         );
       }

@@ -180,8 +180,15 @@ export class PgStorage implements AsyncStoragePort {
       if ((await w.fireTimer.run(client, { _tenant, id, at: now })) === 0) return "timer-already-fired";
     }
     for (const e of c.timeline ?? []) await w.insertTimeline.run(client, { ...e, data: e.data ?? null, _tenant });
-    for (const t of c.tasks ?? []) await w.upsertTask.run(client, { ...t, _tenant });
-    for (const t of c.timers ?? []) {
+    const tasks = c.tasks ?? [];
+    if (tasks.length === 1) await w.upsertTask.run(client, { ...tasks[0], _tenant });
+    else if (tasks.length > 1) {
+      const rows = lastPerKey(tasks, (t) => `${t.incidentId}\n${t.taskId}`);
+      await w.upsertTasks.run(client, { _tenant, rows: JSON.stringify(rows) });
+    }
+    const timers = c.timers ?? [];
+    if (timers.length === 1) {
+      const t = timers[0]!;
       await w.insertTimer.run(client, {
         _tenant,
         id: t.id,
@@ -190,6 +197,8 @@ export class PgStorage implements AsyncStoragePort {
         dueAt: t.dueAt,
         payload: t.payload ?? null,
       });
+    } else if (timers.length > 1) {
+      await w.insertTimers.run(client, { _tenant, rows: JSON.stringify(timers.map((t) => ({ ...t, payload: t.payload ?? null }))) });
     }
     for (const id of c.cancelTimers ?? []) await w.cancelTimer.run(client, { _tenant, id, at: now });
     for (const o of c.outbox ?? []) {

@@ -98,7 +98,7 @@ const timerOpen = and(isNull(timers.firedAt), isNull(timers.cancelledAt));
 const T = ph("_tenant");
 
 /**
- * A statement over many rows at once: `rows` is a JSON array read with `json_to_recordset` (one round trip for all
+ * A statement over many rows at once: `rows` is a JSON array, read in order with `json_array_elements` (one round trip for all
  * of a commit's tasks or timers instead of one each; opening an incident writes ~60 task rows).
  */
 function batch(name: string, text: string): Named {
@@ -112,9 +112,10 @@ export function commitStatements(db: NodePgDatabase) {
       "nf_upsert_tasks",
       `insert into "tasks" ("tenant", "incident_id", "task_id", "nr", "phase", "role", "critical", "state", "by", "at", "reason")
        select $1, r."incidentId", r."taskId", r."nr", r."phase", r."role", r."critical", r."state", r."by", r."at", r."reason"
-       from json_to_recordset($2::json) with ordinality as r("incidentId" text, "taskId" text, "nr" integer, "phase" text, "role" text,
-         "critical" boolean, "state" text, "by" text, "at" text, "reason" text, "ord" bigint)
-       order by r."ord"
+       from json_array_elements($2::json) with ordinality as e(v, ord),
+         json_to_record(e.v) as r("incidentId" text, "taskId" text, "nr" integer, "phase" text, "role" text,
+         "critical" boolean, "state" text, "by" text, "at" text, "reason" text)
+       order by e.ord
        on conflict ("tenant", "incident_id", "task_id") do update set "nr" = excluded."nr", "phase" = excluded."phase",
          "role" = excluded."role", "critical" = excluded."critical", "state" = excluded."state", "by" = excluded."by",
          "at" = excluded."at", "reason" = excluded."reason"`,
@@ -123,8 +124,9 @@ export function commitStatements(db: NodePgDatabase) {
       "nf_insert_timers",
       `insert into "timers" ("tenant", "id", "incident_id", "kind", "due_at", "payload", "fired_at", "cancelled_at", "claimed_by", "claimed_until")
        select $1, r."id", r."incidentId", r."kind", r."dueAt", r."payload", null, null, null, null
-       from json_to_recordset($2::json) with ordinality as r("id" text, "incidentId" text, "kind" text, "dueAt" text, "payload" json, "ord" bigint)
-       order by r."ord"
+       from json_array_elements($2::json) with ordinality as e(v, ord),
+         json_to_record(e.v) as r("id" text, "incidentId" text, "kind" text, "dueAt" text, "payload" json)
+       order by e.ord
        on conflict do nothing`,
     ),
     insertDelivery: new Named(
