@@ -55,18 +55,27 @@ export function openConnection(file: string, opts: ConnectionOptions = {}): Stor
     client.pragma("busy_timeout = 5000");
     const db = drizzle({ client, schema });
     // Foreign keys off while migrating (SQLite's procedure for rebuilding a table: the pragma is a no-op inside
-    // the migration's transaction), checked afterwards.
+    // the migration's transaction), checked afterwards when a migration ran (the check reads every row).
     client.pragma("foreign_keys = OFF");
+    const before = appliedMigrations(client);
     applyMigrations(db, opts.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER);
-    const broken = client.pragma("foreign_key_check") as unknown[];
-    if (broken.length > 0)
-      throw new Error(`Migration left ${broken.length} rows without their parent row: ${JSON.stringify(broken.slice(0, 5))}`);
+    if (appliedMigrations(client) !== before) {
+      const broken = client.pragma("foreign_key_check") as unknown[];
+      if (broken.length > 0)
+        throw new Error(`Migration left ${broken.length} rows without their parent row: ${JSON.stringify(broken.slice(0, 5))}`);
+    }
     client.pragma("foreign_keys = ON");
     return db;
   } catch (err) {
     client.close();
     throw err;
   }
+}
+
+/** How many migrations the file has seen (0 for a new file). */
+function appliedMigrations(client: Database.Database): number {
+  const table = client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  return table ? (client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n : 0;
 }
 
 /**
