@@ -42,7 +42,7 @@ export class DbProbe {
 
   constructor(file: string) {
     this.storage = openStorage(file);
-    this.st = prepareStatements(this.storage.db);
+    this.st = prepareStatements(this.storage.db, this.storage.tenant);
     const c = this.storage.db.$client;
     this.q = {
       deliveries: c.prepare("SELECT count(*) FROM deliveries").pluck(),

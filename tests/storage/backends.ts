@@ -1,18 +1,18 @@
 /**
  * One storage suite, two backends: `describeBackends(title, body)` runs `body` once against SQLite (a fresh file
  * per test) and once against the real PostgreSQL server of the test run (a fresh database per file, emptied before
- * each test). Tests talk to both through the asynchronous port.
+ * each test). Tests talk to both through the port.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
 import type { Clock } from "../../src/core/clock.ts";
-import type { AsyncStoragePort } from "../../src/storage/async-port.ts";
+import type { StoragePort } from "../../src/core/ports.ts";
 import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
 import { openPgStorage, type PgStorage } from "../../src/storage/pg/index.ts";
 import { freshDatabase } from "../postgres/context.ts";
 import { tempDir } from "./helpers.ts";
 
-/** A store under test: the port, answering with Promises on both backends. */
-export type TestStore = AsyncStoragePort & { readonly tenant: string };
+/** A store under test: the port of one tenant. */
+export type TestStore = StoragePort & { readonly tenant: string };
 
 /** What a test can do with the backend it runs on. */
 export interface Backend {
@@ -27,24 +27,7 @@ export interface Backend {
   errors: { unique(table: string): RegExp; foreignKey: RegExp };
 }
 
-/** The port of a synchronous SQLite store, answering with Promises (as the core's port will). */
-export function asyncView(store: SqliteStorage): TestStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== "function") return v;
-      return (...args: unknown[]) => {
-        try {
-          return Promise.resolve(v.apply(target, args));
-        } catch (err) {
-          return Promise.reject(err);
-        }
-      };
-    },
-  }) as unknown as TestStore;
-}
-
-function sqliteBackend(): Backend & { setup(): void; teardown(): void } {
+function sqliteBackend(): Backend & { setup(): void; teardown(): Promise<void> } {
   let tmp: ReturnType<typeof tempDir> | undefined;
   let opened: SqliteStorage[] = [];
   let first: SqliteStorage | undefined;
@@ -57,9 +40,9 @@ function sqliteBackend(): Backend & { setup(): void; teardown(): void } {
     setup() {
       tmp = tempDir();
     },
-    teardown() {
-      for (const s of opened) s.close();
-      first?.close();
+    async teardown() {
+      for (const s of opened) await s.close();
+      await first?.close();
       opened = [];
       first = undefined;
       tmp?.cleanup();
@@ -67,7 +50,7 @@ function sqliteBackend(): Backend & { setup(): void; teardown(): void } {
     async open(opts = {}) {
       const s = openStorage(tmp!.file, opts);
       opened.push(s);
-      return asyncView(s);
+      return s;
     },
     async rows(query, ...params) {
       return raw()

@@ -7,16 +7,14 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GENESIS, hashEntry, verifyChain } from "../../src/core/chain.ts";
-import type { TimelineEntry } from "../../src/core/ports.ts";
+import type { StoragePort, TimelineEntry } from "../../src/core/ports.ts";
 import { openStorage } from "../../src/storage/index.ts";
 import { openPgStorage } from "../../src/storage/pg/index.ts";
 import { freshDatabase, postgres } from "../postgres/context.ts";
-import type { TestStore } from "./backends.ts";
-import { asyncView } from "./backends.ts";
 import { incident, out, tempDir } from "./helpers.ts";
 
 /** Writes an incident with `n` chained timeline entries (one commit each, as the bot does). */
-async function incidentWithChain(store: TestStore, n: number): Promise<TimelineEntry[]> {
+async function incidentWithChain(store: StoragePort, n: number): Promise<TimelineEntry[]> {
   await store.commit({ incident: { record: incident({ lastHash: GENESIS, lastSeq: 0 }) } });
   const entries: TimelineEntry[] = [];
   let prev = GENESIS;
@@ -55,38 +53,38 @@ describe("backup and restore [sqlite]", () => {
 
   it("VACUUM INTO while the bot is running: the restored file verifies", async () => {
     const live = openStorage(tmp.file);
-    const entries = await incidentWithChain(asyncView(live), 12);
+    const entries = await incidentWithChain(live, 12);
     const backup = join(tmp.dir, "notfall-backup.db");
     // What the operator runs (sqlite3 ./data/notfall.db "VACUUM INTO '…'"), here through the bot's own connection.
     live.db.$client.prepare("VACUUM INTO ?").run(backup);
-    await asyncView(live).commit({ outbox: [out("nach dem Backup")] }); // the bot goes on writing
-    live.close();
+    await live.commit({ outbox: [out("nach dem Backup")] }); // the bot goes on writing
+    await live.close();
 
     const restoredFile = join(tmp.dir, "restored", "notfall.db");
     mkdirSync(join(tmp.dir, "restored"));
     copyFileSync(backup, restoredFile);
     const restored = openStorage(restoredFile);
     try {
-      const timeline = restored.timeline("NF-2026-0001");
+      const timeline = await restored.timeline("NF-2026-0001");
       expect(timeline).toEqual(entries);
       expect(verifyChain(timeline)).toEqual({ ok: true, entries: 12, head: entries[11]!.hash });
-      expect(restored.getIncident("NF-2026-0001")?.lastHash).toBe(entries[11]!.hash);
+      expect((await restored.getIncident("NF-2026-0001"))?.lastHash).toBe(entries[11]!.hash);
     } finally {
-      restored.close();
+      await restored.close();
     }
   });
 
   it("the online backup API (better-sqlite3 backup()): the restored file verifies", async () => {
     const live = openStorage(tmp.file);
-    const entries = await incidentWithChain(asyncView(live), 5);
+    const entries = await incidentWithChain(live, 5);
     const backup = join(tmp.dir, "online-backup.db");
     await live.db.$client.backup(backup);
-    live.close();
+    await live.close();
     const restored = openStorage(backup);
     try {
-      expect(verifyChain(restored.timeline("NF-2026-0001"))).toEqual({ ok: true, entries: 5, head: entries[4]!.hash });
+      expect(verifyChain(await restored.timeline("NF-2026-0001"))).toEqual({ ok: true, entries: 5, head: entries[4]!.hash });
     } finally {
-      restored.close();
+      await restored.close();
     }
   });
 });

@@ -20,26 +20,26 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-describe("SQLite upgrade of a database from before tenancy", () => {
-  it("keeps every incident, its hash chain, tasks, timers, messages and delivery ids, in the default tenant", () => {
+describe("SQLite upgrade of a database from before tenancy", async () => {
+  it("keeps every incident, its hash chain, tasks, timers, messages and delivery ids, in the default tenant", async () => {
     const store = openStorage(tmp.file);
     try {
       const applied = store.db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number };
       expect(applied.n).toBe(migrations.length);
-      const rec = store.getIncident("NF-2026-0001");
+      const rec = await store.getIncident("NF-2026-0001");
       // The platform workspace stays what the core calls the incident's tenant.
       expect(rec).toMatchObject({ id: "NF-2026-0001", tenant: "local", platform: "console", playbookId: "verschluesselung" });
-      const chain = verifyChain(store.timeline("NF-2026-0001"));
+      const chain = verifyChain(await store.timeline("NF-2026-0001"));
       expect(chain).toMatchObject({ ok: true, entries: 4, head: rec?.lastHash });
-      expect(store.tasks("NF-2026-0001")).toHaveLength(54);
-      expect(store.pendingTimers("NF-2026-0001").length).toBeGreaterThan(0);
-      expect(store.listIncidents().map((i) => i.id)).toEqual(["NF-2026-0001"]);
-      expect(store.openIncidentsInChannel(rec!.channel).map((i) => i.id)).toEqual(["NF-2026-0001"]);
-      expect(store.refForKey(rec!.threadKey!)).toBeDefined();
+      expect(await store.tasks("NF-2026-0001")).toHaveLength(54);
+      expect((await store.pendingTimers("NF-2026-0001")).length).toBeGreaterThan(0);
+      expect((await store.listIncidents()).map((i) => i.id)).toEqual(["NF-2026-0001"]);
+      expect((await store.openIncidentsInChannel(rec!.channel)).map((i) => i.id)).toEqual(["NF-2026-0001"]);
+      expect(await store.refForKey(rec!.threadKey!)).toBeDefined();
       const ids = store.db.$client.prepare("select platform, id from deliveries").all() as { platform: string; id: string }[];
       expect(ids.length).toBeGreaterThan(0);
-      for (const d of ids) expect(store.hasDelivery(d.platform, d.id)).toBe(true);
-      expect(store.nextIncidentNumber(2026)).toBe(2);
+      for (const d of ids) expect(await store.hasDelivery(d.platform, d.id)).toBe(true);
+      expect(await store.nextIncidentNumber(2026)).toBe(2);
       const tenants = store.db.$client
         .prepare(
           "select distinct tenant from (select tenant from incidents union all select tenant from timeline union all select tenant from tasks union all select tenant from timers union all select tenant from outbox union all select tenant from deliveries)",
@@ -50,21 +50,21 @@ describe("SQLite upgrade of a database from before tenancy", () => {
       expect(store.db.$client.pragma("integrity_check", { simple: true })).toBe("ok");
 
       // The upgraded file keeps working: the next commit chains onto the migrated timeline.
-      expect(store.commit({ deliveryId: { platform: "console", id: "nach-upgrade" } })).toEqual({ ok: true });
+      expect(await store.commit({ deliveryId: { platform: "console", id: "nach-upgrade" } })).toEqual({ ok: true });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it("another tenant on the upgraded file sees none of it", () => {
+  it("another tenant on the upgraded file sees none of it", async () => {
     const other = openStorage(tmp.file, { tenant: "praxis-b" });
     try {
-      expect(other.getIncident("NF-2026-0001")).toBeUndefined();
-      expect(other.listIncidents()).toEqual([]);
-      expect(other.pendingTimers()).toEqual([]);
-      expect(other.nextIncidentNumber(2026)).toBe(1);
+      expect(await other.getIncident("NF-2026-0001")).toBeUndefined();
+      expect(await other.listIncidents()).toEqual([]);
+      expect(await other.pendingTimers()).toEqual([]);
+      expect(await other.nextIncidentNumber(2026)).toBe(1);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

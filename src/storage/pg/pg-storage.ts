@@ -7,8 +7,7 @@ import { hostname } from "node:os";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Clock } from "../../core/clock.ts";
-import type { Commit, CommitResult, IncidentRecord, OutboxRow, TaskRow, TimelineEntry, TimerRow } from "../../core/ports.ts";
-import type { AsyncStoragePort } from "../async-port.ts";
+import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../../core/ports.ts";
 import { orm } from "../drizzle.ts";
 import { DEFAULT_TENANT } from "../schema.ts";
 import { type ClaimStatements, claimStatements } from "./claims.ts";
@@ -107,7 +106,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
  * PostgreSQL storage of one tenant (the port's methods), and of the deployment (claims, leadership, pruning of all
  * tenants). Stores of other tenants share the pool: {@link forTenant}. Safe for any number of processes.
  */
-export class PgStorage implements AsyncStoragePort {
+export class PgStorage implements StoragePort {
   /** The tenant whose rows the port's methods read and write. */
   readonly tenant: string;
   private readonly s: Shared;
