@@ -8,7 +8,7 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { orm } from "../drizzle.ts";
 import { deliveries, outbox, timers } from "./schema.ts";
-import { laneHead } from "./statements.ts";
+import { laneHead, outboxFields, timerFields } from "./statements.ts";
 
 const { and, asc, eq, inArray, isNull, lt, lte, or, Param, sql } = orm;
 const ph = sql.placeholder;
@@ -40,21 +40,7 @@ export function claimStatements(db: NodePgDatabase) {
       .update(outbox)
       .set({ claimedBy: bound(outbox.claimedBy, "owner"), claimedUntil: bound(outbox.claimedUntil, "until") })
       .where(inArray(outbox.id, outboxHeads))
-      .returning({
-        id: outbox.id,
-        tenant: outbox.tenant,
-        key: outbox.key,
-        incidentId: outbox.incidentId,
-        lane: outbox.lane,
-        platform: outbox.platform,
-        message: outbox.message,
-        status: outbox.status,
-        attempts: outbox.attempts,
-        nextAttemptAt: outbox.nextAttemptAt,
-        lastError: outbox.lastError,
-        ref: outbox.ref,
-        claimedUntil: outbox.claimedUntil,
-      })
+      .returning({ ...outboxFields, tenant: outbox.tenant, claimedUntil: outbox.claimedUntil })
       .prepare("nf_claim_outbox"),
     /** When the next lane head becomes claimable (due and its lease, if any, run out), over all tenants. */
     nextOutboxClaimable: db
@@ -66,15 +52,7 @@ export function claimStatements(db: NodePgDatabase) {
       .update(timers)
       .set({ claimedBy: bound(timers.claimedBy, "owner"), claimedUntil: bound(timers.claimedUntil, "until") })
       .where(sql`(${timers.tenant}, ${timers.id}) in ${dueTimers}`)
-      .returning({
-        tenant: timers.tenant,
-        id: timers.id,
-        incidentId: timers.incidentId,
-        kind: timers.kind,
-        dueAt: timers.dueAt,
-        payload: timers.payload,
-        claimedUntil: timers.claimedUntil,
-      })
+      .returning({ ...timerFields, tenant: timers.tenant, claimedUntil: timers.claimedUntil })
       .prepare("nf_claim_timers"),
     /** When the next timer becomes claimable, over all tenants. */
     nextTimerClaimable: db

@@ -67,7 +67,8 @@ export const incidentFields = (() => {
   return { ...rest, tenant: workspace };
 })();
 
-const outboxFields = {
+/** An outbox row as the core's `OutboxRow`. */
+export const outboxFields = {
   id: outbox.id,
   key: outbox.key,
   incidentId: outbox.incidentId,
@@ -81,7 +82,14 @@ const outboxFields = {
   ref: outbox.ref,
 };
 
-const timerFields = { id: timers.id, incidentId: timers.incidentId, kind: timers.kind, dueAt: timers.dueAt, payload: timers.payload };
+/** A timer as the core's `TimerRow`. */
+export const timerFields = {
+  id: timers.id,
+  incidentId: timers.incidentId,
+  kind: timers.kind,
+  dueAt: timers.dueAt,
+  payload: timers.payload,
+};
 
 /** A pending row with no older pending row in its lane (per tenant): the only row of a lane that may go out. */
 export function laneHead(db: NodePgDatabase) {
