@@ -173,7 +173,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "handbuch": {
       const { writeHandbook } = await import("./handbook/write.ts");
-      const files = await writeHandbook({ playbooks: playbooks.list(), config, out: values.out ?? "notfallhandbuch.pdf" });
+      const files = await writeHandbook({
+        playbooks: playbooks.list(),
+        config,
+        out: values.out ?? "notfallhandbuch.pdf",
+        ...(configPath ? { configFile: configPath } : {}),
+      });
       process.stdout.write(`${files.join("\n")}\n`);
       return 0;
     }

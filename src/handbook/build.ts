@@ -3,27 +3,53 @@ import { fieldLabel, fieldValue, roleHolders } from "../config/gaps.ts";
 import { systemsInOrder } from "../config/summary.ts";
 import { de } from "../core/i18n/de.ts";
 import { flagsOf, type OrgConfig } from "../core/org.ts";
-import { type Condition, type ConfigSwitch, type Level, loc, type Playbook, ROLES, type Task } from "../machines/schema.ts";
+import { type CallTarget, phoneAt, phonesForTask } from "../core/phones.ts";
+import { showTime } from "../core/time.ts";
+import { type Condition, type Level, loc, type Playbook, ROLES, type Task, type Template, WORK_PHASES } from "../machines/schema.ts";
 import { PLACEHOLDER_LABELS } from "../templates/placeholders.ts";
-import type { Block, Handbook, HandbookPage, ListItem } from "./model.ts";
+import { formBlock, shortQuestion } from "./forms.ts";
+import { type Block, type CheckItem, type Handbook, type HandbookPage, pageRef, type TocLine } from "./model.ts";
+import { type PaperContext, type PaperTarget, paperText } from "./paper.ts";
+import { HANDBOOK_TEXT, type HandbookLocale, type HandbookText } from "./text.ts";
 
 /** What the handbook is made from. Without `config`, every organisation value is a visible gap. */
 export interface HandbookInput {
   playbooks: readonly Playbook[];
   config: OrgConfig | undefined;
-  /** "Stand" date; default now. */
+  /** Print date; default now. */
   now?: Date;
+  /** Date of the organisation file (its modification time), printed on every page. */
+  configDate?: Date;
+  /** Fields of the organisation file that still hold example data (config/warnings.ts); any: banner on every page. */
+  examples?: readonly string[];
+  locale?: HandbookLocale;
 }
 
 /** Phases whose tasks are the immediate actions printed per incident type. */
 export const IMMEDIATE_PHASES = ["erkennung", "sofort"] as const;
+/** Phases printed after them ("Danach, Phase für Phase"). */
+const LATER_PHASES = WORK_PHASES.filter((p) => !(IMMEDIATE_PHASES as readonly string[]).includes(p));
 
-/** National numbers that are the same for everyone (not configurable). */
-const FIXED_NUMBERS = [
-  ["Feuer, Rauch, Verletzte: Notruf", "112"],
-  ["Polizei-Notruf bei akuter Gefahr", "110"],
-  ["BSI Service-Center (Beratung bei Cyberangriffen)", "0800 274 1000"],
-] as const;
+/** Anchors of the parts other text points at. */
+const ANCHOR = {
+  card: "notfallkarte",
+  common: "jeder-notfall",
+  sharedForms: "vorlagen-gemeinsam",
+  log: "protokoll",
+  calls: "kontaktblatt",
+  contacts: "kontakte",
+  recovery: "wiederanlauf",
+  deadlines: "fristen",
+  type: (id: string) => `playbook-${id}`,
+  forms: (id: string) => `vorlagen-${id}`,
+  form: (owner: string, id: string) => `vorlage-${owner}-${id}`,
+} as const;
+
+/** The targets printed on the call sheet, in this order. */
+const CALL_SHEET: readonly CallTarget[] = ["it.hotline", "dpo.phone", "authority.phone", "police.phone", "insurer.hotline", "bank.hotline"];
+
+/** How many fields with example data the cover names. */
+const EXAMPLES_SHOWN = 5;
 
 const gap = (label: string) => `[[${label}]]`;
 
@@ -32,112 +58,120 @@ function v(cfg: OrgConfig | undefined, field: string): string {
   return fieldValue(cfg, field) ?? gap(fieldLabel(field));
 }
 
+/** Incident types in print order: by `rang` (1 first), unranked ones after them by title. */
+export function byRank(playbooks: readonly Playbook[]): Playbook[] {
+  return playbooks
+    .map((pb, i) => ({ pb, i }))
+    .sort(
+      (a, b) =>
+        (a.pb.rang ?? Number.POSITIVE_INFINITY) - (b.pb.rang ?? Number.POSITIVE_INFINITY) ||
+        loc(a.pb.title).localeCompare(loc(b.pb.title), "de") ||
+        a.i - b.i,
+    )
+    .map(({ pb }) => pb);
+}
+
+/** Everything the page builders share. */
+interface Cx {
+  t: HandbookText;
+  cfg: OrgConfig | undefined;
+  playbooks: Playbook[];
+  common: Set<string>;
+  sharedTemplates: Template[];
+  types: Map<string, PaperTarget>;
+}
+
 /** Builds the whole handbook. Pure: same input, same output. */
 export function buildHandbook(input: HandbookInput): Handbook {
-  const { playbooks, config } = input;
-  const org = v(config, "name");
-  const common = commonTaskIds(playbooks, config);
+  const locale = input.locale ?? "de";
+  const t = HANDBOOK_TEXT[locale];
+  const cfg = input.config;
+  const playbooks = byRank(input.playbooks);
+  const common = commonTaskIds(playbooks, cfg);
+  const sharedTemplates = commonTemplates(playbooks, cfg);
+  const types = new Map(playbooks.map((pb) => [pb.id, { title: loc(pb.title), anchor: ANCHOR.type(pb.id) }]));
+  const cx: Cx = { t, cfg, playbooks, common, sharedTemplates, types };
+  const generatedAt = input.now ?? new Date();
+  const examples = input.examples ?? [];
+  const typePages = playbooks.flatMap((pb) => {
+    const forms = formsPage(cx, pb);
+    return forms ? [incidentPage(cx, pb), forms] : [incidentPage(cx, pb)];
+  });
+  const rest: HandbookPage[] = [
+    ...(common.size ? [commonPage(cx)] : []),
+    ...typePages,
+    ...(sharedTemplates.length ? [sharedFormsPage(cx)] : []),
+    logPage(cx),
+    callSheetPage(cx),
+    contactPage(cx),
+    recoveryPage(cx),
+    deadlinePage(cx),
+  ];
+  const card = emergencyCard(cx);
   return {
-    title: "IT-Notfallhandbuch",
-    org,
-    generatedAt: input.now ?? new Date(),
-    pages: [
-      contactPage(config, org),
-      emergencyCard(config),
-      ...(common.size ? [commonPage(playbooks[0]!, config, common)] : []),
-      ...playbooks.map((pb) => incidentPage(pb, config, common)),
-      recoveryPage(config),
-      deadlinePage(playbooks, config),
-    ],
+    locale,
+    title: t.title,
+    org: v(cfg, "name"),
+    generatedAt,
+    ...(input.configDate ? { configDate: input.configDate } : {}),
+    examples: examples.length > 0,
+    pages: [coverPage(cx, generatedAt, input.configDate, examples, [card, ...rest]), card, ...rest],
   };
 }
 
-function contactPage(cfg: OrgConfig | undefined, org: string): HandbookPage {
-  const holders = roleHolders(cfg);
+/** Title, the internal number, how to use it and the table of contents. */
+function coverPage(cx: Cx, now: Date, configDate: Date | undefined, examples: readonly string[], pages: HandbookPage[]): HandbookPage {
+  const { t, cfg } = cx;
+  const c = t.chrome;
   const blocks: Block[] = [
-    { type: "title", text: "IT-Notfallhandbuch", subtitle: org },
-    { type: "callout", text: `Interne IT-Notfallnummer: ${v(cfg, "emergency_phone")}` },
+    { type: "title", text: t.title, subtitle: v(cfg, "name") },
     {
       type: "paragraph",
       size: "small",
-      text: "Diese Seite ausgedruckt aufbewahren (Empfang, Büro der Leitung, zu Hause). Sie muss auch funktionieren, wenn kein Server, keine E-Mail und keine Telefonanlage mehr geht.",
-    },
-    { type: "heading", text: "Notfallkontakte" },
-    { type: "paragraph", text: [v(cfg, "address"), `Telefon ${v(cfg, "phone")}`, v(cfg, "email")].join(" · ") },
-    { type: "subheading", text: "Rollen im Notfall" },
-    {
-      type: "facts",
-      rows: ROLES.map((r) => ({ label: de.roleName[r], value: holders[r] ?? gap(PLACEHOLDER_LABELS[`role.${r}`]) })),
-    },
-    { type: "subheading", text: "Externe Stellen" },
-    {
-      type: "table",
-      columns: [
-        { title: "Stelle", width: 2 },
-        { title: "Name", width: 3.2 },
-        { title: "Telefon", width: 2.2 },
-        { title: "Hinweis", width: 3.6 },
-      ],
-      rows: [
-        [
-          "IT-Dienstleister",
-          v(cfg, "it.name"),
-          v(cfg, "it.hotline"),
-          joinSome([v(cfg, "it.hours"), fieldValue(cfg, "it.contract"), fieldValue(cfg, "it.email")]),
-        ],
-        ["Datenschutz­beauftragte:r", v(cfg, "dpo.name"), v(cfg, "dpo.phone"), v(cfg, "dpo.email")],
-        [
-          "Datenschutz­behörde",
-          v(cfg, "authority.name"),
-          v(cfg, "authority.phone"),
-          joinSome(["Meldung binnen 72 Stunden ab Kenntnis", fieldValue(cfg, "authority.url")]),
-        ],
-        [
-          "Polizei (ZAC)",
-          v(cfg, "police.name"),
-          v(cfg, "police.phone"),
-          joinSome(["Anzeige erstatten, Beweise mitbringen", fieldValue(cfg, "police.url")]),
-        ],
-        cfg && !cfg.insurer
-          ? ["Cyber-Versicherung", "keine eingetragen", "–", "Falls vorhanden: Abschnitt insurer: in der Organisationsdatei ergänzen"]
-          : [
-              "Cyber-Versicherung",
-              v(cfg, "insurer.name"),
-              v(cfg, "insurer.hotline"),
-              joinSome(["Zuerst die Hotline anrufen", cfg?.insurer?.policy ? `Versicherungsschein ${cfg.insurer.policy}` : undefined]),
-            ],
-        ["Bank", v(cfg, "bank.name"), v(cfg, "bank.hotline"), "Bei Betrug: Überweisung sofort stoppen lassen"],
-      ],
+      text: `${c.printed(showTime(now))} · ${configDate ? c.configDate(showTime(configDate)) : c.noConfig}`,
     },
   ];
-  blocks.push({ type: "paragraph", size: "small", text: FIXED_NUMBERS.map(([who, phone]) => `${who}: ${phone}`).join(" · ") });
-  if (cfg?.insurer?.terms)
-    blocks.push({ type: "paragraph", size: "small", text: `Besondere Bedingungen der Versicherung: ${cfg.insurer.terms}` });
-  blocks.push({ type: "subheading", text: "Telefonliste" });
-  const contacts = cfg?.contacts ?? [];
-  blocks.push({
-    type: "table",
-    columns: [
-      { title: "Name", width: 3 },
-      { title: "Rolle", width: 3.4 },
-      { title: "Telefon", width: 2.2 },
-      { title: "Ausweichnummer, E-Mail", width: 2.2 },
-    ],
-    rows: contacts.length
-      ? contacts.map((c) => [
-          c.name,
-          c.role ?? "",
-          c.phone ?? (c.phone_alt ? "" : gap(`Telefon ${c.name}`)),
-          joinSome([c.phone_alt, c.email]),
-        ])
-      : [[gap("Name"), gap("Rolle"), gap("Telefon"), ""]],
-  });
-  return { id: "kontakte", blocks };
+  if (examples.length) {
+    const shown = examples.slice(0, EXAMPLES_SHOWN).join(", ");
+    const fields = examples.length > EXAMPLES_SHOWN ? t.cover.examplesMore(shown, examples.length - EXAMPLES_SHOWN) : shown;
+    blocks.push({ type: "callout", tone: "warning", text: `${t.cover.examplesTitle}\n${t.cover.examplesText(fields)}` });
+  }
+  blocks.push(
+    { type: "callout", text: t.cover.emergencyNumber(v(cfg, "emergency_phone")) },
+    { type: "paragraph", size: "small", text: t.cover.keep },
+    { type: "subheading", text: t.cover.howTitle },
+    { type: "list", ordered: true, items: t.cover.how.map((text) => ({ text })) },
+    { type: "heading", text: t.cover.tocTitle },
+    { type: "toc", lines: tocLines(cx, pages) },
+  );
+  return { id: "deckblatt", title: t.title, blocks };
 }
 
-function emergencyCard(cfg: OrgConfig | undefined): HandbookPage {
+function tocLines(cx: Cx, pages: HandbookPage[]): TocLine[] {
+  const { t } = cx;
+  const lines: TocLine[] = [];
+  let group = "";
+  for (const p of pages) {
+    if (p.id.startsWith("vorlagen-") && p.id !== ANCHOR.sharedForms) continue; // listed on the type's page
+    const g = p.id.startsWith("playbook-")
+      ? t.cover.tocTypes
+      : p.id === ANCHOR.card || p.id === ANCHOR.common
+        ? t.cover.tocFirst
+        : t.cover.tocSheets;
+    if (g !== group) {
+      group = g;
+      lines.push({ kind: "group", text: g });
+    }
+    lines.push({ kind: "entry", text: p.title, anchor: p.id });
+  }
+  return lines;
+}
+
+function emergencyCard(cx: Cx): HandbookPage {
+  const { t, cfg } = cx;
   return {
-    id: "notfallkarte",
+    id: ANCHOR.card,
+    title: "IT-Notfallkarte",
     blocks: [
       { type: "title", text: "IT-Notfallkarte", subtitle: "Verhalten bei IT-Notfällen" },
       { type: "paragraph", size: "large", bold: true, text: "Ruhe bewahren & IT-Notfall melden" },
@@ -176,197 +210,426 @@ function emergencyCard(cfg: OrgConfig | undefined): HandbookPage {
           { text: "Bei Feuer, Rauch oder Verletzten zuerst 112 rufen und das Gebäude verlassen.", strong: true },
         ],
       },
-      {
-        type: "paragraph",
-        size: "small",
-        text: "Im Chat: /notfall <Art> <was ist passiert>, zum Beispiel /notfall verschlüsselung Bildschirm zeigt Erpresserschreiben. Übersicht aller Arten: /notfall",
-      },
+      { type: "paragraph", size: "small", text: t.card.chat },
     ],
   };
 }
 
+/** Whether a condition on the organisation file holds (true without a file: nothing is known, print it). */
+function configHolds(when: Condition | undefined, cfg: OrgConfig | undefined): boolean {
+  if (!cfg || !when?.config) return true;
+  return Boolean((flagsOf(cfg) as Record<string, boolean>)[when.config]);
+}
+
+/** The tasks of some phases that apply with this configuration. */
+function tasksIn(pb: Playbook, cfg: OrgConfig | undefined, phases: readonly string[]): Task[] {
+  return pb.tasks.filter((t) => phases.includes(t.phase) && configHolds(t.when, cfg));
+}
+
 /** The immediate actions of a playbook (phases Erkennung and Sofortmaßnahmen) that apply with this configuration. */
 export function immediateTasks(pb: Playbook, cfg: OrgConfig | undefined): Task[] {
-  const flags = flagsOf(cfg);
-  return pb.tasks.filter(
-    (t) => (IMMEDIATE_PHASES as readonly string[]).includes(t.phase) && (!cfg || !t.when?.config || flags[t.when.config]),
-  );
+  return tasksIn(pb, cfg, IMMEDIATE_PHASES);
 }
 
 /**
- * Immediate actions that every playbook shares (the common fragment: roles, fallback channel, timeline, insurer,
- * data protection). Printed once on their own page instead of on every incident page. Needs two playbooks or more.
+ * Immediate actions that every playbook shares (the common fragment: roles, fallback channel, log, insurer, data
+ * protection). Printed once on their own page instead of on every incident page. Needs two playbooks or more.
+ * Later phases are printed per incident type in full, so that each type's pages are complete on their own.
  */
 export function commonTaskIds(playbooks: readonly Playbook[], cfg: OrgConfig | undefined): Set<string> {
   if (playbooks.length < 2) return new Set();
   const [first, ...rest] = playbooks;
   const ids = immediateTasks(first!, cfg).map((t) => t.id);
-  return new Set(
-    ids.filter((id) => rest.every((pb) => pb.tasks.some((t) => t.id === id && (IMMEDIATE_PHASES as readonly string[]).includes(t.phase)))),
+  const immediate = (t: Task) => (IMMEDIATE_PHASES as readonly string[]).includes(t.phase);
+  return new Set(ids.filter((id) => rest.every((pb) => pb.tasks.some((t) => t.id === id && immediate(t)))));
+}
+
+/** Templates every playbook has with the same text: printed once, on the page of shared forms. */
+function commonTemplates(playbooks: readonly Playbook[], cfg: OrgConfig | undefined): Template[] {
+  if (playbooks.length < 2) return [];
+  const [first, ...rest] = playbooks;
+  const same = (a: Template, b: Template) => JSON.stringify([a.title, a.body]) === JSON.stringify([b.title, b.body]);
+  return first!.templates.filter(
+    (tpl) => configHolds(tpl.when, cfg) && rest.every((pb) => pb.templates.some((x) => x.id === tpl.id && same(x, tpl))),
   );
 }
 
-function commonPage(pb: Playbook, cfg: OrgConfig | undefined, common: Set<string>): HandbookPage {
-  const tasks = immediateTasks(pb, cfg).filter((t) => common.has(t.id));
+/** The templates printed in a playbook's own forms section. */
+function ownTemplates(cx: Cx, pb: Playbook): Template[] {
+  const shared = new Set(cx.sharedTemplates.map((x) => x.id));
+  return pb.templates.filter((tpl) => !shared.has(tpl.id) && configHolds(tpl.when, cx.cfg));
+}
+
+/** What this playbook's texts can point at on paper. */
+function paperFor(cx: Cx, pb: Playbook): PaperContext {
+  const templates = new Map<string, PaperTarget>();
+  for (const tpl of cx.sharedTemplates) templates.set(tpl.id, { title: loc(tpl.title), anchor: ANCHOR.form("gemeinsam", tpl.id) });
+  for (const tpl of ownTemplates(cx, pb)) templates.set(tpl.id, { title: loc(tpl.title), anchor: ANCHOR.form(pb.id, tpl.id) });
+  return { t: cx.t, templates, playbooks: cx.types, log: ANCHOR.log };
+}
+
+function commonPage(cx: Cx): HandbookPage {
+  const { t } = cx;
+  const pb = cx.playbooks[0]!;
+  const pcx = paperFor(cx, pb);
+  const now = immediateTasks(pb, cx.cfg).filter((x) => cx.common.has(x.id));
   return {
-    id: "jeder-notfall",
+    id: ANCHOR.common,
+    title: t.common.title,
     blocks: [
-      { type: "heading", text: "Bei jedem Notfall" },
-      {
-        type: "paragraph",
-        text: "Diese Sofortmaßnahmen gelten für jede Art von IT-Notfall, zusätzlich zu denen auf der Seite der jeweiligen Notfallart. Fett gedruckt: wichtig, muss erledigt sein, bevor es weitergeht.",
-      },
-      ...roleLists(tasks, pb, cfg),
+      { type: "heading", text: t.common.title },
+      { type: "paragraph", size: "small", text: t.common.intro },
+      ...roleGroups(cx, now, pb, pcx),
     ],
   };
 }
 
-function incidentPage(pb: Playbook, cfg: OrgConfig | undefined, common: Set<string>): HandbookPage {
-  const tasks = immediateTasks(pb, cfg).filter((t) => !common.has(t.id));
+function incidentPage(cx: Cx, pb: Playbook): HandbookPage {
+  const { t, cfg } = cx;
+  const pcx = paperFor(cx, pb);
+  const now = immediateTasks(pb, cfg).filter((x) => !cx.common.has(x.id));
+  const later = tasksIn(pb, cfg, LATER_PHASES);
   const levels = Object.entries(pb.levels ?? {}).map(([lvl, info]) => ({
-    label: `${de.levelName[lvl as Level]}, wenn`,
-    value: loc(info.raise_when),
+    label: t.incident.raiseWhen(de.levelName[lvl as Level]),
+    value: paperText(loc(info.raise_when), pcx),
   }));
   const blocks: Block[] = [
     { type: "heading", text: loc(pb.title) },
-    { type: "paragraph", text: loc(pb.summary) },
-    {
-      type: "facts",
-      rows: [
-        { label: "Im Chat melden", value: `/notfall ${pb.triggers[0] ?? pb.id} <was ist passiert>` },
-        { label: "Stufe", value: de.levelName[pb.level] },
-        ...levels,
-      ],
-    },
+    { type: "paragraph", text: paperText(loc(pb.summary), pcx) },
+    { type: "facts", rows: [{ label: t.incident.level, value: de.levelName[pb.level] }, ...levels] },
     {
       type: "paragraph",
       size: "small",
-      text: `Sofortmaßnahmen nach Rolle. Fett gedruckt: wichtig, muss erledigt sein, bevor es weitergeht.${common.size ? " Dazu kommen die Aufgaben von der Seite „Bei jedem Notfall“." : ""}`,
+      text: `${t.incident.intro}${cx.common.size ? ` ${t.incident.alsoCommon(pageRef(ANCHOR.common))}` : ""}`,
     },
-    ...roleLists(tasks, pb, cfg),
+    ...roleGroups(cx, now, pb, pcx),
   ];
-  if (tasks.length === 0) blocks.push({ type: "paragraph", text: gap("Sofortmaßnahmen für diese Notfallart ergänzen") });
-  return { id: `playbook-${pb.id}`, blocks };
-}
-
-function roleLists(tasks: Task[], pb: Playbook, cfg: OrgConfig | undefined): Block[] {
-  const blocks: Block[] = [];
-  for (const role of ROLES) {
-    const mine = tasks.filter((t) => t.role === role);
-    if (mine.length === 0) continue;
-    blocks.push({ type: "subheading", text: de.roleName[role] });
+  if (now.length === 0) blocks.push({ type: "paragraph", text: t.incident.noTasks });
+  const own = ownTemplates(cx, pb);
+  if (own.length)
     blocks.push({
-      type: "list",
-      items: mine.map((t): ListItem => ({ text: taskLine(t, pb, cfg), ...(t.critical ? { strong: true } : {}) })),
+      type: "paragraph",
+      text: t.incident.templates(own.map((tpl) => `„${loc(tpl.title)}“ (${pageRef(ANCHOR.form(pb.id, tpl.id))})`).join(", ")),
     });
-  }
-  return blocks;
+  blocks.push(...laterGroups(cx, later, pb, pcx));
+  return { id: ANCHOR.type(pb.id), title: loc(pb.title), blocks };
 }
 
-function taskLine(t: Task, pb: Playbook, cfg: OrgConfig | undefined): string {
+/** One group per role: its name and its tasks with tick boxes, kept on one page when it fits. */
+function roleGroups(cx: Cx, tasks: Task[], pb: Playbook, pcx: PaperContext): Block[] {
+  return ROLES.flatMap((role) => {
+    const mine = tasks.filter((t) => t.role === role);
+    if (mine.length === 0) return [];
+    return [
+      {
+        type: "group",
+        blocks: [
+          { type: "subheading", text: de.roleName[role] },
+          { type: "checklist", items: mine.map((t) => checkItem(cx, t, pb, pcx, false)) },
+        ],
+      } satisfies Block,
+    ];
+  });
+}
+
+/** The later phases, one group each, every task with its role. */
+function laterGroups(cx: Cx, tasks: Task[], pb: Playbook, pcx: PaperContext): Block[] {
+  const groups: Block[] = LATER_PHASES.flatMap((phase) => {
+    const mine = tasks.filter((t) => t.phase === phase);
+    if (mine.length === 0) return [];
+    return [
+      {
+        type: "group",
+        split: true,
+        blocks: [
+          { type: "subheading", text: de.phaseName[phase] },
+          { type: "checklist", size: "small", items: mine.map((t) => checkItem(cx, t, pb, pcx, true)) },
+        ],
+      } satisfies Block,
+    ];
+  });
+  if (groups.length === 0) return [];
+  const [first, ...rest] = groups as Extract<Block, { type: "group" }>[];
+  // the section title stays with the first phase
+  return [
+    {
+      type: "group",
+      split: true,
+      blocks: [
+        { type: "heading", text: cx.t.incident.later },
+        { type: "paragraph", size: "small", text: cx.t.incident.laterIntro },
+        ...first!.blocks,
+      ],
+    },
+    ...rest,
+  ];
+}
+
+function checkItem(cx: Cx, task: Task, pb: Playbook, pcx: PaperContext, withRole: boolean): CheckItem {
+  const { t, cfg } = cx;
   const notes: string[] = [];
-  if (t.due) notes.push(`binnen ${isoDurationGerman(t.due)}`);
-  const cond = conditionText(t.when, pb, cfg);
-  if (cond) notes.push(cond);
-  return notes.length ? `${loc(t.text)} (${notes.join("; ")})` : loc(t.text);
+  if (withRole) notes.push(de.roleShort[task.role]);
+  if (task.due) notes.push(t.incident.within(isoDurationGerman(task.due)));
+  const cond = conditionParts(task.when, pb, cfg, t);
+  if (cond) notes.push(t.incident.onlyIf(cond));
+  const text = paperText(loc(task.text), pcx);
+  const phones = phonesForTask(task, cfg).map((p) => {
+    const known = t.phones[p.target];
+    return { label: p.name ?? known?.label ?? p.target, number: p.number ?? gap(known?.gap ?? p.target) };
+  });
+  return {
+    text: notes.length ? `${text} (${notes.join("; ")})` : text,
+    ...(task.critical ? { strong: true } : {}),
+    ...(phones.length ? { phones } : {}),
+  };
 }
 
-/** A switch of the organisation file in words, for conditions printed without an organisation file. */
-const CONFIG_WORDS: Record<ConfigSwitch, string> = { nis2: "wenn NIS2 gilt", insurer: "mit Cyber-Versicherung", praxis: "in Praxen" };
-
-/** "nur wenn: Werden gerade noch Dateien verschlüsselt? ja", "ab Stufe Krise", "nur wenn NIS2 gilt". */
-function conditionText(when: Condition | undefined, pb: Playbook, cfg: OrgConfig | undefined): string | undefined {
+/** "Werden gerade noch Dateien verschlüsselt? ja", "ab Stufe Krise", "wenn NIS2 gilt"; undefined without condition. */
+function conditionParts(when: Condition | undefined, pb: Playbook, cfg: OrgConfig | undefined, t: HandbookText): string | undefined {
   if (!when) return undefined;
   const parts: string[] = [];
   if (when.question) {
     const q = pb.questions.find((x) => x.id === when.question);
     const text = q ? shortQuestion(loc(q.text)) : when.question;
-    const ans = when.answer === undefined ? "beantwortet" : Array.isArray(when.answer) ? when.answer.join(" oder ") : when.answer;
+    const ans =
+      when.answer === undefined ? t.incident.answered : Array.isArray(when.answer) ? when.answer.join(t.incident.or) : when.answer;
     parts.push(`${text} ${ans}`);
   }
-  if (when.min_level) parts.push(`ab Stufe ${de.levelName[when.min_level]}`);
-  if (when.config && !cfg) parts.push(CONFIG_WORDS[when.config]);
-  return parts.length ? `nur wenn: ${parts.join(", ")}` : undefined;
+  if (when.min_level) parts.push(t.incident.fromLevel(de.levelName[when.min_level]));
+  if (when.config && !cfg) parts.push(t.incident.configWords[when.config] ?? when.config);
+  return parts.length ? parts.join(", ") : undefined;
 }
 
-/** The question up to its question mark, without the explanation in brackets. */
-function shortQuestion(text: string): string {
-  const q = text.indexOf("?");
-  return (q >= 0 ? text.slice(0, q + 1) : text).trim();
-}
-
-function recoveryPage(cfg: OrgConfig | undefined): HandbookPage {
-  const systems = systemsInOrder(cfg);
+/** The forms of one incident type, each with its anchor. */
+function formsPage(cx: Cx, pb: Playbook): HandbookPage | undefined {
+  const own = ownTemplates(cx, pb);
+  if (own.length === 0) return undefined;
+  const pcx = paperFor(cx, pb);
+  const title = cx.t.incident.formsTitle(loc(pb.title));
   return {
-    id: "wiederanlauf",
+    id: ANCHOR.forms(pb.id),
+    title,
     blocks: [
-      { type: "heading", text: "Wiederanlauf-Reihenfolge" },
-      {
-        type: "paragraph",
-        text: "In dieser Reihenfolge werden die Systeme wiederhergestellt: die wichtigsten zuerst. RTO = wie schnell das System spätestens wieder laufen muss. RPO = wie viel Datenverlust höchstens tragbar ist (so alt darf die letzte Sicherung höchstens sein).",
-      },
+      { type: "heading", text: title },
+      ...own.map((tpl) => formBlock(tpl, pb, cx.cfg, pcx, conditionParts(tpl.when, pb, cx.cfg, cx.t), ANCHOR.form(pb.id, tpl.id))),
+    ],
+  };
+}
+
+function sharedFormsPage(cx: Cx): HandbookPage {
+  const { t } = cx;
+  const pb = cx.playbooks[0]!;
+  const pcx = paperFor(cx, pb);
+  return {
+    id: ANCHOR.sharedForms,
+    title: t.forms.sharedTitle,
+    blocks: [
+      { type: "heading", text: t.forms.sharedTitle },
+      { type: "paragraph", size: "small", text: t.forms.sharedIntro },
+      ...cx.sharedTemplates.map((tpl) =>
+        formBlock(tpl, pb, cx.cfg, pcx, conditionParts(tpl.when, pb, cx.cfg, t), ANCHOR.form("gemeinsam", tpl.id)),
+      ),
+    ],
+  };
+}
+
+/** The log sheet: the incident's key facts on top, then ruled rows for time / who / what / decision. */
+function logPage(cx: Cx): HandbookPage {
+  const { t } = cx;
+  const c = t.log.columns;
+  return {
+    id: ANCHOR.log,
+    title: t.log.title,
+    blocks: [
+      { type: "heading", text: t.log.title },
+      { type: "paragraph", size: "small", text: t.log.intro },
+      { type: "form", title: "", meta: [], body: t.log.head },
       {
         type: "table",
         columns: [
-          { title: "Nr.", width: 0.7 },
-          { title: "System", width: 4 },
-          { title: "RTO", width: 1.3 },
-          { title: "RPO", width: 1.3 },
-          { title: "Hinweise", width: 4 },
+          { title: c.time, width: 1.1 },
+          { title: c.who, width: 1.8 },
+          { title: c.what, width: 5.2 },
+          { title: c.decision, width: 3.4 },
         ],
-        rows: systems.length
-          ? systems.map((s, i) => [String(i + 1), s.name, s.rto ?? gap(`RTO ${s.name}`), s.rpo ?? "–", s.notes ?? ""])
-          : [["1", gap("Wichtigstes System (z. B. Praxissoftware, ERP)"), gap("RTO"), gap("RPO"), ""]],
-      },
-      {
-        type: "paragraph",
-        size: "small",
-        text: "Vor dem Wiederanschluss jedes Gerät prüfen, nur aus einer sauberen Sicherung wiederherstellen und die Freigabe für den Normalbetrieb gibt die Koordination.",
+        rows: [],
+        blank: { pages: 2, height: 24 },
       },
     ],
   };
 }
 
-function deadlinePage(playbooks: readonly Playbook[], cfg: OrgConfig | undefined): HandbookPage {
-  const clocks = legalClocks(playbooks, cfg);
+/** The call sheet: every body the handbook says to call, with its number, and room to note each call. */
+function callSheetPage(cx: Cx): HandbookPage {
+  const { t, cfg } = cx;
+  const c = t.callSheet.columns;
+  const rows = CALL_SHEET.filter((target) => target !== "insurer.hotline" || !cfg || cfg.insurer).map((target) => {
+    const p = phoneAt(cfg, target);
+    const known = t.phones[target];
+    return [[known?.label ?? target, p.name].filter(Boolean).join(": "), p.number ?? gap(known?.gap ?? target), "", "", ""];
+  });
+  for (const contact of cfg?.contacts ?? [])
+    if (contact.phone || contact.phone_alt)
+      rows.push([[contact.name, contact.role].filter(Boolean).join(", "), contact.phone ?? contact.phone_alt ?? "", "", "", ""]);
+  return {
+    id: ANCHOR.calls,
+    title: t.callSheet.title,
+    blocks: [
+      { type: "heading", text: t.callSheet.title },
+      { type: "paragraph", size: "small", text: t.callSheet.intro },
+      {
+        type: "table",
+        columns: [
+          { title: c.body, width: 3.4 },
+          { title: c.phone, width: 2.2 },
+          { title: c.at, width: 1.3 },
+          { title: c.by, width: 1.3 },
+          { title: c.result, width: 3.6 },
+        ],
+        rows,
+        blank: { pages: 1, height: 24 },
+      },
+    ],
+  };
+}
+
+function contactPage(cx: Cx): HandbookPage {
+  const { t, cfg } = cx;
+  const k = t.contacts;
+  const holders = roleHolders(cfg);
   const blocks: Block[] = [
-    { type: "heading", text: "Meldefristen" },
+    { type: "heading", text: k.title },
+    { type: "callout", text: t.cover.emergencyNumber(v(cfg, "emergency_phone")) },
+    { type: "paragraph", size: "small", text: k.keep },
+    { type: "paragraph", text: k.address(v(cfg, "address"), v(cfg, "phone"), v(cfg, "email")) },
+    { type: "subheading", text: k.roles },
     {
-      type: "paragraph",
-      text: "Alle Fristen laufen ab Kenntnis: ab dem ersten glaubhaften Hinweis, nicht erst ab Gewissheit. Die Fristen nach DSGVO und NIS2 laufen nebeneinander. Der Bot erinnert an jede Frist.",
+      type: "facts",
+      rows: ROLES.map((r) => ({ label: de.roleName[r], value: holders[r] ?? gap(PLACEHOLDER_LABELS[`role.${r}`]) })),
     },
+    { type: "subheading", text: k.external },
     {
       type: "table",
       columns: [
-        { title: "Meldung", width: 3 },
-        { title: "Frist", width: 2.2 },
-        { title: "Gilt für uns", width: 2 },
-        { title: "Worum es geht", width: 5 },
+        { title: k.columns.body, width: 2 },
+        { title: k.columns.name, width: 3.2 },
+        { title: k.columns.phone, width: 2.2 },
+        { title: k.columns.hint, width: 3.6 },
+      ],
+      rows: [
+        [
+          k.bodies.it,
+          v(cfg, "it.name"),
+          v(cfg, "it.hotline"),
+          joinSome([v(cfg, "it.hours"), fieldValue(cfg, "it.contract"), fieldValue(cfg, "it.email")]),
+        ],
+        [k.bodies.dpo, v(cfg, "dpo.name"), v(cfg, "dpo.phone"), v(cfg, "dpo.email")],
+        [
+          k.bodies.authority,
+          v(cfg, "authority.name"),
+          v(cfg, "authority.phone"),
+          joinSome([k.hints.authority, fieldValue(cfg, "authority.url")]),
+        ],
+        [k.bodies.police, v(cfg, "police.name"), v(cfg, "police.phone"), joinSome([k.hints.police, fieldValue(cfg, "police.url")])],
+        cfg && !cfg.insurer
+          ? [k.bodies.insurer, k.noInsurer, "–", k.noInsurerHint]
+          : [
+              k.bodies.insurer,
+              v(cfg, "insurer.name"),
+              v(cfg, "insurer.hotline"),
+              joinSome([k.hints.insurerFirst, cfg?.insurer?.policy ? k.hints.insurerPolicy(cfg.insurer.policy) : undefined]),
+            ],
+        [k.bodies.bank, v(cfg, "bank.name"), v(cfg, "bank.hotline"), k.hints.bank],
+      ],
+    },
+    { type: "paragraph", size: "small", text: k.fixed.map(([who, phone]) => `${who}: ${phone}`).join(" · ") },
+  ];
+  if (cfg?.insurer?.terms) blocks.push({ type: "paragraph", size: "small", text: k.insurerTerms(cfg.insurer.terms) });
+  blocks.push({ type: "subheading", text: k.phoneList });
+  const contacts = cfg?.contacts ?? [];
+  blocks.push({
+    type: "table",
+    columns: [
+      { title: k.phoneColumns.name, width: 3 },
+      { title: k.phoneColumns.role, width: 3.4 },
+      { title: k.phoneColumns.phone, width: 2.2 },
+      { title: k.phoneColumns.alt, width: 2.2 },
+    ],
+    rows: contacts.length
+      ? contacts.map((c) => [
+          c.name,
+          c.role ?? "",
+          c.phone ?? (c.phone_alt ? "" : gap(k.phoneGap(c.name))),
+          joinSome([c.phone_alt, c.email]),
+        ])
+      : [[gap(k.phoneColumns.name), gap(k.phoneColumns.role), gap(k.phoneColumns.phone), ""]],
+  });
+  return { id: ANCHOR.contacts, title: k.title, blocks };
+}
+
+function recoveryPage(cx: Cx): HandbookPage {
+  const { t, cfg } = cx;
+  const r = t.recovery;
+  const systems = systemsInOrder(cfg);
+  return {
+    id: ANCHOR.recovery,
+    title: r.title,
+    blocks: [
+      { type: "heading", text: r.title },
+      { type: "paragraph", text: r.intro },
+      {
+        type: "table",
+        columns: [
+          { title: r.columns.nr, width: 0.7 },
+          { title: r.columns.system, width: 4 },
+          { title: r.columns.rto, width: 1.3 },
+          { title: r.columns.rpo, width: 1.3 },
+          { title: r.columns.notes, width: 4 },
+        ],
+        rows: systems.length
+          ? systems.map((s, i) => [String(i + 1), s.name, s.rto ?? gap(`RTO ${s.name}`), s.rpo ?? "–", s.notes ?? ""])
+          : [["1", gap(r.gapSystem), gap("RTO"), gap("RPO"), ""]],
+      },
+      { type: "paragraph", size: "small", text: r.outro },
+    ],
+  };
+}
+
+function deadlinePage(cx: Cx): HandbookPage {
+  const { t, cfg } = cx;
+  const d = t.deadlines;
+  const clocks = legalClocks(cx.playbooks, cfg);
+  const blocks: Block[] = [
+    { type: "heading", text: d.title },
+    { type: "paragraph", text: d.intro },
+    {
+      type: "table",
+      columns: [
+        { title: d.columns.report, width: 3 },
+        { title: d.columns.period, width: 2.2 },
+        { title: d.columns.applies, width: 2 },
+        { title: d.columns.about, width: 5 },
       ],
       rows: clocks.length
         ? clocks.map((c) => [
             c.title,
             `${c.period} ${c.start}`,
-            c.applies ? (c.why === "immer" ? "ja" : `ja (${c.why})`) : `nein (${c.why})`,
+            c.applies ? (c.why === d.always ? d.yes : d.yesBecause(c.why)) : d.no(c.why),
             c.basis,
           ])
-        : [[gap("Meldefristen"), "", "", ""]],
+        : [[gap(d.title), "", "", ""]],
     },
     {
       type: "facts",
       rows: [
-        { label: "Datenschutzbehörde", value: joinSome([v(cfg, "authority.name"), fieldValue(cfg, "authority.url")]) },
-        { label: "Datenschutzbeauftragte:r", value: joinSome([v(cfg, "dpo.name"), v(cfg, "dpo.phone")]) },
-        ...(cfg?.insurer || !cfg ? [{ label: "Versicherung", value: joinSome([v(cfg, "insurer.name"), v(cfg, "insurer.hotline")]) }] : []),
+        { label: d.authority, value: joinSome([v(cfg, "authority.name"), fieldValue(cfg, "authority.url")]) },
+        { label: d.dpo, value: joinSome([v(cfg, "dpo.name"), v(cfg, "dpo.phone")]) },
+        ...(cfg?.insurer || !cfg ? [{ label: d.insurer, value: joinSome([v(cfg, "insurer.name"), v(cfg, "insurer.hotline")]) }] : []),
       ],
     },
-    {
-      type: "paragraph",
-      size: "small",
-      text: "Hinweis: Diese Übersicht ersetzt keine Rechtsberatung. Ob gemeldet werden muss, entscheidet die Leitung mit der oder dem Datenschutzbeauftragten.",
-    },
+    { type: "paragraph", size: "small", text: d.note },
   ];
-  return { id: "fristen", blocks };
+  return { id: ANCHOR.deadlines, title: d.title, blocks };
 }
 
 function joinSome(parts: (string | undefined)[]): string {

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { exampleData } from "../config/warnings.ts";
 import type { OrgConfig } from "../core/org.ts";
 import type { Playbook } from "../machines/schema.ts";
 import { buildHandbook } from "./build.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { renderPdfSync } from "./pdf.ts";
+import { layoutPdf } from "./pdf.ts";
 
 export { buildHandbook, type HandbookInput, immediateTasks } from "./build.ts";
 
@@ -15,16 +16,30 @@ export interface WriteHandbookOptions {
   config: OrgConfig | undefined;
   /** Path of the PDF (`.pdf` is added if missing), or an existing folder (then `notfallhandbuch.pdf` inside it). */
   out: string;
-  /** "Stand" date; default now. */
+  /** Print date; default now. */
   now?: Date;
+  /** The organisation file: its modification date is printed on every page, so an old printout is recognisable. */
+  configFile?: string;
 }
 
 /**
- * The emergency handbook as Markdown: contact page, IT-Notfallkarte, one page of immediate actions per incident
- * type (grouped by role), recovery order and reporting deadlines. Pure.
+ * The emergency handbook as Markdown: cover with contents, IT-Notfallkarte, the tasks of every incident type by role
+ * with their forms, log and call sheets, contacts, recovery order and reporting deadlines. Pure (page references
+ * are left out: only the PDF knows its pages).
  */
-export function handbookMarkdown(o: { playbooks: readonly Playbook[]; config: OrgConfig | undefined; now?: Date }): string {
+export function handbookMarkdown(o: {
+  playbooks: readonly Playbook[];
+  config: OrgConfig | undefined;
+  now?: Date;
+  configDate?: Date;
+  examples?: readonly string[];
+}): string {
   return renderMarkdown(buildHandbook(o));
+}
+
+/** Fields of the organisation file that still hold example data (by name; the line does not matter here). */
+export function exampleFields(cfg: OrgConfig | undefined): string[] {
+  return cfg ? exampleData(cfg, () => 0).map((e) => e.field) : [];
 }
 
 /** Writes the handbook as PDF and, next to it, as Markdown. Returns both paths (absolute): PDF first. */
@@ -41,9 +56,11 @@ export function writeHandbookSync(o: WriteHandbookOptions): string[] {
   if (existsSync(pdfPath) && statSync(pdfPath).isDirectory()) pdfPath = join(pdfPath, "notfallhandbuch.pdf");
   else if (!/\.pdf$/i.test(pdfPath)) pdfPath = `${pdfPath}.pdf`;
   const mdPath = pdfPath.replace(/\.pdf$/i, ".md");
-  const hb = buildHandbook(o);
+  const configDate = o.configFile && existsSync(o.configFile) ? statSync(o.configFile).mtime : undefined;
+  const hb = buildHandbook({ ...o, ...(configDate ? { configDate } : {}), examples: exampleFields(o.config) });
+  const layout = layoutPdf(hb);
   mkdirSync(dirname(pdfPath), { recursive: true });
-  writeFileSync(pdfPath, renderPdfSync(hb));
-  writeFileSync(mdPath, renderMarkdown(hb), "utf8");
+  writeFileSync(pdfPath, layout.pdf);
+  writeFileSync(mdPath, renderMarkdown(hb, layout.pages), "utf8");
   return [pdfPath, mdPath];
 }

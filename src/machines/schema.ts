@@ -221,6 +221,16 @@ export const Playbook = z
     deadlines: z.array(Deadline).default([]),
     recovery: z.array(Localized).default([]),
     review: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), text: Localized }).strict()).default([]),
+    /**
+     * Place in the printed handbook: 1 comes first. Ranks incident types by how likely and how urgent they are for
+     * a small practice or firm (ransomware first). Optional: unranked types follow the ranked ones, by title.
+     */
+    rang: z
+      .number()
+      .min(1)
+      .max(99, "Höchstens 99. Der Rang ordnet die Notfallarten im Handbuch: 1 steht vorn.")
+      .refine(Number.isInteger, "Eine ganze Zahl erwartet, z. B. 1 (steht im Handbuch vorn), 2 oder 3.")
+      .optional(),
   })
   .strict();
 export type Playbook = z.infer<typeof Playbook>;

@@ -1,0 +1,90 @@
+import { pageRef } from "./model.ts";
+import type { HandbookText } from "./text.ts";
+
+/**
+ * Playbook texts are written for the chat ("/notfall notiz", "(Vorlage polizei)", "Playbook email-konto"). On paper
+ * there is no chat: {@link paperText} says the same in words and points at the page where the template, the other
+ * incident type or the log sheet is printed.
+ */
+
+/** Something a text may refer to by name, and where it is printed. */
+export interface PaperTarget {
+  title: string;
+  anchor: string;
+}
+
+/** What a playbook's texts can refer to on paper. */
+export interface PaperContext {
+  t: HandbookText;
+  /** Templates printed for this incident type (its own and the shared ones), by id. */
+  templates: ReadonlyMap<string, PaperTarget>;
+  /** Incident types, by playbook id. */
+  playbooks: ReadonlyMap<string, PaperTarget>;
+  /** Anchor of the log sheet. */
+  log: string;
+}
+
+/** Lower case, umlauts spelt out, anything else a hyphen: "IT-Dienstleister" → "it-dienstleister". */
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/ä/g, "ae")
+    .replace(/ö/g, "oe")
+    .replace(/ü/g, "ue")
+    .replace(/ß/g, "ss")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+/** The template a text names, by id („mitarbeitende“), by the start of its id („NIS2“) or by its title. */
+export function findTemplate(name: string, templates: ReadonlyMap<string, PaperTarget>): PaperTarget | undefined {
+  const key = slug(name);
+  if (!key) return undefined;
+  const exact = templates.get(key);
+  if (exact) return exact;
+  for (const [id, target] of templates) if (id.startsWith(`${key}-`)) return target;
+  for (const target of templates.values()) if (slug(target.title).includes(key)) return target;
+  return undefined;
+}
+
+/** A template name as the playbooks write it: `mitarbeitende`, `it-dienstleister`, or quoted „IT-Dienstleister“. */
+const TEMPLATE_NAME = `(?:„([^“”"]+)[“”"]|"([^"]+)"|([a-z0-9]+(?:-[a-z0-9]+)*))`;
+
+/** Chat wording of one text said in words for paper, with page references. Unknown names are left as they are. */
+export function paperText(text: string, cx: PaperContext): string {
+  const { t } = cx;
+  let out = text;
+  // "Einfach mit /notfall notiz in diesen Verlauf schreiben." → the whole sentence points at the log sheet
+  out = out.replace(/[^.!?:]*\/notfall (?:notiz|note)\b[^.!?]*[.!?]?/g, (sentence) => {
+    const lead = /^\s*/.exec(sentence)?.[0] ?? "";
+    return `${lead}${t.paper.logSentence(pageRef(cx.log))}`;
+  });
+  out = out.replace(/\s*\(\/notfall (?:rolle|role)\)/g, t.paper.rolesRef(pageRef(cx.log)));
+  // "Vorlage bank", "(Vorlage „Polizei“)", "die Vorlage it-dienstleister": the template's title and page
+  out = out.replace(
+    new RegExp(String.raw`(\()?\b(die |der )?Vorlage:? ${TEMPLATE_NAME}(\))?`, "g"),
+    (all, open: string | undefined, article: string | undefined, q1, q2, id, close: string | undefined) => {
+      const found = findTemplate(q1 ?? q2 ?? id, cx.templates);
+      if (!found) return all;
+      const ref = pageRef(found.anchor);
+      if (open && close) return `(${t.forms.refInBrackets(found.title, ref)})`;
+      return `${open ?? ""}${article ?? ""}${t.forms.ref(found.title, ref)}${close ?? ""}`;
+    },
+  );
+  // "einen Fall mit /notfall email-konto eröffnen", "Playbook verschluesselung": the other type's section
+  const section = (id: string, all: string) => {
+    const pb = cx.playbooks.get(id);
+    return pb ? t.forms.section(pb.title, pageRef(pb.anchor)) : all;
+  };
+  out = out.replace(/\b(?:einen |einen neuen |einen zusätzlichen )?Fall mit \/notfall ([a-z0-9-]+) eröffnen/g, (all, id: string) => {
+    const pb = cx.playbooks.get(id);
+    return pb ? `den ${section(id, all)} abarbeiten` : all;
+  });
+  out = out.replace(/\/notfall ([a-z0-9-]+)/g, (all, id: string) => section(id, all));
+  out = out.replace(/\bPlaybook ([a-z0-9]+(?:-[a-z0-9]+)*)/g, (all, id: string) => section(id, all));
+  for (const [pattern, replacement] of t.paper.rules) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Chat syntax that must never reach paper; tests and the builder check for it. */
+export const CHAT_SYNTAX = /\/notfall\b|\bPlaybook [a-z]|\bim Bot\b|\bin diesen Verlauf\b/;
