@@ -46,6 +46,9 @@ const RULES: readonly Rule[] = [
 const CONTACT =
   /anrufen|\banruf|\bruf(?:en|t)\b|hotline|telefonisch|alarmier|verständig|informier|einbind|einbeziehen|\bmeld|\banzeige|\bbitten\b|\bfragen\b|kontaktier|\bcall|\bphone\b|\balert\b|\binform\b|\bnotify\b|\breport\b|\bask\b/i;
 
+/** A phone number written in the text itself (at least six digits, as people write them). */
+const NUMBER = /(?:\+|\b0)\d[\d /-]{4,}\d/;
+
 /** The value at a dotted path of the organisation file, trimmed; undefined when missing or blank. */
 function valueAt(cfg: OrgConfig | undefined, path: string): string | undefined {
   let cur: unknown = cfg;
@@ -68,6 +71,8 @@ export function phoneAt(cfg: OrgConfig | undefined, target: CallTarget): PhoneNu
 export function callTargets(task: { text: Localized; call?: CallTarget | undefined }): CallTarget[] {
   if (task.call) return [task.call];
   const texts = [loc(task.text, "de"), loc(task.text, "en")];
+  // a task that already says which number to dial ("das BSI Service-Center anrufen, 0800 274 1000") needs no other
+  if (texts.some((text) => NUMBER.test(text))) return [];
   const out: CallTarget[] = [];
   for (const text of new Set(texts)) {
     if (!CONTACT.test(text)) continue;

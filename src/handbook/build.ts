@@ -77,8 +77,9 @@ interface Cx {
   cfg: OrgConfig | undefined;
   playbooks: Playbook[];
   common: Set<string>;
-  sharedTemplates: Template[];
+  sharedTemplates: SharedTemplate[];
   types: Map<string, PaperTarget>;
+  names: Map<string, string>;
 }
 
 /** Builds the whole handbook. Pure: same input, same output. */
@@ -88,9 +89,10 @@ export function buildHandbook(input: HandbookInput): Handbook {
   const cfg = input.config;
   const playbooks = byRank(input.playbooks);
   const common = commonTaskIds(playbooks, cfg);
-  const sharedTemplates = commonTemplates(playbooks, cfg);
+  const sharedTemplates = sharedTemplatesOf(playbooks, cfg);
   const types = new Map(playbooks.map((pb) => [pb.id, { title: loc(pb.title), anchor: ANCHOR.type(pb.id) }]));
-  const cx: Cx = { t, cfg, playbooks, common, sharedTemplates, types };
+  const names = new Map(playbooks.flatMap((pb) => [pb.id, ...pb.triggers].map((n) => [n.toLowerCase(), pb.id] as const)));
+  const cx: Cx = { t, cfg, playbooks, common, sharedTemplates, types, names };
   const generatedAt = input.now ?? new Date();
   const examples = input.examples ?? [];
   const typePages = playbooks.flatMap((pb) => {
@@ -218,7 +220,7 @@ function emergencyCard(cx: Cx): HandbookPage {
 /** Whether a condition on the organisation file holds (true without a file: nothing is known, print it). */
 function configHolds(when: Condition | undefined, cfg: OrgConfig | undefined): boolean {
   if (!cfg || !when?.config) return true;
-  return Boolean((flagsOf(cfg) as Record<string, boolean>)[when.config]);
+  return Boolean(flagsOf(cfg)[when.config]);
 }
 
 /** The tasks of some phases that apply with this configuration. */
@@ -244,28 +246,56 @@ export function commonTaskIds(playbooks: readonly Playbook[], cfg: OrgConfig | u
   return new Set(ids.filter((id) => rest.every((pb) => pb.tasks.some((t) => t.id === id && immediate(t)))));
 }
 
-/** Templates every playbook has with the same text: printed once, on the page of shared forms. */
-function commonTemplates(playbooks: readonly Playbook[], cfg: OrgConfig | undefined): Template[] {
-  if (playbooks.length < 2) return [];
-  const [first, ...rest] = playbooks;
-  const same = (a: Template, b: Template) => JSON.stringify([a.title, a.body]) === JSON.stringify([b.title, b.body]);
-  return first!.templates.filter(
-    (tpl) => configHolds(tpl.when, cfg) && rest.every((pb) => pb.templates.some((x) => x.id === tpl.id && same(x, tpl))),
-  );
+/** A template several playbooks have with the same text: printed once, on the page of shared forms. */
+interface SharedTemplate {
+  tpl: Template;
+  anchor: string;
+  /** Playbooks that have it, in print order. */
+  owners: Playbook[];
+}
+
+const templateKey = (tpl: Template) => JSON.stringify([tpl.id, tpl.title, tpl.body]);
+
+/** Templates two or more playbooks have with the same text (and that apply with this configuration). */
+function sharedTemplatesOf(playbooks: readonly Playbook[], cfg: OrgConfig | undefined): SharedTemplate[] {
+  const byKey = new Map<string, { tpl: Template; owners: Playbook[] }>();
+  for (const pb of playbooks)
+    for (const tpl of pb.templates) {
+      if (!configHolds(tpl.when, cfg)) continue;
+      const entry = byKey.get(templateKey(tpl)) ?? { tpl, owners: [] };
+      entry.owners.push(pb);
+      byKey.set(templateKey(tpl), entry);
+    }
+  const used = new Set<string>();
+  return [...byKey.values()]
+    .filter((e) => e.owners.length > 1)
+    .map((e) => {
+      let anchor = ANCHOR.form("gemeinsam", e.tpl.id);
+      for (let n = 2; used.has(anchor); n++) anchor = ANCHOR.form("gemeinsam", `${e.tpl.id}-${n}`);
+      used.add(anchor);
+      return { ...e, anchor };
+    });
+}
+
+/** The shared form a playbook's template is printed as, if it is one. */
+function sharedFor(cx: Cx, tpl: Template): SharedTemplate | undefined {
+  return cx.sharedTemplates.find((x) => templateKey(x.tpl) === templateKey(tpl));
 }
 
 /** The templates printed in a playbook's own forms section. */
 function ownTemplates(cx: Cx, pb: Playbook): Template[] {
-  const shared = new Set(cx.sharedTemplates.map((x) => x.id));
-  return pb.templates.filter((tpl) => !shared.has(tpl.id) && configHolds(tpl.when, cx.cfg));
+  return pb.templates.filter((tpl) => !sharedFor(cx, tpl) && configHolds(tpl.when, cx.cfg));
 }
 
-/** What this playbook's texts can point at on paper. */
+/** What this playbook's texts can point at on paper: its own forms and the shared ones it has. */
 function paperFor(cx: Cx, pb: Playbook): PaperContext {
   const templates = new Map<string, PaperTarget>();
-  for (const tpl of cx.sharedTemplates) templates.set(tpl.id, { title: loc(tpl.title), anchor: ANCHOR.form("gemeinsam", tpl.id) });
-  for (const tpl of ownTemplates(cx, pb)) templates.set(tpl.id, { title: loc(tpl.title), anchor: ANCHOR.form(pb.id, tpl.id) });
-  return { t: cx.t, templates, playbooks: cx.types, log: ANCHOR.log };
+  for (const tpl of pb.templates) {
+    if (!configHolds(tpl.when, cx.cfg)) continue;
+    const shared = sharedFor(cx, tpl);
+    templates.set(tpl.id, { title: loc(tpl.title), anchor: shared?.anchor ?? ANCHOR.form(pb.id, tpl.id) });
+  }
+  return { t: cx.t, templates, playbooks: cx.types, playbookNames: cx.names, log: ANCHOR.log };
 }
 
 function commonPage(cx: Cx): HandbookPage {
@@ -418,17 +448,18 @@ function formsPage(cx: Cx, pb: Playbook): HandbookPage | undefined {
 
 function sharedFormsPage(cx: Cx): HandbookPage {
   const { t } = cx;
-  const pb = cx.playbooks[0]!;
-  const pcx = paperFor(cx, pb);
   return {
     id: ANCHOR.sharedForms,
     title: t.forms.sharedTitle,
     blocks: [
       { type: "heading", text: t.forms.sharedTitle },
       { type: "paragraph", size: "small", text: t.forms.sharedIntro },
-      ...cx.sharedTemplates.map((tpl) =>
-        formBlock(tpl, pb, cx.cfg, pcx, conditionParts(tpl.when, pb, cx.cfg, t), ANCHOR.form("gemeinsam", tpl.id)),
-      ),
+      ...cx.sharedTemplates.map(({ tpl, owners, anchor }) => {
+        const pb = owners[0]!;
+        const form = formBlock(tpl, pb, cx.cfg, paperFor(cx, pb), conditionParts(tpl.when, pb, cx.cfg, t), anchor);
+        if (form.type !== "form" || owners.length === cx.playbooks.length) return form;
+        return { ...form, meta: [...form.meta, t.forms.usedBy(owners.map((o) => loc(o.title)).join(", "))] };
+      }),
     ],
   };
 }

@@ -20,6 +20,8 @@ export interface PaperContext {
   templates: ReadonlyMap<string, PaperTarget>;
   /** Incident types, by playbook id. */
   playbooks: ReadonlyMap<string, PaperTarget>;
+  /** Playbook ids by the names people type after /notfall (id and triggers, lower case). */
+  playbookNames: ReadonlyMap<string, string>;
   /** Anchor of the log sheet. */
   log: string;
 }
@@ -47,6 +49,11 @@ export function findTemplate(name: string, templates: ReadonlyMap<string, PaperT
   return undefined;
 }
 
+/** Marks another incident type while its sentence is rewritten: private-use characters, never in a playbook. */
+const PB_OPEN = "\uE002";
+const PB_CLOSE = "\uE003";
+const PB = `${PB_OPEN}([a-z0-9-]+)${PB_CLOSE}`;
+
 /** A template name as the playbooks write it: `mitarbeitende`, `it-dienstleister`, or quoted „IT-Dienstleister“. */
 const TEMPLATE_NAME = `(?:„([^“”"]+)[“”"]|"([^"]+)"|([a-z0-9]+(?:-[a-z0-9]+)*))`;
 
@@ -71,17 +78,38 @@ export function paperText(text: string, cx: PaperContext): string {
       return `${open ?? ""}${article ?? ""}${t.forms.ref(found.title, ref)}${close ?? ""}`;
     },
   );
-  // "einen Fall mit /notfall email-konto eröffnen", "Playbook verschluesselung": the other type's section
-  const section = (id: string, all: string) => {
-    const pb = cx.playbooks.get(id);
-    return pb ? t.forms.section(pb.title, pageRef(pb.anchor)) : all;
-  };
-  out = out.replace(/\b(?:einen |einen neuen |einen zusätzlichen )?Fall mit \/notfall ([a-z0-9-]+) eröffnen/g, (all, id: string) => {
-    const pb = cx.playbooks.get(id);
-    return pb ? `den ${section(id, all)} abarbeiten` : all;
+  // "/notfall E-Mail gehackt", "/notfall email-konto", "Playbook verschluesselung": first mark the other type …
+  const mark = (id: string) => `${PB_OPEN}${id}${PB_CLOSE}`;
+  out = out.replace(/\/notfall((?: [^\s.,;:()]+){1,4})/g, (all, tail: string) => {
+    const words = tail.trim().split(" ");
+    for (let n = words.length; n > 0; n--) {
+      const id = cx.playbookNames.get(words.slice(0, n).join(" ").toLowerCase());
+      if (id) return [mark(id), ...words.slice(n)].join(" ");
+    }
+    return all;
   });
-  out = out.replace(/\/notfall ([a-z0-9-]+)/g, (all, id: string) => section(id, all));
-  out = out.replace(/\bPlaybook ([a-z0-9]+(?:-[a-z0-9]+)*)/g, (all, id: string) => section(id, all));
+  out = out.replace(/\bPlaybook ([a-z0-9]+(?:-[a-z0-9]+)*)/g, (all, id: string) => (cx.playbooks.has(id) ? mark(id) : all));
+  // … then say "open an incident for it" as "work through its section"
+  const section = (id: string) => {
+    const pb = cx.playbooks.get(id)!;
+    return t.forms.section(pb.title, pageRef(pb.anchor));
+  };
+  out = out.replace(
+    new RegExp(
+      `(?:außerhalb dieses Threads )?((?:zusätzlich )?)einen (?:eigenen |neuen |zusätzlichen )?Fall( zur passenden Notfallart)? eröffnen,? (z\\. B\\. |mit |etwa )?${PB}`,
+      "g",
+    ),
+    (_all, also: string, any: string | undefined, eg: string | undefined, id: string) =>
+      any || eg === "z. B. " ? t.paper.openAny(also, section(id)) : t.paper.openThis(also, section(id)),
+  );
+  out = out.replace(
+    new RegExp(
+      `(?:dafür )?((?:zusätzlich )?)einen (?:eigenen |neuen |zusätzlichen )?Fall (?:mit ${PB} eröffnen|eröffnen \\(${PB}\\))`,
+      "g",
+    ),
+    (_all, also: string, id1: string | undefined, id2: string | undefined) => t.paper.openThis(also, section((id1 ?? id2)!)),
+  );
+  out = out.replace(new RegExp(PB, "g"), (_all, id: string) => section(id));
   for (const [pattern, replacement] of t.paper.rules) out = out.replace(pattern, replacement);
   return out;
 }

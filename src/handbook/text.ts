@@ -72,6 +72,7 @@ export interface HandbookText {
     for: (audience: string) => string;
     external: string;
     onlyIf: (when: string) => string;
+    usedBy: (types: string) => string;
     audience: Record<string, string>;
     /** Template reference in a task: "Vorlage „Title“ (S. 7)" / inside brackets "Vorlage „Title“, S. 7". */
     ref: (title: string, ref: string) => string;
@@ -136,6 +137,10 @@ export interface HandbookText {
     logSentence: (ref: string) => string;
     /** Replaces "(/notfall rolle)". */
     rolesRef: (ref: string) => string;
+    /** "einen Fall eröffnen, mit /notfall X": `also` is "zusätzlich " or "". */
+    openThis: (also: string, section: string) => string;
+    /** "einen Fall zur passenden Notfallart eröffnen, z. B. /notfall X". */
+    openAny: (also: string, section: string) => string;
   };
 }
 
@@ -203,13 +208,14 @@ export const HANDBOOK_TEXT: Record<HandbookLocale, HandbookText> = {
       formsTitle: (title) => `Vorlagen: ${title}`,
     },
     forms: {
-      sharedTitle: "Vorlagen für jeden Notfall",
+      sharedTitle: "Gemeinsame Vorlagen",
       sharedIntro:
-        "Diese Vorlagen gehören zu jeder Notfallart. Auf den Linien von Hand ausfüllen; die kleine Schrift darunter sagt, was hingehört.",
+        "Diese Vorlagen gehören zu mehreren Notfallarten und stehen deshalb nur einmal hier. Auf den Linien von Hand ausfüllen; die kleine Schrift darunter sagt, was hingehört.",
       heading: (title) => `Vorlage: ${title}`,
       for: (audience) => `Für: ${audience}`,
       external: "Geht nach außen: erst nach Freigabe durch die Koordination senden",
       onlyIf: (when) => `Nur wenn: ${when}`,
+      usedBy: (types) => `Gehört zu: ${types}`,
       audience: {
         mitarbeitende: "Mitarbeitende",
         patienten: "Patient:innen",
@@ -334,6 +340,8 @@ export const HANDBOOK_TEXT: Record<HandbookLocale, HandbookText> = {
       ],
       logSentence: (ref) => `Auf dem Protokollblatt festhalten (${ref}).`,
       rolesRef: (ref) => ` (auf dem Protokollblatt eintragen, ${ref})`,
+      openThis: (also, section) => `${also}den ${section} abarbeiten`,
+      openAny: (also, section) => `${also}den passenden Abschnitt dieses Handbuchs abarbeiten, z. B. ${section}`,
     },
   },
 };

@@ -138,10 +138,10 @@ describe("handbook structure", () => {
     const items = checkItems(page(hb, "playbook-verschluesselung").blocks);
     const alarm = items.find((i) => i.text.startsWith("Technischen Kontakt oder IT-Dienstleister sofort anrufen"));
     expect(alarm?.phones).toEqual([{ label: "Beispiel IT-Service GmbH", number: "+49 30 2345678-9" }]);
-    const shared = checkItems(page(hb, "jeder-notfall").blocks);
-    expect(shared.find((i) => i.text.startsWith("Notfall-Hotline der Versicherung anrufen"))?.phones).toEqual([
+    expect(items.find((i) => i.text.startsWith("Notfall-Hotline der Cyber-Versicherung anrufen"))?.phones).toEqual([
       { label: "Beispiel Cyber Versicherung AG", number: "0800 4567890" },
     ]);
+    const shared = checkItems(page(hb, "jeder-notfall").blocks);
     expect(shared.find((i) => i.text.startsWith("Datenschutzbeauftragte:n informieren"))?.phones?.[0]?.number).toBe("+49 30 3456789-0");
     const fraud = checkItems(page(hb, "playbook-ceo-fraud").blocks);
     expect(fraud.find((i) => i.text.includes("eigene Bank anrufen"))?.phones).toEqual([
@@ -191,6 +191,13 @@ describe("handbook structure", () => {
     const shared = forms("vorlagen-gemeinsam").map((f) => (f.type === "form" ? f.title : ""));
     expect(shared).toContain("Vorlage: Meldung einer Datenpanne an die Datenschutzbehörde (Art. 33 DSGVO)");
     expect(shared.some((t) => /NIS2/.test(t))).toBe(false); // the practice is not in scope of NIS2
+    // a template several types share is printed once, saying which types it belongs to
+    const insurer = forms("vorlagen-gemeinsam").find(
+      (f) => f.type === "form" && f.title === "Vorlage: Schadenmeldung an die Cyber-Versicherung",
+    );
+    expect(insurer?.type === "form" && insurer.meta.at(-1)).toMatch(
+      /^Gehört zu: Verschlüsselung durch Erpressersoftware \(Ransomware\), CEO-Fraud/,
+    );
     // a shared template is not printed again with every type
     expect(textOf(page(hb, "vorlagen-ceo-fraud").blocks)).not.toContain("Meldung einer Datenpanne an die Datenschutzbehörde");
   });

@@ -31,6 +31,8 @@ describe("phones: the number beside a task that says to call", () => {
     );
     expect(callTargets(task("Falsche Empfänger anrufen oder anschreiben."))).toEqual([]);
     expect(callTargets(task("Online-Banking prüfen und Nachfragen sammeln."))).toEqual([]);
+    // the task names its own number: no other is put beside it
+    expect(callTargets(task("Ist kein IT-Dienstleister erreichbar, das BSI Service-Center anrufen, 0800 274 1000."))).toEqual([]);
   });
 
   it("the playbook's call: wins over the words", () => {
@@ -59,6 +61,10 @@ describe("paper wording: chat syntax said in words, with page references", () =>
       ["nis2-meldung", { title: "NIS2-Meldung an das BSI", anchor: "vorlage-g-nis2" }],
     ]),
     playbooks: new Map([["email-konto", { title: "Gehacktes E-Mail-Konto oder Phishing", anchor: "playbook-email-konto" }]]),
+    playbookNames: new Map([
+      ["email-konto", "email-konto"],
+      ["e-mail gehackt", "email-konto"],
+    ]),
     log: "protokoll",
   };
   const pages = new Map([
@@ -81,6 +87,24 @@ describe("paper wording: chat syntax said in words, with page references", () =>
       "Kam die Mail aus einem echten Postfach, zusätzlich den Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17) abarbeiten.",
     );
     expect(printed("Dann auch Playbook email-konto.")).toBe("Dann auch Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17).");
+    // the names people type (triggers), and the ways the playbooks say "open an incident for it"
+    expect(
+      printed(
+        "Kam die Mail aus einem echten Postfach, außerhalb dieses Threads zusätzlich einen Fall eröffnen, mit /notfall E-Mail gehackt.",
+      ),
+    ).toBe("Kam die Mail aus einem echten Postfach, zusätzlich den Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17) abarbeiten.");
+    expect(
+      printed("Spuren gefunden: außerhalb dieses Threads einen Fall zur passenden Notfallart eröffnen, z. B. /notfall E-Mail gehackt."),
+    ).toBe(
+      "Spuren gefunden: den passenden Abschnitt dieses Handbuchs abarbeiten, z. B. Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17).",
+    );
+    expect(printed("Dann auch dafür einen Fall eröffnen (/notfall e-mail gehackt).")).toBe(
+      "Dann auch den Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17) abarbeiten.",
+    );
+    expect(printed("Im Zweifel einen Fall mit /notfall E-Mail gehackt eröffnen.")).toBe(
+      "Im Zweifel den Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17) abarbeiten.",
+    );
+    expect(printed("Unbekannt: /notfall gibtsnicht bleibt.")).toBe("Unbekannt: /notfall gibtsnicht bleibt.");
     expect(printed("Liste im Verlauf festhalten. Antworten im Bot aktualisieren.")).toBe(
       "Liste auf dem Protokollblatt festhalten. Antworten auf dem Protokollblatt festhalten.",
     );
@@ -140,6 +164,7 @@ describe("playbook field rang (order in the handbook)", () => {
       expect(error, bad).toBeDefined();
       expect(error!.message, bad).toMatch(/schadsoftware\.yaml:\d+ rang: /);
     }
-    expect(load("100").error!.message).toContain("Höchstens 99");
+    expect(load("100").error!.message).toMatch(/höchstens 99/i);
+    expect(load("1.5").error!.message).toContain("Eine ganze Zahl erwartet");
   });
 });
