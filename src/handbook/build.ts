@@ -4,13 +4,12 @@ import { systemsInOrder } from "../config/summary.ts";
 import { de } from "../core/i18n/de.ts";
 import { flagsOf, type OrgConfig } from "../core/org.ts";
 import { type CallTarget, phoneAt, phonesForTask } from "../core/phones.ts";
-import { showTime } from "../core/time.ts";
 import { type Condition, type Level, loc, type Playbook, ROLES, type Task, type Template, WORK_PHASES } from "../machines/schema.ts";
 import { PLACEHOLDER_LABELS } from "../templates/placeholders.ts";
 import { formBlock, shortQuestion } from "./forms.ts";
 import { type Block, type CheckItem, type Handbook, type HandbookPage, pageRef, type TocLine } from "./model.ts";
 import { type PaperContext, type PaperTarget, paperText } from "./paper.ts";
-import { HANDBOOK_TEXT, type HandbookLocale, type HandbookText } from "./text.ts";
+import { datesLine, HANDBOOK_TEXT, type HandbookLocale, type HandbookText } from "./text.ts";
 
 /** What the handbook is made from. Without `config`, every organisation value is a visible gap. */
 export interface HandbookInput {
@@ -115,6 +114,7 @@ export function buildHandbook(input: HandbookInput): Handbook {
     title: t.title,
     org: v(cfg, "name"),
     generatedAt,
+    hasConfig: cfg !== undefined,
     ...(input.configDate ? { configDate: input.configDate } : {}),
     examples: examples.length > 0,
     pages: [coverPage(cx, generatedAt, input.configDate, examples, [card, ...rest]), card, ...rest],
@@ -124,13 +124,12 @@ export function buildHandbook(input: HandbookInput): Handbook {
 /** Title, the internal number, how to use it and the table of contents. */
 function coverPage(cx: Cx, now: Date, configDate: Date | undefined, examples: readonly string[], pages: HandbookPage[]): HandbookPage {
   const { t, cfg } = cx;
-  const c = t.chrome;
   const blocks: Block[] = [
     { type: "title", text: t.title, subtitle: v(cfg, "name") },
     {
       type: "paragraph",
       size: "small",
-      text: `${c.printed(showTime(now))} · ${configDate ? c.configDate(showTime(configDate)) : c.noConfig}`,
+      text: datesLine(t, now, { present: cfg !== undefined, date: configDate }),
     },
   ];
   if (examples.length) {

@@ -1,6 +1,5 @@
-import { showTime } from "../core/time.ts";
 import { type Block, type Handbook, resolveRefs } from "./model.ts";
-import { HANDBOOK_TEXT, type HandbookText } from "./text.ts";
+import { datesLine, HANDBOOK_TEXT, type HandbookText } from "./text.ts";
 
 /** Empty rows a fill-in table gets in Markdown (the PDF fills whole pages). */
 const BLANK_ROWS = 5;
@@ -17,7 +16,7 @@ export function renderMarkdown(hb: Handbook, pages?: ReadonlyMap<string, number>
     return n === undefined ? undefined : c.pageRef(String(n));
   };
   const r = (text: string) => resolveRefs(text, page);
-  const dates = `${c.printed(showTime(hb.generatedAt))} · ${hb.configDate ? c.configDate(showTime(hb.configDate)) : c.noConfig}`;
+  const dates = datesLine(t, hb.generatedAt, { present: hb.hasConfig, date: hb.configDate });
   const out: string[] = [`<!-- ${hb.title} · ${hb.org} · ${dates} · ${c.mdGenerated} -->`];
   if (hb.examples) out.push(`> **${inline(c.examples)}**`);
   hb.pages.forEach((p, i) => {

@@ -79,6 +79,8 @@ export interface Handbook {
   org: string;
   /** When it was printed (Europe/Berlin). */
   generatedAt: Date;
+  /** Whether it was built with an organisation file. */
+  hasConfig: boolean;
   /** Date of the organisation file (modification time), so an old printout is recognisable; none without a file. */
   configDate?: Date;
   /** The organisation file still holds example data: every page says so. */

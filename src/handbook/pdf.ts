@@ -1,8 +1,7 @@
 import PDFDocument from "pdfkit";
-import { showTime } from "../core/time.ts";
 import { type Block, type CheckItem, GAP, type Handbook, resolveRefs, type TableColumn, type TocLine } from "./model.ts";
 import { pdfText } from "./pdf-text.ts";
-import { HANDBOOK_TEXT, type HandbookText } from "./text.ts";
+import { datesLine, HANDBOOK_TEXT, type HandbookText } from "./text.ts";
 
 const FONT = "Helvetica";
 const BOLD = "Helvetica-Bold";
@@ -662,7 +661,7 @@ class Writer {
     const doc = this.doc;
     const c = this.t.chrome;
     const range = doc.bufferedPageRange();
-    const dates = `${c.printed(showTime(this.hb.generatedAt))} · ${this.hb.configDate ? c.configDate(showTime(this.hb.configDate)) : c.noConfig}`;
+    const dates = datesLine(this.t, this.hb.generatedAt, { present: this.hb.hasConfig, date: this.hb.configDate });
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       const bottom = doc.page.margins.bottom;

@@ -4,6 +4,8 @@
  * Playbook and organisation content comes from the playbooks and the organisation file.
  */
 
+import { showTime } from "../core/time.ts";
+
 /** Languages the handbook can be printed in. */
 export type HandbookLocale = "de";
 
@@ -22,6 +24,8 @@ export interface HandbookText {
     printed: (date: string) => string;
     configDate: (date: string) => string;
     noConfig: string;
+    /** An organisation file whose date is not known (the caller did not name the file). */
+    configUndated: string;
     /** Printed on every page while the organisation file still holds example data. */
     examples: string;
     /** Column labels beside a tick box. */
@@ -155,6 +159,7 @@ export const HANDBOOK_TEXT: Record<HandbookLocale, HandbookText> = {
       printed: (date) => `Gedruckt am ${date}`,
       configDate: (date) => `Organisationsdatei vom ${date}`,
       noConfig: "ohne Organisationsdatei",
+      configUndated: "Datum der Organisationsdatei unbekannt",
       examples: "BEISPIELDATEN – nicht für den Ernstfall",
       time: "Uhrzeit",
       initials: "Kürzel",
@@ -345,3 +350,10 @@ export const HANDBOOK_TEXT: Record<HandbookLocale, HandbookText> = {
     },
   },
 };
+
+/** "Gedruckt am … · Organisationsdatei vom …": on the cover and on every page, so an old printout is recognisable. */
+export function datesLine(t: HandbookText, printed: Date, config: { present: boolean; date?: Date | undefined }): string {
+  const c = t.chrome;
+  const file = config.date ? c.configDate(showTime(config.date)) : config.present ? c.configUndated : c.noConfig;
+  return `${c.printed(showTime(printed))} · ${file}`;
+}

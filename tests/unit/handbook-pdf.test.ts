@@ -279,7 +279,7 @@ describe("writeHandbook without example data or without an organisation file", (
     const { pages } = await pdfPages(readFileSync(files[0]!));
     for (const p of pages) expect(p).not.toContain("BEISPIELDATEN");
     expect(readFileSync(files[1]!, "utf8")).not.toContain("BEISPIELDATEN");
-    expect(pages[0]).toContain("ohne Organisationsdatei"); // no file named: no date to show, and it says so
+    expect(pages[0]).toContain("Datum der Organisationsdatei unbekannt"); // no file named: no date to show, and it says so
   });
 
   it("prints visible gaps instead of blanks; an existing folder as --out gets notfallhandbuch.pdf", async () => {
@@ -288,6 +288,7 @@ describe("writeHandbook without example data or without an organisation file", (
     expect(files).toEqual([join(dir, "out", "notfallhandbuch.pdf"), join(dir, "out", "notfallhandbuch.md")]);
     for (const f of files) expect(existsSync(f)).toBe(true);
     const { pages } = await pdfPages(readFileSync(files[0]!));
+    expect(pages.at(-1)).toContain("ohne Organisationsdatei");
     const flat = squash(pages.join("\n"));
     for (const g of [
       "[[Interne IT-Notfallnummer]]",
