@@ -39,7 +39,7 @@ const ANCHOR = {
   contacts: "kontakte",
   recovery: "wiederanlauf",
   deadlines: "fristen",
-  type: (id: string) => `playbook-${id}`,
+  type: (id: string) => `art-${id}`,
   forms: (id: string) => `vorlagen-${id}`,
   form: (owner: string, id: string) => `vorlage-${owner}-${id}`,
 } as const;
@@ -154,7 +154,7 @@ function tocLines(cx: Cx, pages: HandbookPage[]): TocLine[] {
   let group = "";
   for (const p of pages) {
     if (p.id.startsWith("vorlagen-") && p.id !== ANCHOR.sharedForms) continue; // listed on the type's page
-    const g = p.id.startsWith("playbook-")
+    const g = p.id.startsWith("art-")
       ? t.cover.tocTypes
       : p.id === ANCHOR.card || p.id === ANCHOR.common
         ? t.cover.tocFirst

@@ -44,7 +44,8 @@ function renderBlock(b: Block, t: HandbookText, r: (s: string) => string, page: 
     }
     case "callout": {
       const [head = "", ...rest] = r(b.text).split("\n");
-      return [`> **${inline(head)}**`, ...rest.flatMap((l) => [">", `> ${inline(l)}`])].join("\n");
+      const code = b.code ? [">", `> \`${b.code.replace(/`/g, "")}\``] : [];
+      return [`> **${inline(head)}**`, ...rest.flatMap((l) => [">", `> ${inline(l)}`]), ...code].join("\n");
     }
     case "facts":
       return b.rows.map((row) => `- **${inline(r(row.label))}:** ${inline(r(row.value))}`).join("\n");
@@ -81,6 +82,13 @@ function renderBlock(b: Block, t: HandbookText, r: (s: string) => string, page: 
         .map((x) => renderBlock(x, t, r, page))
         .filter(Boolean)
         .join("\n\n");
+    case "quote":
+      return b.text
+        .split(/\r?\n/)
+        .map((l) => `> ${inline(l)}`)
+        .join("\n");
+    case "svg":
+      return "";
     case "toc":
       return b.lines
         .map((line) => {

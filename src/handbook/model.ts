@@ -30,6 +30,8 @@ export interface TableColumn {
   title: string;
   /** Relative width (the columns share the line width in this ratio). */
   width: number;
+  /** The column holds what people typed: printed as data (oblique, nothing in it is read as a gap or reference). */
+  data?: boolean;
 }
 
 /** One line of the table of contents: a group title, or an entry pointing at an anchor. */
@@ -40,9 +42,17 @@ export type Block =
   | { type: "heading"; text: string }
   | { type: "subheading"; text: string }
   | { type: "paragraph"; text: string; size?: "small" | "normal" | "large"; bold?: boolean }
-  /** A framed, large line that must be seen at a glance (the internal IT emergency number). */
-  | { type: "callout"; text: string; size?: "normal" | "large"; tone?: "warning" }
-  | { type: "facts"; rows: { label: string; value: string }[] }
+  /**
+   * A framed text that must be seen at a glance. The first line is the headline; `code` is printed below in a
+   * typewriter face (a checksum); `tone` colours the frame (warning red, ok green).
+   */
+  | { type: "callout"; text: string; size?: "normal" | "large"; tone?: "warning" | "ok"; code?: string }
+  /** Label and value; `data`: the value is what people typed (printed as data, see {@link TableColumn.data}). */
+  | { type: "facts"; rows: { label: string; value: string; data?: boolean }[] }
+  /** Text a person wrote, printed as data: oblique, set off by a bar, line breaks kept, nothing in it interpreted. */
+  | { type: "quote"; text: string }
+  /** A picture (SVG, e.g. a chart), as wide as the text; `height` in points at that width. */
+  | { type: "svg"; svg: string; height: number }
   | { type: "list"; items: ListItem[]; ordered?: boolean; size?: "normal" | "large" }
   /**
    * A table; `blank` adds empty rows to write in (`pages`: fill the rest of this page and that many more pages in
@@ -65,7 +75,7 @@ export type Block =
 
 /** One section; the PDF starts each on a new page. */
 export interface HandbookPage {
-  /** Stable id (`deckblatt`, `notfallkarte`, `playbook-verschluesselung`, `protokoll`, …); also an anchor. */
+  /** Stable id (`deckblatt`, `notfallkarte`, `art-verschluesselung`, `protokoll`, …); also an anchor. */
   id: string;
   /** Running head at the top of its pages ("Verschlüsselung … (Fortsetzung)"). */
   title: string;

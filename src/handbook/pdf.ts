@@ -1,15 +1,20 @@
 import PDFDocument from "pdfkit";
-import { type Block, type CheckItem, GAP, type Handbook, resolveRefs, type TableColumn, type TocLine } from "./model.ts";
+import SVGtoPDF from "svg-to-pdfkit";
+import { type Block, type CheckItem, GAP, type Handbook, type HandbookPage, resolveRefs, type TableColumn, type TocLine } from "./model.ts";
 import { pdfText } from "./pdf-text.ts";
 import { datesLine, HANDBOOK_TEXT, type HandbookText } from "./text.ts";
 
 const FONT = "Helvetica";
 const BOLD = "Helvetica-Bold";
+/** What people typed is printed in this face, so it always reads as quoted data. */
+const DATA = "Helvetica-Oblique";
+const MONO = "Courier";
 const TEXT = "#111111";
 const MUTED = "#555555";
 /** Gaps are printed in dark red so they stand out on paper (also in black-and-white print: they keep their brackets). */
 const GAP_COLOR = "#b00020";
 const WARN = "#b00020";
+const OK = "#2e7d32";
 const RULE = "#999999";
 const SHADE = "#eeeeee";
 const SIZE = {
@@ -31,11 +36,47 @@ const FIELDS_W = 84;
 
 type Doc = PDFKit.PDFDocument;
 
-/** A rendered handbook: the PDF and the page (1-based) where each anchor starts. */
+/** A rendered document: the PDF and the page (1-based) where each anchor starts. */
 export interface PdfLayout {
   pdf: Buffer;
   pages: ReadonlyMap<string, number>;
   pageCount: number;
+}
+
+/** Words the renderer prints around the content (continuation pages, footers, tick boxes). */
+export type PrintChrome = Pick<HandbookText["chrome"], "continued" | "page" | "pageRef" | "time" | "initials" | "call">;
+
+/**
+ * A document to print: the handbook and the incident report both come here. Each page starts on a new PDF page;
+ * every page gets the footer, and the banner when there is one.
+ */
+export interface PrintDocument {
+  title: string;
+  subject: string;
+  /** Organisation name (footer, PDF title). */
+  org: string;
+  generatedAt: Date;
+  chrome: PrintChrome;
+  /** A band across the top of every page (example data, drill). */
+  banner?: string;
+  /** Second footer line (dates, the final hash). */
+  footNote: string;
+  pages: HandbookPage[];
+}
+
+/** The handbook as a document to print. */
+export function handbookDocument(hb: Handbook): PrintDocument {
+  const t = HANDBOOK_TEXT[hb.locale];
+  return {
+    title: hb.title,
+    subject: t.subject,
+    org: hb.org,
+    generatedAt: hb.generatedAt,
+    chrome: t.chrome,
+    ...(hb.examples ? { banner: t.chrome.examples } : {}),
+    footNote: datesLine(t, hb.generatedAt, { present: hb.hasConfig, date: hb.configDate }),
+    pages: hb.pages,
+  };
 }
 
 /** Renders the handbook to a PDF (A4, Helvetica). Each handbook page starts on a new PDF page. */
@@ -43,22 +84,27 @@ export async function renderPdf(hb: Handbook): Promise<Buffer> {
   return layoutPdf(hb).pdf;
 }
 
-/** The same, synchronously (see {@link layoutPdf}). */
+/** The same, synchronously (see {@link layoutDocument}). */
 export function renderPdfSync(hb: Handbook): Buffer {
   return layoutPdf(hb).pdf;
 }
 
+/** The handbook laid out (see {@link layoutDocument}). */
+export function layoutPdf(hb: Handbook): PdfLayout {
+  return layoutDocument(handbookDocument(hb));
+}
+
 /**
- * Lays the handbook out until every page reference and the table of contents name the page where their target
+ * Lays a document out until every page reference and the table of contents name the page where their target
  * starts: a first pass with placeholder numbers of the same width (Helvetica's digits are all equally wide), then
  * passes with the numbers found, until nothing moves (in practice the second pass).
  */
-export function layoutPdf(hb: Handbook): PdfLayout {
+export function layoutDocument(d: PrintDocument): PdfLayout {
   let pages: ReadonlyMap<string, number> | undefined;
   let digits = 2;
   let last: PdfLayout | undefined;
   for (let pass = 0; pass < 5; pass++) {
-    last = renderOnce(hb, pages, digits);
+    last = renderOnce(d, pages, digits);
     if (pages && sameMap(pages, last.pages)) return last;
     pages = last.pages;
     digits = String(last.pageCount).length;
@@ -74,25 +120,24 @@ function sameMap(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>)
  * One pass. PDFKit produces all output while `end()` runs; with no `data` listener attached the stream keeps it
  * buffered, and `read()` hands it over at once (a synchronous hook can use it).
  */
-function renderOnce(hb: Handbook, pages: ReadonlyMap<string, number> | undefined, digits: number): PdfLayout {
-  const t = HANDBOOK_TEXT[hb.locale];
+function renderOnce(d: PrintDocument, pages: ReadonlyMap<string, number> | undefined, digits: number): PdfLayout {
   const doc = new PDFDocument({
     size: "A4",
     margins: MARGIN,
     bufferPages: true,
     info: {
-      Title: pdfText(`${hb.title} – ${hb.org}`),
+      Title: pdfText(`${d.title} – ${d.org}`),
       Author: "notfallbot",
-      Subject: t.subject,
-      CreationDate: hb.generatedAt,
-      ModDate: hb.generatedAt,
+      Subject: pdfText(d.subject),
+      CreationDate: d.generatedAt,
+      ModDate: d.generatedAt,
     },
   });
-  const w = new Writer(doc, hb, t, (anchor) => {
+  const w = new Writer(doc, d, (anchor) => {
     const n = pages?.get(anchor);
     return n === undefined ? "0".repeat(digits) : String(n);
   });
-  hb.pages.forEach((page, i) => {
+  d.pages.forEach((page, i) => {
     if (i > 0) doc.addPage();
     w.section = page.title;
     w.mark(page.id);
@@ -117,17 +162,17 @@ interface FormLine {
 
 class Writer {
   readonly doc: Doc;
-  readonly hb: Handbook;
-  readonly t: HandbookText;
+  readonly d: PrintDocument;
+  readonly chrome: PrintChrome;
   readonly pageNumber: (anchor: string) => string;
   /** Title of the handbook page being written: repeated on top of continuation pages. */
   section = "";
   readonly anchors = new Map<string, number>();
 
-  constructor(doc: Doc, hb: Handbook, t: HandbookText, pageNumber: (anchor: string) => string) {
+  constructor(doc: Doc, d: PrintDocument, pageNumber: (anchor: string) => string) {
     this.doc = doc;
-    this.hb = hb;
-    this.t = t;
+    this.d = d;
+    this.chrome = d.chrome;
     this.pageNumber = pageNumber;
   }
 
@@ -156,7 +201,12 @@ class Writer {
 
   /** Text as printed: page references resolved, characters Helvetica lacks replaced. */
   prep(text: string): string {
-    return pdfText(resolveRefs(text, (a) => this.t.chrome.pageRef(this.pageNumber(a))));
+    return pdfText(resolveRefs(text, (a) => this.chrome.pageRef(this.pageNumber(a))));
+  }
+
+  /** Text in `font` as printed: what people typed (the data face) is taken literally. */
+  prepIn(text: string, font: string): string {
+    return font === DATA ? pdfText(text) : this.prep(text);
   }
 
   /** Starts a new page unless `h` points still fit on this one. */
@@ -167,7 +217,7 @@ class Writer {
   /** A continuation page: "<section> (Fortsetzung)" in small print at the top. */
   newPage(): void {
     this.doc.addPage();
-    if (this.section) this.para(this.t.chrome.continued(this.section), FONT, SIZE.small, MUTED, 8);
+    if (this.section) this.para(this.chrome.continued(this.section), FONT, SIZE.small, MUTED, 8);
   }
 
   /** Measured heights, by font, size, width and text: groups and forms are measured before they are drawn. */
@@ -178,15 +228,27 @@ class Writer {
     let h = this.heights.get(key);
     if (h === undefined) {
       this.doc.font(font).fontSize(size);
-      h = this.doc.heightOfString(this.prep(text) || " ", { width, lineGap: 1.5 });
+      h = this.doc.heightOfString(this.prepIn(text, font) || " ", { width, lineGap: 1.5 });
       this.heights.set(key, h);
     }
     return h;
   }
 
-  /** Text with `[[gaps]]` in colour, wrapped to `width`, starting at (x, y). Leaves doc.y below the text. */
+  /**
+   * Text with `[[gaps]]` in colour, wrapped to `width`, starting at (x, y). Leaves doc.y below the text. In the data
+   * face nothing is interpreted: gaps and references stay the characters they are.
+   */
   rich(text: string, x: number, y: number, width: number, font: string, size: number, color = TEXT): void {
     const doc = this.doc;
+    if (font === DATA) {
+      doc
+        .font(font)
+        .fontSize(size)
+        .fillColor(color)
+        .text(pdfText(text) || " ", x, y, { width, lineGap: 1.5 });
+      doc.fillColor(TEXT);
+      return;
+    }
     const clean = this.prep(text);
     const parts: { s: string; gap: boolean }[] = [];
     let last = 0;
@@ -229,6 +291,10 @@ class Writer {
         return this.formHeight(b.title, b.meta, b.body);
       case "group":
         return b.blocks.reduce((s, x) => s + this.measure(x), 0);
+      case "svg":
+        return b.height + 8;
+      case "quote":
+        return this.height(b.text, DATA, SIZE.normal, this.width - 14) + 6;
       default:
         return this.lead(b);
     }
@@ -281,19 +347,20 @@ class Writer {
         return;
       }
       case "callout":
-        this.callout(b.text, b.size, b.tone);
+        this.callout(b.text, b.size, b.tone, b.code);
         return;
       case "facts": {
         const labelW = Math.round(this.width * 0.3);
         for (const row of b.rows) {
+          const face = row.data ? DATA : FONT;
           const h = Math.max(
             this.height(row.label, BOLD, SIZE.normal, labelW - 8),
-            this.height(row.value, FONT, SIZE.normal, this.width - labelW),
+            this.height(row.value, face, SIZE.normal, this.width - labelW),
           );
           this.ensure(h + 3);
           const y = doc.y;
           this.rich(`${row.label}:`, this.left, y, labelW - 8, BOLD, SIZE.normal);
-          this.rich(row.value, this.left + labelW, y, this.width - labelW, FONT, SIZE.normal);
+          this.rich(row.value, this.left + labelW, y, this.width - labelW, face, SIZE.normal);
           doc.y = y + h + 3;
         }
         doc.y += 4;
@@ -346,31 +413,76 @@ class Writer {
       case "toc":
         this.toc(b.lines);
         return;
+      case "quote":
+        this.quote(b.text);
+        return;
+      case "svg":
+        this.ensure(b.height + 8);
+        // svg-to-pdfkit's typings name the PDFDocument class where it takes an instance
+        SVGtoPDF(doc as unknown as Parameters<typeof SVGtoPDF>[0], b.svg, this.left, doc.y, {
+          width: this.width,
+          height: b.height,
+          assumePt: true,
+          fontCallback: (_family, bold, italic) => (bold ? BOLD : italic ? DATA : FONT),
+        });
+        doc.x = this.left;
+        doc.y += b.height + 8;
+        return;
     }
   }
 
-  callout(text: string, size: "normal" | "large" | undefined, tone: "warning" | undefined): void {
+  /** What a person wrote: oblique, with a bar on the left, line breaks kept; may run over pages. */
+  quote(text: string): void {
+    const doc = this.doc;
+    const x = this.left + 10;
+    const w = this.width - 14;
+    for (const line of text.split(/\r?\n/)) {
+      const h = this.height(line, DATA, SIZE.normal, w);
+      this.ensure(Math.min(h, 40));
+      const y = doc.y;
+      this.rich(line, x, y, w, DATA, SIZE.normal);
+      doc
+        .save()
+        .lineWidth(2)
+        .moveTo(this.left + 2, y - 1)
+        .lineTo(this.left + 2, doc.y + 1)
+        .stroke(RULE)
+        .restore();
+    }
+    doc.x = this.left;
+    doc.y += 6;
+  }
+
+  callout(text: string, size: "normal" | "large" | undefined, tone: "warning" | "ok" | undefined, code?: string): void {
     const doc = this.doc;
     const pad = size === "large" ? 16 : 10;
     const big = size === "large" ? SIZE.calloutLarge : SIZE.callout;
     const [head = "", ...rest] = text.split("\n");
     const body = rest.join("\n");
     const inner = this.width - 2 * pad;
-    const headSize = tone === "warning" ? 14 : big;
+    const headSize = tone ? 14 : big;
     const headH = this.height(head, BOLD, headSize, inner);
     const bodyH = body ? this.height(body, FONT, SIZE.normal, inner) + 4 : 0;
-    const h = headH + bodyH + 2 * pad;
+    const codeH = code ? this.height(code, MONO, SIZE.normal, inner) + 6 : 0;
+    const h = headH + bodyH + codeH + 2 * pad;
     this.ensure(h + 10);
     const y = doc.y;
-    const color = tone === "warning" ? WARN : TEXT;
+    const color = tone === "warning" ? WARN : tone === "ok" ? OK : TEXT;
     doc
       .save()
-      .lineWidth(tone === "warning" ? 3 : 2)
+      .lineWidth(tone ? 3 : 2)
       .rect(this.left, y, this.width, h)
       .stroke(color)
       .restore();
     this.rich(head, this.left + pad, y + pad, inner, BOLD, headSize, color);
     if (body) this.rich(body, this.left + pad, y + pad + headH + 4, inner, FONT, SIZE.normal);
+    if (code)
+      doc
+        .font(MONO)
+        .fontSize(SIZE.normal)
+        .fillColor(TEXT)
+        .text(pdfText(code), this.left + pad, y + pad + headH + bodyH + 6, { width: inner, lineGap: 1.5 });
+    doc.x = this.left;
     doc.y = y + h + 10;
   }
 
@@ -411,7 +523,7 @@ class Writer {
   }
 
   phoneText(p: { label: string; number: string }): string {
-    return `${this.t.chrome.call} ${p.label}: ${p.number}`;
+    return `${this.chrome.call} ${p.label}: ${p.number}`;
   }
 
   /** Tasks with a tick box, the numbers to call, and fields for the time and initials on the right. */
@@ -452,8 +564,8 @@ class Writer {
         .stroke();
       doc.restore();
       doc.font(FONT).fontSize(SIZE.label).fillColor(MUTED);
-      doc.text(pdfText(this.t.chrome.time), fx, ruleY + 1.5, { width: 44, lineBreak: false });
-      doc.text(pdfText(this.t.chrome.initials), fx + 50, ruleY + 1.5, { width: FIELDS_W - 50, lineBreak: false });
+      doc.text(pdfText(this.chrome.time), fx, ruleY + 1.5, { width: 44, lineBreak: false });
+      doc.text(pdfText(this.chrome.initials), fx + 50, ruleY + 1.5, { width: FIELDS_W - 50, lineBreak: false });
       doc.fillColor(TEXT);
       doc.y = y + h;
     });
@@ -613,8 +725,10 @@ class Writer {
     const size = SIZE.small + 0.5;
     const total = columns.reduce((s, c) => s + c.width, 0);
     const widths = columns.map((c) => (c.width / total) * this.width);
+    // the header is bold; in the rows, columns of what people typed are printed in the data face
+    const faceOf = (font: string, i: number) => (font === FONT && columns[i]?.data ? DATA : font);
     const rowHeight = (cells: string[], font: string) =>
-      Math.max(...widths.map((cw, i) => this.height(cells[i] ?? "", font, size, cw - 2 * pad))) + 2 * pad;
+      Math.max(...widths.map((cw, i) => this.height(cells[i] ?? "", faceOf(font, i), size, cw - 2 * pad))) + 2 * pad;
     const drawRow = (cells: string[], font: string, shade: boolean, minH = 0) => {
       const h = Math.max(rowHeight(cells, font), minH);
       const y = doc.y;
@@ -622,7 +736,7 @@ class Writer {
       widths.forEach((cw, i) => {
         if (shade) doc.save().rect(x, y, cw, h).fill(SHADE).restore();
         doc.save().lineWidth(0.5).rect(x, y, cw, h).stroke(RULE).restore();
-        this.rich(cells[i] ?? "", x + pad, y + pad, cw - 2 * pad, font, size);
+        this.rich(cells[i] ?? "", x + pad, y + pad, cw - 2 * pad, faceOf(font, i), size);
         x += cw;
       });
       doc.y = y + h;
@@ -659,38 +773,36 @@ class Writer {
    */
   decorate(): void {
     const doc = this.doc;
-    const c = this.t.chrome;
     const range = doc.bufferedPageRange();
-    const dates = datesLine(this.t, this.hb.generatedAt, { present: this.hb.hasConfig, date: this.hb.configDate });
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       const bottom = doc.page.margins.bottom;
       const top = doc.page.margins.top;
       doc.page.margins.bottom = 0; // writing below the margin would otherwise start a new page
       doc.page.margins.top = 0;
-      if (this.hb.examples) {
+      if (this.d.banner) {
         doc.save().rect(this.left, 14, this.width, 22).fill(WARN).restore();
         doc
           .font(BOLD)
           .fontSize(11)
           .fillColor("#ffffff")
-          .text(pdfText(c.examples), this.left, 20, { width: this.width, align: "center", lineBreak: false, height: 14 });
+          .text(pdfText(this.d.banner), this.left, 20, { width: this.width, align: "center", lineBreak: false, height: 14 });
       }
       const footY = doc.page.height - bottom + 18;
       doc
         .font(FONT)
         .fontSize(SIZE.small - 1)
         .fillColor(MUTED);
-      const pageText = pdfText(c.page(i + 1, range.count));
+      const pageText = pdfText(this.chrome.page(i + 1, range.count));
       const pageW = doc.widthOfString(pageText) + 8;
-      doc.text(pdfText(`${this.hb.title} · ${this.hb.org}`), this.left, footY, {
+      doc.text(pdfText(`${this.d.title} · ${this.d.org}`), this.left, footY, {
         width: this.width - pageW,
         lineBreak: false,
         height: 10,
         ellipsis: true,
       });
       doc.text(pageText, this.left + this.width - pageW, footY, { width: pageW, align: "right", lineBreak: false });
-      doc.text(pdfText(dates), this.left, footY + 11, { width: this.width, lineBreak: false, height: 10, ellipsis: true });
+      doc.text(pdfText(this.d.footNote), this.left, footY + 11, { width: this.width, lineBreak: false, height: 10, ellipsis: true });
       doc.page.margins.bottom = bottom;
       doc.page.margins.top = top;
     }

@@ -37,7 +37,7 @@ describe("handbook structure", () => {
       "deckblatt",
       "notfallkarte",
       "jeder-notfall",
-      ...ranked.flatMap((pb) => [`playbook-${pb.id}`, ...withForms(pb)]),
+      ...ranked.flatMap((pb) => [`art-${pb.id}`, ...withForms(pb)]),
       "vorlagen-gemeinsam",
       "protokoll",
       "kontaktblatt",
@@ -71,7 +71,7 @@ describe("handbook structure", () => {
     expect(entries).toEqual([
       "notfallkarte",
       "jeder-notfall",
-      ...ranked.map((pb) => `playbook-${pb.id}`),
+      ...ranked.map((pb) => `art-${pb.id}`),
       "vorlagen-gemeinsam",
       "protokoll",
       "kontaktblatt",
@@ -90,7 +90,7 @@ describe("handbook structure", () => {
     expect(common.size).toBeGreaterThan(0);
     const roleOrder = ["IT-Notfall-Koordination", "Technischer Kontakt", "Kommunikation nach außen"];
     for (const pb of playbooks) {
-      const blocks = page(hb, `playbook-${pb.id}`).blocks;
+      const blocks = page(hb, `art-${pb.id}`).blocks;
       // the role groups come before "Danach"; each group is one role heading and its checklist
       const roleGroups = blocks.filter(
         (b) => b.type === "group" && b.blocks[0]?.type === "subheading" && roleOrder.includes(b.blocks[0].text),
@@ -119,7 +119,7 @@ describe("handbook structure", () => {
 
   it("after the immediate actions, the later phases of each type in full, each task with its role", () => {
     const pb = playbooks.find((p) => p.id === "verschluesselung")!;
-    const items = checkItems(page(hb, "playbook-verschluesselung").blocks);
+    const items = checkItems(page(hb, "art-verschluesselung").blocks);
     // "Verlauf exportieren (/notfall export)" becomes the paper log: that one reads differently from its start
     const later = pb.tasks.filter(
       (x) => !["erkennung", "sofort"].includes(x.phase) && !x.when?.config && !/^Verlauf exportieren/.test(loc(x.text)),
@@ -135,7 +135,7 @@ describe("handbook structure", () => {
   });
 
   it("a task that says to call has the number beside it, from the organisation file", () => {
-    const items = checkItems(page(hb, "playbook-verschluesselung").blocks);
+    const items = checkItems(page(hb, "art-verschluesselung").blocks);
     const alarm = items.find((i) => i.text.startsWith("Technischen Kontakt oder IT-Dienstleister sofort anrufen"));
     expect(alarm?.phones).toEqual([{ label: "Beispiel IT-Service GmbH", number: "+49 30 2345678-9" }]);
     expect(items.find((i) => i.text.startsWith("Notfall-Hotline der Cyber-Versicherung anrufen"))?.phones).toEqual([
@@ -143,13 +143,13 @@ describe("handbook structure", () => {
     ]);
     const shared = checkItems(page(hb, "jeder-notfall").blocks);
     expect(shared.find((i) => i.text.startsWith("Datenschutzbeauftragte:n informieren"))?.phones?.[0]?.number).toBe("+49 30 3456789-0");
-    const fraud = checkItems(page(hb, "playbook-ceo-fraud").blocks);
+    const fraud = checkItems(page(hb, "art-ceo-fraud").blocks);
     expect(fraud.find((i) => i.text.includes("eigene Bank anrufen"))?.phones).toEqual([
       { label: "Beispielbank Berlin", number: "+49 30 5678901-0" },
     ]);
     // without an organisation file the number is a visible gap to fill in
     const bare = buildHandbook({ playbooks, config: undefined, now: NOW });
-    const bareAlarm = checkItems(page(bare, "playbook-verschluesselung").blocks).find((i) => i.text.startsWith("Technischen Kontakt oder"));
+    const bareAlarm = checkItems(page(bare, "art-verschluesselung").blocks).find((i) => i.text.startsWith("Technischen Kontakt oder"));
     expect(bareAlarm?.phones).toEqual([{ label: "IT-Dienstleister", number: "[[Notfall-Hotline IT-Dienstleister]]" }]);
   });
 
@@ -166,7 +166,7 @@ describe("handbook structure", () => {
     expect(shared.find((t) => t.startsWith("Prüfen, ob alle drei Rollen"))).toContain(
       "(auf dem Protokollblatt eintragen, \uE000protokoll\uE001)",
     );
-    const ransomware = checkItems(page(hb, "playbook-verschluesselung").blocks).map((i) => i.text);
+    const ransomware = checkItems(page(hb, "art-verschluesselung").blocks).map((i) => i.text);
     expect(ransomware.find((t) => t.startsWith("Mitarbeitende informieren"))).toContain(
       "(Vorlage „Information an alle Mitarbeitenden“, \uE000vorlage-verschluesselung-mitarbeitende\uE001)",
     );

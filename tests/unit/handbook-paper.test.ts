@@ -60,7 +60,7 @@ describe("paper wording: chat syntax said in words, with page references", () =>
       ["dokumentation-datenpanne", { title: "Interne Dokumentation einer Datenpanne", anchor: "vorlage-g-doku" }],
       ["nis2-meldung", { title: "NIS2-Meldung an das BSI", anchor: "vorlage-g-nis2" }],
     ]),
-    playbooks: new Map([["email-konto", { title: "Gehacktes E-Mail-Konto oder Phishing", anchor: "playbook-email-konto" }]]),
+    playbooks: new Map([["email-konto", { title: "Gehacktes E-Mail-Konto oder Phishing", anchor: "art-email-konto" }]]),
     playbookNames: new Map([
       ["email-konto", "email-konto"],
       ["e-mail gehackt", "email-konto"],
@@ -72,7 +72,7 @@ describe("paper wording: chat syntax said in words, with page references", () =>
     ["vorlage-x-it", 10],
     ["vorlage-g-doku", 70],
     ["vorlage-g-nis2", 71],
-    ["playbook-email-konto", 17],
+    ["art-email-konto", 17],
     ["protokoll", 72],
   ]);
   const printed = (s: string) => resolveRefs(paperText(s, cx), (a) => `S. ${pages.get(a)}`);

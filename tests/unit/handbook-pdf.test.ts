@@ -71,7 +71,7 @@ describe("writeHandbook → PDF (text read back with unpdf)", () => {
     expect(at.get("deckblatt")).toBe(1);
     expect(at.get("notfallkarte")).toBe(2);
     expect(at.get("jeder-notfall")).toBe(3);
-    expect(at.get("playbook-verschluesselung")).toBe(4);
+    expect(at.get("art-verschluesselung")).toBe(4);
     expect(pages[3]!.startsWith("Verschlüsselung durch Erpressersoftware (Ransomware)")).toBe(true);
     // the front matter has one page each: nothing of it runs over
     for (const p of pages.slice(0, 3)) expect(p).not.toContain("(Fortsetzung)");
@@ -188,7 +188,7 @@ describe("writeHandbook → PDF (text read back with unpdf)", () => {
           items.some((i) => i.text.includes(loc(t.text).slice(0, 30))),
           t.id,
         ).toBe(true);
-    const ransomware = pages[at.get("playbook-verschluesselung")! - 1]!;
+    const ransomware = pages[at.get("art-verschluesselung")! - 1]!;
     expect(squash(ransomware)).toContain(squash("Technischen Kontakt oder IT-Dienstleister sofort anrufen, nicht nur mailen."));
     expect(squash(ransomware)).toContain(squash("Tel. Beispiel IT-Service GmbH: +49 30 2345678-9"));
     expect(ransomware.match(/Uhrzeit Kürzel/g)?.length).toBeGreaterThan(8);
@@ -197,8 +197,8 @@ describe("writeHandbook → PDF (text read back with unpdf)", () => {
   it("a role's immediate actions stay on one page (never one task alone on the next page)", () => {
     const hb = buildHandbook({ playbooks, config: praxis, now: NOW });
     for (const pb of playbooks) {
-      const first = at.get(`playbook-${pb.id}`)!;
-      const groups = hb.pages.find((p) => p.id === `playbook-${pb.id}`)!.blocks.filter((b) => b.type === "group" && !b.split);
+      const first = at.get(`art-${pb.id}`)!;
+      const groups = hb.pages.find((p) => p.id === `art-${pb.id}`)!.blocks.filter((b) => b.type === "group" && !b.split);
       for (const g of groups) {
         if (g.type !== "group") continue;
         const texts = flatBlocks(g.blocks).flatMap((b) =>
@@ -212,7 +212,7 @@ describe("writeHandbook → PDF (text read back with unpdf)", () => {
   });
 
   it("templates are printed in full as forms: fixed text, filled organisation values, labelled lines for the rest", () => {
-    const forms = pages.slice(at.get("vorlagen-verschluesselung")! - 1, at.get("playbook-ceo-fraud")! - 1).join("\n");
+    const forms = pages.slice(at.get("vorlagen-verschluesselung")! - 1, at.get("art-ceo-fraud")! - 1).join("\n");
     for (const s of [
       "Vorlage: Anzeige bei der Polizei (ZAC) – Checkliste",
       "Anzeige wegen Erpressung und Computersabotage durch Erpressersoftware",
