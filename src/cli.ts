@@ -22,7 +22,7 @@ export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen 
 Aufruf:
   notfallbot [console]          Bot im Terminal (Standard; liest Zeilen von stdin)
   notfallbot serve              HTTP-Server mit Slack/Teams/Matrix (je nach gesetzten Variablen)
-  notfallbot export <NF-…>      Dokumentation eines Notfalls als Markdown + JSON schreiben
+  notfallbot export <NF-…>      Dokumentation eines Notfalls: Markdown, JSON und Vorfallsbericht (PDF)
   notfallbot playbooks [--diagram]   Notfallarten auflisten (mit Zustandsdiagramm in Mermaid)
   notfallbot playbooks --match "<Text>"   Welche Notfallart passt zu einer Beschreibung? (Rangliste mit Punkten)
   notfallbot check-config [--config DATEI]   Organisationsdatei prüfen
@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       return runConsole({ dbPath, config, configPath, playbooks, user: values.user, locale: lang });
     case "serve": {
       const { serve } = await import("./serve.ts");
-      return serve({ dbPath, config, playbooks, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
+      return serve({ dbPath, config, configPath, playbooks, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
     }
     case "check-config": {
       if (!configPath) {
@@ -231,7 +231,7 @@ async function runConsole(o: {
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
     exports: fileExportSink(exportDirFor(o.dbPath)),
-    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath),
+    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, undefined, o.configPath),
     log: (level, msg, detail) => {
       if (level !== "info") process.stderr.write(`[${level}] ${msg}${detail instanceof Error ? `: ${detail.message}` : ""}\n`);
     },

@@ -16,7 +16,7 @@ function shownName(path: string, base: string | undefined): string {
 }
 
 /**
- * Writes exports next to the database: `<db dir>/exports/NF-2026-0001.md|json`, private to the service user.
+ * Writes exports next to the database: `<db dir>/exports/NF-2026-0001.md|json|pdf`, private to the service user.
  * `namesRelativeTo`: the directory the returned names are relative to (`serve` passes the data directory, so a chat
  * never sees a server path); default the working directory (terminal).
  */
@@ -33,6 +33,11 @@ export function fileExportSink(dir: string, namesRelativeTo?: string): ExportSin
         return shownName(path, namesRelativeTo);
       });
     },
+    async report(r) {
+      // loaded on first use only: the PDF and chart libraries are large and most runs never export
+      const { renderReportPdf } = await import("./report/pdf.ts");
+      return renderReportPdf(r);
+    },
   };
 }
 
@@ -44,14 +49,21 @@ export function exportDirFor(dbPath: string): string {
  * `/notfall handbuch` in a chat writes the handbook next to the database (private to the service user: it lists the
  * contacts' phone numbers): PDF and Markdown. `namesRelativeTo` as for {@link fileExportSink}.
  */
-export function handbookFor(playbooks: Playbook[], config: OrgConfig | undefined, dbPath: string, namesRelativeTo?: string): HandbookSink {
+export function handbookFor(
+  playbooks: Playbook[],
+  config: OrgConfig | undefined,
+  dbPath: string,
+  namesRelativeTo?: string,
+  /** The organisation file: its date is printed on every page. */
+  configFile?: string,
+): HandbookSink {
   const out = resolve(join(dirname(dbPath), "notfallhandbuch.pdf"));
   return {
     paths: [out, out.replace(/\.pdf$/i, ".md")].map((f) => shownName(f, namesRelativeTo)),
     write() {
       // loaded on first use only: the PDF library is large and most runs never print a handbook
       const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
-      for (const f of writeHandbookSync({ playbooks, config, out })) chmodSync(f, PRIVATE_FILE);
+      for (const f of writeHandbookSync({ playbooks, config, out, ...(configFile ? { configFile } : {}) })) chmodSync(f, PRIVATE_FILE);
     },
   };
 }

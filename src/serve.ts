@@ -26,6 +26,8 @@ import { openStorage } from "./storage/index.ts";
 export interface ServeOptions {
   dbPath: string;
   config: OrgConfig | undefined;
+  /** The organisation file (its date goes on the printed handbook). */
+  configPath?: string | undefined;
   playbooks: PlaybookSource;
   locale: "en" | undefined;
   port: number;
@@ -171,7 +173,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     ...(o.locale ? { locale: o.locale } : {}),
     // replies in chat name files relative to the data directory, never by their path on the server
     exports: fileExportSink(exportDirFor(o.dbPath), dirname(o.dbPath)),
-    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, dirname(o.dbPath)),
+    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, dirname(o.dbPath), o.configPath),
     log,
   });
   const app = express();

@@ -3,6 +3,7 @@
  * `handbuch` (the printable emergency handbook). The decision builds the content and names the files; the shell
  * writes them (see {@link Effect}).
  */
+import { buildReport } from "../report/build.ts";
 import { verifyChain } from "./chain.ts";
 import { type Cx, fetched, type IncidentCx } from "./context.ts";
 import { buildExport } from "./export.ts";
@@ -28,8 +29,8 @@ export function exportIncident(cx: IncidentCx, ev: Inbound): Loaded | undefined 
 }
 
 /**
- * Markdown + JSON of an incident as an effect for the shell; returns the file names (none without an export
- * sink). Also used by `notfallbot export`.
+ * Markdown + JSON of an incident, and the incident report as data for the PDF, as an effect for the shell; returns the
+ * file names (none without an export sink). Also used by `notfallbot export`.
  */
 export function exportFiles(cx: Cx, L: Loaded, entries: TimelineEntry[], tasks: TaskRow[]): string[] {
   const paths = cx.exportPaths(L.rec.id);
@@ -41,6 +42,7 @@ export function exportFiles(cx: Cx, L: Loaded, entries: TimelineEntry[], tasks: 
     files: [
       { ext: "md", content: out.markdown },
       { ext: "json", content: out.json },
+      { ext: "pdf", report: buildReport(L, entries, env(cx, L), tasks) },
     ],
   });
   return paths;

@@ -7,6 +7,7 @@
  */
 import { createIncidentMachine, type IncidentMachine } from "../machines/machine.ts";
 import type { Playbook } from "../machines/schema.ts";
+import type { IncidentReport } from "../report/model.ts";
 import { type Capabilities, NO_CAPABILITIES } from "./adapter.ts";
 import type { Clock } from "./clock.ts";
 import type { Deps, PlaybookSource } from "./context.ts";
@@ -21,7 +22,7 @@ import type { OrgConfig } from "./org.ts";
 import type { StoragePort, TimerRow } from "./ports.ts";
 import { Serial } from "./serial.ts";
 import type { Loaded } from "./state.ts";
-import { type Effect, Work } from "./work.ts";
+import { type Effect, type ExportFile, Work } from "./work.ts";
 
 export type { PlaybookSource } from "./context.ts";
 
@@ -31,6 +32,8 @@ export interface ExportSink {
   paths(name: string, exts: readonly string[]): string[];
   /** Writes the files (overwriting earlier ones of the same name); returns their names. */
   save(name: string, files: { ext: string; content: string | Uint8Array }[]): string[] | Promise<string[]>;
+  /** Renders the incident report (insurer, police, authority) to PDF, at the edge; without it an export has no PDF. */
+  report?(report: IncidentReport): Promise<Uint8Array>;
 }
 
 /** The printable handbook (PDF + Markdown) for `/notfall handbuch`, where a deployment can write one. */
@@ -60,6 +63,16 @@ export type HandleResult = "handled" | "duplicate" | "ignored";
 const ATTEMPTS = 3;
 const EXPORT_EXTS = ["md", "json"] as const;
 
+/** Export files as the sink writes them: the incident report rendered by the sink, or left out when it cannot. */
+async function ready(sink: ExportSink, files: readonly ExportFile[]): Promise<{ ext: string; content: string | Uint8Array }[]> {
+  const out: { ext: string; content: string | Uint8Array }[] = [];
+  for (const f of files) {
+    if (!("report" in f)) out.push(f);
+    else if (sink.report) out.push({ ext: f.ext, content: await sink.report(f.report) });
+  }
+  return out;
+}
+
 /** The incident service (see the file comment). */
 export class IncidentService {
   readonly t: Catalog;
@@ -88,7 +101,7 @@ export class IncidentService {
         }
         return m;
       },
-      exportPaths: (id) => (o.exports ? o.exports.paths(id, EXPORT_EXTS) : []),
+      exportPaths: (id) => (o.exports ? o.exports.paths(id, o.exports.report ? [...EXPORT_EXTS, "pdf"] : EXPORT_EXTS) : []),
       handbookPaths: o.handbook?.paths,
     };
     this.loader = new Loader(o.storage, this.deps);
@@ -200,7 +213,7 @@ export class IncidentService {
   private async perform(effects: readonly Effect[]): Promise<string[][]> {
     const out: string[][] = [];
     for (const e of effects) {
-      if (e.kind === "export" && this.o.exports) out.push(await this.o.exports.save(e.incidentId, e.files));
+      if (e.kind === "export" && this.o.exports) out.push(await this.o.exports.save(e.incidentId, await ready(this.o.exports, e.files)));
       else if (e.kind === "handbook" && this.o.handbook) await this.o.handbook.write();
     }
     return out;

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactor, redactStream, secretsFromEnv } from "../../src/adapters/redact.ts";
 import { slackErrorCode, toAdapterError } from "../../src/adapters/slack/errors.ts";
@@ -41,7 +42,7 @@ describe("a token echoed by the Slack Web API (serve child process)", () => {
       () => {
         try {
           const f = readdirSync(join(srv.dir, "data", "exports"));
-          return f.length >= 2 ? f.map((x) => join(srv.dir, "data", "exports", x)) : undefined;
+          return f.length >= 3 ? f.map((x) => join(srv.dir, "data", "exports", x)) : undefined;
         } catch {
           return undefined;
         }
@@ -82,7 +83,7 @@ describe("a token echoed by the Slack Web API (serve child process)", () => {
     }
   });
 
-  it("never reaches stderr, stdout, /healthz, the chat or the exports", () => {
+  it("never reaches stderr, stdout, /healthz, the chat or the exports", async () => {
     expect(srv.stderr()).not.toContain(BOT_TOKEN);
     expect(srv.stderr()).not.toContain(SIGNING_SECRET);
     expect(srv.stdout()).not.toContain(BOT_TOKEN);
@@ -91,8 +92,12 @@ describe("a token echoed by the Slack Web API (serve child process)", () => {
     for (const m of api.messages) expect(JSON.stringify(m)).not.toContain(BOT_TOKEN);
     expect(exportFiles.some((f) => f.endsWith(".md"))).toBe(true);
     expect(exportFiles.some((f) => f.endsWith(".json"))).toBe(true);
+    expect(exportFiles.some((f) => f.endsWith(".pdf"))).toBe(true);
     for (const f of exportFiles) {
-      const text = readFileSync(f, "utf8");
+      // the incident report (PDF) is compressed: read its text as a person would see it
+      const text = f.endsWith(".pdf")
+        ? (await extractText(await getDocumentProxy(new Uint8Array(readFileSync(f))), { mergePages: true })).text
+        : readFileSync(f, "utf8");
       expect(text.replace(/\\(.)/g, "$1")).toContain("unknown_error"); // the Markdown escapes the underscore
       expect(text, f).not.toContain(BOT_TOKEN);
       expect(text.replace(/\\(.)/g, "$1"), f).not.toContain(BOT_TOKEN);

@@ -114,7 +114,11 @@ describe("files are private to the service user (umask 022)", () => {
     const data = join(srv.dir, "data");
     expect(mode(join(data, "exports"))).toBe("700");
     const files = readdirSync(join(data, "exports"));
-    expect(files.sort()).toEqual([expect.stringMatching(/^NF-\d{4}-0001\.json$/), expect.stringMatching(/^NF-\d{4}-0001\.md$/)]);
+    expect(files.sort()).toEqual([
+      expect.stringMatching(/^NF-\d{4}-0001\.json$/),
+      expect.stringMatching(/^NF-\d{4}-0001\.md$/),
+      expect.stringMatching(/^NF-\d{4}-0001\.pdf$/),
+    ]);
     for (const f of files) expect([f, mode(join(data, "exports", f))]).toEqual([f, "600"]);
     for (const f of ["notfallhandbuch.pdf", "notfallhandbuch.md"]) expect([f, mode(join(data, f))]).toEqual([f, "600"]);
   });
@@ -122,7 +126,7 @@ describe("files are private to the service user (umask 022)", () => {
 
 describe("replies in chat name files relative to the data directory", () => {
   it("export and handbook replies show exports/… and notfallhandbuch.pdf, never a server path", () => {
-    expect(exportReply).toMatch(/Export erstellt: exports\/NF-\d{4}-0001\.md, exports\/NF-\d{4}-0001\.json\n/);
+    expect(exportReply).toMatch(/Export erstellt: exports\/NF-\d{4}-0001\.md, exports\/NF-\d{4}-0001\.json, exports\/NF-\d{4}-0001\.pdf\n/);
     expect(handbookReply).toMatch(/Notfallhandbuch erstellt: notfallhandbuch\.pdf, notfallhandbuch\.md\./);
     for (const text of [exportReply, handbookReply]) {
       expect(text).not.toContain(srv.dir);
