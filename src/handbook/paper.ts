@@ -1,3 +1,4 @@
+import { fold } from "../core/text.ts";
 import { pageRef } from "./model.ts";
 import type { HandbookText } from "./text.ts";
 
@@ -26,14 +27,9 @@ export interface PaperContext {
   log: string;
 }
 
-/** Lower case, umlauts spelt out, anything else a hyphen: "IT-Dienstleister" → "it-dienstleister". */
+/** Folded (lower case, umlauts spelt out), anything else a hyphen: "IT-Dienstleister" → "it-dienstleister". */
 function slug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/ä/g, "ae")
-    .replace(/ö/g, "oe")
-    .replace(/ü/g, "ue")
-    .replace(/ß/g, "ss")
+  return fold(s)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
 }

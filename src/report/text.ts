@@ -1,4 +1,6 @@
 import { showDuration } from "../core/time.ts";
+import type { PrintChrome } from "../handbook/pdf.ts";
+import { HANDBOOK_TEXT } from "../handbook/text.ts";
 
 /**
  * Every fixed text of the incident report, per language; the document builder (document.ts) and the chart take
@@ -14,14 +16,8 @@ export interface ReportText {
   /** Dates and times in Europe/Berlin, and durations. */
   time: (iso: string) => string;
   duration: (ms: number) => string;
-  chrome: {
-    continued: (section: string) => string;
-    page: (n: number, of: number) => string;
-    pageRef: (n: string) => string;
-    time: string;
-    initials: string;
-    call: string;
-  };
+  /** Continuation pages and footers: the same words as the handbook's. */
+  chrome: PrintChrome;
   facts: {
     heading: string;
     type: string;
@@ -113,14 +109,7 @@ export const REPORT_TEXT: Record<"de", ReportText> = {
     drillText: "Dieser Bericht stammt aus einer Übung. Nichts davon wurde nach außen gemeldet.",
     time: (iso) => berlin.format(new Date(iso)).replace(",", ""),
     duration: (ms) => showDuration(ms),
-    chrome: {
-      continued: (section) => `${section} (Fortsetzung)`,
-      page: (n, of) => `Seite ${n} von ${of}`,
-      pageRef: (n) => `S. ${n}`,
-      time: "Uhrzeit",
-      initials: "Kürzel",
-      call: "Tel.",
-    },
+    chrome: HANDBOOK_TEXT.de.chrome,
     facts: {
       heading: "Auf einen Blick",
       type: "Art des Vorfalls",
