@@ -1,4 +1,5 @@
 import type { OrgConfig } from "../core/org.ts";
+import { type PlanPerson, phonesOf, rolePlan } from "../core/role-plan.ts";
 import { loc, type Playbook, ROLES, type RoleId } from "../machines/schema.ts";
 import { PLACEHOLDER_LABELS, scanTemplate } from "../templates/placeholders.ts";
 
@@ -78,14 +79,23 @@ export function templateUses(playbooks: readonly Playbook[]): Map<string, string
 }
 
 /**
- * Who holds each of the three roles according to the contacts' `role` text (first match), with the IT
- * service provider as the Technischer Kontakt when no contact says so.
+ * Who holds each of the three roles: from the emergency plan (`roles:`, with the deputies and their phone numbers),
+ * else from the contacts' `role` text (first match), with the IT service provider as the Technischer Kontakt when no
+ * contact says so.
  */
 export function roleHolders(cfg: OrgConfig | undefined): Record<RoleId, string | undefined> {
   const find = (re: RegExp) => cfg?.contacts?.find((c) => c.role && re.test(c.role));
   const out = {} as Record<RoleId, string | undefined>;
   const patterns: Record<RoleId, RegExp> = { koordinator: /koordinat/i, technik: /technisch|technik/i, kommunikation: /kommunikation/i };
+  const plan = rolePlan(cfg);
+  const withPhone = (p: PlanPerson) => `${p.name}${phonesOf(p) ? `, ${phonesOf(p)}` : ""}`;
   for (const r of ROLES) {
+    const planned = plan.find((x) => x.role === r);
+    if (planned) {
+      const [first, ...deputies] = planned.people;
+      out[r] = `${withPhone(first!)}${deputies.length ? ` · Vertretung: ${deputies.map(withPhone).join("; ")}` : ""}`;
+      continue;
+    }
     const c = find(patterns[r]);
     out[r] = c ? `${c.name}${c.phone ? `, ${c.phone}` : ""}` : undefined;
   }

@@ -53,6 +53,37 @@ const ALIASES: Record<string, readonly string[]> = {
   hinweis: ["notes"],
   bemerkung: ["notes"],
   rolle: ["role"],
+  rollen: ["roles"],
+  notfallrollen: ["roles"],
+  koordination: ["koordinator"],
+  koordinatorin: ["koordinator"],
+  leitung: ["koordinator"],
+  techniker: ["technik"],
+  technischer_kontakt: ["technik"],
+  kommunikator: ["kommunikation"],
+  presse: ["kommunikation"],
+  hauptperson: ["primary"],
+  inhaber: ["primary"],
+  person: ["primary"],
+  erste: ["primary"],
+  vertretung: ["deputies"],
+  vertreter: ["deputies"],
+  vertreterin: ["deputies"],
+  stellvertretung: ["deputies"],
+  deputy: ["deputies"],
+  frist: ["confirm_within"],
+  bestaetigen: ["confirm_within"],
+  bestätigen: ["confirm_within"],
+  timeout: ["confirm_within"],
+  wartezeit: ["confirm_within"],
+  chat_id: ["chat"],
+  chats: ["chat"],
+  messenger: ["chat"],
+  kennung: ["chat"],
+  element: ["matrix"],
+  msteams: ["teams"],
+  terminal: ["console"],
+  konsole: ["console"],
   funktion: ["role"],
   zeiten: ["hours"],
   erreichbarkeit: ["hours"],
@@ -74,6 +105,7 @@ const SECTION_HINT: Record<string, string> = {
   "": "name:, kind:, contacts:, it:, dpo:, …",
   contacts: "- name: …, phone: …",
   systems: "- name: …, priority: 1, rto: 4h, rpo: 24h",
+  deputies: "- Petra Beispiel",
 };
 
 /** One problem in the organisation file, located by line and field. */
@@ -102,6 +134,8 @@ export interface IssueSite {
 /** The section a path points into: "" for the top level, `contacts`/`systems` for list items, `dpo`, `it` … */
 export function sectionOf(path: FieldPath): string {
   const first = path[0];
+  if (first === "contacts" && path[2] === "chat") return "contacts.chat";
+  if (first === "roles" && typeof path[1] === "string") return "roles.*";
   return typeof first === "string" && Object.hasOwn(SECTION_KEYS, first) ? first : "";
 }
 
@@ -137,7 +171,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
   for (const issue of issues) {
     if (issue.code === "invalid_type" && valueAt(site.data, issue.path) === undefined && meant.has(fieldName(issue.path))) continue;
     const push = (p: FieldPath, message: string) => out.push({ file, line: site.lineOf(p), field: fieldName(p), message });
-    const path = issue.path;
+    const path = scalarPath(site.data, issue.path);
     const value = valueAt(site.data, path);
     const last = path[path.length - 1];
     const field = typeof last === "string" ? last : String(path[path.length - 2] ?? "");
@@ -230,6 +264,16 @@ function typeMessage(path: FieldPath, field: string, value: unknown, expected: s
   if (expected === "string")
     return `Erwartet einen Text, gefunden ${describeValue(value)}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${String(value)}".`;
   return `Erwartet ${expected}, gefunden ${describeValue(value)}.`;
+}
+
+/**
+ * A field that takes one value or a list (`deputies: Petra`, `slack: U04ABC123`) is checked as a list of one: an
+ * issue about its item `[0]` is about the field itself when the file holds a single value there.
+ */
+export function scalarPath(data: unknown, path: FieldPath): FieldPath {
+  if (typeof path[path.length - 1] !== "number") return path;
+  const parent = valueAt(data, path.slice(0, -1));
+  return parent !== null && typeof parent !== "object" ? path.slice(0, -1) : path;
 }
 
 /** `["systems", 2, "rto"]` → `systems[2].rto`. */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { OrgConfig } from "../core/org.ts";
 import { type FieldPath, valueAt } from "../machines/yaml-source.ts";
-import { fieldName } from "./messages.ts";
+import { fieldName, scalarPath } from "./messages.ts";
 import { LIST_ITEMS, OrgConfigSchema } from "./schema.ts";
 
 type ZodIssue = z.core.$ZodIssue;
@@ -44,14 +44,17 @@ export function validParts(data: unknown, issues: readonly ZodIssue[]): { config
         for (const key of issue.keys) dropped.push(named(removeAt(work, [...issue.path, key])));
         continue;
       }
-      const p = issue.path;
+      const p = scalarPath(work, issue.path);
       if (p.length === 0) return { config: undefined, dropped: [] };
       const [section, index, field] = p;
       const item = typeof section === "string" && Object.hasOwn(LIST_ITEMS, section) ? LIST_ITEMS[section] : undefined;
       if (item && typeof index === "number" && (field === undefined || isRequired(item, field))) {
         items.set(section as string, (items.get(section as string) ?? new Set<number>()).add(index));
       } else if (valueAt(work, p) !== undefined) dropped.push(named(removeAt(work, p)));
+      // a required field missing in a section (roles.technik without primary): the section is unusable
+      else if (p.length > 1 && valueAt(work, p.slice(0, -1)) !== undefined) dropped.push(named(removeAt(work, p.slice(0, -1))));
     }
+    compact(work);
     for (const [section, set] of items) {
       const list = valueAt(work, [section]) as unknown[];
       const left = list.map((_, i) => orig(section, i));
@@ -87,10 +90,23 @@ function isRequired(item: z.ZodObject, field: PropertyKey): boolean {
   return typeof field === "string" && Object.hasOwn(shape, field) && !shape[field]!.safeParse(undefined).success;
 }
 
+/** Stands for a list item left out until the round ends (indices of the other issues stay valid until then). */
+const GONE = Symbol("left out");
+
 function removeAt(data: unknown, path: FieldPath): FieldPath {
   const parent = valueAt(data, path.slice(0, -1));
-  if (parent && typeof parent === "object") delete (parent as Record<PropertyKey, unknown>)[path[path.length - 1]!];
+  const key = path[path.length - 1]!;
+  if (Array.isArray(parent) && typeof key === "number") parent[key] = GONE;
+  else if (parent && typeof parent === "object") delete (parent as Record<PropertyKey, unknown>)[key];
   return path;
+}
+
+/** Removes the list items marked {@link GONE}, at any depth (`deputies`, `chat.slack`). */
+function compact(data: unknown): void {
+  if (Array.isArray(data)) {
+    for (let i = data.length - 1; i >= 0; i--) if (data[i] === GONE) data.splice(i, 1);
+    for (const v of data) compact(v);
+  } else if (data && typeof data === "object") for (const v of Object.values(data)) compact(v);
 }
 
 function setAt(data: unknown, path: FieldPath, value: unknown): void {

@@ -1,4 +1,6 @@
+import { de } from "../core/i18n/de.ts";
 import type { OrgConfig } from "../core/org.ts";
+import { identityLabels, phonesOf, rolePlan } from "../core/role-plan.ts";
 import type { Playbook } from "../machines/schema.ts";
 import { legalClocks } from "./clocks.ts";
 import { configGaps } from "./gaps.ts";
@@ -38,6 +40,8 @@ export function configSummary(cfg: OrgConfig, playbooks: readonly Playbook[], fi
     out.push(`IT-Dienstleister: ${[cfg.it.name, cfg.it.hotline, cfg.it.hours].filter(Boolean).join(" · ")}`);
   }
 
+  out.push("", ...roleTable(cfg));
+
   const systems = systemsInOrder(cfg);
   out.push("", "Wiederanlauf-Reihenfolge:");
   if (systems.length === 0) out.push("  (keine Systeme eingetragen – Abschnitt systems: ergänzen)");
@@ -72,4 +76,27 @@ export function configSummary(cfg: OrgConfig, playbooks: readonly Playbook[], fi
     }
   }
   return out.join("\n");
+}
+
+/**
+ * The role table as check-config prints it: per role the people in the order the bot asks them, with phone numbers
+ * and the chats they can be mentioned in, and how long each has to confirm.
+ */
+export function roleTable(cfg: OrgConfig): string[] {
+  const plan = rolePlan(cfg);
+  if (plan.length === 0)
+    return ["Rollen im Notfall: kein Notfallplan (roles: fehlt) – im Notfall übernehmen die Anwesenden die Rollen im Chat."];
+  const out = ["Rollen im Notfall (der Bot fragt in dieser Reihenfolge):"];
+  for (const r of plan) {
+    out.push(`  ${de.roleName[r.role]} – bestätigen binnen ${r.confirmWithin}`);
+    r.people.forEach((p, i) => {
+      const chats = identityLabels(p);
+      out.push(
+        `    ${i === 0 ? "1." : `${i + 1}.`} ${p.name}${i > 0 ? " (Vertretung)" : ""} · ${phonesOf(p) ?? "keine Telefonnummer"} · ${chats.length ? chats.join(", ") : "ohne Chat-Kennung"}`,
+      );
+    });
+  }
+  const missing = (["koordinator", "technik", "kommunikation"] as const).filter((r) => !plan.some((x) => x.role === r));
+  if (missing.length) out.push(`  Nicht im Plan (wird im Chat übernommen): ${missing.map((r) => de.roleName[r]).join(", ")}`);
+  return out;
 }

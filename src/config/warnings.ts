@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { de } from "../core/i18n/de.ts";
 import type { OrgConfig } from "../core/org.ts";
+import { hasAnyIdentity, personNamed, rolePlan } from "../core/role-plan.ts";
 import type { ConfigIssue } from "./messages.ts";
 import { fieldName } from "./messages.ts";
 import { PHONE_FIELDS } from "./schema.ts";
@@ -17,7 +19,7 @@ import { PHONE_FIELDS } from "./schema.ts";
 const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
 
 /** Fields whose values identify a real organisation; the same value as in an example means it was not replaced. */
-const IDENTIFYING = new Set(["name", "address", "email", "url", "contract", "policy", ...PHONE_FIELDS]);
+const IDENTIFYING = new Set(["name", "address", "email", "url", "contract", "policy", "slack", "teams", "matrix", ...PHONE_FIELDS]);
 
 /**
  * Whether a value at `path` identifies the organisation. The examples name real authorities and police offices
@@ -86,7 +88,7 @@ export function exampleData(cfg: OrgConfig, lineOf: (path: readonly PropertyKey[
 
 /** A warning about a usable file: what kind, where, and what to do. */
 export interface ConfigWarning extends ConfigIssue {
-  kind: "examples" | "it-hotline";
+  kind: "examples" | "it-hotline" | "role-deputy" | "chat-identity";
 }
 
 /** The warnings `check-config` prints for a file that is otherwise usable. */
@@ -109,6 +111,7 @@ export function configWarnings(
       message: `Noch Beispieldaten aus der Vorlage: ${shown.join(", ")}${more}. Bitte durch die echten Angaben ersetzen – im Notfall würde sonst jemand eine erfundene Nummer anrufen.`,
     });
   }
+  out.push(...roleWarnings(cfg, file, lineOf));
   if (!cfg.it?.hotline) {
     out.push({
       kind: "it-hotline",
@@ -118,6 +121,53 @@ export function configWarnings(
       message:
         'Die Hotline des IT-Dienstleisters fehlt. Im Notfall ist das meist der erste Anruf. Ergänzen: it: hotline: "+49 …" (eine Nummer, die auch ohne Server und Telefonanlage erreichbar ist).',
     });
+  }
+  return out;
+}
+
+/**
+ * The role table's weak spots: a role without a deputy (nobody takes over when the one person is ill or on holiday)
+ * and a person of the table without any chat identity (the bot cannot mention them; they are shown with their phone
+ * number and someone has to call).
+ */
+function roleWarnings(cfg: OrgConfig, file: string, lineOf: (path: readonly PropertyKey[]) => number): Omit<ConfigWarning, "source">[] {
+  const out: Omit<ConfigWarning, "source">[] = [];
+  const plan = rolePlan(cfg);
+  for (const [role, entry] of Object.entries(cfg.roles ?? {})) {
+    const missing = [entry.primary, ...(entry.deputies ?? [])].filter((n) => !personNamed(cfg, n));
+    if (missing.length === 0) continue;
+    out.push({
+      kind: "role-deputy",
+      file,
+      line: lineOf(["roles", role]),
+      field: `roles.${role}`,
+      message: `Nicht unter contacts: eingetragen: ${missing.join(", ")}. Ohne Kontakt (mit Telefonnummer) lässt der Bot die Person in dieser Rolle aus.`,
+    });
+  }
+  for (const r of plan) {
+    if (r.people.length > 1) continue;
+    out.push({
+      kind: "role-deputy",
+      file,
+      line: lineOf(["roles", r.role]),
+      field: `roles.${r.role}`,
+      message: `${de.roleName[r.role]} hat keine Vertretung. Ist ${r.people[0]!.name} krank oder im Urlaub, übernimmt niemand. Ergänzen: deputies: [Name aus contacts:]`,
+    });
+  }
+  const seen = new Set<string>();
+  for (const r of plan) {
+    for (const p of r.people) {
+      if (seen.has(p.name) || hasAnyIdentity(p)) continue;
+      seen.add(p.name);
+      const i = cfg.contacts?.findIndex((c) => c.name === p.name) ?? -1;
+      out.push({
+        kind: "chat-identity",
+        file,
+        line: i >= 0 ? lineOf(["contacts", i]) : lineOf(["roles", r.role]),
+        field: i >= 0 ? `contacts[${i}].chat` : `roles.${r.role}`,
+        message: `${p.name} hat eine Notfallrolle, aber keine Chat-Kennung. Der Bot kann die Person nicht erwähnen und zeigt nur ihre Telefonnummer. Ergänzen: chat: { slack: "U…", teams: "name@firma.de", matrix: "@name:server" }`,
+      });
+    }
   }
   return out;
 }

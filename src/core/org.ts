@@ -11,7 +11,7 @@ export interface OrgConfig {
   /** Internal IT emergency number (IT-Notfallkarte). */
   emergency_phone?: string;
   locale?: "de" | "en";
-  contacts?: { name: string; role?: string; phone?: string; phone_alt?: string; email?: string }[];
+  contacts?: { name: string; role?: string; phone?: string; phone_alt?: string; email?: string; chat?: ChatIdentities }[];
   dpo?: { name?: string; phone?: string; email?: string };
   it?: { name?: string; hotline?: string; hours?: string; email?: string; contract?: string };
   authority?: { name?: string; url?: string; phone?: string };
@@ -27,6 +27,33 @@ export interface OrgConfig {
   /** In scope of NIS2 (§ 32 BSIG): switches the 24 h / 72 h / 1 month clocks on. */
   nis2?: boolean;
   systems?: { name: string; priority: number; rto?: string; rpo?: string; notes?: string }[];
+  /**
+   * The emergency plan's role table: per role a primary and deputies, each the `name` of a contact. The incident opens
+   * with these holders (see src/core/role-plan.ts); a role nobody confirms within `confirm_within` passes on.
+   */
+  roles?: Partial<Record<"koordinator" | "technik" | "kommunikation", PlannedRole>>;
+}
+
+/** How a person is reached in each chat (several ids per platform allowed: two workspaces, an old and a new account). */
+export interface ChatIdentities {
+  /** Slack member id (`U04ABC123`). */
+  slack?: string[];
+  /** Teams user: e-mail / UPN or Entra (AAD) object id. */
+  teams?: string[];
+  /** Matrix user id (`@petra:beispiel.de`). */
+  matrix?: string[];
+  /** User name in the terminal (`@petra: …`). */
+  console?: string[];
+}
+
+/** One role in the emergency plan. */
+export interface PlannedRole {
+  /** Contact name of the person who takes the role first. */
+  primary: string;
+  /** Contact names of the deputies, in the order they are asked. */
+  deputies?: string[];
+  /** Time to confirm before the next deputy is asked, normalised ("5 min"); default 5 min. */
+  confirm_within?: string;
 }
 
 /** The organisation file's switches that playbook conditions (`when: { config: … }`) can name. */

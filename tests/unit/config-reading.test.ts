@@ -148,7 +148,7 @@ describe("the valid parts of a broken file are used", () => {
     expect(r.issues).toHaveLength(1);
     expect(r.dropped).toEqual(["it"]);
     expect(r.config?.it).toBeUndefined();
-    expect(r.config?.contacts).toHaveLength(6);
+    expect(r.config?.contacts).toHaveLength(7);
     expect(r.config?.dpo?.phone).toBe("+49 30 3456789-0");
     expect(r.config?.systems?.map((s) => s.name)).toContain("Telefonanlage");
   });

@@ -265,7 +265,14 @@ describe("docs/configuration.md", () => {
         } else if (section === "") {
           expect(doc, key).toContain(`| \`${key}\` |`);
         } else {
-          const path = section === "contacts" || section === "systems" ? `${section}[].${key}` : `${section}.${key}`;
+          const path =
+            section === "contacts" || section === "systems"
+              ? `${section}[].${key}`
+              : section === "contacts.chat"
+                ? `contacts[].chat.${key}`
+                : section === "roles.*"
+                  ? `roles.<rolle>.${key}`
+                  : `${section}.${key}`;
           expect(doc, path).toContain(`| \`${path}\` |`);
         }
       }

@@ -15,7 +15,7 @@ const bin = join(root, "bin", "notfallbot.mjs");
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-/** The practice example with a tab before the IT provider's hotline (line 46). */
+/** The practice example with a tab before the IT provider's hotline (line 81). */
 const broken = join(tmp.dir, "kaputt.yaml");
 writeFileSync(
   broken,
@@ -34,7 +34,7 @@ describe("a broken organisation file", () => {
     expect(r.stderr).toContain(
       "⚠️  ACHTUNG: Die Organisationsdatei kaputt.yaml hat einen Fehler. Der Bot startet trotzdem – ohne diese Teile: it.",
     );
-    expect(r.stderr).toContain("kaputt.yaml:46 it: Die Zeile ist mit einem Tabulator eingerückt.");
+    expect(r.stderr).toContain("kaputt.yaml:81 it: Die Zeile ist mit einem Tabulator eingerückt.");
     expect(r.stderr).toContain("notfallbot check-config");
     expect(r.stdout).toContain("🚨 NF-2026-0001: Verschlüsselung");
     // the rest of the file is used: the insurer template is filled from the (valid) insurer: section
@@ -46,7 +46,7 @@ describe("a broken organisation file", () => {
     const check = cli(["check-config", "--config", broken]);
     expect(check.status).toBe(3);
     expect(check.stdout).toBe("");
-    expect(check.stderr.match(/kaputt\.yaml:\d+/g)).toEqual([`kaputt.yaml:46`]);
+    expect(check.stderr.match(/kaputt\.yaml:\d+/g)).toEqual([`kaputt.yaml:81`]);
     const handbook = cli(["handbuch", "--config", broken, "--out", join(tmp.dir, "h.pdf")]);
     expect(handbook.status).toBe(3);
   });
@@ -89,7 +89,7 @@ describe("a broken organisation file", () => {
     child.kill("SIGTERM");
     await new Promise((r) => child.on("close", r));
     expect(err).toContain("ACHTUNG: Die Organisationsdatei");
-    expect(err).toContain("kaputt.yaml:46 it:");
+    expect(err).toContain("kaputt.yaml:81 it:");
     expect(ready, err).toBe(true);
   });
 });

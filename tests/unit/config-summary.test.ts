@@ -80,8 +80,17 @@ describe("gaps", () => {
     ).toEqual(["Name Technischer Kontakt", "Name Kommunikation nach außen"]);
   });
 
-  it("roles come from the contacts' role text; the IT provider is the Technischer Kontakt by default", () => {
+  it("roles come from the plan (roles:) with deputies and phone numbers", () => {
     expect(roleHolders(praxis)).toEqual({
+      koordinator: "Dr. med. Erika Musterfrau, +49 170 1234567 · Vertretung: Petra Beispiel, +49 171 1234567 / +49 30 7654321",
+      technik: "Jonas Muster, +49 172 1234567 · Vertretung: Tobias Techniker, +49 173 1234567",
+      kommunikation: "Petra Beispiel, +49 171 1234567 / +49 30 7654321 · Vertretung: Dr. med. Erika Musterfrau, +49 170 1234567",
+    });
+  });
+
+  it("without a plan, roles come from the contacts' role text; the IT provider is the Technischer Kontakt by default", () => {
+    const contacts = praxis.contacts?.filter((c) => !/techniker/i.test(c.name));
+    expect(roleHolders({ ...praxis, roles: undefined, contacts })).toEqual({
       koordinator: "Dr. med. Erika Musterfrau, +49 170 1234567",
       technik: "Beispiel IT-Service GmbH (IT-Dienstleister), +49 30 2345678-9",
       kommunikation: "Petra Beispiel, +49 171 1234567",
@@ -99,7 +108,7 @@ describe("configSummary", () => {
     const text = configSummary(praxis, playbooks, "examples/praxis.yaml");
     expect(text).toContain("examples/praxis.yaml: in Ordnung.");
     expect(text).toContain("Organisation:     Hausarztpraxis Dr. med. Erika Musterfrau (Beispiel) · Praxis");
-    expect(text).toContain("Kontakte:         6 (6 mit Telefonnummer)");
+    expect(text).toContain("Kontakte:         7 (7 mit Telefonnummer)");
     expect(text).toContain("  1. Praxisverwaltungssystem (PVS) mit Patientendaten – RTO 4 h, RPO 24 h (Priorität 1)");
     expect(text).toMatch(/ {2}2\. TI-Konnektor .* – RTO 4 h, RPO offen/);
     expect(text).toContain("DSGVO: gilt immer");
@@ -133,7 +142,7 @@ describe("notfallbot check-config (real CLI)", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${configSummary(kmu, playbooks, "examples/kmu.yaml", readOrgConfig("examples/kmu.yaml").warnings)}\n`);
     expect(r.stdout).toMatch(
-      /^examples\/kmu\.yaml: gültig, aber noch nicht fertig \(1 Warnung\):\n⚠️ {2}examples\/kmu\.yaml:9 Noch Beispieldaten/,
+      /^examples\/kmu\.yaml: gültig, aber noch nicht fertig \(2 Warnungen\):\n⚠️ {2}examples\/kmu\.yaml:9 Noch Beispieldaten/,
     );
   });
 
