@@ -113,7 +113,13 @@ export type EventInput =
   /** A reaction on one of the bot's messages of an incident (`key`: that message's key). */
   | { kind: "reaction"; key: string; L: Loaded }
   /** A command or a line of text; `L` the incident it is about, `many` the open incidents when that is ambiguous. */
-  | { kind: "command"; cmd: Command; L?: Loaded; many?: string[] };
+  | { kind: "command"; cmd: Command; L?: Loaded; many?: string[] }
+  /**
+   * The event names an incident that does not run where it happened (a button payload, `status NF-…`, `export NF-…`
+   * from another channel, platform or tenant, or an unknown id): refused. `L` is the incident of the event's own
+   * thread or channel, if any, where the refusal is recorded; the named incident is never loaded for the decision.
+   */
+  | { kind: "elsewhere"; what: "action" | "id"; id: string; L?: Loaded };
 
 /** A decided event: the commit, the incident it writes (cached after the commit), and files to write first. */
 export interface Decision {
@@ -140,6 +146,7 @@ function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
     remember(L, ev.actor);
     return onReaction(about(cx, L), ev, input.key);
   }
+  if (input.kind === "elsewhere") return elsewhere(cx, ev, input);
   const { cmd } = input;
   const h = handlerOf(cmd);
   if (input.many) {
@@ -155,6 +162,29 @@ function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
   remember(L, ev.actor);
   for (const m of ev.mentions ?? []) if (!L.st.names[m.id]) L.st.names[m.id] = m.displayName;
   return h.run(about(cx, L), ev, cmd);
+}
+
+/**
+ * A button or an id naming an incident that does not run here: answered privately, nothing changed. Recorded on the
+ * timeline of the incident the event happened in, if one is open here (never on the named one: its timeline is not
+ * the place of someone else's forged payload, and nobody outside its channel writes into it); the service also
+ * writes a log line. An id only in its own format: a payload may carry anything.
+ */
+function elsewhere(cx: Cx, ev: Inbound, input: Extract<EventInput, { kind: "elsewhere" }>): Loaded | undefined {
+  const id = /^NF-\d{4}-\d{4,}$/.test(input.id) ? input.id : undefined;
+  refuse(cx, ev, input.what === "action" ? cx.t.err.elsewhereAction : cx.t.err.elsewhereId(id ?? "NF-…"));
+  const L = input.L && !ctxOf(input.L).closedAt ? input.L : undefined;
+  if (!L) return undefined;
+  remember(L, ev.actor);
+  const text =
+    input.what === "action"
+      ? `Abgelehnt: Schaltfläche für ${id ?? "eine ungültige Nummer"} (läuft nicht hier); nichts geändert`
+      : `Abgelehnt: Befehl mit ${id ?? "einer ungültigen Nummer"} (läuft nicht hier); nichts angezeigt`;
+  log(about(cx, L), ev.actor, "refused", text, {
+    what: input.what,
+    incident: id ?? null,
+  });
+  return L;
 }
 
 /** A timer of an incident fell due (`L` undefined: the incident is gone). Marked fired in the same commit. */

@@ -3,6 +3,10 @@
  * deciding. Finds the incident (by the button's incident id, the thread, or the channel's open incidents), parses
  * the command (pure) and fetches what the command declared it needs (decide.ts `needsOf`). Keeps recently used
  * incidents in memory; the database stays the source of truth (a conflict at commit drops the cached copy).
+ *
+ * An incident id the event names (a button's payload, `status NF-…`, `export NF-…`) is data the person controls:
+ * it is only followed to an incident where the event happened ({@link belongsHere}); anything else becomes an
+ * `elsewhere` input, refused without loading the other incident for the decision.
  */
 import { restoreIncident } from "../machines/machine.ts";
 import type { Deps, Fetched } from "./context.ts";
@@ -73,33 +77,53 @@ export class Loader {
       const hit = await this.storage.keyForRef(ev.channel, r.messageRef);
       if (!hit?.incidentId) return ignore;
       const L = await this.incident(hit.incidentId);
-      if (!L) return ignore;
+      // the reacted message is looked up in this channel; its incident must run here too (never another's)
+      if (!L || !belongsHere(L.rec, ev)) return ignore;
       return { input: { kind: "reaction", key: hit.key, L }, fetched: await this.fetch(reactionNeeds(r.emoji), L, now) };
     }
     const raw = ev.kind === "action" ? (ev.action?.command ?? "") : (ev.text ?? "");
     const text = sanitize(raw, 100_000);
-    const found = await this.find(ev);
-    const playbooks = this.deps.playbooks.list();
-    if (Array.isArray(found)) {
-      const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" ? "reply" : "command" });
-      return { input: { kind: "command", cmd, many: found }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
+    // the incident of the thread or channel, never the one a payload names
+    let found = await this.find(ev);
+    const own = Array.isArray(found) ? undefined : found;
+    const buttonId = ev.action?.incidentId;
+    if (buttonId !== undefined) {
+      const named = buttonId === own?.rec.id ? own : await this.named(buttonId, ev, own);
+      if (!named) return { input: { kind: "elsewhere", what: "action", id: buttonId, ...(own ? { L: own } : {}) }, fetched: {} };
+      found = named;
     }
+    const playbooks = this.deps.playbooks.list();
+    const many = Array.isArray(found) ? found : undefined;
     // A line meant for the bot (a terminal, a one-to-one chat, a mention) without an open incident is read as a
     // command; anything else without an incident is other people's conversation.
     const addressed = ev.addressed ?? !this.deps.caps(ev.platform).threads;
     if (ev.kind === "reply" && !found && !addressed) return ignore;
     const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" && found ? "reply" : "command" });
-    let L = found;
-    if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id) {
-      const named = await this.incident(cmd.id);
-      if (named && named.rec.tenant === ev.tenant && named.rec.platform === ev.platform) L = named;
+    let L = many ? undefined : (found as Loaded | undefined);
+    if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id && cmd.id !== L?.rec.id) {
+      const named = await this.named(cmd.id, ev);
+      if (!named) return { input: { kind: "elsewhere", what: "id", id: cmd.id, ...(own ? { L: own } : {}) }, fetched: {} };
+      L = named;
+    } else if (many) {
+      return { input: { kind: "command", cmd, many }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
     }
     return { input: { kind: "command", cmd, ...(L ? { L } : {}) }, fetched: await this.fetch(needsOf(cmd, L), L, now) };
   }
 
-  /** The incident an event belongs to; the ids of the open ones when the channel has several and nothing else tells. */
+  /**
+   * The incident an event names by id, if it runs where the event happened: same tenant, platform and channel. A
+   * button pressed inside the thread of an incident (`thread`) acts on that incident only; a typed id may name any
+   * incident of the channel (`export NF-…` of a closed one, typed in the thread of the next). Unknown ids and
+   * incidents elsewhere give the same undefined: the answer says nothing about other channels.
+   */
+  private async named(id: string, ev: Inbound, thread?: Loaded): Promise<Loaded | undefined> {
+    if (ev.threadRef && thread) return thread.rec.id === id ? thread : undefined;
+    const L = await this.incident(id);
+    return L && belongsHere(L.rec, ev) ? L : undefined;
+  }
+
+  /** The incident an event belongs to (thread, or the channel's only open one); the open ones' ids when several. */
   private async find(ev: Inbound): Promise<Loaded | string[] | undefined> {
-    if (ev.action?.incidentId) return this.incident(ev.action.incidentId);
     if (ev.threadRef) {
       const thread = `${ev.channel}\n${ev.threadRef}`;
       const known = this.threads.get(thread);
@@ -132,4 +156,12 @@ export class Loader {
   async history(id: string): Promise<NonNullable<Fetched["history"]>> {
     return { timeline: await this.storage.timeline(id), tasks: await this.storage.tasks(id) };
   }
+}
+
+/**
+ * Whether an incident runs where an event happened: same tenant (workspace, Teams tenant, homeserver), platform and
+ * channel (Slack channel, Teams conversation, Matrix room; a Teams chat is one conversation and so one channel).
+ */
+export function belongsHere(rec: IncidentRecord, ev: Inbound): boolean {
+  return rec.tenant === ev.tenant && rec.platform === ev.platform && rec.channel === ev.channel;
 }

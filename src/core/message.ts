@@ -26,7 +26,7 @@ export interface TaskItem {
   why?: string;
   critical: boolean;
   state: TaskStateName;
-  /** Short localised status label, e.g. "bestätigt von Anna". */
+  /** Short localised status label in the Markdown subset (names and reasons escaped), e.g. "bestätigt von Anna". */
   stateLabel?: string;
   /** Buttons for this task (empty when done). */
   actions: ButtonSpec[];
@@ -108,7 +108,7 @@ export function blocksToPlain(blocks: Block[]): string {
         if (b.title) out.push(stripMd(b.title));
         for (const t of b.items) {
           const mark = t.state === "erledigt" ? "[x]" : t.state === "bestätigt" ? "[~]" : t.state === "übersprungen" ? "[-]" : "[ ]";
-          out.push(`${mark} ${t.nr}. ${t.critical ? "(!) " : ""}${stripMd(t.text)}${t.stateLabel ? ` (${t.stateLabel})` : ""}`);
+          out.push(`${mark} ${t.nr}. ${t.critical ? "(!) " : ""}${stripMd(t.text)}${t.stateLabel ? ` (${stripMd(t.stateLabel)})` : ""}`);
         }
         break;
       case "buttons":

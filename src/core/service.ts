@@ -73,6 +73,16 @@ async function ready(sink: ExportSink, files: readonly ExportFile[]): Promise<{ 
   return out;
 }
 
+/**
+ * The log line of a refused button or id naming an incident that does not run where the event happened (ids only,
+ * quoted; the named id only in its own format, since a payload may carry anything).
+ */
+function elsewhereLine(ev: Inbound, what: "action" | "id", id: string): string {
+  const named = /^NF-\d{4}-\d{4,}$/.test(id) ? id : "(ungültige Nummer)";
+  const by = `${JSON.stringify(ev.actor.id)} in ${JSON.stringify(ev.channel)}`;
+  return `Abgelehnt: ${what === "action" ? "Schaltfläche" : "Befehl"} für ${named} von ${by}, der Notfall läuft nicht dort / refused: ${what === "action" ? "button" : "command"} names an incident of another channel`;
+}
+
 /** The incident service (see the file comment). */
 export class IncidentService {
   readonly t: Catalog;
@@ -166,6 +176,7 @@ export class IncidentService {
       let d: Decision;
       try {
         const { input, fetched } = await this.loader.event(ev, now);
+        if (input.kind === "elsewhere" && attempt === 0) this.o.log?.("warn", elsewhereLine(ev, input.what, input.id));
         d = decideEvent(this.deps, input, ev, now, fetched);
         await this.perform(d.effects);
       } catch (err) {

@@ -60,9 +60,11 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): 
     state,
     actions,
   };
+  // the name and the reason are what people typed: escaped like every other user value (a `<@…>` stays text)
   if (who)
     item.stateLabel =
-      env.t.stateBy(env.t.taskState[state], nameOf(L, who)!) + (p?.reason && state === "übersprungen" ? `: ${p.reason}` : "");
+      env.t.stateBy(env.t.taskState[state], escapeMd(nameOf(L, who)!)) +
+      (p?.reason && state === "übersprungen" ? `: ${escapeMd(p.reason)}` : "");
   return item;
 }
 

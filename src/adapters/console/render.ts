@@ -155,7 +155,7 @@ function renderBlock(b: Block, lines: Line[], c: Paint): void {
         const crit = t.critical ? c("red", "! ") : "";
         const nr = `${mark} ${String(t.nr).padStart(2)}. `;
         lines.push({
-          text: `${crit}${plain(t.text)}${t.stateLabel ? c("dim", ` (${t.stateLabel})`) : ""}`,
+          text: `${crit}${plain(t.text)}${t.stateLabel ? c("dim", ` (${plain(t.stateLabel)})`) : ""}`,
           first: nr,
           rest: " ".repeat(8),
         });

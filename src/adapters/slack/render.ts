@@ -127,7 +127,7 @@ const STATE_ICON: Record<TaskItem["state"], string> = { offen: "⬜", bestätigt
 
 function taskLine(t: TaskItem): string {
   const crit = t.critical ? "❗ " : "";
-  const label = t.stateLabel ? ` – _${escapeSlack(t.stateLabel)}_` : "";
+  const label = t.stateLabel ? ` – _${mdToMrkdwn(t.stateLabel)}_` : "";
   let line = `${STATE_ICON[t.state]} *${t.nr}.* ${crit}${mdToMrkdwn(t.text)}${label}`;
   if (t.why) line += `\n>${mdToMrkdwn(t.why).replace(/\n/g, "\n>")}`;
   return line;

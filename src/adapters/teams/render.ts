@@ -131,7 +131,7 @@ function task(t: TaskItem, incidentId: string | undefined, separator: boolean): 
   const runs: TextRun[] = [plainRun(`${MARK[t.state]} ${t.nr}. `, { weight: "Bolder" })];
   if (t.critical) runs.push(plainRun("(!) ", { weight: "Bolder", color: "Attention" }));
   runs.push(...textRuns(oneLine(t.text), done ? { strikethrough: true } : {}));
-  if (t.stateLabel) runs.push(plainRun(` – ${oneLine(t.stateLabel)}`, { isSubtle: true }));
+  if (t.stateLabel) runs.push(plainRun(" – ", { isSubtle: true }), ...textRuns(oneLine(t.stateLabel), { isSubtle: true }));
   const items: Element[] = [rich(runs, "None")];
   if (t.why) items.push(rich(textRuns(oneLine(t.why), { isSubtle: true, size: "Small", italic: true }), "None"));
   for (const row of buttonRows(t.actions)) items.push(actionSet(row, incidentId));

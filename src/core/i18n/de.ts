@@ -146,6 +146,10 @@ export const de = {
     noIncident:
       "Hier läuft gerade kein Notfall. Einen melden: `/notfall <Art>`, z. B. `/notfall verschlüsselung`. Alle Arten: `/notfall hilfe`. Frühere Notfälle: `/notfall export NF-…`.",
     manyIncidents: (ids: string) => `Hier laufen mehrere Notfälle (${ids}). Bitte im Thread des richtigen Notfalls schreiben.`,
+    elsewhereAction:
+      "Diese Schaltfläche gehört nicht zu einem Notfall, der hier läuft. Nichts wurde geändert. Bitte die Schaltflächen im Thread des Notfalls benutzen; die Lage hier zeigt `/notfall status`.",
+    elsewhereId: (id: string) =>
+      `${id} läuft nicht hier. Status und Export eines Notfalls gibt es nur in seinem eigenen Kanal: dort \`/notfall status ${id}\` schreiben. Die Lage hier zeigt \`/notfall status\`.`,
     closed: (id: string) => `${id} ist bereits abgeschlossen. Einen neuen Notfall melden: \`/notfall <Art>\`.`,
     roleMissing: "Welche Rolle? Schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`.",
     roleUnknown: (given: string, sugg?: string) =>

@@ -148,6 +148,10 @@ export const en: Catalog = {
     noIncident:
       "No emergency is running here right now. To report one: `/notfall <type>`, e.g. `/notfall verschlüsselung`. All types: `/notfall hilfe`.",
     manyIncidents: (ids: string) => `Several emergencies are running here (${ids}). Please write in the thread of the right one.`,
+    elsewhereAction:
+      "This button does not belong to an emergency running here. Nothing was changed. Please use the buttons in the emergency's thread; `/notfall status` shows the situation here.",
+    elsewhereId: (id: string) =>
+      `${id} is not running here. An emergency's status and export are only available in its own channel: write \`/notfall status ${id}\` there. \`/notfall status\` shows the situation here.`,
     closed: (id: string) => `${id} is already closed. To report a new emergency: \`/notfall <type>\`.`,
     roleMissing: "Which role? Type `rolle koordinator`, `rolle technik` or `rolle kommunikation`.",
     roleUnknown: (given: string, sugg?: string) =>
