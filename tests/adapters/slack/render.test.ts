@@ -184,7 +184,7 @@ describe("Slack render: hostile user text", () => {
           { type: "heading", text: user },
           { type: "paragraph", text: `Notiz von Ben: ${user}` },
           { type: "facts", facts: [{ label: HOSTILE, value: user }] },
-          { type: "tasks", items: [{ ...task(1), text: user, stateLabel: HOSTILE }] },
+          { type: "tasks", items: [{ ...task(1), text: user, stateLabel: `erledigt von ${user}` }] },
           { type: "context", text: user },
           { type: "template", title: HOSTILE, body: HOSTILE },
         ],
