@@ -20,7 +20,7 @@ import { FakeClock } from "../../src/core/clock.ts";
 import type { IncidentState } from "../../src/core/state.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
-import { BOT_TOKEN, BOT_USER_ID, FakeSlackApi, type FakeMessage, TEAM_ID } from "../adapters/slack/fake-slack-api.ts";
+import { BOT_TOKEN, BOT_USER_ID, type FakeMessage, FakeSlackApi, TEAM_ID } from "../adapters/slack/fake-slack-api.ts";
 import { buttonsOf } from "../adapters/slack/harness.ts";
 import { formBody, payloadBody, postSigned } from "../adapters/slack/signed-request.ts";
 import { cardOf, cardText } from "../adapters/teams/card-text.ts";
@@ -108,10 +108,20 @@ function press(who: string, message: FakeMessage, value: { c: string; i?: string
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: message.channel, name: message.channel.toLowerCase() },
-      message: { type: "message", user: BOT_USER_ID, bot_id: "B0BOT", ts: message.ts, text: message.text, blocks: message.blocks, ...thread },
+      message: {
+        type: "message",
+        user: BOT_USER_ID,
+        bot_id: "B0BOT",
+        ts: message.ts,
+        text: message.text,
+        blocks: message.blocks,
+        ...thread,
+      },
       state: { values: {} },
       response_url: `https://hooks.slack.com/actions/${TEAM_ID}/${n}/abc`,
-      actions: [{ action_id: `nf_${n}`, block_id: "b", value: JSON.stringify(value), type: "button", action_ts: `${1_772_600_000 + n}.000200` }],
+      actions: [
+        { action_id: `nf_${n}`, block_id: "b", value: JSON.stringify(value), type: "button", action_ts: `${1_772_600_000 + n}.000200` },
+      ],
     }),
     "application/x-www-form-urlencoded",
   );
@@ -126,7 +136,11 @@ function slackRoot(channel: string, id: string): FakeMessage {
 
 async function teamsPost(activity: Record<string, unknown>): Promise<void> {
   connector.personPosted(activity as Parameters<FakeConnector["personPosted"]>[0]);
-  const res = await fetch(`${base}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
+  const res = await fetch(`${base}/api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(activity),
+  });
   await res.arrayBuffer();
   expect(res.status).toBe(200);
   await settle();
@@ -190,7 +204,9 @@ async function incidentIn(channel: string): Promise<string> {
 }
 
 /** What must not change on an incident attacked from elsewhere: its record and its timeline. */
-async function fingerprint(id: string): Promise<{ version: number; lastSeq: number; awareAt: string; closedAt: string | null; level: string; roles: unknown; entries: number }> {
+async function fingerprint(
+  id: string,
+): Promise<{ version: number; lastSeq: number; awareAt: string; closedAt: string | null; level: string; roles: unknown; entries: number }> {
   const rec = (await storage.getIncident(id))!;
   const st = rec.snapshot as IncidentState;
   return {
@@ -298,7 +314,9 @@ describe("Slack: a button naming an incident of another channel", () => {
     expect(api.messages.some((m) => m.ephemeralFor === USERS.cem && m.text.includes(REFUSED_BUTTON))).toBe(true);
     // the same button with its own incident's id works
     await press("cem", inThread!, { c: "rolle koordinator", i: second });
-    const roles = ((await storage.getIncident(second))!.snapshot as IncidentState).machine as { context: { roles: Record<string, string> } };
+    const roles = ((await storage.getIncident(second))!.snapshot as IncidentState).machine as {
+      context: { roles: Record<string, string> };
+    };
     expect(roles.context.roles.koordinator).toBe(USERS.cem);
   });
 
