@@ -116,10 +116,11 @@ export type EventInput =
   | { kind: "command"; cmd: Command; L?: Loaded; many?: string[] }
   /**
    * The event names an incident that does not run where it happened (a button payload, `status NF-…`, `export NF-…`
-   * from another channel, platform or tenant, or an unknown id): refused. `L` is the incident of the event's own
-   * thread or channel, if any, where the refusal is recorded; the named incident is never loaded for the decision.
+   * from another channel, platform or tenant, or an unknown id): refused. `known`: the id names an incident (of
+   * another channel). `L` is the incident of the event's own thread or channel, if any, where the refusal is
+   * recorded; the named incident is never loaded for the decision.
    */
-  | { kind: "elsewhere"; what: "action" | "id"; id: string; L?: Loaded };
+  | { kind: "elsewhere"; what: "action" | "id"; id: string; known: boolean; L?: Loaded };
 
 /** A decided event: the commit, the incident it writes (cached after the commit), and files to write first. */
 export interface Decision {
@@ -165,16 +166,18 @@ function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
 }
 
 /**
- * A button or an id naming an incident that does not run here: answered privately, nothing changed. Recorded on the
- * timeline of the incident the event happened in, if one is open here (never on the named one: its timeline is not
- * the place of someone else's forged payload, and nobody outside its channel writes into it); the service also
- * writes a log line. An id only in its own format: a payload may carry anything.
+ * A button or an id naming an incident that does not run here: answered privately, nothing changed, and the same
+ * answer whether the id exists elsewhere or nowhere. A button (its payload was forged) or an id of an incident of
+ * another channel is recorded on the timeline of the incident the event happened in, if one is open here; never on
+ * the named one: nobody outside its channel writes into its timeline. A mistyped id that names no incident is not
+ * recorded there. The service also writes a log line (warn; info for an unknown typed id). An id is only repeated
+ * in its own format: a payload may carry anything.
  */
 function elsewhere(cx: Cx, ev: Inbound, input: Extract<EventInput, { kind: "elsewhere" }>): Loaded | undefined {
   const id = /^NF-\d{4}-\d{4,}$/.test(input.id) ? input.id : undefined;
   refuse(cx, ev, input.what === "action" ? cx.t.err.elsewhereAction : cx.t.err.elsewhereId(id ?? "NF-…"));
   const L = input.L && !ctxOf(input.L).closedAt ? input.L : undefined;
-  if (!L) return undefined;
+  if (!L || (input.what === "id" && !input.known)) return undefined;
   remember(L, ev.actor);
   const text =
     input.what === "action"

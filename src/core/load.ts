@@ -89,7 +89,7 @@ export class Loader {
     const buttonId = ev.action?.incidentId;
     if (buttonId !== undefined) {
       const named = buttonId === own?.rec.id ? own : await this.named(buttonId, ev, own);
-      if (!named) return { input: { kind: "elsewhere", what: "action", id: buttonId, ...(own ? { L: own } : {}) }, fetched: {} };
+      if (!named) return { input: await this.elsewhere("action", buttonId, own), fetched: {} };
       found = named;
     }
     const playbooks = this.deps.playbooks.list();
@@ -102,7 +102,7 @@ export class Loader {
     let L = many ? undefined : (found as Loaded | undefined);
     if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id && cmd.id !== L?.rec.id) {
       const named = await this.named(cmd.id, ev);
-      if (!named) return { input: { kind: "elsewhere", what: "id", id: cmd.id, ...(own ? { L: own } : {}) }, fetched: {} };
+      if (!named) return { input: await this.elsewhere("id", cmd.id, own), fetched: {} };
       L = named;
     } else if (many) {
       return { input: { kind: "command", cmd, many }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
@@ -120,6 +120,12 @@ export class Loader {
     if (ev.threadRef && thread) return thread.rec.id === id ? thread : undefined;
     const L = await this.incident(id);
     return L && belongsHere(L.rec, ev) ? L : undefined;
+  }
+
+  /** A refused id: whether it names an incident at all (for the record), and the event's own incident. */
+  private async elsewhere(what: "action" | "id", id: string, own: Loaded | undefined): Promise<EventInput> {
+    const known = (await this.storage.getIncident(id)) !== undefined;
+    return { kind: "elsewhere", what, id, known, ...(own ? { L: own } : {}) };
   }
 
   /** The incident an event belongs to (thread, or the channel's only open one); the open ones' ids when several. */

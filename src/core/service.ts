@@ -176,7 +176,8 @@ export class IncidentService {
       let d: Decision;
       try {
         const { input, fetched } = await this.loader.event(ev, now);
-        if (input.kind === "elsewhere" && attempt === 0) this.o.log?.("warn", elsewhereLine(ev, input.what, input.id));
+        if (input.kind === "elsewhere" && attempt === 0)
+          this.o.log?.(input.known || input.what === "action" ? "warn" : "info", elsewhereLine(ev, input.what, input.id));
         d = decideEvent(this.deps, input, ev, now, fetched);
         await this.perform(d.effects);
       } catch (err) {

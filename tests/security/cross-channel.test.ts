@@ -341,12 +341,20 @@ describe("Slack: typed incident ids answer only in the incident's own channel", 
     await slash("ben", TWO, `export ${nfOne}`);
     expect(api.messages.at(-1)!.text).toContain(`${nfOne} läuft nicht hier.`);
     expect(await fingerprint(nfOne)).toEqual(before);
-    expect(logs.some((l) => l.includes(`Befehl für ${nfOne} von "${USERS.ben}" in "${slackTwo}"`))).toBe(true);
+    expect(logs.some((l) => l.startsWith("[warn]") && l.includes(`Befehl für ${nfOne} von "${USERS.ben}" in "${slackTwo}"`))).toBe(true);
+    expect((await storage.timeline(nfTwo)).at(-1)).toMatchObject({
+      kind: "refused",
+      actorId: USERS.ben,
+      text: `Abgelehnt: Befehl mit ${nfOne} (läuft nicht hier); nichts angezeigt`,
+    });
   });
 
   it("an id that exists nowhere gets the same answer (the answer says nothing about other channels)", async () => {
     await slash("ben", TWO, "status NF-2026-0999");
     expect(api.messages.at(-1)!.text).toContain("NF-2026-0999 läuft nicht hier.");
+    // a mistyped id is no attack: a plain log line, nothing on the timeline of the channel's incident
+    expect(logs.filter((l) => l.includes("NF-2026-0999")).map((l) => l.slice(0, 7))).toEqual(["[info] "]);
+    expect((await storage.timeline(nfTwo)).filter((e) => e.text.includes("NF-2026-0999"))).toEqual([]);
   });
 
   it("`status NF-…` in the incident's own channel still shows it", async () => {
