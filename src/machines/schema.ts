@@ -109,6 +109,12 @@ export const Task = z
     critical: z.boolean().default(false),
     /** Due relative to the start of its phase. */
     due: Duration.optional(),
+    /**
+     * Target time of a critical task, counted from the moment it is on screen: the declaration for Erkennung and
+     * Sofortmaßnahmen, the start of its phase for later phases, the switch-on for a task with `when`. A drill is
+     * scored against it (docs/drills.md); the diagram shows it.
+     */
+    ziel: Duration.optional(),
     when: Condition.optional(),
     /** Completing this task meets the deadline with this id. */
     fulfils: z.string().optional(),

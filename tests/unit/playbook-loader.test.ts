@@ -426,6 +426,38 @@ describe("loader errors name file, line and field", () => {
     expect(err.message.split("\n")[0]).toBe("3 Fehler in den Playbooks:");
   });
 
+  it("ziel: an ISO duration like every other time in a playbook, reported at its line", () => {
+    const lines = playbookLines();
+    lines.splice(16, 0, "    critical: true", "    ziel: 5 Minuten");
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ line: 18, field: "tasks[0].ziel" });
+    expect(err.issues[0]?.message).toMatch(/PT15M/);
+  });
+
+  it("ziel: only on critical tasks and never zero, each at its line and field", () => {
+    const lines = playbookLines();
+    // a2 (line 17): ziel without critical; a3 (line 22): zero minutes
+    lines.splice(26, 0, "    critical: true", "    ziel: PT0M");
+    lines.splice(21, 0, "    ziel: PT5M");
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    const byField = Object.fromEntries(err.issues.map((i) => [i.field, i]));
+    expect(byField["tasks[1].ziel"]).toMatchObject({ line: 22 });
+    expect(byField["tasks[1].ziel"]?.message).toMatch(/critical: true/);
+    expect(byField["tasks[2].ziel"]).toMatchObject({ line: 29 });
+    expect(byField["tasks[2].ziel"]?.message).toMatch(/null Minuten/);
+    expect(err.issues).toHaveLength(2);
+  });
+
+  it("a critical task with a valid ziel loads", () => {
+    const lines = playbookLines();
+    lines.splice(16, 0, "    critical: true", "    ziel: PT5M");
+    write("test.yaml", lines);
+    expect(loadPlaybooks(dir).get("test")?.tasks[0]).toMatchObject({ critical: true, ziel: "PT5M" });
+  });
+
   it("errors of several files are collected", () => {
     write("test.yaml", withLine(playbookLines(), 6, "level: schlimm"));
     write("zwei.yaml", withLine(playbookLines("zwei", "zweitfall"), 2, "title: ''"));
