@@ -9,7 +9,7 @@ import type { Playbook } from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
 import type { Catalog } from "./i18n/de.ts";
 import type { OrgConfig } from "./org.ts";
-import type { TaskRow, TimelineEntry } from "./ports.ts";
+import type { IncidentRecord, TaskRow, TimelineEntry } from "./ports.ts";
 import type { Loaded } from "./state.ts";
 import type { Work } from "./work.ts";
 
@@ -44,6 +44,8 @@ export interface Fetched {
   pendingTimers?: readonly string[];
   /** The stored timeline and task rows (for an export). */
   history?: { timeline: TimelineEntry[]; tasks: TaskRow[] };
+  /** The team's earlier closed drills of the incident's type, newest first (closing a drill compares with them). */
+  previousDrills?: readonly IncidentRecord[];
   /** The next free incident number of the year (a guess: a taken id conflicts at commit and the event is retried). */
   nextNumber?: number;
 }

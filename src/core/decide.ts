@@ -4,10 +4,12 @@
  * ({@link needsOf}), and the {@link Decision} to commit: the changed incident, timeline entries, task rows,
  * timers, cancellations, outgoing messages and file effects, as plain data. No storage, no clock, no files.
  */
+import { currentPhase } from "../machines/machine.ts";
 import { answer } from "./answers.ts";
 import { about, type Cx, type Deps, type Fetched, type IncidentCx } from "./context.ts";
 import { onTimer } from "./deadlines.ts";
 import { declare } from "./declare.ts";
+import { noteShown } from "./drill-score.ts";
 import { exportIncident, handbook } from "./export-command.ts";
 import { chooseType, help, parseError } from "./help.ts";
 import type { Inbound } from "./inbound.ts";
@@ -82,11 +84,23 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   template: { scope: "open", run: (cx, ev, c) => showTemplate(cx, ev, c.name) },
   note: { scope: "open", run: (cx, ev, c) => note(cx, ev, c.text) },
   escalate: { scope: "open", run: (cx, ev, c) => escalate(cx, ev, c.level, c.raw) },
-  advance: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => advance(cx, ev, c.reason) },
-  close: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => close(cx, ev, c.reason) },
+  // closing a drill compares it with the team's earlier drills of the same type
+  advance: {
+    scope: "open",
+    needs: (_c, L) => (L && currentPhase(ctxOf(L)) === "nachbereitung" ? closingNeeds(L) : PENDING_TIMERS),
+    run: (cx, ev, c) => advance(cx, ev, c.reason),
+  },
+  close: { scope: "open", needs: (_c, L) => closingNeeds(L), run: (cx, ev, c) => close(cx, ev, c.reason) },
   export: { scope: "any", needs: () => ["history"], run: (cx, ev) => exportIncident(cx, ev) },
   answer: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => answer(cx, ev, c.ref, c.value) },
 };
+
+const CLOSING_DRILL: readonly Need[] = ["pendingTimers", "previousDrills"];
+
+/** What advancing or closing needs: the pending timers (it may close), and for a drill the earlier drills. */
+function closingNeeds(L: Loaded | undefined): readonly Need[] {
+  return L?.rec.drill ? CLOSING_DRILL : PENDING_TIMERS;
+}
 
 function handlerOf<K extends Kind>(cmd: Cmd<K>): Handler<K> {
   return HANDLERS[cmd.kind as K];
@@ -227,6 +241,10 @@ function finish(cx: Cx, L: Loaded | undefined, ev?: Inbound): Decision {
   let incident: Commit["incident"];
   if (L && (w.timeline.length || w.outbox.some((o) => o.incidentId === L.rec.id) || w.timers.length)) {
     const expected = L.rec.version;
+    if (L.rec.drill) {
+      L.st.shown ??= {};
+      noteShown(L.pb, ctxOf(L), L.st.shown, cx.iso);
+    }
     L.rec.snapshot = L.st;
     L.rec.version = expected + 1;
     incident = expected === 0 ? { record: L.rec } : { record: L.rec, expectedVersion: expected };

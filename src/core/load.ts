@@ -12,6 +12,7 @@ import { restoreIncident } from "../machines/machine.ts";
 import type { Deps, Fetched } from "./context.ts";
 import { type EventInput, type Need, needsOf, reactionNeeds } from "./decide.ts";
 import { incidentYear } from "./declare.ts";
+import { PAST_DRILLS } from "./drill-report.ts";
 import type { Inbound } from "./inbound.ts";
 import { parseCommand } from "./parser.ts";
 import type { IncidentRecord, StoragePort } from "./ports.ts";
@@ -154,6 +155,13 @@ export class Loader {
       else if (!L) continue;
       else if (need === "pendingTimers") out.pendingTimers = (await this.storage.pendingTimers(L.rec.id)).map((t) => t.id);
       else if (need === "history") out.history = await this.history(L.rec.id);
+      else if (need === "previousDrills")
+        out.previousDrills = await this.storage.listIncidents({
+          open: false,
+          drill: true,
+          playbookId: L.rec.playbookId,
+          limit: PAST_DRILLS,
+        });
     }
     return out;
   }

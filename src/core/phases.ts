@@ -7,6 +7,7 @@ import { currentPhase, openCriticalTasks } from "../machines/machine.ts";
 import { type Level, loc } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
 import { scheduleTaskDue, startDeadlines } from "./deadlines.ts";
+import { drillReportBlocks } from "./drill-report.ts";
 import { de } from "./i18n/de.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
@@ -100,6 +101,7 @@ export function close(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | un
   log(cx, ev.actor, "closed", `Notfall abgeschlossen${reason ? `. Grund: ${reason}` : ""}`, { reason: reason ?? null, phase });
   cx.w.cancel.push(...fetched(cx, "pendingTimers"));
   post(cx, `${L.rec.id}/summary`, buildSummary(L, env(cx)));
+  if (L.rec.drill) post(cx, `${L.rec.id}/drill-report`, drillReportBlocks(L, env(cx), fetched(cx, "previousDrills")));
   refreshHeader(cx);
   return L;
 }

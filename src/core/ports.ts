@@ -78,6 +78,15 @@ export interface OutboxRow {
   ref: string | null;
 }
 
+/** Filters of {@link StoragePort.listIncidents}; absent ones do not filter. */
+export interface ListIncidents {
+  open?: boolean;
+  /** Only drills (true) or only real incidents (false). */
+  drill?: boolean;
+  playbookId?: string;
+  limit?: number;
+}
+
 /** Everything one handled event changes, written in one transaction. */
 export interface Commit {
   /** Inbound delivery id to remember (deduplication); the commit is refused if already seen. */
@@ -119,7 +128,8 @@ export interface StoragePort {
   findIncidentByRef(channel: string, ref: string): Promise<IncidentRecord | undefined>;
   /** Open (not closed) incidents in a channel, newest first. */
   openIncidentsInChannel(channel: string): Promise<IncidentRecord[]>;
-  listIncidents(opts?: { open?: boolean; limit?: number }): Promise<IncidentRecord[]>;
+  /** Incidents of the tenant, newest first; only open/closed ones, only drills/real ones, only one playbook's, at most `limit`. */
+  listIncidents(opts?: ListIncidents): Promise<IncidentRecord[]>;
   timeline(incidentId: string): Promise<TimelineEntry[]>;
   tasks(incidentId: string): Promise<TaskRow[]>;
   /** Timers not yet fired or cancelled, ordered by due time; only those of one incident when given. */

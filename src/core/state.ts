@@ -21,6 +21,8 @@ export interface IncidentState {
   /** Review (lessons-learned) answers by review question id. */
   review: Record<string, string>;
   rolesReminded: number;
+  /** Drills only: when each task was first on screen in the thread, by task id (the clock of its target time). */
+  shown?: Record<string, string>;
 }
 
 /** An incident loaded for one event: record, playbook, machine and current snapshot. */

@@ -44,19 +44,7 @@ export function summaryFigures(L: Loaded, env: ViewEnv) {
         (s.metAt !== undefined && s.dueAt !== undefined && s.metAt > s.dueAt);
       return { id: d.id, state: met ? "met" : missed ? "missed" : "open", dueAt: s.dueAt, metAt: s.metAt } as const;
     });
-  // drill score: critical tasks done within their due time (or within the phase when no due is set)
-  const critical = tasks.filter((x) => x.critical);
-  const criticalOnTime = critical.filter((x) => {
-    const p = ctx.tasks[x.id];
-    if (!p?.doneAt || p.state !== "erledigt") return false;
-    if (!x.due) return true;
-    const visit = ctx.phases.find((v) => v.phase === x.phase);
-    if (!visit) return true;
-    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(x.due);
-    const dueMs = m ? (Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60000 : Number.POSITIVE_INFINITY;
-    return new Date(p.doneAt).getTime() - new Date(visit.enteredAt).getTime() <= dueMs;
-  });
-  return { totalMs: end - opened, phases, firstAck, done, skipped, open, deadlines, critical, criticalOnTime };
+  return { totalMs: end - opened, phases, firstAck, done, skipped, open, deadlines };
 }
 
 /** The lessons-learned summary posted at closure. */
@@ -114,15 +102,5 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
     text: `**${t.summary.followUps}**\n${f.open.length ? f.open.map((x) => `• ${x.nr}. ${loc(x.text, env.locale)} (${t.roleShort[x.role]})`).join("\n") : t.summary.none}`,
   });
   blocks.push({ type: "context", text: `Dokumentation für Versicherung, Polizei und Datenschutzbehörde: \`export ${L.rec.id}\`` });
-  if (L.rec.drill) {
-    const wouldMeet = f.deadlines.filter((d) => d.state === "met").length;
-    blocks.push({
-      type: "facts",
-      facts: [
-        { label: t.summary.drillScore, value: `${f.criticalOnTime.length}/${f.critical.length} ${t.summary.criticalOnTime}` },
-        { label: t.summary.wouldMeet, value: `${wouldMeet}/${f.deadlines.length}` },
-      ],
-    });
-  }
   return blocks;
 }

@@ -218,10 +218,16 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
       out.push(issueAt(at, ["fulfils"], unknownRef("Frist", t.fulfils, [...deadlines.keys()])));
     if (t.ziel !== undefined && !t.critical)
       out.push(
-        issueAt(at, ["ziel"], 'Ein Ziel ("ziel:") gibt es nur für wichtige Aufgaben. Bitte "critical: true" setzen oder "ziel:" weglassen.'),
+        issueAt(
+          at,
+          ["ziel"],
+          'Ein Ziel ("ziel:") gibt es nur für wichtige Aufgaben. Bitte "critical: true" setzen oder "ziel:" weglassen.',
+        ),
       );
     if (t.ziel !== undefined && !/[1-9]/.test(t.ziel))
-      out.push(issueAt(at, ["ziel"], `"${t.ziel}" ist null Minuten. Bitte eine erreichbare Zeit angeben, z. B. PT5M (5 Minuten) oder PT1H.`));
+      out.push(
+        issueAt(at, ["ziel"], `"${t.ziel}" ist null Minuten. Bitte eine erreichbare Zeit angeben, z. B. PT5M (5 Minuten) oder PT1H.`),
+      );
   }
   for (const phase of WORK_PHASES) {
     if (!m.tasks.some((t) => t.item.phase === phase))

@@ -3,7 +3,17 @@
  */
 import type Database from "better-sqlite3";
 import type { Clock } from "../core/clock.ts";
-import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../core/ports.ts";
+import type {
+  Commit,
+  CommitResult,
+  IncidentRecord,
+  ListIncidents,
+  OutboxRow,
+  StoragePort,
+  TaskRow,
+  TimelineEntry,
+  TimerRow,
+} from "../core/ports.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
 import { DEFAULT_TENANT, incidents } from "./schema.ts";
@@ -212,8 +222,12 @@ export class SqliteStorage implements StoragePort {
   }
 
   /** Newest first. `open: true` only open incidents, `open: false` only closed ones, absent: all. */
-  async listIncidents(opts: { open?: boolean; limit?: number } = {}): Promise<IncidentRecord[]> {
-    const where = opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined;
+  async listIncidents(opts: ListIncidents = {}): Promise<IncidentRecord[]> {
+    const where = and(
+      opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined,
+      opts.drill === undefined ? undefined : eq(incidents.drill, opts.drill),
+      opts.playbookId === undefined ? undefined : eq(incidents.playbookId, opts.playbookId),
+    );
     const q = this.db
       .select(incidentFields)
       .from(incidents)

@@ -159,7 +159,7 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     expect(msgs.length).toBeGreaterThan(3);
     for (const m of msgs) expect(m.text).toMatch(/ÜBUNG/);
     await tb.say("anna", "abschließen Übung beendet");
-    expect(tb.last()).toMatch(/Übungsbewertung/);
+    expect(tb.last()).toMatch(/Auswertung der Übung/);
   });
 
   it("a bad command gets a German answer with what to type instead, and nothing is lost", async () => {

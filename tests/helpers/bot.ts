@@ -21,12 +21,16 @@ export class TestBot {
   private n = 0;
   private readonly caps: ConstructorParameters<typeof MemoryAdapter>[0];
   private readonly config: OrgConfig | undefined;
+  private readonly locale: "de" | "en" | undefined;
 
-  constructor(opts: { start?: string; caps?: ConstructorParameters<typeof MemoryAdapter>[0]; config?: OrgConfig } = {}) {
+  constructor(
+    opts: { start?: string; caps?: ConstructorParameters<typeof MemoryAdapter>[0]; config?: OrgConfig; locale?: "de" | "en" } = {},
+  ) {
     this.clock = new FakeClock(opts.start ?? "2026-03-02T08:00:00Z");
     this.dbPath = `${this.tmp.dir}/notfall.db`;
     this.caps = opts.caps;
     this.config = opts.config;
+    this.locale = opts.locale;
   }
 
   async start(): Promise<this> {
@@ -41,6 +45,7 @@ export class TestBot {
       clock: this.clock,
       playbooks,
       ...(this.config ? { config: this.config } : {}),
+      ...(this.locale ? { locale: this.locale } : {}),
     });
     await this.bot.start();
     return this;

@@ -37,6 +37,25 @@ describeBackends("incident queries", (b) => {
     expect(await store.getIncident("NF-2026-0404")).toBeUndefined();
   });
 
+  it("lists drills apart from real incidents, per playbook (drills stay out of real incidents' figures)", async () => {
+    const at = (d: number) => `2026-03-0${d}T08:00:00.000Z`;
+    const closed = (d: number) => `2026-03-0${d}T09:00:00.000Z`;
+    await store.commit({ incident: { record: incident({ id: "NF-2026-0001", drill: true, openedAt: at(1), closedAt: closed(1) }) } });
+    await store.commit({ incident: { record: incident({ id: "NF-2026-0002", openedAt: at(2), closedAt: closed(2) }) } });
+    await store.commit({
+      incident: { record: incident({ id: "NF-2026-0003", drill: true, playbookId: "stromausfall", openedAt: at(3), closedAt: closed(3) }) },
+    });
+    await store.commit({ incident: { record: incident({ id: "NF-2026-0004", drill: true, openedAt: at(4), closedAt: closed(4) }) } });
+    await store.commit({ incident: { record: incident({ id: "NF-2026-0005", drill: true, openedAt: at(5) }) } });
+    const ids = (rs: { id: string }[]) => rs.map((r) => r.id);
+    const pb = incident().playbookId;
+    expect(ids(await store.listIncidents({ drill: false }))).toEqual(["NF-2026-0002"]);
+    expect(ids(await store.listIncidents({ drill: true }))).toEqual(["NF-2026-0005", "NF-2026-0004", "NF-2026-0003", "NF-2026-0001"]);
+    expect(ids(await store.listIncidents({ open: false, drill: true, playbookId: pb }))).toEqual(["NF-2026-0004", "NF-2026-0001"]);
+    expect(ids(await store.listIncidents({ open: false, drill: true, playbookId: pb, limit: 1 }))).toEqual(["NF-2026-0004"]);
+    expect(ids(await store.listIncidents({ playbookId: "stromausfall" }))).toEqual(["NF-2026-0003"]);
+  });
+
   it("two stores on the same database see each other's commits and conflict on stale versions", async () => {
     const a = store;
     const other = await b.open();

@@ -56,6 +56,16 @@ describe("shipped playbooks", () => {
     }
   });
 
+  it("every critical task has a target time (ziel) for drills, a sensible one", () => {
+    for (const p of lib.list())
+      for (const t of p.tasks.filter((x) => x.critical)) {
+        expect(t.ziel, `${p.id} ${t.id}`).toMatch(/^P/);
+        // immediate actions of the first phases within hours, nothing beyond a week
+        if (t.phase === "erkennung") expect(t.ziel, `${p.id} ${t.id}`).toMatch(/^PT\d+[MH]$/);
+        expect(t.ziel, `${p.id} ${t.id}`).not.toMatch(/^P\d+M|^P([89]|\d\d+)D/);
+      }
+  });
+
   it("tasks are in phase order, every work phase has work, at most 8 tasks per role and phase", () => {
     for (const p of lib.list()) {
       const order = p.tasks.map((t) => PHASES.indexOf(t.phase as (typeof PHASES)[number]));

@@ -7,7 +7,17 @@ import { hostname } from "node:os";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Clock } from "../../core/clock.ts";
-import type { Commit, CommitResult, IncidentRecord, OutboxRow, StoragePort, TaskRow, TimelineEntry, TimerRow } from "../../core/ports.ts";
+import type {
+  Commit,
+  CommitResult,
+  IncidentRecord,
+  ListIncidents,
+  OutboxRow,
+  StoragePort,
+  TaskRow,
+  TimelineEntry,
+  TimerRow,
+} from "../../core/ports.ts";
 import { orm } from "../drizzle.ts";
 import { DEFAULT_TENANT } from "../schema.ts";
 import { type ClaimStatements, claimStatements } from "./claims.ts";
@@ -255,8 +265,12 @@ export class PgStorage implements StoragePort {
   }
 
   /** Newest first. `open: true` only open incidents, `open: false` only closed ones, absent: all. */
-  async listIncidents(opts: { open?: boolean; limit?: number } = {}): Promise<IncidentRecord[]> {
-    const where = opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined;
+  async listIncidents(opts: ListIncidents = {}): Promise<IncidentRecord[]> {
+    const where = and(
+      opts.open === true ? isNull(incidents.closedAt) : opts.open === false ? isNotNull(incidents.closedAt) : undefined,
+      opts.drill === undefined ? undefined : eq(incidents.drill, opts.drill),
+      opts.playbookId === undefined ? undefined : eq(incidents.playbookId, opts.playbookId),
+    );
     const q = this.s.db
       .select(incidentFields)
       .from(incidents)
