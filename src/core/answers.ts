@@ -9,12 +9,12 @@ import { rescheduleAwareDeadlines, startDeadlines } from "./deadlines.ts";
 import type { Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
 import { changeLevel } from "./phases.ts";
-import { apply, env, holdsAnyRole, log, post, refuse, SYSTEM } from "./primitives.ts";
+import { apply, capsOf, env, holdsAnyRole, log, post, refuse, SYSTEM } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { activateConditional } from "./tasks.ts";
 import { sanitize } from "./text.ts";
 import { parseWhen, showTime } from "./time.ts";
-import { ctxOf, questionLabel, questionsBlocks, reviewBlocks } from "./views.ts";
+import { ctxOf, nextQuestionsBlocks, openQuestions, QUESTION_BATCH, questionLabel, questionsBlocks, reviewBlocks } from "./views.ts";
 
 /** `antwort <nr|L<nr>> <antwort>`: role holders answer. Needs pending timers (a new Kenntnisnahme moves clocks). */
 export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string): Loaded | undefined {
@@ -56,6 +56,9 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
     shown = escapeMd(stored);
   }
   const before = ctxOf(L).level;
+  const asked = openQuestions(L)
+    .slice(0, QUESTION_BATCH)
+    .map((x) => x.q.id);
   apply(L, { type: "ANSWER", questionId: q.id, value: stored, at: cx.iso });
   log(cx, ev.actor, "answer", `Frage ${nr}: ${loc(q.text, "de")} → ${q.kind === "time" ? showTime(stored) : stored}`, {
     question: q.id,
@@ -71,8 +74,12 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
   if (q.kind === "yesno" && stored === "ja" && q.raise_to && LEVELS.indexOf(q.raise_to) > LEVELS.indexOf(before)) {
     changeLevel(cx, SYSTEM, q.raise_to);
   }
+  // the answer does not reprint the list: where messages can be updated, the questions message moves on in place;
+  // elsewhere the confirmation brings the question that comes up next
+  const update = capsOf(cx).update;
+  if (!update) blocks.push(...nextQuestionsBlocks(L, env(cx), asked));
   post(cx, `${L.rec.id}/answer/${L.rec.lastSeq}`, blocks);
-  post(cx, `${L.rec.id}/questions`, questionsBlocks(L, env(cx)), { replace: true });
+  if (update) post(cx, `${L.rec.id}/questions`, questionsBlocks(L, env(cx)), { replace: true });
   startDeadlines(cx, ev.actor);
   activateConditional(cx);
   return L;

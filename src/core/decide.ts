@@ -11,6 +11,7 @@ import { onTimer } from "./deadlines.ts";
 import { declare } from "./declare.ts";
 import { noteShown } from "./drill-score.ts";
 import { exportIncident, handbook } from "./export-command.ts";
+import { showTasks } from "./guide.ts";
 import { chooseType, help, parseError } from "./help.ts";
 import type { Inbound } from "./inbound.ts";
 import { escapeMd, type Outbound } from "./message.ts";
@@ -75,6 +76,7 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
   role: { scope: "open", run: (cx, ev, c) => changeRole(cx, ev, c.role, c.target, c.release === true) },
   status: { scope: "any", run: (cx) => status(cx) },
+  tasks: { scope: "open", run: (cx, ev, c) => showTasks(cx, ev, c.mine) },
   task: {
     scope: "open",
     // completing a task that fulfils a deadline meets it, and the deadline's reminders are cancelled

@@ -6,17 +6,17 @@
 import { persist, startIncident } from "../machines/machine.ts";
 import { loc } from "../machines/schema.ts";
 import { GENESIS } from "./chain.ts";
-import { about, type Cx, fetched } from "./context.ts";
+import { about, type Cx, fetched, type IncidentCx } from "./context.ts";
 import { scheduleRoleReminder, scheduleTaskDue, startDeadlines } from "./deadlines.ts";
 import type { Inbound } from "./inbound.ts";
 import { flagsOf } from "./org.ts";
 import type { IncidentRecord } from "./ports.ts";
 import { env, log, post, SYSTEM } from "./primitives.ts";
 import type { IncidentState, Loaded } from "./state.ts";
-import { postPhaseTasks, syncTasks } from "./tasks.ts";
+import { syncTasks } from "./tasks.ts";
 import { sanitize } from "./text.ts";
 import { showTime } from "./time.ts";
-import { headerBlocks, questionsBlocks, templatesListBlocks } from "./views.ts";
+import { headerBlocks, questionsBlocks } from "./views.ts";
 
 /** The year in incident ids (`NF-2026-0007`): the calendar year in Europe/Berlin. */
 export function incidentYear(now: Date): number {
@@ -65,6 +65,7 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
     deadlines: {},
     review: {},
     rolesReminded: 0,
+    cards: [],
   };
   const L: Loaded = { rec, pb, machine, snap, st };
   const icx = about(cx, L);
@@ -75,16 +76,29 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
     description: st.description,
   });
   const e = env(icx);
+  // At most three messages: the header (one screen: what happened, Jetzt sofort, roles), the first questions, and
+  // the legal clocks that run from the start. Tasks come with the roles (a role's card when it is taken), the
+  // templates on `vorlage`, everything on `status` / `aufgaben`.
   // header: at channel level (becomes the thread root) or in the thread of the declaring message
   post(icx, `${id}/header`, headerBlocks(L, e), { root: !threadRef });
   if (pb.questions.length) post(icx, `${id}/questions`, questionsBlocks(L, e));
-  postPhaseTasks(icx, "erkennung");
-  postPhaseTasks(icx, "sofort");
-  if (pb.templates.length) post(icx, `${id}/templates`, templatesListBlocks(L, e));
   scheduleRoleReminder(icx);
   scheduleTaskDue(icx, "erkennung");
   scheduleTaskDue(icx, "sofort");
+  const before = icx.w.outbox.length;
   startDeadlines(icx, SYSTEM);
+  mergeMessages(icx, before, `${id}/deadlines/start`);
   syncTasks(icx);
   return L;
+}
+
+/** The messages queued since `from` become one (the clocks that start with the declaration: one message, not three). */
+function mergeMessages(cx: IncidentCx, from: number, key: string): void {
+  const queued = cx.w.outbox.splice(from);
+  if (!queued.length) return;
+  const blocks = queued.flatMap((o, i) => [...(i ? [{ type: "divider" } as const] : []), ...o.message.blocks]);
+  // one drill marker is enough
+  const drill = blocks.filter((b) => b.type === "context" && b.text === cx.t.drillBanner);
+  const kept = drill.length > 1 ? blocks.filter((b) => !(b.type === "context" && b.text === cx.t.drillBanner)).concat(drill[0]!) : blocks;
+  post(cx, key, kept);
 }

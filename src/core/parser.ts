@@ -11,6 +11,8 @@ export type Command =
   | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean }
   | { kind: "role"; role: RoleId; target?: string; release?: boolean }
   | { kind: "status"; id?: string }
+  /** `aufgaben` (every task so far) / `meine aufgaben` (the asker's roles, with reasons). */
+  | { kind: "tasks"; mine: boolean }
   | { kind: "task"; verb: TaskVerb; nrs: number[]; reason?: string }
   | { kind: "template"; name?: string }
   | { kind: "note"; text: string }
@@ -48,6 +50,8 @@ const KEYWORDS: Record<string, string[]> = {
   drill: ["uebung", "drill", "exercise", "test-notfall"],
   role: ["rolle", "role", "rollen", "roles"],
   status: ["status", "stand", "lage", "overview"],
+  tasks: ["aufgaben", "tasks", "todo", "todos"],
+  mine: ["meine", "my"],
   done: ["erledigt", "done", "fertig", "✅", "x", "check"],
   ack: ["ok", "okay", "bestaetigt", "bestaetigen", "ack", "acknowledge", "👍", "👀", "uebernehme", "mache"],
   skip: ["ueberspringen", "uebersprungen", "skip", "entfaellt"],
@@ -136,6 +140,10 @@ const REPLY_WORDS = new Set([
   "rolle",
   "role",
   "status",
+  "aufgaben",
+  "tasks",
+  "meine",
+  "my",
   "erledigt",
   "done",
   "ok",
@@ -170,7 +178,10 @@ function replyKeyword(word: string, rest: string): { key?: string; suggestion?: 
   switch (key) {
     case "help":
     case "handbook":
+    case "tasks":
       return tail ? {} : { key };
+    case "mine":
+      return /^(aufgaben|tasks)$/i.test(tail) ? { key } : {};
     case "status":
     case "export":
       return !tail || /^NF-\d{4}-\d{4,}$/i.test(tail) ? { key } : {};
@@ -267,6 +278,11 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
     }
     case "status":
       return withId({ kind: "status" }, rest);
+    case "tasks":
+      return { kind: "tasks", mine: false };
+    case "mine":
+      if (/^(aufgaben|tasks|todos?)$/i.test(fold(rest))) return { kind: "tasks", mine: true };
+      break;
     case "done":
       return taskCommand("erledigt", rest);
     case "ack":

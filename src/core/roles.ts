@@ -4,14 +4,14 @@
  * coordinator.
  */
 import { currentPhase } from "../machines/machine.ts";
-import type { Phase, RoleId } from "../machines/schema.ts";
+import type { RoleId } from "../machines/schema.ts";
 import type { IncidentCx } from "./context.ts";
 import type { Inbound } from "./inbound.ts";
 import { escapeMd } from "./message.ts";
-import { apply, isCoordinator, log, post, refreshHeader, refuse, resolveMention } from "./primitives.ts";
+import { apply, env, isCoordinator, log, post, refreshHeader, refuse, resolveMention } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
-import { refreshTasks, visiblePhases } from "./tasks.ts";
-import { coordinatorId, ctxOf, nameOf, taskActive, tasksOf } from "./views.ts";
+import { postCard, refreshTasks, visiblePhases } from "./tasks.ts";
+import { cardOf, coordinatorId, ctxOf, nameOf, roleTaskList } from "./views.ts";
 
 /** `rolle <rolle> [@person|abgeben]`. */
 export function changeRole(cx: IncidentCx, ev: Inbound, role: RoleId, target: string | undefined, release: boolean): Loaded | undefined {
@@ -34,20 +34,21 @@ export function changeRole(cx: IncidentCx, ev: Inbound, role: RoleId, target: st
     return refuse(cx, ev, t.roleAssigned(escapeMd(nameOf(L, holder)!), t.roleName[role], t.roleWhat[role]));
   apply(L, { type: "ROLE", role, actorId: who, at: cx.iso });
   const roleName = t.roleName[role];
+  let posted = false;
   if (who) {
-    const shown = visiblePhases(currentPhase(ctxOf(L)));
-    const n = tasksOf(L).filter(
-      (x) =>
-        x.role === role && shown.includes(x.phase as Phase) && taskActive(L, x) && (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen",
-    ).length;
     log(cx, ev.actor, "role", `${nameOf(L, who)} übernimmt die Rolle ${roleName}${holder ? ` (vorher ${nameOf(L, holder)})` : ""}`, {
       role,
       actorId: who,
       previous: holder ?? null,
     });
-    post(cx, `${L.rec.id}/role/${role}/${L.rec.lastSeq}`, [
-      { type: "paragraph", text: `${t.roleAssigned(escapeMd(nameOf(L, who)!), roleName, t.roleWhat[role])} ${t.roleOpenTasks(n)}` },
-    ]);
+    // the role's tasks of the current phase come with the role: one message, the confirmation on top of the card
+    const phase = currentPhase(ctxOf(L));
+    const confirm = t.roleAssigned(escapeMd(nameOf(L, who)!), roleName, t.roleWhat[role]);
+    posted = postCard(cx, phase, role, [{ type: "paragraph", text: confirm }]);
+    if (!posted) {
+      const n = roleTaskList(L, env(cx), phase, role).filter((x) => (ctxOf(L).tasks[x.id]?.state ?? "offen") === "offen").length;
+      post(cx, `${L.rec.id}/role/${role}/${L.rec.lastSeq}`, [{ type: "paragraph", text: `${confirm} ${t.roleOpenTasks(n)}` }]);
+    }
   } else {
     log(cx, ev.actor, "role", `Rolle ${roleName} wieder frei (vorher ${nameOf(L, holder)})`, {
       role,
@@ -57,8 +58,7 @@ export function changeRole(cx: IncidentCx, ev: Inbound, role: RoleId, target: st
     post(cx, `${L.rec.id}/role/${role}/${L.rec.lastSeq}`, [{ type: "paragraph", text: t.roleReleased(roleName) }]);
   }
   refreshHeader(cx);
-  // task lists show the holder's name
-  const phase = currentPhase(ctxOf(L));
-  for (const p of visiblePhases(phase)) refreshTasks(cx, p, role);
+  // task cards show the holder's name
+  if (!posted) for (const p of new Set(visiblePhases(currentPhase(ctxOf(L))).map(cardOf))) refreshTasks(cx, p, role);
   return L;
 }

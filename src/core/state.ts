@@ -23,6 +23,11 @@ export interface IncidentState {
   rolesReminded: number;
   /** Drills only: when each task was first on screen in the thread, by task id (the clock of its target time). */
   shown?: Record<string, string>;
+  /**
+   * Task cards posted so far (`<phase>/<role>`: a role's tasks of a phase, posted when the role is taken or the phase
+   * starts). Absent in incidents declared before cards: those posted every visible phase's tasks at once.
+   */
+  cards?: string[];
 }
 
 /** An incident loaded for one event: record, playbook, machine and current snapshot. */

@@ -8,12 +8,12 @@ import { loc, PHASES, type Phase, ROLES, type RoleId, WORK_PHASES } from "../mac
 import type { IncidentCx } from "./context.ts";
 import { meetDeadline } from "./deadlines.ts";
 import type { Inbound } from "./inbound.ts";
-import { escapeMd } from "./message.ts";
+import { type Block, escapeMd } from "./message.ts";
 import type { TaskVerb } from "./parser.ts";
 import { apply, capsOf, env, isCoordinator, log, post, refuse, reply } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { sanitize } from "./text.ts";
-import { ctxOf, nameOf, roleTaskList, taskActive, tasksBlocks, tasksOf, templatesListBlocks } from "./views.ts";
+import { cardOf, ctxOf, nameOf, roleTaskList, taskActive, tasksBlocks, tasksOf } from "./views.ts";
 
 /** Phases whose task messages are on screen while in `phase` (Sofortmaßnahmen are shown from the start). */
 export function visiblePhases(phase: Phase): Phase[] {
@@ -65,7 +65,7 @@ export function changeTasks(cx: IncidentCx, ev: Inbound, verb: TaskVerb, nrs: nu
     });
     if (verb !== "bestätigt") cx.w.cancel.push(`${L.rec.id}:task-due:${task.id}`);
     if (verb === "erledigt" && task.fulfils) meetDeadline(cx, task.fulfils, ev.actor);
-    if (capsOf(cx).update) refreshTasks(cx, task.phase as Phase, task.role, nr);
+    if (capsOf(cx).update && cardPosted(L, task.phase as Phase, task.role)) refreshTasks(cx, task.phase as Phase, task.role);
     else
       post(cx, `${L.rec.id}/task-change/${L.rec.lastSeq}`, [
         { type: "paragraph", text: t.taskChanged(nr, loc(task.text, cx.locale), t.taskState[verb], escapeMd(nameOf(L, ev.actor.id)!)) },
@@ -75,11 +75,12 @@ export function changeTasks(cx: IncidentCx, ev: Inbound, verb: TaskVerb, nrs: nu
   return changed ? L : undefined;
 }
 
-/** A reaction on a task message: ✅ completes, 👍 or 👀 acknowledges (the task of a one-task message, or the only open one of a list). */
+/** A reaction on a task message: ✅ completes, 👍 or 👀 acknowledges (the task of a one-task message, or the only open one of a card). */
 export function onReaction(cx: IncidentCx, ev: Inbound, key: string): Loaded | undefined {
   const { L } = cx;
   const verb = reactionVerb(ev.reaction?.emoji);
   if (!verb) return undefined;
+  // one message per task: how Matrix showed tasks before the cards
   const single = /\/task\/(\d+)$/.exec(key);
   if (single) return changeTasks(cx, ev, verb, [Number(single[1])]);
   const list = /\/tasks\/([a-z]+)\/([a-z]+)$/.exec(key);
@@ -99,37 +100,42 @@ export function reactionVerb(emoji: string | undefined): "erledigt" | "bestätig
   return emoji === "✅" ? "erledigt" : emoji === "👍" || emoji === "👀" ? "bestätigt" : undefined;
 }
 
-/** Posts the task messages of a phase, one per role (or one per task where reactions replace buttons). */
-export function postPhaseTasks(cx: IncidentCx, phase: Phase): void {
-  const { L } = cx;
-  const e = env(cx);
-  for (const role of ROLES) {
-    const list = roleTaskList(L, e, phase, role);
-    if (!list.length) continue;
-    if (e.caps.buttons || !e.caps.reactions) post(cx, `${L.rec.id}/tasks/${phase}/${role}`, tasksBlocks(L, e, phase, role));
-    else for (const task of list) post(cx, `${L.rec.id}/task/${task.nr}`, tasksBlocks(L, e, phase, role, task.nr));
-  }
+const cardKey = (L: Loaded, card: Phase, role: RoleId) => `${L.rec.id}/tasks/${card}/${role}`;
+
+/**
+ * Whether the role's card of `phase` was posted. Incidents declared before cards (no `cards` in the state) posted
+ * every visible phase's tasks at once.
+ */
+export function cardPosted(L: Loaded, phase: Phase, role: RoleId): boolean {
+  const card = cardOf(phase);
+  if (!L.st.cards) return visiblePhases(currentPhase(ctxOf(L))).includes(card);
+  return L.st.cards.includes(`${card}/${role}`);
 }
 
 /**
- * Re-renders a role's task message(s) of a phase in place (only where the platform can update). A one-task message
- * that was never posted (a task just switched on) is posted new: the dispatcher sends a `replace` of an undelivered
- * key as a new message, and in order behind the original when that is still queued.
+ * Posts the role's card of `phase` (its tasks, short and numbered) unless it is there already; `lead` goes above it
+ * (the role just taken). False when the role has no task on that card or the card was posted before.
  */
-export function refreshTasks(cx: IncidentCx, phase: Phase, role: RoleId, onlyNr?: number): void {
+export function postCard(cx: IncidentCx, phase: Phase, role: RoleId, lead: Block[] = []): boolean {
+  const { L } = cx;
+  const card = cardOf(phase);
+  if (cardPosted(L, card, role) || !roleTaskList(L, env(cx), card, role).length) return false;
+  L.st.cards = [...(L.st.cards ?? []), `${card}/${role}`];
+  post(cx, cardKey(L, card, role), [...lead, ...tasksBlocks(L, env(cx), card, role)]);
+  return true;
+}
+
+/** A phase has started: the cards of the roles that are held (a free role gets its card when someone takes it). */
+export function postPhaseTasks(cx: IncidentCx, phase: Phase): void {
+  for (const role of ROLES) if (ctxOf(cx.L).roles[role]) postCard(cx, phase, role);
+}
+
+/** Re-renders a role's card of a phase in place (only where the platform can update, and only a card that was posted). */
+export function refreshTasks(cx: IncidentCx, phase: Phase, role: RoleId): void {
   const { L } = cx;
   const e = env(cx);
-  if (!e.caps.update) return;
-  const list = roleTaskList(L, e, phase, role);
-  if (!list.length) return;
-  if (e.caps.buttons || !e.caps.reactions) {
-    post(cx, `${L.rec.id}/tasks/${phase}/${role}`, tasksBlocks(L, e, phase, role), { replace: true });
-    return;
-  }
-  for (const task of list) {
-    if (onlyNr !== undefined && task.nr !== onlyNr) continue;
-    post(cx, `${L.rec.id}/task/${task.nr}`, tasksBlocks(L, e, phase, role, task.nr), { replace: true });
-  }
+  if (!e.caps.update || !cardPosted(L, phase, role) || !roleTaskList(L, e, phase, role).length) return;
+  post(cx, cardKey(L, cardOf(phase), role), tasksBlocks(L, e, phase, role), { replace: true });
 }
 
 /** "3 (Server vom Netz trennen), 5 (…)": tasks named in a refusal or an override. */
@@ -168,7 +174,6 @@ export function syncTasks(cx: IncidentCx, only?: ReadonlySet<string>): void {
 export function activateConditional(cx: IncidentCx): void {
   const { L } = cx;
   const phase = currentPhase(ctxOf(L));
-  for (const p of visiblePhases(phase)) for (const r of ROLES) refreshTasks(cx, p, r);
-  if (L.pb.templates.some((x) => x.when)) post(cx, `${L.rec.id}/templates`, templatesListBlocks(L, env(cx)), { replace: true });
+  for (const p of new Set(visiblePhases(phase).map(cardOf))) for (const r of ROLES) refreshTasks(cx, p, r);
   syncTasks(cx);
 }

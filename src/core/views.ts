@@ -1,11 +1,23 @@
 import { holds, numberedTasks } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext, openCriticalTasks } from "../machines/machine.ts";
-import { type Level, loc, PHASES, type Phase, type Playbook, ROLES, type RoleId, type Task } from "../machines/schema.ts";
+import {
+  type Level,
+  loc,
+  PHASES,
+  type Phase,
+  type Playbook,
+  type Question,
+  ROLES,
+  type RoleId,
+  type SofortAction,
+  type Task,
+} from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
 import { durationMs } from "./duration.ts";
 import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
 import type { OrgConfig } from "./org.ts";
+import { phoneAt, phonesForTask } from "./phones.ts";
 import type { Loaded } from "./state.ts";
 import { showDuration, showTime } from "./time.ts";
 
@@ -43,7 +55,8 @@ export function tasksOf(L: Loaded): readonly (Task & { nr: number })[] {
   return list;
 }
 
-export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): TaskItem {
+/** One task as shown: text (with the number to call from the organisation file), state, buttons; `short` leaves out why. */
+export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }, opts: { short?: boolean } = {}): TaskItem {
   const p = ctxOf(L).tasks[task.id];
   const state = p?.state ?? "offen";
   const actions: ButtonSpec[] = [];
@@ -52,14 +65,15 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): 
     actions.push({ label: env.t.btnDone, command: `erledigt ${task.nr}`, style: "primary" });
   }
   const who = state === "bestätigt" ? p?.ackBy : state === "erledigt" || state === "übersprungen" ? p?.doneBy : undefined;
+  const phones = phonesForTask(task, env.config).filter((x) => x.number);
   const item: TaskItem = {
     nr: task.nr,
-    text: loc(task.text, env.locale),
-    why: loc(task.why, env.locale),
+    text: loc(task.text, env.locale) + (phones.length ? ` **☎ ${phones.map((x) => escapeMd(x.number!)).join(", ")}**` : ""),
     critical: task.critical,
     state,
     actions,
   };
+  if (!opts.short) item.why = loc(task.why, env.locale);
   // the name and the reason are what people typed: escaped like every other user value (a `<@…>` stays text)
   if (who)
     item.stateLabel =
@@ -68,82 +82,165 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }): 
   return item;
 }
 
-/** The incident's header: what happened, level, roles, the next step. Updated in place when these change. */
+/**
+ * The incident's first message, one phone screen: id and type in plain words, what was reported, "Jetzt sofort"
+ * (the playbook's two or three first actions, with the number to call), the roles and how to take one.
+ * Level, phase and the type's description are on `status`. Updated in place when roles change.
+ */
 export function headerBlocks(L: Loaded, env: ViewEnv): Block[] {
   const { t } = env;
   const ctx = ctxOf(L);
   const blocks: Block[] = [{ type: "heading", text: t.headerTitle(L.rec.id, loc(L.pb.title, env.locale), L.rec.drill) }];
   if (L.rec.drill) blocks.push({ type: "context", text: t.drillBanner });
-  blocks.push({ type: "paragraph", text: loc(L.pb.summary, env.locale) });
-  const facts = [
-    { label: t.facts.level, value: `${t.levelName[ctx.level as Level]} – ${t.levelMeaning[ctx.level as Level]}` },
-    { label: t.facts.phase, value: t.phaseName[currentPhase(ctx)] },
-    { label: t.facts.declaredBy, value: escapeMd(nameOf(L, L.rec.declaredBy)!) },
-    { label: t.facts.openedAt, value: showTime(L.rec.openedAt, env.locale) },
-  ];
-  if (L.st.description) facts.push({ label: t.facts.description, value: escapeMd(L.st.description) });
-  for (const r of ROLES) facts.push({ label: t.roleName[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? t.unassigned) });
-  blocks.push({ type: "facts", facts });
+  if (L.st.description) blocks.push({ type: "context", text: t.headerReported(escapeMd(L.st.description)) });
+  const closed = currentPhase(ctx) === "abgeschlossen";
+  if (!closed && L.pb.sofort.length) blocks.push({ type: "paragraph", text: sofortText(L.pb.sofort, env) });
+  blocks.push(rolesBlock(L, env));
   const free = ROLES.filter((r) => !ctx.roles[r]);
-  if (free.length > 0 && currentPhase(ctx) !== "abgeschlossen") {
+  if (free.length > 0 && !closed) {
     // a chat (or a terminal) has no threads: the incident continues right here
     const threaded = env.caps.threads && Boolean(L.rec.threadRef || L.rec.threadKey);
-    const next = env.caps.buttons ? t.headerNext : t.headerNextNoButtons;
-    blocks.push({ type: "paragraph", text: `${next} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
+    const take = env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`rolle ${r}\``));
+    blocks.push({ type: "context", text: `${take} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
     if (env.caps.buttons) blocks.push({ type: "buttons", buttons: free.map((r) => ({ label: t.claimButton[r], command: `rolle ${r}` })) });
   }
   return blocks;
+}
+
+/** "Jetzt sofort": numbered first actions, each with the number to call from the organisation file. */
+export function sofortText(actions: readonly SofortAction[], env: ViewEnv): string {
+  const lines = actions.map((a, i) => {
+    const text = loc(a.text, env.locale);
+    if (!a.call) return `${i + 1}. ${text}`;
+    const phone = phoneAt(env.config, a.call);
+    return `${i + 1}. ${text} ${phone.number ? `☎ **${escapeMd(phone.number)}**` : `☎ ${env.t.phoneMissing(a.call)}`}`;
+  });
+  return `**${env.t.nowTitle}**\n${lines.join("\n")}`;
+}
+
+/** Who holds which role (one fact per role): the place in the first message and in `status` for the roles. */
+export function rolesBlock(L: Loaded, env: ViewEnv): Block {
+  const { t } = env;
+  const ctx = ctxOf(L);
+  return { type: "facts", facts: ROLES.map((r) => ({ label: t.roleShort[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? t.unassigned) })) };
 }
 
 export function questionLabel(i: number): string {
   return String(i + 1);
 }
 
+/** How many triage questions are asked at a time. */
+export const QUESTION_BATCH = 3;
+
+/** A question whose answer can start a legal clock (or sets the Kenntnisnahme they count from): asked first. */
+function startsClock(L: Loaded, q: Question): boolean {
+  return Boolean(q.sets_awareness) || L.pb.deadlines.some((d) => d.when?.question === q.id);
+}
+
+/**
+ * The questions still to answer, in the order they are asked: those that start legal clocks first, then the
+ * playbook's order. Only questions whose `when` holds. Numbers stay the playbook's (`antwort 6 ja`).
+ */
+export function openQuestions(L: Loaded): { q: Question; nr: string }[] {
+  const ctx = ctxOf(L);
+  const facts = factsOf(ctx);
+  const open = L.pb.questions
+    .map((q, i) => ({ q, nr: questionLabel(i) }))
+    .filter((x) => ctx.answers[x.q.id] === undefined && holds(x.q.when, facts));
+  return [...open.filter((x) => startsClock(L, x.q)), ...open.filter((x) => !startsClock(L, x.q))];
+}
+
+/** One question as a line: `**6.** Text` (with the answer, when given). */
+function questionLine(L: Loaded, env: ViewEnv, q: Question, nr: string): string {
+  const { t } = env;
+  const a = ctxOf(L).answers[q.id];
+  const shown =
+    a === undefined
+      ? ""
+      : ` → ${q.kind === "time" ? showTime(a, env.locale) : q.kind === "yesno" ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear } as Record<string, string>)[a] ?? escapeMd(a)) : escapeMd(a)}`;
+  return `**${nr}.** ${loc(q.text, env.locale)}${shown}`;
+}
+
+function answerButtons(list: { q: Question; nr: string }[], env: ViewEnv): ButtonSpec[] {
+  if (!env.caps.buttons) return [];
+  return list
+    .filter((x) => x.q.kind === "yesno")
+    .flatMap(({ nr }) => [
+      { label: `${nr}: ${env.t.answerYes}`, command: `antwort ${nr} ja` },
+      { label: `${nr}: ${env.t.answerNo}`, command: `antwort ${nr} nein` },
+    ]);
+}
+
+/** The questions asked now: a few at a time (see {@link openQuestions}); the next arrive as these are answered. */
 export function questionsBlocks(L: Loaded, env: ViewEnv): Block[] {
   const { t } = env;
-  const ctx = ctxOf(L);
-  const blocks: Block[] = [{ type: "heading", text: t.questionsTitle }];
-  const lines: string[] = [];
-  const buttons: ButtonSpec[] = [];
-  L.pb.questions.forEach((q, i) => {
-    const nr = questionLabel(i);
-    const a = ctx.answers[q.id];
-    const shown =
-      a === undefined
-        ? `_${t.notAnswered}_`
-        : q.kind === "time"
-          ? showTime(a, env.locale)
-          : q.kind === "yesno"
-            ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear } as Record<string, string>)[a] ?? escapeMd(a))
-            : escapeMd(a);
-    lines.push(`**${nr}.** ${loc(q.text, env.locale)} → ${shown}`);
-    if (q.kind === "yesno" && a === undefined && env.caps.buttons) {
-      buttons.push(
-        { label: `${nr}: ${t.answerYes}`, command: `antwort ${nr} ja` },
-        { label: `${nr}: ${t.answerNo}`, command: `antwort ${nr} nein` },
-      );
-    }
-  });
-  blocks.push({ type: "paragraph", text: lines.join("\n") });
-  if (buttons.length) blocks.push({ type: "buttons", buttons: buttons.slice(0, 24) });
-  blocks.push({ type: "context", text: t.questionsHint });
+  const open = openQuestions(L);
+  const batch = open.slice(0, QUESTION_BATCH);
+  if (!batch.length) return [{ type: "paragraph", text: t.questionsDone }];
+  const blocks: Block[] = [
+    { type: "heading", text: t.questionsTitle },
+    { type: "paragraph", text: batch.map((x) => questionLine(L, env, x.q, x.nr)).join("\n") },
+  ];
+  const buttons = answerButtons(batch, env);
+  if (buttons.length) blocks.push({ type: "buttons", buttons });
+  const sample = batch.find((x) => x.q.kind === "yesno") ?? batch[0]!;
+  const example = `antwort ${sample.nr} ${sample.q.kind === "yesno" ? t.answerYes : sample.q.kind === "time" ? t.exampleTime : t.exampleText}`;
+  blocks.push({ type: "context", text: t.questionsHintFew(example, open.length - batch.length) });
   return blocks;
 }
 
-export function roleTaskList(L: Loaded, _env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
-  return tasksOf(L).filter((x) => x.phase === phase && x.role === role && taskActive(L, x));
+/** After an answer where messages cannot be updated: the questions that have just come up (none: all answered). */
+export function nextQuestionsBlocks(L: Loaded, env: ViewEnv, before: readonly string[]): Block[] {
+  const open = openQuestions(L).slice(0, QUESTION_BATCH);
+  const fresh = open.filter((x) => !before.includes(x.q.id));
+  if (!open.length) return [{ type: "context", text: env.t.questionsDone }];
+  if (!fresh.length) return [];
+  const blocks: Block[] = [
+    { type: "paragraph", text: `${env.t.nextQuestion}\n${fresh.map((x) => questionLine(L, env, x.q, x.nr)).join("\n")}` },
+  ];
+  const buttons = answerButtons(fresh, env);
+  if (buttons.length) blocks.push({ type: "buttons", buttons });
+  return blocks;
 }
 
-export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId, only?: number): Block[] {
+/** Every question with its answer (`status`). */
+export function allQuestionsText(L: Loaded, env: ViewEnv): string {
+  return L.pb.questions
+    .map((q, i) => ({ q, nr: questionLabel(i) }))
+    .filter((x) => ctxOf(L).answers[x.q.id] !== undefined || holds(x.q.when, factsOf(ctxOf(L))))
+    .map((x) => questionLine(L, env, x.q, x.nr) + (ctxOf(L).answers[x.q.id] === undefined ? ` → _${env.t.notAnswered}_` : ""))
+    .join("\n");
+}
+
+/**
+ * Task messages ("cards") go per role and phase; Erkennung and Sofortmaßnahmen share one card (both are shown from
+ * the start): the card of a phase is {@link cardOf}, its phases {@link cardPhases}.
+ */
+export function cardOf(phase: Phase): Phase {
+  return phase === "erkennung" ? "sofort" : phase;
+}
+
+export function cardPhases(card: Phase): Phase[] {
+  return card === "sofort" ? ["erkennung", "sofort"] : [card];
+}
+
+/** A role's active tasks on the card of `phase`. */
+export function roleTaskList(L: Loaded, _env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
+  const phases = cardPhases(cardOf(phase));
+  return tasksOf(L).filter((x) => phases.includes(x.phase as Phase) && x.role === role && taskActive(L, x));
+}
+
+/** A role's task card: short numbered tasks (the reasons are on `meine aufgaben`), and how to mark them. */
+export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId): Block[] {
   const { t } = env;
-  const list = roleTaskList(L, env, phase, role).filter((x) => only === undefined || x.nr === only);
+  const list = roleTaskList(L, env, phase, role);
   const holder = nameOf(L, ctxOf(L).roles[role]);
   const hint = env.caps.buttons ? t.taskHintButtons : env.caps.reactions ? t.taskHintReactions : t.taskHintText;
   return [
     {
       type: "tasks",
-      title: t.tasksTitle(t.phaseName[phase], t.roleName[role], holder ? escapeMd(holder) : undefined),
-      items: list.map((x) => taskItem(L, env, x)),
+      title: t.tasksTitle(t.phaseName[cardOf(phase)], t.roleName[role], holder ? escapeMd(holder) : undefined),
+      items: list.map((x) => taskItem(L, env, x, { short: true })),
     },
     { type: "context", text: hint },
   ];
@@ -207,20 +304,26 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
   const ctx = ctxOf(L);
   const phase = currentPhase(ctx);
   const blocks: Block[] = [{ type: "heading", text: t.statusTitle(L.rec.id) }];
+  blocks.push({ type: "paragraph", text: loc(L.pb.summary, env.locale) });
   const facts = [
-    { label: t.facts.level, value: t.levelName[ctx.level as Level] },
+    { label: t.facts.level, value: `${t.levelName[ctx.level as Level]} – ${t.levelMeaning[ctx.level as Level]}` },
     { label: t.facts.phase, value: t.phaseName[phase] },
+    { label: t.facts.declaredBy, value: `${escapeMd(nameOf(L, L.rec.declaredBy)!)}, ${showTime(L.rec.openedAt, env.locale)}` },
     { label: t.facts.awareAt, value: showTime(L.rec.awareAt, env.locale) },
   ];
+  if (L.st.description) facts.push({ label: t.facts.description, value: escapeMd(L.st.description) });
   for (const r of ROLES) facts.push({ label: t.roleShort[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? t.unassigned) });
   blocks.push({ type: "facts", facts });
+  if (L.pb.questions.length && phase !== "abgeschlossen")
+    blocks.push({ type: "paragraph", text: `**${t.statusQuestions}**\n${allQuestionsText(L, env)}` });
   const open = tasksOf(L).filter((x) => {
     const s = ctx.tasks[x.id]?.state ?? "offen";
     return (
       taskActive(L, x) && (s === "offen" || s === "bestätigt") && PHASES.indexOf(x.phase as Phase) <= Math.max(1, PHASES.indexOf(phase))
     );
   });
-  if (open.length) blocks.push({ type: "tasks", title: t.statusOpenTasks, items: open.slice(0, 15).map((x) => taskItem(L, env, x)) });
+  if (open.length)
+    blocks.push({ type: "tasks", title: t.statusOpenTasks, items: open.slice(0, 15).map((x) => taskItem(L, env, x, { short: true })) });
   const dl = deadlineFacts(L, env);
   if (dl.length) blocks.push({ type: "paragraph", text: `**${t.statusDeadlines}**` }, { type: "facts", facts: dl });
   if (env.config?.systems?.length) {
@@ -231,6 +334,7 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
     });
   }
   blocks.push({ type: "paragraph", text: `**${t.statusNext}:** ${nextStep(L, env)}` });
+  blocks.push({ type: "context", text: t.statusTemplates });
   return blocks;
 }
 

@@ -195,6 +195,15 @@ export const OneLine = z.union([
 ]);
 export type OneLine = z.infer<typeof OneLine>;
 
+/** One action of "Jetzt sofort" (see `sofort:` of a playbook). */
+export const SofortAction = z
+  .object({
+    text: OneLine,
+    call: z.enum(CALL_TARGETS).optional(),
+  })
+  .strict();
+export type SofortAction = z.infer<typeof SofortAction>;
+
 export const Playbook = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
@@ -212,6 +221,15 @@ export const Playbook = z
      * misspelt forms are found too.
      */
     anzeichen: z.array(OneLine).default([]),
+    /**
+     * "Jetzt sofort": the two or three critical first actions anyone present can take right now, each one line
+     * (the first message of a declaration shows them). `call:` names the organisation file's phone number the
+     * action says to call; the number is shown beside it.
+     */
+    sofort: z
+      .array(SofortAction)
+      .max(3, "Höchstens 3 Sofort-Handgriffe: die erste Nachricht muss auf einen Bildschirm passen.")
+      .default([]),
     level: z.enum(LEVELS),
     levels: z.partialRecord(z.enum(LEVELS), LevelInfo).optional(),
     include: z.array(z.string()).default([]),

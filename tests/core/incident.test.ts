@@ -156,7 +156,8 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     await tb.command("anna", "übung verschlüsselung");
     await tb.say("anna", "rolle koordinator");
     const msgs = tb.adapter.visible();
-    expect(msgs.length).toBeGreaterThan(3);
+    // header, questions, the coordinator's card
+    expect(msgs.length).toBeGreaterThanOrEqual(3);
     for (const m of msgs) expect(m.text).toMatch(/ÜBUNG/);
     await tb.say("anna", "abschließen Übung beendet");
     expect(tb.last()).toMatch(/Auswertung der Übung/);

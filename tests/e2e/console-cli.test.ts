@@ -105,7 +105,7 @@ describe("the terminal adapter as a child process (npm start)", () => {
   });
 
   it("wraps at word boundaries at COLUMNS=60: no row wider than the screen, the same words (issue #10 item 6)", async () => {
-    const line = "/notfall verschlüsselung Server zeigt Erpresserbrief\n";
+    const line = "/notfall verschlüsselung Server zeigt Erpresserbrief\n@anna: rolle koordinator\n@ben: rolle technik\nmeine aufgaben\n";
     const wide = await run(["--db", join(tmp.dir, "wide.db")], line);
     const narrow = await run(["--db", join(tmp.dir, "narrow.db")], line, { COLUMNS: "60" });
     expect(narrow.code).toBe(0);

@@ -38,15 +38,25 @@ export const de = {
     phase: "Phase",
     roles: "Rollen",
   },
-  headerNext:
-    "**Nächster Schritt:** Rollen übernehmen (Knopf drücken oder `rolle koordinator`, `rolle technik`, `rolle kommunikation` schreiben).",
-  headerNextNoButtons:
-    "**Nächster Schritt:** Rollen übernehmen: schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`.",
+  /** What was reported, as typed (first message). */
+  headerReported: (text: string) => `Gemeldet: „${text}“`,
+  nowTitle: "Jetzt sofort:",
+  /** A "Jetzt sofort" action says to call, and the organisation file lacks the number. */
+  phoneMissing: (field: string) => `Nummer fehlt (\`${field}\` in der Organisationsdatei eintragen)`,
+  headerTakeButtons: "**Rolle übernehmen:** Knopf drücken.",
+  headerTake: (cmds: string[]) => `**Rolle übernehmen:** ${cmds.join(" · ")}.`,
   /** Appended to the next step of the header: where the incident continues (a chat has no threads). */
   headerWhere: { thread: "Alles Weitere hier im Thread.", here: "Alles Weitere hier." },
   claimButton: { koordinator: "Ich koordiniere", technik: "Ich bin Technik", kommunikation: "Ich kommuniziere" },
   questionsTitle: "Bitte kurz beantworten",
   questionsHint: "Antworten mit `antwort <Nr> <Antwort>`, z. B. `antwort 1 heute 8:30` oder `antwort 2 ja`.",
+  /** Under the questions asked now: how to answer, and how many come after. */
+  exampleTime: "heute 8:30",
+  exampleText: "<Text>",
+  questionsHintFew: (example: string, more: number) =>
+    `Antworten mit Nummer, z. B. \`${example}\`.${more > 0 ? ` Danach ${more === 1 ? "noch 1 Frage" : `noch ${more} Fragen`}; alle: \`status\`.` : ""}`,
+  nextQuestion: "Als Nächstes:",
+  questionsDone: "Alle Fragen sind beantwortet. Danke!",
   answerYes: "ja",
   answerNo: "nein",
   answerUnclear: "unklar",
@@ -158,6 +168,14 @@ export const de = {
   statusOpenTasks: "Offene Aufgaben",
   statusDeadlines: "Fristen",
   statusNext: "Nächster Schritt",
+  statusQuestions: "Fragen",
+  statusTemplates: "Fertige Texte: `vorlage` zeigt die Liste. Ihre Aufgaben: `meine aufgaben`, alle: `aufgaben`.",
+  allTasksTitle: (phase: string) => `Alle Aufgaben bis ${phase}`,
+  myTasksTitle: (roles: string) => `Ihre Aufgaben (${roles})`,
+  myTasksNone: "Für Sie ist gerade nichts offen. Alle Aufgaben: `aufgaben`, Lage: `status`.",
+  noRoleYet: (id: string, cmds: string[]) => `Sie haben in ${id} noch keine Rolle. Übernehmen: ${cmds.join(" · ")}.`,
+  noFreeRole: (id: string, coord: string) =>
+    `Sie haben in ${id} keine Rolle, alle sind besetzt. Fragen Sie die Koordination (${coord}), was Sie tun können.`,
   statusNextRoles: "Rollen besetzen: `rolle koordinator` / `rolle technik` / `rolle kommunikation`.",
   statusNextCritical: (nrs: number[]) => `Wichtige Aufgaben erledigen: ${nrs.join(", ")}.`,
   statusNextAdvance: "Alles Wichtige dieser Phase ist erledigt: `weiter` (Koordination).",

@@ -32,8 +32,10 @@ async function scenario(storm: boolean): Promise<{ h: SlackHarness; clock: FakeC
   if (storm) h.api.failNext("chat.postMessage", 5, { status: 429, retryAfter: 1 });
   await h.reply("anna", "rolle koordinator");
   await h.reply("ben", "rolle technik");
+  await h.reply("cem", "rolle kommunikation");
   await h.reply("cem", "notiz Telefonanlage geht noch");
   await h.reply("anna", "status");
+  await h.reply("anna", "aufgaben");
   advanced += await drain(h, clock);
   return { h, clock, advanced };
 }

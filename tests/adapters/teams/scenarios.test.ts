@@ -110,6 +110,12 @@ describe("Teams: card updates", () => {
     await t.settle();
     await t.press("anna", "rolle koordinator");
     await t.settle();
+    await t.reply("ben", "rolle technik");
+    await t.settle();
+    await t.reply("cem", "rolle kommunikation");
+    await t.settle();
+    await t.reply("anna", "status");
+    await t.settle();
     const msgs = t.connector.list();
     const nr = taskNr(await t.messages(), /Lage bestätigen/);
     const card = msgs.find((m) => JSON.stringify(m.activity).includes(`"c":"ok ${nr}"`))!;

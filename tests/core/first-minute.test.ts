@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { renderConsole } from "../../src/adapters/console/render.ts";
+import { loadOrgConfig } from "../../src/config/load.ts";
+import { NO_CAPABILITIES } from "../../src/core/adapter.ts";
+import type { Outbound } from "../../src/core/message.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { loc } from "../../src/machines/schema.ts";
+import { TestBot } from "../helpers/bot.ts";
+
+/**
+ * Issue #10 items 1 and 2: the first minute. The declaration's first message fits one phone screen (≤ 100 words,
+ * ≤ 20 lines at 60 columns in the terminal) and starts with what to do now; the whole declaration is at most three
+ * messages; tasks come with the roles, the next questions with the answers.
+ */
+
+const praxis = loadOrgConfig("examples/praxis.yaml");
+const playbooks = loadPlaybooks().list();
+
+const WIDTH = 60;
+/** What a person reads: the terminal rendering at 60 columns. */
+const screen = (m: Outbound) => renderConsole(m, { color: false, width: WIDTH });
+const words = (text: string) =>
+  text
+    .replace(/^(\s*│ |▌ )/gm, "")
+    .split(/\s+/)
+    .filter(Boolean).length;
+const lines = (text: string) => text.split("\n").length;
+
+let tb: TestBot | undefined;
+afterEach(async () => {
+  await tb?.stop();
+  tb = undefined;
+});
+
+async function declare(id: string): Promise<TestBot> {
+  tb = await new TestBot({ config: praxis, caps: { ...NO_CAPABILITIES } }).start();
+  await tb.command("anna", id);
+  return tb;
+}
+
+describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () => {
+  for (const pb of playbooks) {
+    it(`${pb.id}: the first message fits one screen and starts with Jetzt sofort; at most 3 messages in all`, async () => {
+      const t = await declare(pb.id);
+      const msgs = t.adapter.visible();
+      expect(msgs.length).toBeGreaterThanOrEqual(1);
+      expect(msgs.length).toBeLessThanOrEqual(3);
+      const first = screen(msgs[0]!);
+      expect(words(first), first).toBeLessThanOrEqual(100);
+      expect(lines(first), first).toBeLessThanOrEqual(20);
+      // the id and type first, then what to do now, within the first six lines
+      expect(first.split("\n")[0]).toMatch(/NF-\d{4}-\d{4}/);
+      expect(first.split("\n").slice(0, 6).join("\n")).toMatch(/Jetzt sofort/);
+      expect(pb.sofort.length).toBeGreaterThanOrEqual(2);
+      const flat = first.replace(/^(\s*│ |▌ )/gm, "").replace(/\s+/g, " ");
+      for (const a of pb.sofort) {
+        // each action whole, and the number to call right beside the action that says to call
+        expect(flat).toContain(a.call ? `${loc(a.text)} ☎ ` : loc(a.text));
+      }
+      expect(first).toMatch(/rolle koordinator/);
+      // level and phase are on status, not on the first screen
+      expect(first).not.toMatch(/Stufe|Phase/);
+      const all = msgs.map(screen).join("\n");
+      expect(words(all), all).toBeLessThanOrEqual(230);
+      expect(lines(all), all).toBeLessThanOrEqual(45);
+    });
+  }
+
+  it("taking a role brings that role's tasks of the current phase, short and numbered (no reasons)", async () => {
+    const t = await declare("verschluesselung");
+    const before = t.adapter.visible().length;
+    await t.say("ben", "rolle technik");
+    const added = t.adapter.visible().slice(before);
+    expect(added.length).toBe(1);
+    const card = screen(added[0]!);
+    expect(card).toMatch(/ben ist jetzt Technischer Kontakt/);
+    expect(card).toMatch(/Lage bestätigen/);
+    expect(card).toMatch(/Datensicherungen schützen/);
+    expect(card).not.toMatch(/↳/);
+    expect(card).not.toMatch(/Netzwerkkabel am Gerät ziehen \(Nase/); // the coordinator's task
+  });
+
+  it("an answer does not reprint the list: it brings the next question only", async () => {
+    const t = await declare("verschluesselung");
+    await t.say("anna", "rolle koordinator");
+    const before = t.adapter.visible().length;
+    await t.say("anna", "antwort 6 ja");
+    const added = t.adapter.visible().slice(before).map(screen).join("\n");
+    expect(added).toMatch(/Antwort 6 notiert/);
+    expect(added).toMatch(/Als Nächstes/);
+    expect(added).not.toMatch(/Wann hat die erste Person davon erfahren/);
+  });
+
+  it("status, aufgaben and meine aufgaben show everything on demand", async () => {
+    const t = await declare("verschluesselung");
+    await t.say("anna", "rolle koordinator");
+    await t.say("anna", "status");
+    const status = t.last();
+    expect(status).toMatch(/Stufe: Notfall/);
+    expect(status).toMatch(/Medizingeräte/);
+    await t.say("anna", "aufgaben");
+    expect(t.last()).toMatch(/Lage bestätigen/);
+    expect(t.last()).toMatch(/Mitarbeitende informieren/);
+    await t.say("anna", "meine aufgaben");
+    const mine = screen(t.adapter.visible().at(-1)!).replace(/\s+│?\s*/g, " ");
+    expect(mine).toMatch(/Alle warnen/);
+    expect(mine).toMatch(/Jede weitere Aktion kann die Verschlüsselung/);
+    expect(mine).not.toMatch(/Lage bestätigen/);
+    await t.say("cem", "meine aufgaben");
+    expect(t.last()).toMatch(/noch keine Rolle.*rolle technik/s);
+  });
+});
