@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import type { OrgConfig } from "./core/org.ts";
 import type { ExportSink, HandbookSink } from "./core/service.ts";
 import type { Playbook } from "./machines/schema.ts";
+import { renderWorker } from "./workers/render.ts";
 
 /** Files hold personal data: readable by the service user only (a rewritten file is tightened as well). */
 const PRIVATE_FILE = 0o600;
@@ -33,10 +33,10 @@ export function fileExportSink(dir: string, namesRelativeTo?: string): ExportSin
         return shownName(path, namesRelativeTo);
       });
     },
-    async report(r) {
-      // loaded on first use only: the PDF and chart libraries are large and most runs never export
-      const { renderReportPdf } = await import("./report/pdf.ts");
-      return renderReportPdf(r);
+    report(r) {
+      // rendered in the render worker (1–2 s of layout and drawing), never on the loop that answers HTTP; its PDF
+      // and chart libraries are loaded there, on first use
+      return renderWorker().report(r);
     },
   };
 }
@@ -60,10 +60,11 @@ export function handbookFor(
   const out = resolve(join(dirname(dbPath), "notfallhandbuch.pdf"));
   return {
     paths: [out, out.replace(/\.pdf$/i, ".md")].map((f) => shownName(f, namesRelativeTo)),
-    write() {
-      // loaded on first use only: the PDF library is large and most runs never print a handbook
-      const { writeHandbookSync } = createRequire(import.meta.url)("./handbook/write.ts") as typeof import("./handbook/write.ts");
-      for (const f of writeHandbookSync({ playbooks, config, out, ...(configFile ? { configFile } : {}) })) chmodSync(f, PRIVATE_FILE);
+    async write() {
+      // laid out and written by the render worker (1.5–3 s), never on the loop that answers HTTP; resolves once both
+      // files are on disk, so the core commits its reply only after them (docs/core.md, file effects)
+      for (const f of await renderWorker().handbook({ playbooks, config, out, ...(configFile ? { configFile } : {}) }))
+        chmodSync(f, PRIVATE_FILE);
     },
   };
 }

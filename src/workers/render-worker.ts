@@ -1,0 +1,54 @@
+/**
+ * The render worker (a `node:worker_threads` thread, started by `render.ts`): renders the incident report PDF and
+ * writes the handbook, the two heavy synchronous jobs (1–3 s of PDFKit layout and Vega drawing) that must not run on
+ * the event loop that answers HTTP. One job message in, one answer out, matched by id; an error travels back as
+ * the Error it was.
+ */
+import { setPriority } from "node:os";
+import { parentPort } from "node:worker_threads";
+import type { RenderAnswer, RenderJob } from "./render.ts";
+
+if (!parentPort) throw new Error("render-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
+const port = parentPort;
+/** Nice value of the render thread: below the HTTP thread, above nothing else of ours. */
+const RENDER_NICE = 10;
+
+// Linux: priority 0 names the calling thread, so only this worker yields the CPU to the thread that answers HTTP
+// (on a busy machine both compete for the same cores). Elsewhere it may name the process or be refused: then not.
+if (process.platform === "linux") {
+  try {
+    setPriority(0, RENDER_NICE);
+  } catch {
+    // not allowed here (e.g. a sandbox): render at normal priority
+  }
+}
+
+async function run(job: RenderJob): Promise<Uint8Array | string[]> {
+  if (job.kind === "report") {
+    const { renderReportPdf } = await import("../report/pdf.ts");
+    return renderReportPdf(job.report);
+  }
+  const { writeHandbookSync } = await import("../handbook/write.ts");
+  return writeHandbookSync(job.options);
+}
+
+port.on("message", (job: RenderJob) => {
+  run(job).then(
+    (value) => {
+      const answer: RenderAnswer = { id: job.id, ok: true, value };
+      // the PDF's bytes are handed over, not copied (a Buffer may share a pooled ArrayBuffer: copy those)
+      if (value instanceof Uint8Array) {
+        const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value);
+        port.postMessage({ ...answer, value: own }, [own.buffer as ArrayBuffer]);
+      } else port.postMessage(answer);
+    },
+    (err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      try {
+        port.postMessage({ id: job.id, ok: false, error } satisfies RenderAnswer);
+      } catch {
+        port.postMessage({ id: job.id, ok: false, error: new Error(error.message) } satisfies RenderAnswer);
+      }
+    },
+  );
+});
