@@ -1,11 +1,13 @@
 /**
  * Issue #17, step 1: the incident report PDF (`export`) and the handbook (`handbuch`) are rendered in a worker
  * thread, so the event loop that answers Slack's HTTP requests stays free while they render. Measured from inside
- * the process over the whole render: the loop's longest delay (`monitorEventLoopDelay`), the share of the time it
- * was busy (`eventLoopUtilization`) and the wall time of a signed slash command sent while it runs. Rendered on the
- * loop, the report blocks it for ~1.3 s and the handbook for 1.5–3 s (more on a loaded machine): one delay of that
- * length and a loop busy nearly all the time. The bounds are generous because on the shared 2-core machine a thread
- * that does nothing still waits up to ~250 ms for a core (measured with load 16); busy time is not affected by that.
+ * the process over the whole render: the loop's longest delay (`monitorEventLoopDelay`), its longest busy stretch
+ * (`eventLoopUtilization` between ticks of a 5 ms probe), the share of the time it was busy, and the wall time of a
+ * signed slash command sent while the render runs. Rendered on the loop, the report blocks it for ~1.3 s and the
+ * handbook for 1.5–3 s (more on a loaded machine): one busy stretch and one delay of that length. The delay bound is
+ * loose because on the shared 2-core machine a thread that does nothing still waits up to ~700 ms for a core (seen
+ * with load 16 during the test suite); waiting for a core while idle does not count as busy, so the busy bounds are
+ * the tight ones.
  */
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
@@ -26,8 +28,10 @@ import { fixture } from "./fixtures.ts";
 import { formBody, postSigned } from "./signed-request.ts";
 
 const SECRET = "5e2c8a1f7b3d9e4c6a0f2b8d1e7c3a9f";
-/** Longest delay of the loop while the render runs (the render itself takes ≥ 1,300 ms). */
-const MAX_LOOP_DELAY_MS = 500;
+/** Longest delay of the loop while the render runs (a render on the loop takes ≥ 1,300 ms). */
+const MAX_LOOP_DELAY_MS = 1_000;
+/** Longest stretch in which the loop was busy without a break (a render on the loop: ≥ 1,300 ms). */
+const MAX_BUSY_STRETCH_MS = 250;
 /** Share of the render's wall time in which the loop was busy (on the loop: ~1). */
 const MAX_LOOP_BUSY = 0.5;
 
@@ -126,13 +130,22 @@ async function whileRendering(r: Rig, command: string): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const busy0 = performance.eventLoopUtilization();
+  let tick = busy0;
+  let stretch = 0;
+  const probe = setInterval(() => {
+    stretch = Math.max(stretch, performance.eventLoopUtilization(tick).active);
+    tick = performance.eventLoopUtilization();
+  }, 5);
   const ack = await r.slash("status");
   expect(ack.status).toBe(200);
   await r.settle();
+  clearInterval(probe);
+  stretch = Math.max(stretch, performance.eventLoopUtilization(tick).active);
   const busy = performance.eventLoopUtilization(busy0);
   loop.disable();
-  expect(loop.max / 1e6).toBeLessThan(MAX_LOOP_DELAY_MS);
+  expect(stretch).toBeLessThan(MAX_BUSY_STRETCH_MS);
   expect(busy.utilization).toBeLessThan(MAX_LOOP_BUSY);
+  expect(loop.max / 1e6).toBeLessThan(MAX_LOOP_DELAY_MS);
   expect(ack.ms).toBeLessThan(MAX_LOOP_DELAY_MS);
 }
 
