@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { CONSOLE_CHANNEL, ConsoleAdapter, type OpenIncidentNote, terminalColumns } from "./adapters/console/adapter.ts";
 import { renderNotice } from "./adapters/console/render.ts";
 import { consoleTexts } from "./adapters/console/texts.ts";
-import { createBot } from "./app.ts";
+import { createBot, type TenantSetup } from "./app.ts";
 import { ConfigError, findConfigPath, readOrgConfig } from "./config/load.ts";
 import { startupNotice } from "./config/startup.ts";
 import { systemClock } from "./core/clock.ts";
@@ -11,11 +11,11 @@ import { de } from "./core/i18n/de.ts";
 import { en } from "./core/i18n/en.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { StoragePort } from "./core/ports.ts";
-import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
+import { DEFAULT_TENANT, openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "./deployment.ts";
 import { loadPlaybooks, PlaybookError } from "./machines/loader.ts";
 import { formatIssue } from "./machines/playbook-error.ts";
 import { loc, type Phase, type Playbook } from "./machines/schema.ts";
-import { openStorage } from "./storage/index.ts";
+import { type StorageChoice, StorageConfigError, selectStorage } from "./storage/select.ts";
 
 export const HELP = `notfallbot – führt kleine Firmen und Praxen durch einen IT-Notfall
 
@@ -29,7 +29,8 @@ Aufruf:
   notfallbot handbuch [--out DATEI]          Druckbares Notfallhandbuch (PDF + Markdown)
 
 Optionen:
-  --db PATH         Datenbank (Standard ./data/notfall.db, oder NOTFALL_DB)
+  --db PATH         Datenbank (Standard ./data/notfall.db, oder NOTFALL_DB); PostgreSQL: DATABASE_URL=postgres://…
+  --tenant NAME     Mandant für console und export, wenn NOTFALL_TENANTS=ORDNER gesetzt ist (Dateiname ohne .yaml)
   --config PATH     Organisationsdatei (sonst NOTFALL_CONFIG, sonst ./notfall.config.yaml)
   --user NAME       Wer im Terminal ohne "@name:" spricht (Standard: ich)
   --lang de|en      Sprache der Bot-Texte (Standard de)
@@ -46,6 +47,7 @@ Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsda
 
 type Opts = {
   db?: string;
+  tenant?: string;
   config?: string;
   user?: string;
   lang?: string;
@@ -64,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         db: { type: "string" },
+        tenant: { type: "string" },
         config: { type: "string" },
         user: { type: "string" },
         lang: { type: "string" },
@@ -113,14 +116,28 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const dbPath = resolve(values.db ?? process.env.NOTFALL_DB ?? "data/notfall.db");
+  let choice: StorageChoice;
+  try {
+    choice = selectStorage(process.env, values.db !== undefined ? { db: values.db } : {});
+  } catch (err) {
+    if (err instanceof StorageConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const tenant = values.tenant;
+  if (tenant !== undefined && !process.env.NOTFALL_TENANTS) {
+    process.stderr.write("--tenant braucht NOTFALL_TENANTS=ORDNER (ein Ordner mit einer Organisationsdatei je Mandant).\n");
+    return 2;
+  }
 
   switch (cmd) {
     case "console":
-      return runConsole({ dbPath, config, configPath, playbooks, user: values.user, locale: lang });
+      return runConsole({ choice, tenant, config, configPath, playbooks, user: values.user, locale: lang });
     case "serve": {
       const { serve } = await import("./serve.ts");
-      return serve({ dbPath, config, configPath, playbooks, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
+      return serve({ storage: choice, config, configPath, playbooks, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
     }
     case "check-config": {
       if (!configPath) {
@@ -150,25 +167,26 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write("Welcher Notfall? Beispiel: notfallbot export NF-2026-0001\n");
         return 2;
       }
-      const storage = openStorage(dbPath);
+      const opened = await openForCommand(choice, tenant, config, configPath, playbooks.list());
+      if (typeof opened === "number") return opened;
       try {
         const bot = createBot({
-          storage,
+          storage: opened.setup.storage,
           adapters: [],
           playbooks,
-          ...(config ? { config } : {}),
-          exports: fileExportSink(exportDirFor(dbPath)),
+          ...(opened.setup.config ? { config: opened.setup.config } : {}),
+          ...(opened.setup.exports ? { exports: opened.setup.exports } : {}),
         });
         const L = await bot.service.incident(id);
         if (!L) {
-          process.stderr.write(`Notfall ${id} nicht gefunden in ${dbPath}.\n`);
+          process.stderr.write(`Notfall ${id} nicht gefunden in ${opened.where}.\n`);
           return 5;
         }
         const files = await bot.service.exportFiles(L);
         process.stdout.write(`${files.join("\n")}\n`);
         return 0;
       } finally {
-        await storage.close();
+        await opened.close();
       }
     }
     case "handbuch": {
@@ -188,6 +206,51 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The store, organisation file and export folder of one tenant for `console` and `export`: the default tenant
+ * (the organisation file of `--config`, data next to the database), or with `--tenant` one from `NOTFALL_TENANTS`.
+ * Returns an exit code when the tenant or the database cannot be opened.
+ */
+async function openForCommand(
+  choice: StorageChoice,
+  tenant: string | undefined,
+  config: OrgConfig | undefined,
+  configPath: string | undefined,
+  playbooks: Playbook[],
+  namesRelativeTo?: string,
+): Promise<{ setup: TenantSetup; where: string; dataDir: string; close(): Promise<void> } | number> {
+  const logErr = (level: string, msg: string) => {
+    if (level !== "info") process.stderr.write(`${msg}\n`);
+  };
+  let storage: Storage;
+  try {
+    storage = await openChosenStorage(choice, process.env, logErr);
+  } catch (err) {
+    process.stderr.write(`Datenbank nicht erreichbar: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (tenant === undefined) {
+    const sinks = tenantSinks(storage.dataDir, DEFAULT_TENANT, config, configPath, playbooks, namesRelativeTo);
+    return {
+      setup: { id: DEFAULT_TENANT, storage: storage.base, config, ...sinks },
+      where: storage.description,
+      dataDir: storage.dataDir,
+      close: () => storage.close(),
+    };
+  }
+  const dir = tenantsFromEnv(process.env, storage, playbooks, logErr, namesRelativeTo);
+  const setup = dir?.get(tenant);
+  if (!setup) {
+    const known = dir?.ids() ?? [];
+    process.stderr.write(
+      `Mandant "${tenant}" gibt es nicht in ${process.env.NOTFALL_TENANTS} (dort: ${known.join(", ") || "keine .yaml-Dateien"}). Der Mandant ist der Dateiname ohne .yaml.\n`,
+    );
+    await storage.close();
+    return 2;
+  }
+  return { setup, where: `${storage.description}, Mandant ${tenant}`, dataDir: storage.dataDir, close: () => storage.close() };
+}
+
 /** `playbooks --match "<text>"`: the matcher's ranking with scores, for people writing playbooks. */
 async function printMatch(text: string, list: Playbook[]): Promise<number> {
   if (!text.trim()) {
@@ -201,14 +264,18 @@ async function printMatch(text: string, list: Playbook[]): Promise<number> {
 }
 
 async function runConsole(o: {
-  dbPath: string;
+  choice: StorageChoice;
+  tenant: string | undefined;
   config: OrgConfig | undefined;
   configPath: string | undefined;
   playbooks: ReturnType<typeof loadPlaybooks>;
   user: string | undefined;
   locale: "en" | undefined;
 }): Promise<number> {
-  const storage = openStorage(o.dbPath);
+  const opened = await openForCommand(o.choice, o.tenant, o.config, o.configPath, o.playbooks.list());
+  if (typeof opened === "number") return opened;
+  const { setup } = opened;
+  const storage = setup.storage;
   const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   let done!: () => void;
   const ended = new Promise<void>((r) => {
@@ -228,26 +295,27 @@ async function runConsole(o: {
     storage,
     adapters: [adapter],
     playbooks: o.playbooks,
-    ...(o.config ? { config: o.config } : {}),
+    ...(setup.config ? { config: setup.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
-    exports: fileExportSink(exportDirFor(o.dbPath)),
-    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, undefined, o.configPath),
+    ...(setup.exports ? { exports: setup.exports } : {}),
+    ...(setup.handbook ? { handbook: setup.handbook } : {}),
     log: (level, msg, detail) => {
       if (level !== "info") process.stderr.write(`[${level}] ${msg}${detail instanceof Error ? `: ${detail.message}` : ""}\n`);
     },
   });
   const texts = consoleTexts(o.locale);
+  const where = o.choice.kind === "sqlite" ? o.choice.file : opened.where;
   await adapter.greet({
-    ...(process.stdin.isTTY ? { intro: texts.intro(o.dbPath, o.config ? (o.config.name ?? "") : undefined) } : {}),
+    ...(process.stdin.isTTY ? { intro: texts.intro(where, setup.config ? (setup.config.name ?? "") : undefined) } : {}),
     open: await openConsoleIncidents(storage, o.locale),
   });
   const interrupt = stopOnInterrupt(adapter);
   await bot.start();
   await ended;
   await bot.idle();
-  await adapter.farewell(await openConsoleIncidents(storage, o.locale), againCommand(o.dbPath));
+  await adapter.farewell(await openConsoleIncidents(storage, o.locale), againCommand(o.choice, o.tenant));
   await bot.stop();
-  await storage.close();
+  await opened.close();
   interrupt.dispose();
   return 0;
 }
@@ -282,7 +350,11 @@ async function openConsoleIncidents(
   }));
 }
 
-/** How to come back to the same incidents: `npm start`, with the database when it is not the default one. */
-function againCommand(dbPath: string): string {
-  return dbPath === resolve("data/notfall.db") ? "npm start" : `npm start -- --db ${dbPath}`;
+/** How to come back to the same incidents: `npm start`, with the database and tenant when they are not the default. */
+function againCommand(choice: StorageChoice, tenant: string | undefined): string {
+  const args = [
+    ...(choice.kind === "sqlite" && choice.file !== resolve("data/notfall.db") ? [`--db ${choice.file}`] : []),
+    ...(tenant !== undefined ? [`--tenant ${tenant}`] : []),
+  ];
+  return args.length ? `npm start -- ${args.join(" ")}` : "npm start";
 }

@@ -1,5 +1,5 @@
 import { createServer, Server } from "node:http";
-import { dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import express from "express";
 import {
   applyServerLimits,
@@ -15,16 +15,18 @@ import {
   serverOptions,
 } from "./adapters/http.ts";
 import { redactor, redactStream, secretsFromEnv } from "./adapters/redact.ts";
-import { createBot } from "./app.ts";
+import { createBot, type SharedWork } from "./app.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { PlaybookSource } from "./core/service.ts";
-import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
-import { openStorage } from "./storage/index.ts";
+import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "./deployment.ts";
+import { LeaderGatedAdapter } from "./leader-gate.ts";
+import type { StorageChoice } from "./storage/select.ts";
 
 export interface ServeOptions {
-  dbPath: string;
+  /** The backend (selectStorage): SQLite file or PostgreSQL URL. */
+  storage: StorageChoice;
   config: OrgConfig | undefined;
   /** The organisation file (its date goes on the printed handbook). */
   configPath?: string | undefined;
@@ -148,7 +150,10 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   });
   let adapters: ChatAdapter[];
   try {
-    adapters = await adaptersFromEnv(env, o.dbPath);
+    adapters = await adaptersFromEnv(
+      env,
+      o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
+    );
   } catch (err) {
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
     if (err instanceof Error && /ConfigError$/.test(err.name)) {
@@ -163,17 +168,58 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     );
     return 2;
   }
-  const storage = openStorage(o.dbPath);
+  let storage: Storage;
+  try {
+    storage = await openChosenStorage(o.storage, env, log);
+  } catch (err) {
+    process.stderr.write(
+      `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 1;
+  }
+  // several processes may share PostgreSQL: adapters that must run once (the Matrix sync) hold a role
+  const roles: LeaderGatedAdapter[] = [];
+  if (storage.pg) {
+    const pg = storage.pg;
+    adapters = adapters.map((a) => {
+      if (a.platform !== "matrix") return a;
+      const gated = new LeaderGatedAdapter(
+        a,
+        (hooks) =>
+          pg.leadership("matrix-sync", {
+            ...hooks,
+            onError: (err) => log("warn", "matrix-sync: Rolle nicht prüfbar / cannot check role", err),
+          }),
+        log,
+      );
+      roles.push(gated);
+      return gated;
+    });
+  }
+  const playbookList = o.playbooks.list();
+  // replies in chat name files relative to the data directory, never by their path on the server
+  const tenancy = tenantsFromEnv(env, storage, playbookList, log, storage.dataDir);
+  tenancy?.watch();
+  const single = tenantSinks(storage.dataDir, "default", o.config, o.configPath, playbookList, storage.dataDir);
+  const shared: SharedWork | undefined = storage.shared
+    ? {
+        port: storage.shared,
+        ...numberFromEnv(env, "NOTFALL_OUTBOX_LEASE_MS", (v) => ({ outboxLeaseMs: v })),
+        ...numberFromEnv(env, "NOTFALL_TIMER_LEASE_MS", (v) => ({ timerLeaseMs: v })),
+        ...numberFromEnv(env, "NOTFALL_POLL_MS", (v) => ({ pollMs: v })),
+      }
+    : undefined;
   const bot = createBot({
-    storage,
+    storage: storage.base,
+    ...(tenancy ? { tenancy } : {}),
+    ...(shared ? { shared } : {}),
     adapters,
     clock: systemClock,
     playbooks: o.playbooks,
     ...(o.config ? { config: o.config } : {}),
     ...(o.locale ? { locale: o.locale } : {}),
-    // replies in chat name files relative to the data directory, never by their path on the server
-    exports: fileExportSink(exportDirFor(o.dbPath), dirname(o.dbPath)),
-    handbook: handbookFor(o.playbooks.list(), o.config, o.dbPath, dirname(o.dbPath), o.configPath),
+    ...(single.exports ? { exports: single.exports } : {}),
+    ...(single.handbook ? { handbook: single.handbook } : {}),
     log,
   });
   const app = express();
@@ -181,13 +227,28 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   app.get("/healthz", async (_req, res) => {
     let db = true;
     try {
-      await storage.hasDelivery("healthz", "probe");
+      await storage.base.hasDelivery("healthz", "probe");
     } catch {
       db = false;
     }
     const status = Object.fromEntries(adapters.map((a) => [a.platform, a.health?.() ?? { ok: true }]));
     const ok = db && Object.values(status).every((s) => s.ok);
-    res.status(ok ? 200 : 503).json({ ok, database: db, adapters: status });
+    res.status(ok ? 200 : 503).json({
+      ok,
+      database: db,
+      backend: storage.choice.kind,
+      adapters: status,
+      // which roles this process holds: every process delivers the outbox and fires timers (claims); the
+      // Matrix sync runs in one process at a time
+      roles: {
+        inbound: true,
+        outbox: true,
+        timers: true,
+        ...Object.fromEntries(roles.map((r) => [r.role.name, r.active])),
+      },
+      ...(tenancy ? { tenants: tenancy.ids().length } : {}),
+      ...(storage.pg ? { process: storage.pg.owner } : {}),
+    });
   });
   // cheap checks before any body is read (headers, size, type); then the adapters' own verification
   app.use(guardRoutes(routeLimitsOf(adapters), refusalLog()));
@@ -199,6 +260,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     // e.g. a rejected Slack token: the adapter says in German what to fix
     if (err instanceof AdapterError && err.code === "unauthorized") {
       process.stderr.write(`${err.message}\n`);
+      tenancy?.stop();
       await storage.close();
       return 3;
     }
@@ -212,7 +274,8 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
         "Bitte HOST (Adresse dieses Rechners, z. B. 127.0.0.1 oder 0.0.0.0) und PORT prüfen. / cannot listen, check HOST and PORT.\n",
     );
     await bot.stop();
-    storage.close();
+    tenancy?.stop();
+    await storage.close();
     return 2;
   }
   const addr = server.address();
@@ -221,11 +284,22 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     ? "nur von diesem Rechner erreichbar (Reverse Proxy davor); alle Schnittstellen: HOST=0.0.0.0 / loopback only, set HOST=0.0.0.0 for all interfaces"
     : "von außen erreichbar – davor gehört ein TLS-Reverse-Proxy; nur lokal: HOST=127.0.0.1 / reachable from other machines, set HOST=127.0.0.1 for loopback only";
   log("info", `notfallbot hört auf http://${authority(host, port)} (${adapters.map((a) => a.platform).join(", ")}), ${where}`);
+  log(
+    "info",
+    `Datenbank: ${storage.description}${tenancy ? `, ${tenancy.ids().length} Mandanten aus ${tenancy.dir}` : ""}${storage.pg ? ` (Prozess ${storage.pg.owner})` : ""}`,
+  );
   process.stdout.write(`READY ${port}\n`);
   await stopRequested;
   await new Promise<void>((resolve) => server.close(() => resolve())); // answers requests already in flight
 
   await bot.stop();
+  tenancy?.stop();
   await storage.close();
   return 0;
+}
+
+/** A positive whole number from the environment, as options (tests shorten leases and polls this way). */
+function numberFromEnv<T>(env: NodeJS.ProcessEnv, name: string, as: (v: number) => T): T | Record<string, never> {
+  const v = Number(env[name]);
+  return Number.isInteger(v) && v > 0 ? as(v) : {};
 }

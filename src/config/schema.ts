@@ -162,6 +162,9 @@ export const OrgConfigSchema = z
     nis2: z.boolean().optional(),
     systems: z.array(System).optional(),
     roles: Roles.optional(),
+    covers: z
+      .strictObject({ slack: z.array(Text).optional(), teams: z.array(Text).optional(), matrix: z.array(Text).optional() })
+      .optional(),
   })
   // Runs even when other fields have mistakes, so a wrong name shows up in the same report (the value may be raw there).
   .superRefine((cfg, ctx) => checkRoleNames(cfg, ctx), { when: () => true })
@@ -258,6 +261,7 @@ export const SECTION_KEYS: Record<string, readonly string[]> = {
   property_insurer: ["name", "hotline", "policy"],
   software: ["name", "hotline"],
   kv: ["name", "phone"],
+  covers: ["slack", "teams", "matrix"],
 };
 
 /** The item schema of each list section, to tell required fields of an item (without them the item is unusable). */

@@ -73,4 +73,9 @@ export interface ChatAdapter {
   deliver(message: Outbound): Promise<DeliveryResult>;
   /** Readiness for `/healthz`. */
   health?(): { ok: boolean; detail?: string };
+  /**
+   * Whether this process can deliver to the platform right now (default yes). With several processes, messages for
+   * an adapter that cannot (Matrix in a process that does not hold the sync) are left to the process that can.
+   */
+  canDeliver?(): boolean;
 }

@@ -1,14 +1,26 @@
 import { AdapterError, type ChatAdapter } from "./adapter.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import type { Outbound } from "./message.ts";
-import type { OutboxRow, StoragePort } from "./ports.ts";
+import type { OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./ports.ts";
 
 export interface DispatcherOptions {
+  /** The store of the only tenant, or of {@link DEFAULT_TENANT_ID} when {@link tenants} is given. */
   storage: StoragePort;
+  /**
+   * Several tenants in one process: their ids (read at every pump, so tenants added while running are delivered)
+   * and the store of each. Without it, only `storage` is delivered.
+   */
+  tenants?: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort };
+  /**
+   * Several processes on one database: claim due rows of every tenant with a lease instead of reading one store's
+   * outbox; `tenants.storeOf` marks them. `leaseMs` must exceed the slowest delivery attempt; `pollMs`: how often
+   * to look for rows no process has claimed (committed by a process that died before delivering them).
+   */
+  shared?: { port: SharedWorkPort; leaseMs: number; pollMs: number };
   clock: Clock;
   adapters: ReadonlyMap<string, ChatAdapter>;
   /** A message that can never be delivered (permanent error or retries exhausted). */
-  onFailed: (row: OutboxRow, code: string) => unknown;
+  onFailed: (row: OfTenant<OutboxRow>, code: string) => unknown;
   log?: (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
   /** Deliveries in flight at once (one per lane at most). */
   concurrency?: number;
@@ -17,6 +29,8 @@ export interface DispatcherOptions {
 }
 
 const BASE_BACKOFF_MS = 1000;
+/** The tenant of a deployment without tenants configured (the storage's `default`). */
+export const DEFAULT_TENANT_ID = "default";
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
@@ -26,7 +40,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 export class Dispatcher {
   private readonly o: DispatcherOptions;
-  private readonly busy = new Set<string>();
+  /** Lanes in flight, per tenant (lanes are named per tenant). */
+  private readonly busy = new Map<string, Set<string>>();
   private inflight = 0;
   private scheduled = false;
   /** A pump is reading the outbox; a kick meanwhile makes it look again instead of starting a second one. */
@@ -77,15 +92,18 @@ export class Dispatcher {
         const limit = (this.o.concurrency ?? 8) - this.inflight;
         if (limit <= 0) break;
         // one reader at a time: two could hand out the same row while `busy` does not know it yet
-        const rows = await this.o.storage.dueOutbox(this.o.clock.now().toISOString(), limit, this.busy);
+        const rows = await this.take(this.o.clock.now().toISOString(), limit);
         for (const row of rows) {
-          this.busy.add(row.lane);
+          const lanes = this.lanesOf(row.tenant);
+          lanes.add(row.lane);
           this.inflight++;
-          void this.deliver(row).finally(() => {
-            this.busy.delete(row.lane);
-            this.inflight--;
-            this.next();
-          });
+          void this.deliver(row)
+            .catch((err) => this.o.log?.("error", "Zustellung konnte nicht vermerkt werden", err))
+            .finally(() => {
+              lanes.delete(row.lane);
+              this.inflight--;
+              this.next();
+            });
         }
       } while (this.again && !this.stopped);
     } catch (err) {
@@ -96,14 +114,77 @@ export class Dispatcher {
     // after the deliveries' own continuations (which mark rows sent): keeps the window between a completed
     // write and its mark as small as possible (a kill -9 there repeats that one message after restart)
     queueMicrotask(() => {
-      void this.armRetry();
-      void this.notifyIfIdle();
+      this.armRetry().catch((err) => {
+        // the database is unreachable: look again after a while instead of never
+        this.o.log?.("error", "Postausgang konnte nicht gelesen werden", err);
+        this.armAt(this.o.clock.now().getTime() + (this.o.shared?.pollMs ?? BASE_BACKOFF_MS));
+      });
+      this.notifyIfIdle().catch(() => {});
     });
   }
 
+  private lanesOf(tenant: string): Set<string> {
+    let lanes = this.busy.get(tenant);
+    if (!lanes) {
+      lanes = new Set();
+      this.busy.set(tenant, lanes);
+    }
+    return lanes;
+  }
+
+  private storeOf(tenant: string): StoragePort {
+    return this.o.tenants ? this.o.tenants.storeOf(tenant) : this.o.storage;
+  }
+
+  private tenantIds(): Iterable<string> {
+    return this.o.tenants ? this.o.tenants.ids() : [DEFAULT_TENANT_ID];
+  }
+
+  /** Due rows for this process: claimed with a lease (several processes), else the lane heads of each tenant. */
+  private async take(now: string, limit: number): Promise<OfTenant<OutboxRow>[]> {
+    const sh = this.o.shared;
+    if (sh) {
+      const platforms = [...this.o.adapters.values()].filter((a) => a.canDeliver?.() !== false).map((a) => a.platform as string);
+      return sh.port.claimOutbox(now, limit, sh.leaseMs, platforms);
+    }
+    if (!this.o.tenants) {
+      const rows = await this.o.storage.dueOutbox(now, limit, this.lanesOf(DEFAULT_TENANT_ID));
+      return rows.map((r) => Object.assign(r, { tenant: DEFAULT_TENANT_ID }));
+    }
+    const out: OfTenant<OutboxRow>[] = [];
+    for (const tenant of this.o.tenants.ids()) {
+      if (out.length >= limit) break;
+      const rows = await this.o.tenants.storeOf(tenant).dueOutbox(now, limit - out.length, this.lanesOf(tenant));
+      for (const r of rows) out.push(Object.assign(r, { tenant }));
+    }
+    return out;
+  }
+
+  /** When to look again: the next attempt of any tenant; with several processes also every `pollMs`. */
+  private async nextAt(): Promise<number> {
+    const sh = this.o.shared;
+    if (sh) {
+      const next = await sh.port.nextOutboxClaimable();
+      const poll = this.o.clock.now().getTime() + sh.pollMs;
+      return next ? Math.min(new Date(next).getTime(), poll) : poll;
+    }
+    let at = Number.POSITIVE_INFINITY;
+    for (const tenant of this.tenantIds()) {
+      const next = await this.storeOf(tenant).nextOutboxAttempt();
+      if (next) at = Math.min(at, new Date(next).getTime());
+    }
+    return at;
+  }
+
   private async armRetry(): Promise<void> {
-    const next = await this.o.storage.nextOutboxAttempt();
-    const at = next ? new Date(next).getTime() : Number.POSITIVE_INFINITY;
+    let at = await this.nextAt();
+    // several processes: something claimable now that this pump did not get (claimed meanwhile by another process,
+    // or beyond the limit) is looked at again with the next poll, not in a busy loop
+    if (this.o.shared && at <= this.o.clock.now().getTime()) at = this.o.clock.now().getTime() + this.o.shared.pollMs;
+    this.armAt(at);
+  }
+
+  private armAt(at: number): void {
     if (at === this.timerAt) return;
     if (this.timer) this.o.clock.clearTimer(this.timer);
     this.timer = undefined;
@@ -116,45 +197,49 @@ export class Dispatcher {
     });
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: OfTenant<OutboxRow>): Promise<void> {
+    const store = this.storeOf(row.tenant);
     const adapter = this.o.adapters.get(row.platform);
     if (!adapter) {
-      await this.o.storage.markFailed(row.id, `no adapter for ${row.platform}`);
+      await store.markFailed(row.id, `no adapter for ${row.platform}`);
       return;
     }
     const msg: Outbound = { ...row.message };
     if (msg.thread?.key && !msg.thread.ref) {
-      const ref = await this.o.storage.refForKey(msg.thread.key);
+      const ref = await store.refForKey(msg.thread.key);
       msg.thread = ref ? { ref } : {};
       if (!ref) delete msg.thread;
     }
     if (msg.replace) {
-      const ref = await this.o.storage.refForKey(row.key);
+      const ref = await store.refForKey(row.key);
       if (ref) msg.replaceRef = ref;
       else delete msg.replace; // never delivered before: post it new
     }
+    let res: Awaited<ReturnType<ChatAdapter["deliver"]>>;
     try {
-      const res = await adapter.deliver(msg);
-      // Marked in the continuation of the delivery itself: the storage port's SQLite implementation writes inside
-      // the call (before the promise it returns), so nothing runs between the platform's answer and the mark.
-      await this.o.storage.markSent(row.id, res.ref, this.o.clock.now().toISOString());
+      res = await adapter.deliver(msg);
     } catch (err) {
       const e =
         err instanceof AdapterError ? err : new AdapterError("transient", err instanceof Error ? err.message : String(err), { cause: err });
       const now = this.o.clock.now().getTime();
       const code = e.platformCode ?? e.code;
       if (e.code === "rate_limited") {
-        await this.o.storage.markRetry(row.id, new Date(now + (e.retryAfterMs ?? BASE_BACKOFF_MS)).toISOString(), `rate_limited`);
+        await store.markRetry(row.id, new Date(now + (e.retryAfterMs ?? BASE_BACKOFF_MS)).toISOString(), `rate_limited`);
       } else if (e.code === "transient" && row.attempts + 1 < (this.o.maxAttempts ?? 12)) {
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** row.attempts);
-        await this.o.storage.markRetry(row.id, new Date(now + backoff).toISOString(), `${code}: ${e.message}`.slice(0, 500));
+        await store.markRetry(row.id, new Date(now + backoff).toISOString(), `${code}: ${e.message}`.slice(0, 500));
         this.o.log?.("warn", `Zustellung wird wiederholt (${code})`, { key: row.key, attempt: row.attempts + 1 });
       } else {
-        await this.o.storage.markFailed(row.id, `${code}: ${e.message}`.slice(0, 500));
+        await store.markFailed(row.id, `${code}: ${e.message}`.slice(0, 500));
         this.o.log?.("error", `Zustellung endgültig fehlgeschlagen (${code})`, { key: row.key });
         void this.o.onFailed(row, code);
       }
+      return;
     }
+    // Marked in the continuation of the delivery itself: the storage port's SQLite implementation writes inside
+    // the call (before the promise it returns), so nothing runs between the platform's answer and the mark. A failed
+    // mark (database unreachable) is not a failed delivery: the row stays pending and is delivered again later.
+    await store.markSent(row.id, res.ref, this.o.clock.now().toISOString());
   }
 
   /** Resolves when nothing is in flight and nothing is due now (later retries do not count). */
@@ -169,7 +254,16 @@ export class Dispatcher {
 
   private async isIdle(): Promise<boolean> {
     if (this.inflight > 0 || this.scheduled || this.pumping) return false;
-    return (await this.o.storage.dueOutbox(this.o.clock.now().toISOString(), 1, this.busy)).length === 0;
+    const now = this.o.clock.now().toISOString();
+    if (this.o.shared) {
+      // rows claimed by other processes are theirs; what is claimable now is (also) ours to deliver
+      const next = await this.o.shared.port.nextOutboxClaimable();
+      return next === undefined || next > now;
+    }
+    for (const tenant of this.tenantIds()) {
+      if ((await this.storeOf(tenant).dueOutbox(now, 1, this.lanesOf(tenant))).length > 0) return false;
+    }
+    return true;
   }
 
   private async notifyIfIdle(): Promise<void> {

@@ -32,6 +32,11 @@ export interface OrgConfig {
    * with these holders (see src/core/role-plan.ts); a role nobody confirms within `confirm_within` passes on.
    */
   roles?: Partial<Record<"koordinator" | "technik" | "kommunikation", PlannedRole>>;
+  /**
+   * Which chats belong to this organisation when one deployment serves several (`NOTFALL_TENANTS`): Slack team ids,
+   * Teams tenant ids, Matrix room ids (`!abc:server`) or servers (`:praxis.de`).
+   */
+  covers?: { slack?: string[]; teams?: string[]; matrix?: string[] };
 }
 
 /** How a person is reached in each chat (several ids per platform allowed: two workspaces, an old and a new account). */

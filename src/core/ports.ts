@@ -147,3 +147,29 @@ export interface StoragePort {
   markFailed(id: number, error: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** An outbox row or timer of some tenant, read deployment-wide. */
+export type OfTenant<T> = T & { tenant: string };
+
+/**
+ * Deployment-wide work of several processes sharing one database (PostgreSQL): due outbox rows and timers of every
+ * tenant, each claimed by one process for a lease. A claim that is not finished before its lease runs out (the
+ * process died) goes to another process. Implemented by `PgStorage`.
+ */
+export interface SharedWorkPort {
+  /**
+   * Due lane heads of any tenant, claimed for `leaseMs`; a lane has at most one row claimed at a time. `platforms`:
+   * only rows for these platforms (the ones this process can deliver to now); absent: all.
+   */
+  claimOutbox(now: string, limit: number, leaseMs: number, platforms?: readonly string[]): Promise<OfTenant<OutboxRow>[]>;
+  /** When the next outbox row becomes claimable (due, lease run out); undefined: nothing pending. */
+  nextOutboxClaimable(): Promise<string | undefined>;
+  /** Due timers of any tenant, claimed for `leaseMs`, in due order; a firing commit ends the claim. */
+  claimTimers(now: string, limit: number, leaseMs: number): Promise<OfTenant<TimerRow>[]>;
+  /** When the next timer becomes claimable; undefined: none pending. */
+  nextTimerClaimable(): Promise<string | undefined>;
+  /** Hands this process's open claims back (at shutdown). */
+  releaseClaims(): Promise<unknown>;
+  /** Forgets inbound delivery ids of every tenant received before `before`. */
+  pruneAllDeliveries(before: string): Promise<number>;
+}

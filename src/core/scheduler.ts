@@ -1,5 +1,21 @@
 import type { Clock, TimerHandle } from "./clock.ts";
-import type { StoragePort, TimerRow } from "./ports.ts";
+import { DEFAULT_TENANT_ID } from "./dispatcher.ts";
+import type { OfTenant, SharedWorkPort, StoragePort, TimerRow } from "./ports.ts";
+
+/** What the bot needs of a scheduler; {@link Scheduler} in one process, {@link ClaimingScheduler} for several. */
+export interface TimerRunner {
+  /** Starts arming; resolves to the number of timers known (0 where they stay in the database). */
+  start(): Promise<number>;
+  /** Timers a commit of `tenant` added. */
+  add(rows: readonly TimerRow[], tenant?: string): void;
+  /** Timers a commit of `tenant` cancelled. */
+  remove(ids: readonly string[], tenant?: string): void;
+  /** Timers waiting in memory. */
+  pending(): number;
+  stop(): void;
+}
+
+type Fire = (t: OfTenant<TimerRow>) => unknown;
 
 /**
  * Timers live in the database; this keeps the pending ones in memory in due order and arms exactly one
@@ -7,14 +23,15 @@ import type { StoragePort, TimerRow } from "./ports.ts";
  * survive restarts; overdue ones fire at once. Each fires once: the service marks it fired in the
  * same transaction as its effects.
  */
-export class Scheduler {
+export class Scheduler implements TimerRunner {
   private readonly storage: StoragePort;
+  private readonly tenants: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort } | undefined;
   private readonly clock: Clock;
-  private readonly fire: (t: TimerRow) => unknown;
+  private readonly fire: Fire;
   /** Sorted by dueAt ascending. */
-  private queue: TimerRow[] = [];
-  /** The queued rows by id. */
-  private readonly byId = new Map<string, TimerRow>();
+  private queue: OfTenant<TimerRow>[] = [];
+  /** The queued rows by tenant and id (timer ids repeat across tenants). */
+  private readonly byId = new Map<string, OfTenant<TimerRow>>();
   private handle: TimerHandle | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -23,30 +40,47 @@ export class Scheduler {
    * `fire` hands a due timer to the service, which queues it behind the events before it (in due order when several
    * fall due together) and resolves later; the scheduler does not wait for it.
    */
-  constructor(o: { storage: StoragePort; clock: Clock; fire: (t: TimerRow) => unknown }) {
+  constructor(o: {
+    storage: StoragePort;
+    /** Several tenants in one process: the timers of each are loaded at start. */
+    tenants?: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort };
+    clock: Clock;
+    fire: Fire;
+  }) {
     this.storage = o.storage;
+    this.tenants = o.tenants;
     this.clock = o.clock;
     this.fire = o.fire;
   }
 
   /** Loads every pending timer and arms the earliest; resolves to their number. */
   async start(): Promise<number> {
-    const rows = await this.storage.pendingTimers();
+    let rows: OfTenant<TimerRow>[];
+    if (!this.tenants) rows = (await this.storage.pendingTimers()).map((r) => Object.assign(r, { tenant: DEFAULT_TENANT_ID }));
+    else {
+      rows = [];
+      for (const tenant of this.tenants.ids()) {
+        for (const r of await this.tenants.storeOf(tenant).pendingTimers()) rows.push(Object.assign(r, { tenant }));
+      }
+      rows.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+    }
     // timers added while loading (none in practice: start runs before the adapters) are kept
     const added = this.queue;
     this.queue = rows;
     this.byId.clear();
-    for (const t of rows) this.byId.set(t.id, t);
+    for (const t of rows) this.byId.set(keyOf(t.tenant, t.id), t);
     this.running = true;
-    this.add(added);
+    for (const t of added) this.add([t], t.tenant);
     this.arm();
     return this.queue.length;
   }
 
-  add(rows: readonly TimerRow[]): void {
-    for (const r of rows) {
-      if (this.byId.has(r.id)) continue;
-      this.byId.set(r.id, r);
+  add(rows: readonly TimerRow[], tenant = DEFAULT_TENANT_ID): void {
+    for (const row of rows) {
+      const k = keyOf(tenant, row.id);
+      if (this.byId.has(k)) continue;
+      const r = { ...row, tenant };
+      this.byId.set(k, r);
       const due = r.dueAt;
       let lo = 0;
       let hi = this.queue.length;
@@ -61,12 +95,13 @@ export class Scheduler {
   }
 
   /** Drops queued timers by id (unknown ids are ignored); finds each by binary search instead of scanning the queue. */
-  remove(ids: readonly string[]): void {
+  remove(ids: readonly string[], tenant = DEFAULT_TENANT_ID): void {
     let removed = false;
     for (const id of ids) {
-      const row = this.byId.get(id);
+      const k = keyOf(tenant, id);
+      const row = this.byId.get(k);
       if (!row) continue;
-      this.byId.delete(id);
+      this.byId.delete(k);
       let i = this.firstDue(row.dueAt);
       while (i < this.queue.length && this.queue[i] !== row) i++;
       if (i < this.queue.length) this.queue.splice(i, 1);
@@ -110,7 +145,7 @@ export class Scheduler {
     const now = this.clock.now().toISOString();
     while (this.running && this.queue[0] && this.queue[0].dueAt <= now) {
       const t = this.queue.shift()!;
-      this.byId.delete(t.id);
+      this.byId.delete(keyOf(t.tenant, t.id));
       this.fire(t);
     }
     if (this.running) this.arm();
@@ -119,6 +154,101 @@ export class Scheduler {
   stop(): void {
     this.running = false;
     if (this.handle) this.clock.clearTimer(this.handle);
+    this.handle = undefined;
+  }
+}
+
+function keyOf(tenant: string, id: string): string {
+  return `${tenant}\n${id}`;
+}
+
+/**
+ * Timers for several processes on one database: nothing is kept in memory. One clock timer is armed for the
+ * earliest claimable timer of any tenant (and at least every `pollMs`, for timers other processes committed);
+ * due timers are claimed with a lease and fired here. A timer whose process died before firing it is claimable
+ * again when its lease runs out; the firing commit refuses a second firing (`timer-already-fired`).
+ */
+export class ClaimingScheduler implements TimerRunner {
+  private readonly o: { shared: SharedWorkPort; clock: Clock; fire: Fire; leaseMs: number; pollMs: number; batch?: number };
+  private handle: TimerHandle | undefined;
+  private armedAt = Number.POSITIVE_INFINITY;
+  private running = false;
+  private busy = false;
+  private again = false;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(
+    o: { shared: SharedWorkPort; clock: Clock; fire: Fire; leaseMs: number; pollMs: number; batch?: number },
+    onError: (err: unknown) => void = () => {},
+  ) {
+    this.o = o;
+    this.onError = onError;
+  }
+
+  async start(): Promise<number> {
+    this.running = true;
+    await this.run();
+    return 0;
+  }
+
+  /** A commit added timers: arm earlier if one of them is due before the armed time. */
+  add(rows: readonly TimerRow[]): void {
+    if (!this.running) return;
+    let first = Number.POSITIVE_INFINITY;
+    for (const r of rows) first = Math.min(first, new Date(r.dueAt).getTime());
+    if (first < this.armedAt) this.armAt(first);
+  }
+
+  /** Cancelled timers are skipped by the claim; nothing to do. */
+  remove(): void {}
+
+  pending(): number {
+    return 0;
+  }
+
+  /** Claims and fires what is due, then arms for the next. One run at a time; a request meanwhile runs again. */
+  private async run(): Promise<void> {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      do {
+        this.again = false;
+        const now = this.o.clock.now();
+        const due = await this.o.shared.claimTimers(now.toISOString(), this.o.batch ?? 50, this.o.leaseMs);
+        for (const t of due) this.o.fire(t);
+        if (due.length === (this.o.batch ?? 50)) this.again = true;
+      } while (this.again && this.running);
+      const next = await this.o.shared.nextTimerClaimable();
+      const now = this.o.clock.now().getTime();
+      const poll = now + this.o.pollMs;
+      let at = next ? Math.min(new Date(next).getTime(), poll) : poll;
+      if (at <= now) at = poll; // claimable now but not ours (another process got it first): look again later
+      this.armAt(at);
+    } catch (err) {
+      this.onError(err);
+      this.armAt(this.o.clock.now().getTime() + this.o.pollMs);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private armAt(at: number): void {
+    if (!this.running) return;
+    if (this.handle) this.o.clock.clearTimer(this.handle);
+    this.armedAt = at;
+    this.handle = this.o.clock.setTimer(new Date(at), () => {
+      this.handle = undefined;
+      this.armedAt = Number.POSITIVE_INFINITY;
+      void this.run();
+    });
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.handle) this.o.clock.clearTimer(this.handle);
     this.handle = undefined;
   }
 }

@@ -67,8 +67,15 @@ export class SqliteStorage implements StoragePort {
   private readonly pendingTimersPlain: Database.Statement;
   private readonly pendingTimersParams: unknown[];
 
-  constructor(file: string, opts: StorageOptions = {}) {
-    this.db = openConnection(file, opts);
+  /** Whether this store opened the connection (and so checkpoints and closes it); false for {@link forTenant}. */
+  private readonly owns: boolean;
+  private readonly opts: StorageOptions;
+  private readonly others = new Map<string, SqliteStorage>();
+
+  constructor(file: string, opts: StorageOptions = {}, shared?: StorageDb) {
+    this.opts = opts;
+    this.owns = !shared;
+    this.db = shared ?? openConnection(file, opts);
     this.clock = opts.clock ?? { now: () => new Date() };
     this.tenant = opts.tenant ?? DEFAULT_TENANT;
     this.st = prepareStatements(this.db, this.tenant);
@@ -77,7 +84,7 @@ export class SqliteStorage implements StoragePort {
     this.pendingTimersParams = pending.params; // the tenant
     this.commitTx = this.db.$client.transaction((c: Commit) => this.apply(c));
     const every = opts.checkpointMs ?? 1000;
-    if (every > 0) {
+    if (every > 0 && this.owns) {
       this.db.$client.pragma("wal_autocheckpoint = 0");
       this.checkpointTimer = setInterval(() => this.checkpoint(), every);
       this.checkpointTimer.unref();
@@ -301,7 +308,22 @@ export class SqliteStorage implements StoragePort {
     this.st.markFailed.run({ id, error });
   }
 
+  /**
+   * The store of another tenant on the same connection (one connection per process, whatever the number of
+   * tenants); built once per tenant. Closing it does nothing: {@link close} the store that opened the file.
+   */
+  forTenant(tenant: string): SqliteStorage {
+    if (tenant === this.tenant) return this;
+    let s = this.others.get(tenant);
+    if (!s) {
+      s = new SqliteStorage("", { ...this.opts, tenant }, this.db);
+      this.others.set(tenant, s);
+    }
+    return s;
+  }
+
   async close(): Promise<void> {
+    if (!this.owns) return;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.checkpoint();
     if (this.db.$client.open) this.db.$client.close();

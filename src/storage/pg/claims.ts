@@ -24,7 +24,16 @@ export function claimStatements(db: NodePgDatabase) {
   const outboxHeads = db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), leaseFree(outbox.claimedUntil), isLaneHead))
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        lte(outbox.nextAttemptAt, ph("now")),
+        leaseFree(outbox.claimedUntil),
+        // only platforms this process can deliver to now (e.g. Matrix only in the process holding the sync)
+        sql`(${ph("platforms")}::text[] is null or ${outbox.platform} = any(${ph("platforms")}::text[]))`,
+        isLaneHead,
+      ),
+    )
     .orderBy(asc(outbox.id))
     .limit(ph("limit"))
     .for("update", { of: outbox, skipLocked: true });

@@ -340,12 +340,18 @@ export class PgStorage implements StoragePort {
    * Claims up to `limit` due outbox rows of any tenant for `leaseMs`: only lane heads (the oldest pending row of
    * its lane), so a lane has at most one row in flight across all processes and its order holds. A row whose lease
    * ran out (its holder died) is claimable again. Oldest first. Finish each with markSent/markRetry/markFailed
-   * of the row's tenant store.
+   * of the row's tenant store. `platforms`: only rows for these platforms (those this process can deliver to now).
    */
-  async claimOutbox(now: string, limit: number, leaseMs: number): Promise<ClaimedOutboxRow[]> {
-    if (limit <= 0) return [];
+  async claimOutbox(now: string, limit: number, leaseMs: number, platforms?: readonly string[]): Promise<ClaimedOutboxRow[]> {
+    if (limit <= 0 || platforms?.length === 0) return [];
     const until = new Date(Date.parse(now) + leaseMs).toISOString();
-    const rows = await this.s.claims.claimOutbox.execute({ now, limit, owner: this.s.owner, until });
+    const rows = await this.s.claims.claimOutbox.execute({
+      now,
+      limit,
+      owner: this.s.owner,
+      until,
+      platforms: platforms ? [...platforms] : null,
+    });
     return (rows as ClaimedOutboxRow[]).sort((a, b) => a.id - b.id);
   }
 

@@ -1,0 +1,97 @@
+/**
+ * A chat adapter that runs in one process at a time (the Matrix sync): several processes on one database each
+ * hold a gate, and only the holder of the role (PostgreSQL advisory lock, src/storage/pg/leadership.ts) starts the
+ * adapter. When the holder dies, another process takes the role within seconds and starts its adapter; a holder
+ * that loses the role stops its adapter. Only the holder delivers to the platform ({@link ChatAdapter.canDeliver}).
+ */
+import type { ChatAdapter, DeliveryResult, InboundHandler } from "./core/adapter.ts";
+import type { Outbound } from "./core/message.ts";
+
+/** A role held by one process at a time; `hooks` are called when this process gains or loses it. */
+export interface Role {
+  readonly name: string;
+  readonly isLeader: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type RoleFactory = (hooks: { onAcquired: () => void; onLost: (why: string) => void }) => Role;
+
+type Log = (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
+
+export class LeaderGatedAdapter implements ChatAdapter {
+  readonly inner: ChatAdapter;
+  readonly role: Role;
+  private onEvent: InboundHandler | undefined;
+  /** Start and stop of the inner adapter, one after the other. */
+  private chain: Promise<void> = Promise.resolve();
+  private started = false;
+  private readonly log: Log;
+
+  constructor(inner: ChatAdapter, role: RoleFactory, log: Log = () => {}) {
+    this.inner = inner;
+    this.log = log;
+    this.role = role({
+      onAcquired: () => this.switch(true, "Rolle übernommen / role acquired"),
+      onLost: (why) => this.switch(false, `Rolle verloren (${why}) / role lost`),
+    });
+  }
+
+  get platform() {
+    return this.inner.platform;
+  }
+
+  get capabilities() {
+    return this.inner.capabilities;
+  }
+
+  /** Whether this process runs the adapter now. */
+  get active(): boolean {
+    return this.started;
+  }
+
+  private switch(on: boolean, why: string): void {
+    this.chain = this.chain
+      .then(async () => {
+        if (on && !this.started && this.onEvent) {
+          this.log("info", `${this.role.name}: ${why}, ${this.inner.platform} startet / starting`);
+          await this.inner.start(this.onEvent);
+          this.started = true;
+        } else if (!on && this.started) {
+          this.log("warn", `${this.role.name}: ${why}, ${this.inner.platform} hält an / stopping`);
+          this.started = false;
+          await this.inner.stop();
+        }
+      })
+      .catch((err) => this.log("error", `${this.role.name}: ${this.inner.platform} konnte nicht wechseln / could not switch`, err));
+  }
+
+  /** Starts competing for the role; resolves after the first attempt (and the adapter's start when it got the role). */
+  async start(onEvent: InboundHandler): Promise<void> {
+    this.onEvent = onEvent;
+    await this.role.start();
+    await this.chain;
+  }
+
+  async stop(): Promise<void> {
+    await this.role.stop();
+    this.switch(false, "angehalten / stopped");
+    await this.chain;
+  }
+
+  deliver(message: Outbound): Promise<DeliveryResult> {
+    return this.inner.deliver(message);
+  }
+
+  canDeliver(): boolean {
+    return this.started && this.role.isLeader && (this.inner.canDeliver?.() ?? true);
+  }
+
+  health(): { ok: boolean; detail?: string } {
+    if (this.started) return this.inner.health?.() ?? { ok: true };
+    return {
+      ok: true,
+      detail: `Bereitschaft: ${this.role.name} läuft in einem anderen Prozess / standby, another process holds ${this.role.name}`,
+    };
+  }
+}
