@@ -51,6 +51,7 @@ export class Dispatcher {
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private waiters: (() => void)[] = [];
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(o: DispatcherOptions) {
     this.o = o;
@@ -248,7 +249,9 @@ export class Dispatcher {
     return new Promise((resolve) => {
       // waiting first, then looking: the end of every pump looks again, so no wake-up is missed in between
       this.waiters.push(resolve);
-      void this.notifyIfIdle();
+      // several processes: rows another process committed are only looked for at the next poll; look now
+      if (this.o.shared) this.kick();
+      this.notifyIfIdle().catch(() => {});
     });
   }
 
@@ -267,7 +270,18 @@ export class Dispatcher {
   }
 
   private async notifyIfIdle(): Promise<void> {
-    if (!this.waiters.length || !(await this.isIdle())) return;
+    if (!this.waiters.length) return;
+    if (!(await this.isIdle())) {
+      // several processes: what is claimable now may be claimed and delivered by another process, which does not
+      // wake this one; whoever waits for idle looks again shortly (real time: idle() serves tests and the terminal)
+      if (this.o.shared && !this.recheck && this.inflight === 0) {
+        this.recheck = setTimeout(() => {
+          this.recheck = undefined;
+          this.kick();
+        }, 5);
+      }
+      return;
+    }
     const w = this.waiters;
     this.waiters = [];
     for (const r of w) r();
@@ -276,6 +290,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.o.clock.clearTimer(this.timer);
+    if (this.recheck) clearTimeout(this.recheck);
     for (let i = 0; i < 200 && this.inflight > 0; i++) await new Promise((r) => setTimeout(r, 10));
     for (const r of this.waiters) r();
     this.waiters = [];
