@@ -47,10 +47,12 @@ class PlatformAdapter implements ChatAdapter {
     threadRoot: "bot",
   } as Capabilities;
   handler: InboundHandler | undefined;
-  constructor(
-    private readonly p: Platform,
-    private readonly name: string,
-  ) {}
+  private readonly p: Platform;
+  private readonly name: string;
+  constructor(p: Platform, name: string) {
+    this.p = p;
+    this.name = name;
+  }
   async start(onEvent: InboundHandler): Promise<void> {
     this.handler = onEvent;
   }
