@@ -1,0 +1,110 @@
+/**
+ * The Matrix sync in exactly one of several processes, as `serve` wires it: each process wraps its adapter in a
+ * LeaderGatedAdapter over the PostgreSQL leadership role `matrix-sync`. Only the holder runs (starts) the adapter
+ * and takes Matrix messages from the outbox (canDeliver); when the holder's database session dies, another process
+ * takes over within seconds and the old holder stops its adapter.
+ */
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Capabilities, ChatAdapter, DeliveryResult, InboundHandler } from "../../src/core/adapter.ts";
+import { LeaderGatedAdapter } from "../../src/leader-gate.ts";
+import { Leadership } from "../../src/storage/pg/index.ts";
+import { freshDatabase } from "./context.ts";
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+const gates: LeaderGatedAdapter[] = [];
+
+beforeAll(async () => {
+  db = await freshDatabase("gate");
+});
+afterEach(async () => {
+  await Promise.all(gates.splice(0).map((g) => g.stop()));
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+/** Stands for the Matrix adapter: records whether it runs. */
+class FakeSync implements ChatAdapter {
+  readonly platform = "matrix" as const;
+  readonly capabilities = { buttons: false, update: true, reactions: true, ephemeral: false, threads: true } as unknown as Capabilities;
+  running = false;
+  starts = 0;
+  async start(_on: InboundHandler): Promise<void> {
+    if (this.running) throw new Error("already started");
+    this.running = true;
+    this.starts++;
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+  }
+  async deliver(): Promise<DeliveryResult> {
+    return { ref: "$e" };
+  }
+  health() {
+    return { ok: true, detail: "sync syncing" };
+  }
+}
+
+function gate(_name: string): { gate: LeaderGatedAdapter; sync: FakeSync } {
+  const sync = new FakeSync();
+  const g = new LeaderGatedAdapter(
+    sync,
+    (hooks) => new Leadership(db.url, "matrix-sync", { pollMs: 100, checkMs: 100, ...hooks, onError: () => {} }),
+  );
+  gates.push(g);
+  return { gate: g, sync };
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<number> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`nicht eingetreten nach ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - t0;
+}
+
+describe("Matrix sync behind the leadership role", () => {
+  it("runs in one process only; when its session dies the other takes over within seconds", async () => {
+    const a = gate("a");
+    const b = gate("b");
+    await a.gate.start(async () => {});
+    await b.gate.start(async () => {});
+    expect(a.sync.running).toBe(true);
+    expect(b.sync.running).toBe(false);
+    expect(a.gate.canDeliver()).toBe(true);
+    expect(b.gate.canDeliver()).toBe(false);
+    expect(b.gate.health().detail).toMatch(/anderen Prozess/);
+    // the holder's database session ends as when its process is killed
+    const admin = new pg.Client(db.url);
+    await admin.connect();
+    try {
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'notfallbot leader:matrix-sync' and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
+      );
+    } finally {
+      await admin.end();
+    }
+    const took = await until(() => b.sync.running && !a.sync.running, 5000, "b übernimmt, a hält an");
+    expect(took).toBeLessThan(5000);
+    expect(b.gate.canDeliver()).toBe(true);
+    expect(a.gate.canDeliver()).toBe(false);
+    // never both at once afterwards
+    await until(() => a.gate.role.isLeader === false, 1000, "a ohne Rolle");
+    await new Promise((r) => setTimeout(r, 400));
+    expect([a.sync.running, b.sync.running]).toEqual([false, true]);
+  });
+
+  it("stopping the holder hands the sync over", async () => {
+    const a = gate("a");
+    const b = gate("b");
+    await a.gate.start(async () => {});
+    await b.gate.start(async () => {});
+    expect(a.sync.running).toBe(true);
+    await a.gate.stop();
+    expect(a.sync.running).toBe(false);
+    await until(() => b.sync.running, 3000, "b übernimmt");
+    expect(b.sync.starts).toBe(1);
+  });
+});
