@@ -4,7 +4,7 @@
  * (`[{ name, value, unit, floor, ratio, target }]`). Method and last figures: docs/performance.md.
  *
  *   npm run bench                      everything (about 2 minutes on 2 cores)
- *   npm run bench -- --only ack,memory  some benchmarks (ids: ack, restart, memory, match, pg, slack, matrix)
+ *   npm run bench -- --only ack,memory  some benchmarks (ids: ack, restart, memory, match, pg, worst-day, slack, matrix)
  *   npm run bench -- --quick           small workloads: checks that the suite works, figures not comparable
  *   npm run bench -- --profile         also writes CPU profiles of the measured sections to bench/profiles/
  *                                      and prints their top frames
@@ -24,9 +24,10 @@ import { memoryBenchmark } from "./suites/memory.ts";
 import { pgBenchmark } from "./suites/pg.ts";
 import { restartBenchmark } from "./suites/restart.ts";
 import { slackBenchmark } from "./suites/slack.ts";
+import { worstDayBenchmark } from "./suites/worst-day.ts";
 
 /** The core's benchmarks, run in this order. */
-const BENCHMARKS: Benchmark[] = [ackBenchmark, restartBenchmark, memoryBenchmark, matchBenchmark, pgBenchmark];
+const BENCHMARKS: Benchmark[] = [ackBenchmark, restartBenchmark, memoryBenchmark, matchBenchmark, pgBenchmark, worstDayBenchmark];
 
 /**
  * HOOKS: adapter benchmarks, added by the adapter helpers (one `Benchmark` each, in its own file under

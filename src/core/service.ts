@@ -83,6 +83,12 @@ function elsewhereLine(ev: Inbound, what: "action" | "id", id: string): string {
   return `Abgelehnt: ${what === "action" ? "Schaltfläche" : "Befehl"} für ${named} von ${by}, der Notfall läuft nicht dort / refused: ${what === "action" ? "button" : "command"} names an incident of another channel`;
 }
 
+/**
+ * Compiled machines by playbook object, shared by the services of all tenants of a process (a machine depends on its
+ * playbook only; 300 tenants need not compile the same playbook 300 times). A reloaded playbook is a new object.
+ */
+const MACHINES = new WeakMap<Playbook, IncidentMachine>();
+
 /** The incident service (see the file comment). */
 export class IncidentService {
   readonly t: Catalog;
@@ -96,7 +102,6 @@ export class IncidentService {
     this.o = o;
     this.locale = o.locale ?? o.config?.locale ?? "de";
     this.t = this.locale === "en" ? en : de;
-    const machines = new Map<string, IncidentMachine>();
     this.deps = {
       t: this.t,
       locale: this.locale,
@@ -104,10 +109,10 @@ export class IncidentService {
       playbooks: o.playbooks,
       caps: (platform) => o.capabilities(platform) ?? NO_CAPABILITIES,
       machineFor: (pb: Playbook) => {
-        let m = machines.get(pb.id);
+        let m = MACHINES.get(pb);
         if (!m) {
           m = createIncidentMachine(pb);
-          machines.set(pb.id, m);
+          MACHINES.set(pb, m);
         }
         return m;
       },
