@@ -4,13 +4,15 @@
  */
 import { holds } from "../machines/conditions.ts";
 import { factsOf } from "../machines/machine.ts";
-import { loc, type Phase, ROLES } from "../machines/schema.ts";
+import { loc, type Phase, ROLES, type RoleId } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
 import { de } from "./i18n/de.ts";
 import type { ActorRef } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
 import type { TimerRow } from "./ports.ts";
 import { addTimer, env, log, post, SYSTEM } from "./primitives.ts";
+import { pendingPlan } from "./role-lines.ts";
+import { onConfirmTimeout } from "./roles.ts";
 import { addDuration, showDuration, showTime } from "./time.ts";
 import { coordinatorId, ctxOf, deadlineTitle, nameOf, taskActive, tasksOf } from "./views.ts";
 
@@ -22,7 +24,8 @@ export function onTimer(cx: IncidentCx, timer: TimerRow): void {
   const p = (timer.payload ?? {}) as Record<string, unknown>;
   switch (timer.kind) {
     case "roles": {
-      const free = ROLES.filter((r) => !ctxOf(L).roles[r]);
+      const free = ROLES.filter((r) => !ctxOf(L).roles[r] && !pendingPlan(L, r));
+      // roles the plan is still asking for are not reminded: the deputy timers take care of them
       if (!free.length) return;
       L.st.rolesReminded += 1;
       log(cx, SYSTEM, "reminder", `Erinnerung: Rollen nicht besetzt (${free.map((r) => de.roleName[r]).join(", ")})`, { roles: free });
@@ -32,6 +35,9 @@ export function onTimer(cx: IncidentCx, timer: TimerRow): void {
       scheduleRoleReminder(cx);
       return;
     }
+    case "role-confirm":
+      onConfirmTimeout(cx, p.role as RoleId, Number(p.step));
+      return;
     case "task-due": {
       const task = tasksOf(L).find((x) => x.id === p.task);
       if (!task || !taskActive(L, task)) return;

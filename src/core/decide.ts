@@ -20,7 +20,7 @@ import type { Command } from "./parser.ts";
 import { advance, close, escalate } from "./phases.ts";
 import type { Commit, TimerRow } from "./ports.ts";
 import { log, post, refuse, remember, SYSTEM } from "./primitives.ts";
-import { changeRole } from "./roles.ts";
+import { changeRole, confirmRole } from "./roles.ts";
 import type { Loaded } from "./state.ts";
 import { status } from "./status.ts";
 import { changeTasks, onReaction, reactionVerb, syncTasks } from "./tasks.ts";
@@ -74,7 +74,8 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
   handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
   text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
-  role: { scope: "open", run: (cx, ev, c) => changeRole(cx, ev, c.role, c.target, c.release === true) },
+  role: { scope: "open", run: (cx, ev, c) => changeRole(cx, ev, c.role, c.target, c.release === true, c.handover) },
+  "role-confirm": { scope: "open", run: (cx, ev, c) => confirmRole(cx, ev, c.role) },
   status: { scope: "any", run: (cx) => status(cx) },
   tasks: { scope: "open", run: (cx, ev, c) => showTasks(cx, ev, c.mine) },
   task: {

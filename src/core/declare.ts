@@ -12,6 +12,7 @@ import type { Inbound } from "./inbound.ts";
 import { flagsOf } from "./org.ts";
 import type { IncidentRecord } from "./ports.ts";
 import { env, log, post, SYSTEM } from "./primitives.ts";
+import { startPlan } from "./roles.ts";
 import type { IncidentState, Loaded } from "./state.ts";
 import { syncTasks } from "./tasks.ts";
 import { sanitize } from "./text.ts";
@@ -75,6 +76,7 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
     drill,
     description: st.description,
   });
+  startPlan(icx);
   const e = env(icx);
   // At most three messages: the header (one screen: what happened, Jetzt sofort, roles), the first questions, and
   // the legal clocks that run from the start. Tasks come with the roles (a role's card when it is taken), the

@@ -10,7 +10,7 @@ import { type DrillScore, type DrillTaskResult, FAILED, MIN_PLAUSIBLE_MS, scoreD
 import { type Block, escapeMd } from "./message.ts";
 import type { IncidentRecord } from "./ports.ts";
 import type { IncidentState, Loaded } from "./state.ts";
-import { summaryFigures } from "./summary.ts";
+import { confirmFacts, summaryFigures } from "./summary.ts";
 import { showDuration, showTime } from "./time.ts";
 import { ctxOf, type ViewEnv } from "./views.ts";
 
@@ -180,6 +180,8 @@ export function drillReportBlocks(L: Loaded, env: ViewEnv, records: readonly Inc
           ? [{ label: d.wouldMeet, value: `${f.deadlines.filter((x) => x.state === "met").length}/${f.deadlines.length}` }]
           : []),
         { label: d.duration, value: showDuration(f.totalMs, env.locale) },
+        // a drill that started with the emergency plan's holders: how long each role took to confirm
+        ...confirmFacts(L, env),
       ],
     },
     ...sectionBlocks(drillSections(L, env, score, past)),

@@ -54,6 +54,8 @@ function errorText(cx: Cx, e: Extract<Command, { kind: "error" }>["error"]): str
       return t.err.roleMissing;
     case "role-unknown":
       return t.err.roleUnknown(escapeMd(e.given.slice(0, 40)), e.suggestion);
+    case "handover-incomplete":
+      return t.err.handoverIncomplete(e.role, e.target ? escapeMd(e.target.slice(0, 40)) : undefined);
     case "task-nr-missing":
       return t.err.taskNrMissing(e.verb === "bestätigt" ? "ok" : e.verb === "erledigt" ? "erledigt" : "überspringen");
     case "skip-reason-missing":

@@ -33,6 +33,8 @@ export interface Inbound {
    */
   addressed?: boolean;
   actor: ActorRef;
+  /** Other ids the platform gives for the same person (Teams: the Entra object id), to recognise them from the plan. */
+  actorIds?: string[];
   kind: "command" | "reply" | "action" | "reaction";
   /**
    * Text for command/reply, with the command prefix (`/notfall`, `!notfall`, `notfall`, bot mention) already removed

@@ -73,12 +73,48 @@ export interface Outbound extends Address {
   blocks: Block[];
   /** Drill (Übung) messages are marked by every adapter. */
   drill?: boolean;
+  /**
+   * People the blocks mention on purpose, written as `<@id>` (the platform's own user id), with the name to show.
+   * Slack and Matrix render the token natively; Teams needs the name for its mention entity (`<at>Name</at>`); the
+   * terminal shows `@Name`. `text` already shows them as `@Name`.
+   */
+  mentions?: { id: string; name: string }[];
   locale: "de" | "en";
 }
 
 /** Escape user-supplied text for our Markdown subset so it cannot inject formatting. */
 export function escapeMd(s: string): string {
   return s.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+}
+
+/** A mention the core writes on purpose: `<@id>` not preceded by a backslash (user text is escaped by {@link escapeMd}). */
+export const MENTION = /(?<!\\)<@([^<>\s]{1,200})>/g;
+
+/** The ids mentioned in a text, in order, without repeats. */
+export function mentionedIds(text: string): string[] {
+  return [...new Set([...text.matchAll(MENTION)].map((m) => m[1]!))];
+}
+
+/** The text with each mention replaced (e.g. by `@Name` for plain text). */
+export function replaceMentions(text: string, by: (id: string) => string): string {
+  return text.replace(MENTION, (_m, id: string) => by(id));
+}
+
+/** Every text of the blocks with mentions replaced (facts, tasks, paragraphs, context lines, headings). */
+export function mapMentions(blocks: Block[], by: (id: string) => string): Block[] {
+  const r = (s: string) => replaceMentions(s, by);
+  return blocks.map((b) => {
+    switch (b.type) {
+      case "heading":
+      case "paragraph":
+      case "context":
+        return { ...b, text: r(b.text) };
+      case "facts":
+        return { ...b, facts: b.facts.map((f) => ({ label: f.label, value: r(f.value) })) };
+      default:
+        return b;
+    }
+  });
 }
 
 /** Remove our Markdown subset markers (for plain-text renderers). */

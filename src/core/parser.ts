@@ -9,7 +9,9 @@ export type Command =
   | { kind: "help" }
   | { kind: "open"; playbookId: string; description: string; drill: boolean }
   | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean }
-  | { kind: "role"; role: RoleId; target?: string; release?: boolean }
+  | { kind: "role"; role: RoleId; target?: string; release?: boolean; handover?: { reason: string } }
+  /** `ok rolle [rolle]`: the person asked by the emergency plan confirms (or the primary takes the role back). */
+  | { kind: "role-confirm"; role?: RoleId }
   | { kind: "status"; id?: string }
   /** `aufgaben` (every task so far) / `meine aufgaben` (the asker's roles, with reasons). */
   | { kind: "tasks"; mine: boolean }
@@ -38,6 +40,7 @@ export interface TypeCandidate {
 export type ParseError =
   | { code: "role-missing" }
   | { code: "role-unknown"; given: string; suggestion?: RoleId }
+  | { code: "handover-incomplete"; role: RoleId; target?: string }
   | { code: "task-nr-missing"; verb: TaskVerb }
   | { code: "skip-reason-missing"; nr: number }
   | { code: "note-empty" }
@@ -169,6 +172,9 @@ const REPLY_WORDS = new Set([
   "✅",
   "👍",
 ]);
+/** `ok rolle`, `ok rolle technik`, `ok role`: the tail after `ok` that confirms a role. */
+const ROLE_CONFIRM = /^(?:rolle|role)(?:\s+(\S+))?\s*$/i;
+
 function replyKeyword(word: string, rest: string): { key?: string; suggestion?: string } {
   const key = KEYWORD_OF.get(word);
   const tail = rest.trim();
@@ -185,8 +191,9 @@ function replyKeyword(word: string, rest: string): { key?: string; suggestion?: 
     case "status":
     case "export":
       return !tail || /^NF-\d{4}-\d{4,}$/i.test(tail) ? { key } : {};
-    case "done":
     case "ack":
+      return /^(?:nr\.?\s*|#)?\d/i.test(tail) || ROLE_CONFIRM.test(tail) ? { key } : {};
+    case "done":
     case "skip":
       return /^(?:nr\.?\s*|#)?\d/i.test(tail) ? { key } : {};
     case "answer":
@@ -273,6 +280,13 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
         return { kind: "error", error: { code: "role-unknown", given: roleWord, ...(r.suggestion ? { suggestion: r.suggestion } : {}) } };
       const t = target.trim();
       if (/^(abgeben|frei|niemand|release|none)$/i.test(t)) return { kind: "role", role: r.role, release: true };
+      const hand = /^(?:übergeben|uebergeben|übergabe|uebergabe|handover|hand-over)(?:\s+an)?(?:\s+(\S+))?(?:\s+([\s\S]*))?$/i.exec(t);
+      if (hand) {
+        const [, who, reason] = hand;
+        if (!who || !reason?.trim())
+          return { kind: "error", error: { code: "handover-incomplete", role: r.role, ...(who ? { target: who } : {}) } };
+        return { kind: "role", role: r.role, target: who, handover: { reason: reason.trim() } };
+      }
       if (!t || /^(ich|mich|me|myself|selbst)$/i.test(t)) return { kind: "role", role: r.role };
       return { kind: "role", role: r.role, target: t };
     }
@@ -285,8 +299,20 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
       break;
     case "done":
       return taskCommand("erledigt", rest);
-    case "ack":
+    case "ack": {
+      const confirm = ROLE_CONFIRM.exec(rest.trim());
+      if (confirm) {
+        if (!confirm[1]) return { kind: "role-confirm" };
+        const r = parseRole(confirm[1]);
+        if (!r.role)
+          return {
+            kind: "error",
+            error: { code: "role-unknown", given: confirm[1], ...(r.suggestion ? { suggestion: r.suggestion } : {}) },
+          };
+        return { kind: "role-confirm", role: r.role };
+      }
       return taskCommand("bestätigt", rest);
+    }
     case "skip":
       return taskCommand("übersprungen", rest);
     case "template":

@@ -10,9 +10,9 @@ import type { Capabilities } from "./adapter.ts";
 import { hashEntry } from "./chain.ts";
 import type { Cx, IncidentCx } from "./context.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
-import { type Block, blocksToPlain, escapeMd, type Outbound } from "./message.ts";
+import { type Block, blocksToPlain, escapeMd, mapMentions, mentionedIds, type Outbound } from "./message.ts";
 import type { Loaded } from "./state.ts";
-import { coordinatorId, ctxOf, headerBlocks, type ViewEnv } from "./views.ts";
+import { coordinatorId, ctxOf, headerBlocks, nameOf, type ViewEnv } from "./views.ts";
 
 /** The system itself as an actor on the timeline (reminders, deadlines, automatic changes). */
 export const SYSTEM: ActorRef = { id: "notfallbot", displayName: "notfallbot" };
@@ -66,19 +66,35 @@ export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { repla
       ? [{ type: "context", text: `🧪 ${cx.t.drill}` }]
       : [];
   const all = [...blocks, ...drillBlocks];
+  const mentions = mentionsIn(L, all);
+  const named = new Map(mentions.map((m) => [m.id, m.name]));
   const msg: Outbound = {
     key,
     incidentId: L.rec.id,
     channel: L.rec.channel,
     ...(opts.root ? {} : threadOf(L)),
     ...(opts.replace ? { replace: true } : {}),
-    text: blocksToPlain(all),
+    text: blocksToPlain(mentions.length ? mapMentions(all, (id) => escapeMd(`@${named.get(id) ?? id}`)) : all),
     blocks: all,
+    ...(mentions.length ? { mentions } : {}),
     ...(L.rec.drill ? { drill: true } : {}),
     locale: cx.locale,
   };
   if (opts.replace) w.outbox = w.outbox.filter((o) => !(o.key === key && o.message.replace));
   w.outbox.push({ key, incidentId: L.rec.id, lane: `inc:${L.rec.id}`, platform: L.rec.platform, message: msg, nextAttemptAt: cx.iso });
+}
+
+/** The people the blocks mention on purpose (`<@id>`), with their names as the incident knows them. */
+function mentionsIn(L: Loaded, blocks: Block[]): { id: string; name: string }[] {
+  const texts = blocks.flatMap((b) =>
+    b.type === "paragraph" || b.type === "context" || b.type === "heading"
+      ? [b.text]
+      : b.type === "facts"
+        ? b.facts.map((f) => f.value)
+        : [],
+  );
+  const ids = [...new Set(texts.flatMap(mentionedIds))];
+  return ids.map((id) => ({ id, name: nameOf(L, id) ?? id }));
 }
 
 /** Where the incident's messages go: its thread (by root ref or by the key of the root message), or none in a chat. */
@@ -137,6 +153,8 @@ export function addTimer(cx: IncidentCx, key: string, kind: string, at: Date, pa
 
 /** Keeps the display name of everyone who acts. */
 export function remember(L: Loaded, a: ActorRef): void {
+  // a terminal name is the id itself: the name from the organisation file (emergency plan) says more
+  if (a.displayName === a.id && Object.hasOwn(L.st.names, a.id)) return;
   if (a.displayName && L.st.names[a.id] !== a.displayName) L.st.names[a.id] = a.displayName;
 }
 

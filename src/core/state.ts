@@ -1,6 +1,7 @@
 import type { IncidentMachine, IncidentSnapshot, PersistedIncident } from "../machines/machine.ts";
-import type { Playbook } from "../machines/schema.ts";
+import type { Playbook, RoleId } from "../machines/schema.ts";
 import type { IncidentRecord } from "./ports.ts";
+import type { PlanPerson } from "./role-plan.ts";
 
 export interface DeadlineState {
   startedAt: string;
@@ -28,6 +29,39 @@ export interface IncidentState {
    * starts). Absent in incidents declared before cards: those posted every visible phase's tasks at once.
    */
   cards?: string[];
+  /** The emergency plan's assignment per role (src/core/roles.ts); absent for incidents without a plan. */
+  plan?: Partial<Record<RoleId, PlanRoleState>>;
+  /** Who held which role when (for the summary); absent in incidents stored before it existed. */
+  roleSpans?: RoleSpan[];
+}
+
+/** How one role of the plan is being filled: whom the bot asks now, who did not answer, who confirmed. */
+export interface PlanRoleState {
+  /** The people of the plan for this role at the declaration (primary first), as the organisation file had them. */
+  chain: PlanPerson[];
+  /** How long each person has to confirm. */
+  confirmMs: number;
+  /** Index in `chain` of the person asked now. */
+  step: number;
+  askedAt: string;
+  /** Steps whose person did not confirm in time. */
+  passed: number[];
+  confirmedAt?: string;
+  /** Index in `chain` of the person who confirmed (-1: confirmed for someone not in the chat, by the coordinator). */
+  confirmedStep?: number;
+  /** The plan stopped deciding for this role: someone else took it, it was handed over, or nobody answered. */
+  ended?: string;
+}
+
+/** One holder of a role for a while. */
+export interface RoleSpan {
+  role: RoleId;
+  id: string;
+  from: string;
+  to?: string;
+  /** How the role came to them: `plan` (confirmed), `deputy`, `claim`, `assign`, `handover`, `takeback`. */
+  how: string;
+  reason?: string;
 }
 
 /** An incident loaded for one event: record, playbook, machine and current snapshot. */

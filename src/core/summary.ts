@@ -2,8 +2,9 @@ import { numberedTasks } from "../machines/conditions.ts";
 import { type Level, loc, ROLES } from "../machines/schema.ts";
 import type { Block } from "./message.ts";
 import { escapeMd } from "./message.ts";
+import { confirmTimes, roleSpans } from "./roles.ts";
 import type { Loaded } from "./state.ts";
-import { showDuration, showTime } from "./time.ts";
+import { showClock, showDuration, showTime } from "./time.ts";
 import { ctxOf, deadlineTitle, nameOf, taskActive, type ViewEnv } from "./views.ts";
 
 /** Figures of a closed (or closing) incident, shared by the chat summary and the export. */
@@ -68,6 +69,8 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
   ];
   if (ctx.closeReason) facts.push({ label: t.summary.closeReason, value: escapeMd(ctx.closeReason) });
   blocks.push({ type: "facts", facts });
+  const held = roleHistory(L, env);
+  if (held) blocks.push({ type: "paragraph", text: `**${t.summary.roles}**\n${held}` });
   if (f.skipped.length)
     blocks.push({
       type: "paragraph",
@@ -103,4 +106,37 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
   });
   blocks.push({ type: "context", text: `Dokumentation für Versicherung, Polizei und Datenschutzbehörde: \`export ${L.rec.id}\`` });
   return blocks;
+}
+
+/** Who held which role when: per role the holders with their time (and the reason of a handover). */
+function roleHistory(L: Loaded, env: ViewEnv): string | undefined {
+  const { t } = env;
+  const spans = roleSpans(L);
+  if (spans.length === 0) return undefined;
+  return ROLES.filter((r) => spans.some((s) => s.role === r))
+    .map((r) => {
+      const list = spans
+        .filter((s) => s.role === r)
+        .map((s) => {
+          const when = s.to ? `${showClock(s.from)}–${showClock(s.to)}` : t.summary.roleSince(showClock(s.from));
+          return `${escapeMd(nameOf(L, s.id)!)} (${when}${s.reason ? `; ${escapeMd(s.reason)}` : ""})`;
+        });
+      return `• ${t.roleShort[r]}: ${list.join(", ")}`;
+    })
+    .join("\n");
+}
+
+/** Drill report: how long after the declaration each role of the plan was confirmed, and by whom. */
+export function confirmFacts(L: Loaded, env: ViewEnv): { label: string; value: string }[] {
+  const { t } = env;
+  const times = confirmTimes(L);
+  if (times.length === 0) return [];
+  const value = times
+    .map((c) =>
+      c.ms === undefined
+        ? `${t.roleShort[c.role]}: ${t.summary.notConfirmed}`
+        : `${t.roleShort[c.role]}: ${showDuration(c.ms, env.locale)}${c.name ? ` (${escapeMd(c.name)}${c.step ? `, ${t.summary.deputyNr(c.step + 1)}` : ""})` : ""}`,
+    )
+    .join(" · ");
+  return [{ label: t.summary.confirmTime, value }];
 }

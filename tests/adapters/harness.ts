@@ -1,4 +1,5 @@
 import type { FakeClock } from "../../src/core/clock.ts";
+import type { ChatIdentities, OrgConfig } from "../../src/core/org.ts";
 
 /** A bot message as a person sees it on the platform. */
 export interface SeenMessage {
@@ -12,7 +13,12 @@ export interface SeenMessage {
   buttons: string[];
   /** Platform id, for react(). */
   ref: string;
+  /** The people (harness names) this message mentions the platform's own way, so that they are notified. */
+  mentioned: string[];
 }
+
+/** Builds an organisation file from each person's chat identity on the platform under test (`chat` names its key). */
+export type ConfigFor = (identity: (person: string) => string, chat: keyof ChatIdentities) => OrgConfig;
 
 /**
  * One chat platform driven through its real SDK for the shared conformance suite
@@ -43,4 +49,8 @@ export interface AdapterHarness {
   settle(): Promise<void>;
   /** How a person is mentioned in a message on this platform (e.g. `<@U0ANNA>`, `@anna:localhost`, `<at>Anna</at>`). */
   mention(person: string): string;
+  /** Call before start(): the bot reads this organisation file (built from the people's ids on this platform). */
+  configure(make: ConfigFor): void;
+  /** The person's id on this platform as an organisation file names it (`chat: { slack: … }`). */
+  identity(person: string): string;
 }

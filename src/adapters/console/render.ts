@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import wrapAnsi from "wrap-ansi";
 import type { Block, Outbound } from "../../core/message.ts";
-import { stripMd } from "../../core/message.ts";
+import { escapeMd, mapMentions, stripMd } from "../../core/message.ts";
 
 export interface ConsoleStyle {
   color: boolean;
@@ -63,7 +63,10 @@ interface Line {
 export function renderConsole(msg: Outbound, style: ConsoleStyle): string {
   const paint: Paint = (code, s) => (style.color ? `${C[code]}${s}${C.reset}` : s);
   const lines: Line[] = [];
-  for (const b of msg.blocks) renderBlock(b, lines, paint);
+  // a terminal notifies nobody: a mention is the person's name
+  const names = new Map((msg.mentions ?? []).map((m) => [m.id, m.name]));
+  const blocks = names.size ? mapMentions(msg.blocks, (id) => escapeMd(`@${names.get(id) ?? id}`)) : msg.blocks;
+  for (const b of blocks) renderBlock(b, lines, paint);
   const who = msg.visibleTo ? `${paint("dim", `(nur für ${msg.visibleTo})`)} ` : "";
   const head = msg.replace ? paint("dim", "(aktualisiert) ") : "";
   if (head || who) {

@@ -35,7 +35,12 @@ export class MatrixSender {
     if (!roomId) throw new AdapterError("permanent", `Matrix: not a Matrix channel: ${message.channel}`, { platformCode: "bad_channel" });
     const root = message.thread?.ref;
     const room = client.getRoom(roomId);
-    const notice = renderNotice(message, { nameOf: (id) => displayName(room, id) ?? localpart(id), inThread: Boolean(root) });
+    // a person of the emergency plan who is not (yet) in the room: the name the core knows, not the bare localpart
+    const known = new Map((message.mentions ?? []).map((m) => [m.id, m.name]));
+    const notice = renderNotice(message, {
+      nameOf: (id) => displayName(room, id) ?? known.get(id) ?? localpart(id),
+      inThread: Boolean(root),
+    });
     if (message.replace && message.replaceRef) {
       const edit = editContent(message.replaceRef, notice);
       await this.send(client, roomId, edit, this.editTxnId(message.key, message.replaceRef, edit));

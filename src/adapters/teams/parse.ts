@@ -71,6 +71,8 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
     ...(threadRef ? { threadRef } : {}),
     threads,
     actor: { id: from.id, displayName: typeof from.name === "string" && from.name ? from.name : from.id },
+    // the Entra object id, as an organisation file names Teams users (emergency plan)
+    ...(typeof from.aadObjectId === "string" && from.aadObjectId ? { actorIds: [from.aadObjectId] } : {}),
     receivedAt: now,
     deliveryId: deliveryIdOf(a, base),
     ...localeOf(a.locale),

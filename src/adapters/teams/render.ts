@@ -1,4 +1,4 @@
-import { type Block, type ButtonSpec, blocksToPlain, type Outbound, type TaskItem } from "../../core/message.ts";
+import { type Block, type ButtonSpec, blocksToPlain, escapeMd, mapMentions, type Outbound, type TaskItem } from "../../core/message.ts";
 import { plainRun, type TextRun, textRuns } from "./inline.ts";
 import { ACTION_VERB } from "./parse.ts";
 
@@ -15,7 +15,14 @@ export interface AdaptiveCard {
   version: string;
   fallbackText: string;
   body: Element[];
-  msteams: { width: "Full" };
+  msteams: { width: "Full"; entities?: MentionEntity[] };
+}
+
+/** A Teams mention: the card's text holds `text` (`<at>Name</at>`), Teams shows a pill and notifies `mentioned`. */
+export interface MentionEntity {
+  type: "mention";
+  text: string;
+  mentioned: { id: string; name: string };
 }
 
 /** The message activity posted to the Bot Connector (without routing fields). */
@@ -66,8 +73,13 @@ export function renderCard(message: Outbound, opts: RenderOptions = {}): Adaptiv
     body.push(rich([plainRun(`Für ${person} / for ${person}:`, { weight: "Bolder", color: "Accent" })]));
     prefix.push(`Für ${person} / for ${person}:`);
   }
+  // People mentioned on purpose: inline as their name (RichTextBlock runs are never Markdown), and one line of Teams
+  // mentions (`<at>Name</at>` in a TextBlock, the only element Teams mentions work in) that notifies them.
+  const mentions = (message.mentions ?? []).map((m) => ({ id: m.id, name: oneLine(m.name).replace(/[<>]/g, "") || m.id }));
+  const named = new Map(mentions.map((m) => [m.id, m.name]));
+  const blocks = mentions.length ? mapMentions(message.blocks, (id) => escapeMd(`@${named.get(id) ?? id}`)) : message.blocks;
   let separateNext = false;
-  for (const block of message.blocks) {
+  for (const block of blocks) {
     if (block.type === "divider") {
       separateNext = true;
       continue;
@@ -78,14 +90,27 @@ export function renderCard(message: Outbound, opts: RenderOptions = {}): Adaptiv
     body.push(...els);
   }
   if (message.blocks.length === 0) body.push(...paragraph(message.text));
+  if (mentions.length)
+    body.push({
+      type: "TextBlock",
+      wrap: true,
+      size: "Small",
+      spacing: "Small",
+      text: `🔔 ${mentions.map((m) => `<at>${m.name}</at>`).join(" ")}`,
+    });
   const text = message.text.trim() ? message.text : blocksToPlain(message.blocks);
+  const entities: MentionEntity[] = mentions.map((m) => ({
+    type: "mention",
+    text: `<at>${m.name}</at>`,
+    mentioned: { id: m.id, name: m.name },
+  }));
   return {
     type: "AdaptiveCard",
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     version: CARD_VERSION,
     fallbackText: [...prefix, text].join("\n"),
     body,
-    msteams: { width: "Full" },
+    msteams: entities.length ? { width: "Full", entities } : { width: "Full" },
   };
 }
 

@@ -83,6 +83,28 @@ export const de = {
   roleAssigned: (who: string, role: string, what: string) => `✅ **${who}** ist jetzt **${role}** (${what}).`,
   roleReleased: (role: string) => `Die Rolle **${role}** ist wieder frei.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 Aufgabe wartet." : `${n} Aufgaben warten.`),
+  plan: {
+    title: "**Rollen laut Notfallplan** – bitte bestätigen:",
+    line: (role: string, who: string) => `• ${role}: ${who}`,
+    asked: "angefragt",
+    notInChat: (phone: string) => `nicht im Chat, bitte anrufen: 📞 ${phone}`,
+    noPhone: "nicht im Chat, keine Telefonnummer eingetragen",
+    confirmButton: "Rolle bestätigen",
+    next: "**Nächster Schritt:** Rolle bestätigen: Knopf drücken oder `ok rolle` schreiben.",
+    nextNoButtons: "**Nächster Schritt:** Rolle bestätigen: schreiben Sie `ok rolle`.",
+    confirmed: (who: string, roles: string, after: string) => `✅ **${who}** bestätigt: **${roles}** (nach ${after}).`,
+    confirmedFor: (who: string, role: string, by: string) =>
+      `✅ **${role}**: ${who} übernimmt (telefonisch, eingetragen von ${by}). Aufgaben dieser Rolle bestätigt die Koordination.`,
+    tookBack: (who: string, role: string, before: string) => `↩️ **${who}** übernimmt die Rolle **${role}** wieder (vorher ${before}).`,
+    deputy: (role: string, missed: string, within: string, next: string, how: string) =>
+      `⏰ **${role}**: ${missed} hat nicht binnen ${within} bestätigt. Vertretung: ${next} – ${how}`,
+    deputyHow: "bitte bestätigen: Knopf oder `ok rolle`.",
+    deputyHowNoButtons: "bitte bestätigen: `ok rolle`.",
+    deputyHowPhone: "bitte anrufen; wer die Person erreicht, schreibt `ok rolle <Rolle>` für sie (Koordination).",
+    unreachable: (coord: string, who: string, phone: string) => `${coord}: ${who} nicht erreicht – bitte anrufen: 📞 ${phone}.`,
+    noOne: (role: string, cmd: string) => `⏰ **${role}**: Niemand aus dem Notfallplan hat bestätigt. Wer übernimmt? \`${cmd}\``,
+    handedOver: (role: string, from: string, to: string, reason: string) => `🔁 **${role}** übergeben: ${from} → ${to}. Grund: ${reason}`,
+  },
   rolesReminder: (roles: string[]) =>
     `⏰ Noch nicht besetzt: **${roles.join(", ")}**. Wer übernimmt? Schreiben Sie z. B. \`rolle technik\`.`,
   taskChanged: (nr: number, text: string, state: string, who: string) => `Aufgabe ${nr} ${state} (${who}): ${text}`,
@@ -119,6 +141,11 @@ export const de = {
     followUps: "Offene Punkte (nachverfolgen)",
     none: "keine",
     closeReason: "Grund für den Abschluss",
+    roles: "Wer hatte welche Rolle",
+    roleSince: (time: string) => `ab ${time}`,
+    confirmTime: "Rollen bestätigt nach",
+    notConfirmed: "nicht bestätigt",
+    deputyNr: (n: number) => `${n}. Person der Liste`,
   },
   drillReport: {
     title: (id: string) => `🧪 Auswertung der Übung ${id}`,
@@ -214,6 +241,13 @@ export const de = {
     roleTaken: (role: string, who: string) => `${role} ist schon ${who}. Die Koordination kann umbesetzen: \`rolle <Rolle> @Person\`.`,
     roleAssignOthers: (coord: string) =>
       `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
+    noRoleToConfirm: "Für Sie ist keine Rolle zum Bestätigen offen. Eine freie Rolle übernehmen: `rolle technik`. Wer was hat: `status`.",
+    roleConfirmedByOther: (role: string, who: string) =>
+      `${role} hat inzwischen ${who} bestätigt. Die Koordination kann umbesetzen: \`rolle <Rolle> übergeben @Person <Grund>\`.`,
+    handoverIncomplete: (role: string, target?: string) =>
+      `Bitte mit Person und Grund, z. B. \`rolle ${role} übergeben ${target ?? "@Petra"} Schichtwechsel\`.`,
+    handoverNotAllowed: (role: string, holder: string, coord: string) =>
+      `Übergeben kann ${holder !== "" ? `${holder} (hat ${role}) oder ` : ""}die Koordination (${coord}).`,
     mentionUnknown: (given: string) => `Wen meinen Sie mit „${given}“? Bitte die Person mit @ erwähnen, z. B. \`rolle technik @Name\`.`,
     taskNrMissing: (verb: string) => `Welche Aufgabe? Bitte mit Nummer, z. B. \`${verb} 3\`. Die Nummern stehen vor den Aufgaben.`,
     taskUnknown: (nr: number, max: number) => `Eine Aufgabe ${nr} gibt es hier nicht (1–${max}). Übersicht: \`status\`.`,

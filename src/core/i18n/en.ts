@@ -83,6 +83,29 @@ export const en: Catalog = {
   roleAssigned: (who: string, role: string, what: string) => `✅ **${who}** is now **${role}** (${what}).`,
   roleReleased: (role: string) => `The role **${role}** is free again.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 task is waiting." : `${n} tasks are waiting.`),
+  plan: {
+    title: "**Roles from the emergency plan** – please confirm:",
+    line: (role: string, who: string) => `• ${role}: ${who}`,
+    asked: "asked",
+    notInChat: (phone: string) => `not in the chat, please call: 📞 ${phone}`,
+    noPhone: "not in the chat, no phone number on file",
+    confirmButton: "Confirm role",
+    next: "**Next step:** confirm your role: press the button or type `ok rolle`.",
+    nextNoButtons: "**Next step:** confirm your role: type `ok rolle`.",
+    confirmed: (who: string, roles: string, after: string) => `✅ **${who}** confirmed: **${roles}** (after ${after}).`,
+    confirmedFor: (who: string, role: string, by: string) =>
+      `✅ **${role}**: ${who} takes it (by phone, entered by ${by}). The coordinator acknowledges this role's tasks.`,
+    tookBack: (who: string, role: string, before: string) => `↩️ **${who}** takes the role **${role}** back (before: ${before}).`,
+    deputy: (role: string, missed: string, within: string, next: string, how: string) =>
+      `⏰ **${role}**: ${missed} did not confirm within ${within}. Deputy: ${next} – ${how}`,
+    deputyHow: "please confirm: button or `ok rolle`.",
+    deputyHowNoButtons: "please confirm: `ok rolle`.",
+    deputyHowPhone: "please call; whoever reaches them types `ok rolle <role>` for them (coordinator).",
+    unreachable: (coord: string, who: string, phone: string) => `${coord}: could not reach ${who} – please call: 📞 ${phone}.`,
+    noOne: (role: string, cmd: string) => `⏰ **${role}**: nobody from the emergency plan confirmed. Who takes it? \`${cmd}\``,
+    handedOver: (role: string, from: string, to: string, reason: string) =>
+      `🔁 **${role}** handed over: ${from} → ${to}. Reason: ${reason}`,
+  },
   rolesReminder: (roles: string[]) => `⏰ Not taken yet: **${roles.join(", ")}**. Who takes it on? Type e.g. \`rolle technik\`.`,
   taskChanged: (nr: number, text: string, state: string, who: string) => `Task ${nr} ${state} (${who}): ${text}`,
   taskOverdue: (nr: number, text: string, holder: string) => `⏰ Task ${nr} is due (${holder}): ${text}\nFinished? \`erledigt ${nr}\``,
@@ -118,6 +141,12 @@ export const en: Catalog = {
     followUps: "Open points (follow up)",
     none: "none",
     closeReason: "Reason for closing",
+
+    roles: "Who held which role",
+    roleSince: (time: string) => `from ${time}`,
+    confirmTime: "Roles confirmed after",
+    notConfirmed: "not confirmed",
+    deputyNr: (n: number) => `person ${n} on the list`,
   },
   drillReport: {
     title: (id: string) => `🧪 Drill evaluation ${id}`,
@@ -215,6 +244,13 @@ export const en: Catalog = {
       `${who} already has the role ${role}. The coordinator can reassign it: \`rolle <role> @person\`.`,
     roleAssignOthers: (coord: string) =>
       `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`rolle technik\`.`,
+    noRoleToConfirm: "There is no role waiting for your confirmation. Take a free role: `rolle technik`. Who has what: `status`.",
+    roleConfirmedByOther: (role: string, who: string) =>
+      `${who} has confirmed ${role} in the meantime. The coordinator can reassign: \`rolle <role> übergeben @person <reason>\`.`,
+    handoverIncomplete: (role: string, target?: string) =>
+      `Please give a person and a reason, e.g. \`rolle ${role} übergeben ${target ?? "@Petra"} shift change\`.`,
+    handoverNotAllowed: (role: string, holder: string, coord: string) =>
+      `${holder !== "" ? `${holder} (holds ${role}) or ` : ""}the coordinator (${coord}) can hand it over.`,
     mentionUnknown: (given: string) => `Who do you mean by “${given}”? Please mention the person with @, e.g. \`rolle technik @name\`.`,
     taskNrMissing: (verb: string) => `Which task? Please give its number, e.g. \`${verb} 3\`. The numbers are in front of the tasks.`,
     taskUnknown: (nr: number, max: number) => `There is no task ${nr} here (1–${max}). Overview: \`status\`.`,

@@ -6,7 +6,9 @@ import type { Inbound } from "../../../src/core/inbound.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import type { AdapterHarness, SeenMessage } from "../harness.ts";
+import type { AdapterHarness, ConfigFor, SeenMessage } from "../harness.ts";
+
+const PEOPLE = ["anna", "ben", "cem", "dora"];
 
 /**
  * The terminal adapter in-process: lines go into its input stream exactly as typed, and what it
@@ -23,6 +25,7 @@ export function consoleHarness(): AdapterHarness {
   let bot: Bot;
   const seen: SeenMessage[] = [];
   let last: Inbound | undefined;
+  let makeConfig: ConfigFor | undefined;
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
@@ -36,12 +39,21 @@ export function consoleHarness(): AdapterHarness {
           .filter(Boolean)
           .map((l) => l.replace(/^(\s*│ |▌ )/, ""));
         const who = /^\(nur für (\w+)\)/.exec(lines[0] ?? "");
-        seen.push({ text: lines.join("\n"), inThread, buttons: [], ref: `c${seen.length + 1}`, ...(who ? { visibleTo: who[1]! } : {}) });
+        // a terminal notifies nobody: the people named as @Name
+        const mentioned = [...lines.join("\n").matchAll(/@(\p{L}+)/gu)].map((m) => m[1]!.toLowerCase()).filter((n) => PEOPLE.includes(n));
+        seen.push({
+          text: lines.join("\n"),
+          inThread,
+          buttons: [],
+          ref: `c${seen.length + 1}`,
+          mentioned: [...new Set(mentioned)],
+          ...(who ? { visibleTo: who[1]! } : {}),
+        });
         cb();
       },
     });
     adapter = new ConsoleAdapter({ input, output, clock, defaultUser: "anna", color: false });
-    bot = createBot({ storage, adapters: [adapter], clock, playbooks });
+    bot = createBot({ storage, adapters: [adapter], clock, playbooks, ...(makeConfig ? { config: makeConfig((p) => p, "console") } : {}) });
     const start = adapter.start.bind(adapter);
     adapter.start = (onEvent) =>
       start(async (ev) => {
@@ -98,5 +110,9 @@ export function consoleHarness(): AdapterHarness {
     },
     settle,
     mention: (p) => `@${p}`,
+    configure(make) {
+      makeConfig = make;
+    },
+    identity: (p) => p,
   };
 }

@@ -15,7 +15,7 @@ import type { FakeClock } from "../../../src/core/clock.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import type { AdapterHarness, SeenMessage } from "../harness.ts";
+import type { AdapterHarness, ConfigFor, SeenMessage } from "../harness.ts";
 import { synapse } from "./context.ts";
 import { CryptoPerson } from "./crypto-person.ts";
 import { Person } from "./people.ts";
@@ -99,6 +99,7 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
   let last: { eventId: string; stateBefore: string | undefined } | undefined;
   const pendingDeclares: { eventId: string; sentAt: number }[] = [];
   const declareLatencies: number[] = [];
+  let makeConfig: ConfigFor | undefined;
 
   const stateFile = () => join(tmp.dir, "matrix-state.json");
   const person = (name: string): Member => {
@@ -134,7 +135,13 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
         waiters = [];
         for (const r of w) r();
       });
-    bot = createBot({ storage, adapters: [adapter], clock, playbooks });
+    bot = createBot({
+      storage,
+      adapters: [adapter],
+      clock,
+      playbooks,
+      ...(makeConfig ? { config: makeConfig((p) => person(p).id, "matrix") } : {}),
+    });
     await bot.start();
   };
 
@@ -161,6 +168,14 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
     return events.reverse();
   };
 
+  /** The people an event mentions the Matrix way: intentional mentions (m.mentions) with a pill in the HTML. */
+  const matrixMentions = (content: Obj): string[] => {
+    const ids = ((content["m.mentions"] as { user_ids?: string[] } | undefined)?.user_ids ?? []).filter(
+      (id) => typeof content.formatted_body === "string" && content.formatted_body.includes(`https://matrix.to/#/${id}`),
+    );
+    return [...people.entries()].filter(([, p]) => ids.includes(p.id)).map(([name]) => name);
+  };
+
   const botMessages = async (): Promise<{ seen: SeenMessage; root?: string }[]> => {
     const out = new Map<string, { seen: SeenMessage; root?: string }>();
     for (const ev of await history()) {
@@ -175,7 +190,13 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
       }
       const root = rel?.rel_type === "m.thread" ? String(rel.event_id) : undefined;
       out.set(String(ev.event_id), {
-        seen: { text: view(content), inThread: root !== undefined, buttons: [], ref: String(ev.event_id) },
+        seen: {
+          text: view(content),
+          inThread: root !== undefined,
+          buttons: [],
+          ref: String(ev.event_id),
+          mentioned: matrixMentions(content),
+        },
         ...(root ? { root } : {}),
       });
     }
@@ -304,5 +325,9 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
     },
     settle,
     mention: (who) => person(who).id,
+    configure(make) {
+      makeConfig = make;
+    },
+    identity: (who) => person(who).id,
   };
 }

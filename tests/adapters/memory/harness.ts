@@ -1,12 +1,12 @@
 import { type Bot, createBot } from "../../../src/app.ts";
 import type { FakeClock } from "../../../src/core/clock.ts";
 import type { Inbound } from "../../../src/core/inbound.ts";
-import { blocksToPlain } from "../../../src/core/message.ts";
+import { blocksToPlain, mentionedIds } from "../../../src/core/message.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { MemoryAdapter } from "../../helpers/memory-adapter.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import type { AdapterHarness, SeenMessage } from "../harness.ts";
+import type { AdapterHarness, ConfigFor, SeenMessage } from "../harness.ts";
 
 /** The in-memory platform with every capability: exercises buttons, in-place updates, reactions and ephemerals. */
 export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {}): AdapterHarness {
@@ -19,6 +19,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
   let last: Inbound | undefined;
   let n = 0;
   let rootRef: string | undefined;
+  let makeConfig: ConfigFor | undefined;
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
@@ -31,7 +32,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       n: (adapter as unknown as { n: number }).n,
     });
     adapter = fresh;
-    bot = createBot({ storage, adapters: [adapter], clock, playbooks });
+    bot = createBot({ storage, adapters: [adapter], clock, playbooks, ...(makeConfig ? { config: makeConfig((p) => p, "console") } : {}) });
     await bot.start();
   };
   const send = async (ev: Omit<Inbound, "platform" | "tenant" | "channel" | "receivedAt" | "deliveryId">) => {
@@ -103,6 +104,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
               : [],
         ),
         ref: m.ref,
+        mentioned: mentionedIds(blocksToPlain(m.blocks)),
         ...(m.visibleTo ? { visibleTo: m.visibleTo } : {}),
       }));
     },
@@ -113,5 +115,9 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       await bot.idle();
     },
     mention: (p) => `<@${p}>`,
+    configure(make) {
+      makeConfig = make;
+    },
+    identity: (p) => p,
   };
 }

@@ -7,7 +7,7 @@ import type { FakeClock } from "../../../src/core/clock.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import type { AdapterHarness, SeenMessage } from "../harness.ts";
+import type { AdapterHarness, ConfigFor, SeenMessage } from "../harness.ts";
 import { BOT_TOKEN, BOT_USER_ID, FAKE_USERS, type FakeMessage, FakeSlackApi, TEAM_ID } from "./fake-slack-api.ts";
 import { formBody, payloadBody, postSigned, type SignedPost } from "./signed-request.ts";
 
@@ -112,6 +112,23 @@ export function buttonsOf(blocks: unknown[]): { command: string; actionId: strin
   return out;
 }
 
+/** The people a Block Kit message mentions: `<@U…>` in its mrkdwn texts (Slack notifies them). */
+function slackMentions(blocks: unknown[]): string[] {
+  const ids = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Obj;
+      if (o.type === "mrkdwn" && typeof o.text === "string") for (const m of o.text.matchAll(/<@([UW][A-Z0-9]+)>/g)) ids.add(m[1]!);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(blocks);
+  return Object.entries(SLACK_PEOPLE)
+    .filter(([, p]) => ids.has(p.id))
+    .map(([name]) => name);
+}
+
 function seen(m: FakeMessage): SeenMessage {
   const who = m.ephemeralFor ? Object.entries(SLACK_PEOPLE).find(([, p]) => p.id === m.ephemeralFor)?.[0] : undefined;
   return {
@@ -119,6 +136,7 @@ function seen(m: FakeMessage): SeenMessage {
     inThread: m.threadTs !== undefined,
     buttons: buttonsOf(m.blocks).map((b) => b.command),
     ref: m.ts,
+    mentioned: slackMentions(m.blocks),
     ...(who ? { visibleTo: who } : {}),
   };
 }
@@ -151,11 +169,18 @@ export function slackHarness(): SlackHarness {
   let n = 0;
   let last: SignedPost | undefined;
   let retries = 0;
+  let makeConfig: ConfigFor | undefined;
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
     adapter = createSlackAdapter({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: api.url, clock, logSink: () => {} });
-    bot = createBot({ storage, adapters: [adapter], clock, playbooks });
+    bot = createBot({
+      storage,
+      adapters: [adapter],
+      clock,
+      playbooks,
+      ...(makeConfig ? { config: makeConfig((p) => person(p).id, "slack") } : {}),
+    });
     const app = express();
     adapter.mount(app);
     await bot.start();
@@ -353,5 +378,9 @@ export function slackHarness(): SlackHarness {
     },
     settle,
     mention: (who) => `<@${person(who).id}>`,
+    configure(make) {
+      makeConfig = make;
+    },
+    identity: (who) => person(who).id,
   };
 }

@@ -7,7 +7,7 @@ import type { FakeClock } from "../../../src/core/clock.ts";
 import { loadPlaybooks } from "../../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../../src/storage/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import type { AdapterHarness, SeenMessage } from "../harness.ts";
+import type { AdapterHarness, ConfigFor, SeenMessage } from "../harness.ts";
 import { cardButtons, cardOf, cardText } from "./card-text.ts";
 import { type ConversationType, FakeConnector, type FakeMessage } from "./fake-connector.ts";
 import { BOT_ID, CHANNEL_CONV, fixture, GROUP_CHAT, PERSONAL_CHAT, TENANT } from "./fixtures.ts";
@@ -132,6 +132,30 @@ export function fromTemplate(template: string, f: Filled): Record<string, unknow
   return a;
 }
 
+/**
+ * The people a card mentions the Teams way: a mention entity in `msteams.entities` whose `<at>…</at>` text stands in a
+ * TextBlock of the card (Teams notifies them), by their Teams id or Entra object id.
+ */
+export function teamsMentions(card: object): string[] {
+  const c = card as { body?: unknown[]; msteams?: { entities?: { type?: string; text?: string; mentioned?: { id?: string } }[] } };
+  const texts: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (o.type === "TextBlock" && typeof o.text === "string") texts.push(o.text);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(c.body);
+  const ids = (c.msteams?.entities ?? [])
+    .filter((e) => e.type === "mention" && e.text && texts.some((t) => t.includes(e.text!)))
+    .map((e) => e.mentioned?.id);
+  return Object.entries(PEOPLE)
+    .filter(([, p]) => ids.includes(p.aadObjectId) || ids.includes(p.id))
+    .map(([name]) => name);
+}
+
 /** Activity JSON as Teams posts it for a channel message / card action (template: channel-message-mention). */
 export function activityBase(person: string, conversationId: string, id: string, serviceUrl: string, at: Date): Record<string, unknown> {
   return fromTemplate("channel-message-mention", { person, conversationId, id, serviceUrl, at });
@@ -175,11 +199,18 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
   let lastBody: string | undefined;
   let lastCommandRoot: string | undefined;
   let lostSeen = 0;
+  let makeConfig: ConfigFor | undefined;
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
     const adapter = new TeamsAdapter({ clock, referenceFile: `${tmp.dir}/teams-references.json`, nodeEnv: "test", warn: () => {} });
-    bot = createBot({ storage, adapters: [adapter], clock, playbooks });
+    bot = createBot({
+      storage,
+      adapters: [adapter],
+      clock,
+      playbooks,
+      ...(makeConfig ? { config: makeConfig((p) => PEOPLE[p]!.aadObjectId, "teams") } : {}),
+    });
     const app = express();
     adapter.mount(app);
     await bot.start();
@@ -223,7 +254,7 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
     const text = card ? cardText(card) : String(m.activity.text ?? "");
     // a chat has no threads: the whole chat is the incident's thread
     const inThread = tpl.type === "channel" ? m.conversationId.includes(";messageid=") : true;
-    return { text, inThread, buttons: card ? cardButtons(card) : [], ref: m.id };
+    return { text, inThread, buttons: card ? cardButtons(card) : [], ref: m.id, mentioned: card ? teamsMentions(card) : [] };
   };
 
   /** The channel thread of the newest incident (root of the newest thread the bot wrote an incident message into). */
@@ -337,5 +368,9 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
     },
     settle,
     mention: (person) => `<at>${PEOPLE[person]?.name ?? person}</at>`,
+    configure(make) {
+      makeConfig = make;
+    },
+    identity: (person) => PEOPLE[person]!.aadObjectId,
   };
 }

@@ -1,0 +1,4 @@
+import { rolesSuite } from "../roles-conformance.ts";
+import { matrixHarness } from "./harness.ts";
+
+rolesSuite(() => matrixHarness());

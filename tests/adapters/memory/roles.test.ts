@@ -1,0 +1,4 @@
+import { rolesSuite } from "../roles-conformance.ts";
+import { memoryHarness } from "./harness.ts";
+
+rolesSuite(() => memoryHarness());

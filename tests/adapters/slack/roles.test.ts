@@ -1,0 +1,4 @@
+import { rolesSuite } from "../roles-conformance.ts";
+import { slackHarness } from "./harness.ts";
+
+rolesSuite(slackHarness);
