@@ -27,24 +27,3 @@ export function pendingPlan(L: Loaded, role: RoleId): PlanRoleState | undefined 
 export function pendingRoles(L: Loaded): RoleId[] {
   return ROLES.filter((r) => pendingPlan(L, r));
 }
-
-/**
- * "Who holds what" for the first message (and its in-place updates): per role the holder, or the person asked by the
- * plan (mentioned, so they are notified), or nobody. Undefined for an incident without a plan.
- */
-export function planLines(L: Loaded, t: Catalog): string | undefined {
-  if (!L.st.plan || Object.keys(L.st.plan).length === 0) return undefined;
-  const ctx = L.snap.context;
-  const lines = ROLES.map((r) => {
-    const holder = ctx.roles[r];
-    if (holder) return t.plan.line(t.roleName[r], `✅ ${escapeMd(nameOf(L, holder))}`);
-    const s = pendingPlan(L, r);
-    if (s) return t.plan.line(t.roleName[r], `${planWho(L, t, s.chain[s.step]!)} – ${t.plan.asked}`);
-    return t.plan.line(t.roleName[r], t.unassigned);
-  });
-  return [t.plan.title, ...lines].join("\n");
-}
-
-function nameOf(L: Loaded, id: string): string {
-  return Object.hasOwn(L.st.names, id) ? L.st.names[id]! : id;
-}

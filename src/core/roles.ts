@@ -29,7 +29,8 @@ type How = "plan" | "deputy" | "takeback" | "claim" | "assign" | "handover" | "p
 function setHolder(cx: IncidentCx, role: RoleId, who: string | null, how: How, reason?: string): void {
   const { L } = cx;
   apply(L, { type: "ROLE", role, actorId: who, at: cx.iso });
-  const spans = (L.st.roleSpans ??= []);
+  L.st.roleSpans ??= [];
+  const spans = L.st.roleSpans;
   for (const s of spans) if (s.role === role && !s.to) s.to = cx.iso;
   if (who) spans.push({ role, id: who, from: cx.iso, how, ...(reason ? { reason } : {}) });
   const plan = L.st.plan?.[role];

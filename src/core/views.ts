@@ -18,6 +18,7 @@ import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
 import type { OrgConfig } from "./org.ts";
 import { phoneAt, phonesForTask } from "./phones.ts";
+import { pendingPlan, pendingRoles, planWho } from "./role-lines.ts";
 import type { Loaded } from "./state.ts";
 import { showDuration, showTime } from "./time.ts";
 
@@ -96,13 +97,23 @@ export function headerBlocks(L: Loaded, env: ViewEnv): Block[] {
   const closed = currentPhase(ctx) === "abgeschlossen";
   if (!closed && L.pb.sofort.length) blocks.push({ type: "paragraph", text: sofortText(L.pb.sofort, env) });
   blocks.push(rolesBlock(L, env));
-  const free = ROLES.filter((r) => !ctx.roles[r]);
-  if (free.length > 0 && !closed) {
+  // roles the emergency plan asks for are confirmed (`ok rolle`), the others taken
+  const pending = pendingRoles(L);
+  const free = ROLES.filter((r) => !ctx.roles[r] && !pending.includes(r));
+  if ((free.length > 0 || pending.length > 0) && !closed) {
     // a chat (or a terminal) has no threads: the incident continues right here
     const threaded = env.caps.threads && Boolean(L.rec.threadRef || L.rec.threadKey);
-    const take = env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`rolle ${r}\``));
-    blocks.push({ type: "context", text: `${take} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
-    if (env.caps.buttons) blocks.push({ type: "buttons", buttons: free.map((r) => ({ label: t.claimButton[r], command: `rolle ${r}` })) });
+    const confirm = pending.length ? [env.caps.buttons ? t.plan.confirmButtons : t.plan.confirmTyped] : [];
+    const take = free.length ? [env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`rolle ${r}\``))] : [];
+    blocks.push({ type: "context", text: `${[...confirm, ...take].join(" ")} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
+    if (env.caps.buttons)
+      blocks.push({
+        type: "buttons",
+        buttons: [
+          ...(pending.length ? [{ label: t.plan.confirmButton, command: "ok rolle", style: "primary" as const }] : []),
+          ...free.map((r) => ({ label: t.claimButton[r], command: `rolle ${r}` })),
+        ],
+      });
   }
   return blocks;
 }
@@ -121,8 +132,18 @@ export function sofortText(actions: readonly SofortAction[], env: ViewEnv): stri
 /** Who holds which role (one fact per role): the place in the first message and in `status` for the roles. */
 export function rolesBlock(L: Loaded, env: ViewEnv): Block {
   const { t } = env;
-  const ctx = ctxOf(L);
-  return { type: "facts", facts: ROLES.map((r) => ({ label: t.roleShort[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? t.unassigned) })) };
+  return { type: "facts", facts: ROLES.map((r) => ({ label: t.roleShort[r], value: roleValue(L, env, r) })) };
+}
+
+/**
+ * Who holds a role: the holder's name; while the emergency plan asks someone, that person mentioned (so the platform
+ * notifies them) or, not in this chat, by name with the number to call; else nobody yet.
+ */
+function roleValue(L: Loaded, env: ViewEnv, r: RoleId): string {
+  const holder = ctxOf(L).roles[r];
+  if (holder) return escapeMd(nameOf(L, holder)!);
+  const asked = pendingPlan(L, r);
+  return asked ? `${planWho(L, env.t, asked.chain[asked.step]!)} – ${env.t.plan.asked}` : env.t.unassigned;
 }
 
 export function questionLabel(i: number): string {
@@ -312,7 +333,12 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
     { label: t.facts.awareAt, value: showTime(L.rec.awareAt, env.locale) },
   ];
   if (L.st.description) facts.push({ label: t.facts.description, value: escapeMd(L.st.description) });
-  for (const r of ROLES) facts.push({ label: t.roleShort[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? t.unassigned) });
+  for (const r of ROLES) {
+    // who the emergency plan asks, by name (status does not notify anyone again)
+    const asked = pendingPlan(L, r);
+    const person = asked ? `${asked.chain[asked.step]!.name} (${t.plan.asked})` : undefined;
+    facts.push({ label: t.roleShort[r], value: escapeMd(nameOf(L, ctx.roles[r]) ?? person ?? t.unassigned) });
+  }
   blocks.push({ type: "facts", facts });
   if (L.pb.questions.length && phase !== "abgeschlossen")
     blocks.push({ type: "paragraph", text: `**${t.statusQuestions}**\n${allQuestionsText(L, env)}` });

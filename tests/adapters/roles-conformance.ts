@@ -57,10 +57,10 @@ export function rolesSuite(makeHarness: () => AdapterHarness): void {
       await h.settle();
       const msgs = await fresh();
       const header = find(msgs, /NF-2026-0001/)[0]!;
-      expect(norm(header.text)).toMatch(/Rollen laut Notfallplan/);
-      expect(norm(header.text)).toMatch(/IT-Notfall-Koordination: .+ – angefragt/);
-      expect(norm(header.text)).toMatch(/Technischer Kontakt: .+ – angefragt/);
-      expect(norm(header.text)).toMatch(/Kommunikation nach außen: .+ – angefragt/);
+
+      expect(norm(header.text)).toMatch(/Koordination: .+ – angefragt/);
+      expect(norm(header.text)).toMatch(/Technik: .+ – angefragt/);
+      expect(norm(header.text)).toMatch(/Kommunikation: .+ – angefragt/);
       expect(norm(header.text)).not.toMatch(/noch niemand/);
       expect(header.mentioned.sort()).toEqual(["anna", "ben", "cem"]);
       if (h.has.buttons) expect(header.buttons).toContain("ok rolle");

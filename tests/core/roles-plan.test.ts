@@ -103,7 +103,7 @@ describe("roles from the emergency plan (core, fake clock)", () => {
   it("a drill starts with the plan's holders; its report says how long each role took to confirm; the summary who held what when", async () => {
     bot = await new TestBot({ config: CONFIG, caps: { buttons: false } }).start();
     await bot.command("anna", "übung verschlüsselung");
-    expect(has(bot, /Rollen laut Notfallplan/)).toBe(1);
+    expect(has(bot, /Koordination: <@anna> – angefragt/)).toBe(1);
     await bot.advance(2 * MIN);
     await bot.say("anna", "ok rolle");
     await bot.advance(5 * MIN);

@@ -84,14 +84,12 @@ export const de = {
   roleReleased: (role: string) => `Die Rolle **${role}** ist wieder frei.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 Aufgabe wartet." : `${n} Aufgaben warten.`),
   plan: {
-    title: "**Rollen laut Notfallplan** – bitte bestätigen:",
-    line: (role: string, who: string) => `• ${role}: ${who}`,
     asked: "angefragt",
     notInChat: (phone: string) => `nicht im Chat, bitte anrufen: 📞 ${phone}`,
     noPhone: "nicht im Chat, keine Telefonnummer eingetragen",
     confirmButton: "Rolle bestätigen",
-    next: "**Nächster Schritt:** Rolle bestätigen: Knopf drücken oder `ok rolle` schreiben.",
-    nextNoButtons: "**Nächster Schritt:** Rolle bestätigen: schreiben Sie `ok rolle`.",
+    confirmButtons: "**Rolle bestätigen:** Knopf drücken oder `ok rolle` schreiben.",
+    confirmTyped: "**Rolle bestätigen:** `ok rolle` schreiben.",
     confirmed: (who: string, roles: string, after: string) => `✅ **${who}** bestätigt: **${roles}** (nach ${after}).`,
     confirmedFor: (who: string, role: string, by: string) =>
       `✅ **${role}**: ${who} übernimmt (telefonisch, eingetragen von ${by}). Aufgaben dieser Rolle bestätigt die Koordination.`,

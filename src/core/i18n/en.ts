@@ -84,14 +84,12 @@ export const en: Catalog = {
   roleReleased: (role: string) => `The role **${role}** is free again.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 task is waiting." : `${n} tasks are waiting.`),
   plan: {
-    title: "**Roles from the emergency plan** – please confirm:",
-    line: (role: string, who: string) => `• ${role}: ${who}`,
     asked: "asked",
     notInChat: (phone: string) => `not in the chat, please call: 📞 ${phone}`,
     noPhone: "not in the chat, no phone number on file",
     confirmButton: "Confirm role",
-    next: "**Next step:** confirm your role: press the button or type `ok rolle`.",
-    nextNoButtons: "**Next step:** confirm your role: type `ok rolle`.",
+    confirmButtons: "**Confirm your role:** press the button or type `ok rolle`.",
+    confirmTyped: "**Confirm your role:** type `ok rolle`.",
     confirmed: (who: string, roles: string, after: string) => `✅ **${who}** confirmed: **${roles}** (after ${after}).`,
     confirmedFor: (who: string, role: string, by: string) =>
       `✅ **${role}**: ${who} takes it (by phone, entered by ${by}). The coordinator acknowledges this role's tasks.`,
