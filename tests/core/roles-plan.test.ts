@@ -112,8 +112,9 @@ describe("roles from the emergency plan (core, fake clock)", () => {
     await bot.advance(MIN);
     await bot.say("anna", "rolle koordinator übergeben <@cem> Schichtwechsel");
     await bot.say("cem", "abschließen Übung beendet");
-    const summary = bot.texts().find((t) => /Übungsbewertung/.test(t))!;
-    expect(summary).toMatch(
+    const report = bot.texts().find((t) => /Auswertung der Übung/.test(t))!;
+    const summary = bot.texts().find((t) => /Wer hatte welche Rolle/.test(t))!;
+    expect(report).toMatch(
       /Rollen bestätigt nach: Koordination: 2 min \(Anna Arzt\) · Technik: 10 min \(Cem Celik, 3\. Person der Liste\) · Kommunikation: 10 min \(Cem Celik\)/,
     );
     expect(summary).toMatch(/Wer hatte welche Rolle\n• Koordination: Anna Arzt \(09:02–09:11\), Cem Celik \(ab 09:11; Schichtwechsel\)/);
