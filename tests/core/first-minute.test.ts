@@ -57,7 +57,11 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
         // each action whole, and the number to call right beside the action that says to call
         expect(flat).toContain(a.call ? `${loc(a.text)} ☎ ` : loc(a.text));
       }
-      expect(first).toMatch(/rolle koordinator/);
+      // the example has an emergency plan (#19): the three holders are named and asked to confirm
+      expect(flat).toContain("Koordination: @Dr. med. Erika Musterfrau – angefragt");
+      expect(flat).toContain("Technik: @Jonas Muster – angefragt");
+      expect(flat).toContain("Kommunikation: @Petra Beispiel – angefragt");
+      expect(first).toMatch(/ok rolle/);
       // level and phase are on status, not on the first screen
       expect(first).not.toMatch(/Stufe|Phase/);
       const all = msgs.map(screen).join("\n");
