@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { mermaidFor, phaseEdges, phaseTaskCounts } from "../../src/machines/diagram.ts";
+import { numberedTasks } from "../../src/machines/conditions.ts";
+import { durationWords, mermaidFor, phaseEdges, phaseTaskCounts } from "../../src/machines/diagram.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { createIncidentMachine, startIncident, step } from "../../src/machines/machine.ts";
 import { PHASES, Playbook, WORK_PHASES } from "../../src/machines/schema.ts";
@@ -20,48 +21,122 @@ const tiny = Playbook.parse({
   ],
 });
 
+const tinyWithDeadline = Playbook.parse({
+  id: "mini",
+  title: "Mini",
+  summary: "Kurz",
+  triggers: ["mini"],
+  level: "stoerung",
+  defaults: { daten: "unklar" },
+  questions: [{ id: "daten", kind: "yesno", text: "Daten betroffen?" }],
+  tasks: [
+    { id: "a", phase: "erkennung", role: "koordinator", text: "Kabel ziehen. Danach melden.", why: "w", critical: true, ziel: "PT5M" },
+    { id: "b", phase: "erkennung", role: "technik", text: "B", why: "w" },
+    { id: "c", phase: "sofort", role: "technik", text: "C", why: "w", when: { config: "nis2" } },
+    {
+      id: "d",
+      phase: "eindaemmung",
+      role: "kommunikation",
+      text: "Behörde informieren",
+      why: "w",
+      critical: true,
+      ziel: "PT24H",
+      when: { question: "daten", answer: ["ja", "unklar"] },
+      fulfils: "meldung",
+    },
+  ],
+  deadlines: [
+    { id: "meldung", title: "Meldung", basis: "Gesetz", when: { question: "daten", answer: ["ja", "unklar"] }, within: "PT72H" },
+    { id: "folge", title: "Folgemeldung", basis: "Gesetz", from: "deadline", after: "meldung", within: "P1M" },
+  ],
+});
+
 describe("mermaidFor", () => {
-  it("renders a stateDiagram-v2 of the six phases with German names", () => {
+  it("renders a stateDiagram-v2 of the six phases with German names and task counts", () => {
     const d = mermaidFor(tiny);
     const lines = d.split("\n");
     expect(lines[0]).toBe("stateDiagram-v2");
-    expect(d).toContain('  state "Erkennung & Einschätzung" as erkennung');
-    expect(d).toContain('  state "Sofortmaßnahmen" as sofort');
-    expect(d).toContain('  state "Eindämmung & Analyse" as eindaemmung');
-    expect(d).toContain('  state "Wiederherstellung" as wiederherstellung');
-    expect(d).toContain('  state "Nachbereitung" as nachbereitung');
+    expect(d).toContain('  state "Erkennung & Einschätzung (2 Aufgaben, 1 wichtig)" as erkennung');
+    expect(d).toContain('  state "Sofortmaßnahmen (1 Aufgabe, 1 nur unter Bedingung)" as sofort');
+    expect(d).toContain('  state "Eindämmung & Analyse (keine Aufgaben)" as eindaemmung');
+    expect(d).toContain('  state "Wiederherstellung (keine Aufgaben)" as wiederherstellung');
+    expect(d).toContain('  state "Nachbereitung (keine Aufgaben)" as nachbereitung');
     expect(d).toContain('  state "Abgeschlossen" as abgeschlossen');
     expect(d).toContain("  [*] --> erkennung");
     expect(d).toContain("  abgeschlossen --> [*]");
-  });
-
-  it("shows task counts per phase", () => {
-    const d = mermaidFor(tiny);
-    expect(d).toContain("  erkennung : 2 Aufgaben, 1 wichtig");
-    expect(d).toContain("  sofort : 1 Aufgabe, 1 nur unter Bedingung");
-    expect(d).toContain("  eindaemmung : keine Aufgaben");
     expect(phaseTaskCounts(tiny, "erkennung")).toEqual({ total: 2, critical: 1, conditional: 0 });
   });
 
-  it("each work phase: weiter with the guard, weiter with a reason, abschließen with a reason", () => {
+  it("the normal path: weiter when the important tasks are done; moving on or closing with a reason in one note", () => {
     const d = mermaidFor(tiny);
     for (let i = 0; i < WORK_PHASES.length; i++) {
       const from = WORK_PHASES[i]!;
-      const next = PHASES[i + 1]!;
-      expect(d).toContain(`  ${from} --> ${next} : weiter [wichtige Aufgaben erledigt]`);
-      expect(d).toContain(`  ${from} --> ${next} : weiter ‹Begründung›`);
-      expect(d).toContain(`  ${from} --> abgeschlossen : abschließen ‹Grund›`);
+      expect(d).toContain(`  ${from} --> ${PHASES[i + 1]!} : weiter [wichtige Aufgaben erledigt]`);
+      expect(d).not.toContain(`  ${from} --> ${PHASES[i + 1]!} : weiter ‹Begründung›`);
     }
-    // From the review phase, closing also works without a reason once its important tasks are done.
     expect(d).toContain("  nachbereitung --> abgeschlossen : abschließen [wichtige Aufgaben erledigt]");
+    expect(d).toContain(
+      "  note left of abgeschlossen : Aus jeder Phase weiter ‹Begründung› auch mit offenen wichtigen Aufgaben (wird protokolliert), abschließen ‹Grund›, z. B. Fehlalarm",
+    );
+    // the note stands for edges the machine really has, from every work phase
+    const side = phaseEdges(tiny).filter((e) => e.guard === "hasReason");
+    for (const phase of WORK_PHASES) {
+      expect(side.some((e) => e.from === phase && e.event === "ADVANCE")).toBe(true);
+      expect(side.some((e) => e.from === phase && e.event === "CLOSE")).toBe(true);
+    }
   });
 
-  it("has no characters that break Mermaid labels", () => {
+  it("shows the critical tasks per phase and role with number, target time and condition", () => {
+    const d = mermaidFor(tinyWithDeadline);
+    expect(d).toContain("  state erkennung {");
+    expect(d).toContain('    state "Koordination" as erkennung_koordinator');
+    expect(d).toContain("    erkennung_koordinator : 1. Kabel ziehen · Ziel 5 min");
+    expect(d).toContain('    state "Kommunikation" as eindaemmung_kommunikation');
+    expect(d).toContain("    eindaemmung_kommunikation : 4. Behörde informieren · Ziel 24 h · nur wenn daten = ja/unklar");
+    // non-critical tasks are only counted
+    expect(d).not.toMatch(/_technik : /);
+    expect(d).not.toContain("state sofort {");
+  });
+
+  it("shows the deadlines: how long, what starts them, which task meets them", () => {
+    const d = mermaidFor(tinyWithDeadline);
+    expect(d).toContain('  state "Fristen – Dauer, was sie startet, womit erfüllt" as fristen');
+    expect(d).toContain(
+      "  fristen : Meldung – 72 h, läuft ab Kenntnisnahme, sobald daten = ja/unklar (vorsorglich ab Meldung, Vorgabe daten = unklar), erfüllt mit Aufgabe 4",
+    );
+    expect(d).toContain("  fristen : Folgemeldung – 1 Monat, startet, wenn Meldung erfüllt ist");
+    expect(mermaidFor(tiny)).not.toContain("fristen");
+  });
+
+  it("the twelve playbooks have twelve different diagrams, each with its own critical tasks and targets", () => {
+    const bodies = playbooks.map((pb) => mermaidFor(pb).split("\n").slice(2).join("\n"));
+    expect(new Set(bodies).size).toBe(playbooks.length);
     for (const pb of playbooks) {
-      for (const line of mermaidFor(pb).split("\n").slice(2)) {
-        expect(line.replace(" --> ", " "), pb.id).not.toMatch(/[;<>#]/);
-        expect(line.startsWith("  "), pb.id).toBe(true);
+      const d = mermaidFor(pb);
+      const critical = pb.tasks.filter((t) => t.critical);
+      expect(critical.length, pb.id).toBeGreaterThan(0);
+      for (const t of numberedTasks(pb).filter((x) => x.critical)) {
+        const line = d.split("\n").find((l) => l.startsWith(`    ${t.phase}_${t.role} : ${t.nr}. `));
+        expect(line, `${pb.id} ${t.id}`).toBeDefined();
+        expect(line, `${pb.id} ${t.id}`).toContain(`Ziel ${durationWords(t.ziel!)}`);
       }
+    }
+    // ransomware: pulling the cable within five minutes is in the first phase, for the coordinator
+    expect(mermaidFor(playbooks.find((p) => p.id === "verschluesselung")!)).toMatch(
+      /\n {4}erkennung_koordinator : \d+\. Betroffene Geräte sofort vom Netz trennen .*· Ziel 5 min/,
+    );
+  });
+
+  it("has no characters that break Mermaid labels, and every brace is closed", () => {
+    for (const pb of playbooks) {
+      const d = mermaidFor(pb);
+      for (const line of d.split("\n").slice(2)) {
+        expect(line.replace(" --> ", " "), pb.id).not.toMatch(/[;<>#]|--/);
+        expect(line.startsWith("  "), pb.id).toBe(true);
+        // descriptions: exactly one colon, the one after the state id
+        if (/^ {2,4}\w+ : /.test(line)) expect(line.split(":").length, `${pb.id}: ${line}`).toBe(2);
+      }
+      expect((d.match(/\{$/gm) ?? []).length, pb.id).toBe((d.match(/^ {2}\}$/gm) ?? []).length);
     }
   });
 });
