@@ -33,10 +33,15 @@ export interface PastDrill {
 /** How many earlier drills the evaluation compares with. */
 export const PAST_DRILLS = 3;
 
-/** Scores the stored drills of this playbook (closed, newest first), at most `limit`; others are ignored. */
-export function pastDrills(pb: Playbook, records: readonly IncidentRecord[], exceptId: string, limit = PAST_DRILLS): PastDrill[] {
+/** Scores the stored drills of this playbook closed and opened before `except` (newest first), at most `limit`; others are ignored. */
+export function pastDrills(
+  pb: Playbook,
+  records: readonly IncidentRecord[],
+  except: { id: string; openedAt: string },
+  limit = PAST_DRILLS,
+): PastDrill[] {
   return records
-    .filter((r) => r.drill && r.playbookId === pb.id && r.closedAt && r.id !== exceptId)
+    .filter((r) => r.drill && r.playbookId === pb.id && r.closedAt && r.id !== except.id && r.openedAt < except.openedAt)
     .sort((a, b) => b.openedAt.localeCompare(a.openedAt))
     .slice(0, limit)
     .flatMap((r) => {
@@ -111,9 +116,9 @@ function scoreText(s: DrillScore, env: ViewEnv): string {
 }
 
 /** The sections of the evaluation, in the order they are shown. */
-export function drillSections(L: Loaded, env: ViewEnv, score: DrillScore, past: readonly PastDrill[]): DrillSection[] {
+export function drillSections(L: Loaded, env: ViewEnv, score: DrillScore, past: readonly PastDrill[] | undefined): DrillSection[] {
   const d = env.t.drillReport;
-  const prev = past[0];
+  const prev = past?.[0];
   const line = (r: DrillTaskResult) => taskLine(env, r, prev);
   const missed = score.results.filter((r) => r.outcome === "late" || FAILED.includes(r.outcome));
   // failures first, then late ones; in task order within each
@@ -127,6 +132,7 @@ export function drillSections(L: Loaded, env: ViewEnv, score: DrillScore, past: 
     lines: score.results.filter((r) => r.outcome === "on-time").map(line),
     empty: d.nothingWell,
   });
+  if (!past) return sections;
   const comparison = past.map((p) =>
     d.compareLine(
       p.id,
@@ -156,11 +162,14 @@ export function sectionBlocks(sections: readonly DrillSection[]): Block[] {
   }));
 }
 
-/** The whole evaluation of a closed drill. `records`: the team's stored drills (others are filtered out). */
-export function drillReportBlocks(L: Loaded, env: ViewEnv, records: readonly IncidentRecord[]): Block[] {
+/**
+ * The whole evaluation of a closed drill. `records`: the team's stored drills (others are filtered out); undefined
+ * leaves the comparison out (the export, which does not load other incidents).
+ */
+export function drillReportBlocks(L: Loaded, env: ViewEnv, records: readonly IncidentRecord[] | undefined): Block[] {
   const d = env.t.drillReport;
   const score = scoreDrill(L.pb, ctxOf(L), L.st.shown);
-  const past = pastDrills(L.pb, records, L.rec.id);
+  const past = records && pastDrills(L.pb, records, L.rec);
   const f = summaryFigures(L, env);
   const failed = score.results.filter((r) => FAILED.includes(r.outcome)).length;
   const parts = [

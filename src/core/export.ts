@@ -1,5 +1,6 @@
 import { loc, ROLES } from "../machines/schema.ts";
 import { verifyChain } from "./chain.ts";
+import { drillReportBlocks } from "./drill-report.ts";
 import { escapeMarkdown as esc } from "./escape-markdown.ts";
 import { type Block, blocksToPlain, stripMd } from "./message.ts";
 import type { TaskRow, TimelineEntry } from "./ports.ts";
@@ -52,6 +53,8 @@ export function buildExport(L: Loaded, entries: TimelineEntry[], env: ViewEnv, t
   md.push("", "## Zeitleiste", "", "| # | Zeit (Europe/Berlin) | Wer | Art | Eintrag |", "|---|---|---|---|---|");
   for (const e of entries) md.push(`| ${e.seq} | ${showTime(e.at)} | ${esc(e.actorName)} | ${esc(e.kind)} | ${esc(e.text)} |`);
   if (L.rec.closedAt) md.push("", "## Zusammenfassung", "", ...summaryItems(buildSummary(L, env)));
+  if (L.rec.closedAt && L.rec.drill)
+    md.push("", "## Auswertung der Übung", "", ...summaryItems(drillReportBlocks(L, env, undefined).slice(1)));
   md.push("", `_Erstellt von notfallbot am ${showTime(env.now)}. Zeiten in Europe/Berlin; gespeichert in UTC._`, "");
   const json = dataJson({
     incident: { ...L.rec, snapshot: undefined },

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MIN_PLAUSIBLE_MS } from "../../src/core/drill-score.ts";
 import type { TaskRow } from "../../src/core/ports.ts";
 import { TestBot } from "../helpers/bot.ts";
+import { CoreBot, person } from "./_bot.ts";
 
 let tb: TestBot;
 afterEach(async () => {
@@ -188,5 +189,31 @@ describe("drills are scored against the target times of the critical tasks", () 
     expect(r).toMatch(/Missed or late/);
     expect(r).toMatch(/Went well/);
     expect(r).toMatch(/The first drill of this kind/);
+  });
+});
+
+describe("the export of a drill carries its evaluation", () => {
+  let b: CoreBot | undefined;
+  afterEach(async () => {
+    await b?.stop();
+    b = undefined;
+  });
+
+  it("Markdown: the evaluation after the summary, without a comparison (the export loads no other incidents)", async () => {
+    b = await CoreBot.start();
+    const anna = person("anna");
+    const id = await b.open(anna, "übung verschlüsselung");
+    await b.send(anna, "rolle koordinator");
+    const cable = (await b.tasks()).find((x) => x.taskId === "netzkabel-ziehen")!.nr;
+    await b.clock.advance(2 * MIN);
+    await b.send(anna, `erledigt ${cable}`);
+    await b.send(anna, "abschließen Übung nach dem ersten Schritt beendet");
+    await b.send(anna, "export");
+    const md = b.exported.get(`${id}.md`)!;
+    const evaluation = md.slice(md.indexOf("## Auswertung der Übung"));
+    expect(md.indexOf("## Zusammenfassung")).toBeLessThan(md.indexOf("## Auswertung der Übung"));
+    expect(evaluation).toMatch(/- Ergebnis: \d+ % · 1 von \d+ wichtigen Aufgaben rechtzeitig/);
+    expect(evaluation).toMatch(/Gut gelaufen\n {2}- 2\\\. Betroffene Geräte sofort vom Netz trennen.*nach 2 min \(Ziel 5 min\)/);
+    expect(evaluation).not.toMatch(/Vergleich mit früheren Übungen/);
   });
 });
