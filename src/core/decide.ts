@@ -9,7 +9,7 @@ import { answer } from "./answers.ts";
 import { about, type Cx, type Deps, type Fetched, type IncidentCx } from "./context.ts";
 import { onTimer } from "./deadlines.ts";
 import { declare } from "./declare.ts";
-import { noteShown } from "./drill-score.ts";
+import { noteListed, noteStarted } from "./drill-score.ts";
 import { exportIncident, handbook } from "./export-command.ts";
 import { showTasks } from "./guide.ts";
 import { chooseType, help, parseError } from "./help.ts";
@@ -153,7 +153,10 @@ function newCx(deps: Deps, now: Date, fetched: Fetched, L?: Loaded): Cx {
 /** One inbound event. */
 export function decideEvent(deps: Deps, input: EventInput, ev: Inbound, now: Date, fetched: Fetched): Decision {
   const cx = newCx(deps, now, fetched, input.kind === "ignore" ? undefined : input.L);
-  return finish(cx, route(cx, input, ev), ev);
+  const changed = route(cx, input, ev);
+  // a drill also keeps what a read-only answer (status, aufgaben) listed: the tasks count as shown from now on
+  const L = changed ?? (cx.L && isOpenDrill(cx.L) && listedTaskNrs(cx, cx.L).length ? cx.L : undefined);
+  return finish(cx, L, ev);
 }
 
 function route(cx: Cx, input: EventInput, ev: Inbound): Loaded | undefined {
@@ -239,15 +242,43 @@ export function decideInternalError(deps: Deps, ev: Inbound, now: Date): Decisio
  * The commit for the collected Work. The incident is written when the event logged, posted or scheduled something
  * for it; its version is the optimistic check against writers in other processes.
  */
+/**
+ * A drill's records for its score (drill-score.ts): the tasks whose target clock starts now, and those the bot lists
+ * in this event's messages about the incident. True when a task was shown for the first time.
+ */
+function noteDrill(cx: Cx, L: Loaded): boolean {
+  L.st.drill ??= {};
+  const marks = L.st.drill;
+  marks.started ??= {};
+  marks.shown ??= {};
+  noteStarted(L.pb, ctxOf(L), marks.started, cx.iso);
+  return noteListed(L.pb, marks.shown, listedTaskNrs(cx, L), cx.iso);
+}
+
+const isOpenDrill = (L: Loaded) => L.rec.drill && !ctxOf(L).closedAt;
+
+/** Numbers of the tasks listed in this event's messages about `L` that were not shown before. */
+function listedTaskNrs(cx: Cx, L: Loaded): number[] {
+  const shown = L.st.drill?.shown ?? {};
+  const known = new Set(
+    tasksOf(L)
+      .filter((t) => Object.hasOwn(shown, t.id))
+      .map((t) => t.nr),
+  );
+  return cx.w.outbox
+    .filter((o) => o.incidentId === L.rec.id)
+    .flatMap((o) => o.message.blocks)
+    .flatMap((b) => (b.type === "tasks" ? b.items.map((i) => i.nr) : []))
+    .filter((nr) => !known.has(nr));
+}
+
 function finish(cx: Cx, L: Loaded | undefined, ev?: Inbound): Decision {
   const { w } = cx;
   let incident: Commit["incident"];
-  if (L && (w.timeline.length || w.outbox.some((o) => o.incidentId === L.rec.id) || w.timers.length)) {
+  // a drill records which tasks the bot listed (cards, status, aufgaben), so a written status is kept
+  const listed = L !== undefined && isOpenDrill(L) && noteDrill(cx, L);
+  if (L && (w.timeline.length || w.outbox.some((o) => o.incidentId === L.rec.id) || w.timers.length || listed)) {
     const expected = L.rec.version;
-    if (L.rec.drill) {
-      L.st.shown ??= {};
-      noteShown(L.pb, ctxOf(L), L.st.shown, cx.iso);
-    }
     L.rec.snapshot = L.st;
     L.rec.version = expected + 1;
     incident = expected === 0 ? { record: L.rec } : { record: L.rec, expectedVersion: expected };

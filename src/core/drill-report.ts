@@ -48,7 +48,7 @@ export function pastDrills(
       const st = r.snapshot as IncidentState | undefined;
       const ctx = st?.machine?.context as IncidentContext | undefined;
       if (!ctx?.phases) return [];
-      return [{ id: r.id, openedAt: r.openedAt, closedAt: r.closedAt!, score: scoreDrill(pb, ctx, st!.shown) }];
+      return [{ id: r.id, openedAt: r.openedAt, closedAt: r.closedAt!, score: scoreDrill(pb, ctx, st!.drill) }];
     });
 }
 
@@ -168,7 +168,7 @@ export function sectionBlocks(sections: readonly DrillSection[]): Block[] {
  */
 export function drillReportBlocks(L: Loaded, env: ViewEnv, records: readonly IncidentRecord[] | undefined): Block[] {
   const d = env.t.drillReport;
-  const score = scoreDrill(L.pb, ctxOf(L), L.st.shown);
+  const score = scoreDrill(L.pb, ctxOf(L), L.st.drill);
   const past = records && pastDrills(L.pb, records, L.rec);
   const f = summaryFigures(L, env);
   const failed = score.results.filter((r) => FAILED.includes(r.outcome)).length;

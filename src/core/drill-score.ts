@@ -1,18 +1,22 @@
 /**
  * The score of a drill (Übung): how fast and how correctly the team did the playbook's critical tasks, measured
- * against each task's target time (`ziel:` in the playbook). Pure: playbook, machine context and the times the
- * tasks were on screen in, results out. The rules, in words, are in docs/drills.md; keep both in step.
+ * against each task's target time (`ziel:` in the playbook). Pure: playbook, machine context and two records kept
+ * while the drill runs, results out. The rules, in words, are in docs/drills.md; keep both in step.
  *
- * - A task's clock starts when it is on screen in the thread ({@link shownTimes}).
+ * - A task's target clock starts when its phase begins ({@link noteStarted}): Erkennung and Sofortmaßnahmen at the
+ *   declaration, later phases at `weiter`, a task switched on by an answer or a level when it is switched on.
+ *   Taking the roles late therefore costs time, as it would in a real incident.
+ * - A task is on screen once the bot has posted it in a task list of the incident ({@link noteListed}): the role's
+ *   card, a refreshed card, `status`, `aufgaben`.
  * - Done (`erledigt`) counts only when the task had been on screen before, and either was reported with evidence
  *   (`erledigt 3 Kabel gezogen, Lämpchen aus`: one task with a note) or at a plausible pace: at least
  *   {@link MIN_PLAUSIBLE_MS} after it was shown, and a person is credited at most one task per
  *   {@link MIN_PLAUSIBLE_MS} since their previous report (or since the tasks were shown). `erledigt 1 2 … 62` in
  *   the first seconds therefore counts for nothing.
- * - In time: done within `ziel` from on screen (without `ziel`: before its phase was left): 1 point. Late: done
- *   later: the share of the target in the time taken (twice as long as the target: ½ point; no target: ½).
+ * - In time: done within `ziel` from the clock start (without `ziel`: before its phase was left): 1 point. Late:
+ *   the share of the target in the time taken (twice as long as the target: ½ point; no target: ½).
  * - Skipped with a reason (`überspringen 3 <grund>`) after it was shown: not a failure, not counted.
- * - Not reached: the drill closed before the task's phase (or condition) came up: not counted.
+ * - Not reached: the drill ended before the task's phase (or condition) came up: not counted.
  */
 import { holds, numberedTasks } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext } from "../machines/machine.ts";
@@ -79,28 +83,47 @@ export interface DrillScore {
   count(outcome: DrillOutcome): number;
 }
 
-/**
- * When each task was first on screen: recorded per task while a drill runs (`IncidentState.shown`); for a drill
- * stored before that, the phase's start (Erkennung and Sofortmaßnahmen: the declaration).
- */
-export function shownTimes(ctx: IncidentContext, recorded: Readonly<Record<string, string>> | undefined) {
-  const opened = ctx.phases[0]?.enteredAt;
-  const phaseStart = (phase: Phase): string | undefined =>
-    phase === "erkennung" || phase === "sofort" ? opened : ctx.phases.find((v) => v.phase === phase)?.enteredAt;
-  return (task: Task): string | undefined => (recorded ? recorded[task.id] : phaseStart(task.phase));
+/** What a drill records while it runs (`IncidentState.drill`), by task id: ISO times. */
+export interface DrillMarks {
+  /** When the task's target clock started. */
+  started?: Record<string, string>;
+  /** When the task was first in a task list the bot posted. */
+  shown?: Record<string, string>;
 }
 
-/** Records the tasks that are on screen from `at` on (first time only). */
-export function noteShown(pb: Playbook, ctx: IncidentContext, shown: Record<string, string>, at: string): void {
-  for (const t of onScreen(pb, ctx)) if (!Object.hasOwn(shown, t.id)) shown[t.id] = at;
+/** Records the tasks whose phase has begun and which are switched on, from `at` on (first time only). */
+export function noteStarted(pb: Playbook, ctx: IncidentContext, started: Record<string, string>, at: string): void {
+  for (const t of begun(pb, ctx)) if (!Object.hasOwn(started, t.id)) started[t.id] = at;
 }
 
-/** Tasks that are on screen now: switched on, in a phase whose tasks have been posted (Sofortmaßnahmen from the start). */
-export function onScreen(pb: Playbook, ctx: IncidentContext): Task[] {
+/** Records the tasks of these numbers as shown at `at` (first time only). True when one was new. */
+export function noteListed(pb: Playbook, shown: Record<string, string>, nrs: Iterable<number>, at: string): boolean {
+  const byNr = new Map(numberedTasks(pb).map((t) => [t.nr, t.id]));
+  let added = false;
+  for (const nr of nrs) {
+    const id = byNr.get(nr);
+    if (id && !Object.hasOwn(shown, id)) {
+      shown[id] = at;
+      added = true;
+    }
+  }
+  return added;
+}
+
+/** Tasks whose phase has begun (Sofortmaßnahmen with the declaration) and which are switched on. */
+function begun(pb: Playbook, ctx: IncidentContext): Task[] {
   const idx = WORK_PHASES.indexOf(currentPhase(ctx) as (typeof WORK_PHASES)[number]);
   const upTo = idx < 0 ? -1 : Math.max(1, idx);
   const facts = factsOf(ctx);
   return pb.tasks.filter((t) => WORK_PHASES.indexOf(t.phase) <= upTo && holds(t.when, facts));
+}
+
+/** The clock start of each task: as recorded, else (a drill stored before the records) the start of its phase. */
+function clockStart(ctx: IncidentContext, marks: DrillMarks | undefined) {
+  const opened = ctx.phases[0]?.enteredAt;
+  const phaseStart = (phase: Phase): string | undefined =>
+    phase === "erkennung" || phase === "sofort" ? opened : ctx.phases.find((v) => v.phase === phase)?.enteredAt;
+  return (task: Task): string | undefined => (marks?.started ? marks.started[task.id] : phaseStart(task.phase));
 }
 
 const ms = (iso: string) => new Date(iso).getTime();
@@ -148,32 +171,38 @@ function plausibility(tasks: readonly (Task & { nr: number })[], ctx: IncidentCo
   return verdict;
 }
 
-/** The score of a drill. `recordedShown`: `IncidentState.shown`; tasks switched on at the end are scored. */
-export function scoreDrill(pb: Playbook, ctx: IncidentContext, recordedShown: Readonly<Record<string, string>> | undefined): DrillScore {
+/** The score of a drill from what it recorded (`IncidentState.drill`); tasks switched on at the end are scored. */
+export function scoreDrill(pb: Playbook, ctx: IncidentContext, marks: DrillMarks | undefined): DrillScore {
   const facts = factsOf(ctx);
   const all = numberedTasks(pb).filter((t) => holds(t.when, facts));
-  const shown = shownTimes(ctx, recordedShown);
+  const start = clockStart(ctx, marks);
+  // a drill stored before tasks were recorded as shown: shown when its clock started
+  const shown = (t: Task) => (marks?.shown ? marks.shown[t.id] : start(t));
   const verdict = plausibility(all, ctx, shown);
   const results: DrillTaskResult[] = all
     .filter((t) => t.critical)
     .map((task) => {
       const p = ctx.tasks[task.id];
-      const s = shown(task);
+      const s = start(task);
+      const seen = shown(task);
       const base: DrillTaskResult = { task, outcome: "missed" };
       if (task.ziel) base.targetMs = addDuration(new Date(0), task.ziel).getTime();
       if (p?.doneBy) base.by = p.doneBy;
       if (p?.reason) base.reason = p.reason;
-      if (p?.doneAt && s !== undefined) base.tookMs = ms(p.doneAt) - ms(s);
-      if (p?.state === "übersprungen") return { ...base, outcome: s !== undefined && ms(s) <= ms(p.doneAt!) ? "skipped" : "skip-unseen" };
+      if (p?.doneAt && s !== undefined) base.tookMs = Math.max(0, ms(p.doneAt) - ms(s));
+      if (p?.state === "übersprungen")
+        return { ...base, outcome: seen !== undefined && ms(seen) <= ms(p.doneAt!) ? "skipped" : "skip-unseen" };
       if (p?.state === "erledigt") {
         const v = verdict.get(task.id) ?? "unseen";
+        // too fast: how soon after it was shown
+        if (v === "too-fast") return { ...base, outcome: v, tookMs: ms(p.doneAt!) - ms(seen!) };
         if (v !== "ok") return { ...base, outcome: v };
         const due = task.ziel
-          ? addDuration(new Date(s!), task.ziel).getTime()
+          ? addDuration(new Date(s ?? seen!), task.ziel).getTime()
           : ms(ctx.phases.find((x) => x.phase === task.phase)?.leftAt ?? p.doneAt!);
         return { ...base, outcome: ms(p.doneAt!) <= due ? "on-time" : "late" };
       }
-      return { ...base, outcome: s === undefined ? "not-reached" : "missed" };
+      return { ...base, outcome: s === undefined && seen === undefined ? "not-reached" : "missed" };
     });
   const points = results.reduce((n, r) => n + pointsOf(r), 0);
   const counted = results.filter((r) => r.outcome !== "skipped" && r.outcome !== "not-reached").length;

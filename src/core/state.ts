@@ -1,5 +1,6 @@
 import type { IncidentMachine, IncidentSnapshot, PersistedIncident } from "../machines/machine.ts";
 import type { Playbook, RoleId } from "../machines/schema.ts";
+import type { DrillMarks } from "./drill-score.ts";
 import type { IncidentRecord } from "./ports.ts";
 import type { PlanPerson } from "./role-plan.ts";
 
@@ -22,8 +23,8 @@ export interface IncidentState {
   /** Review (lessons-learned) answers by review question id. */
   review: Record<string, string>;
   rolesReminded: number;
-  /** Drills only: when each task was first on screen in the thread, by task id (the clock of its target time). */
-  shown?: Record<string, string>;
+  /** Drills only: when each task's target clock started and when it was first shown (drill-score.ts). */
+  drill?: DrillMarks;
   /**
    * Task cards posted so far (`<phase>/<role>`: a role's tasks of a phase, posted when the role is taken or the phase
    * starts). Absent in incidents declared before cards: those posted every visible phase's tasks at once.

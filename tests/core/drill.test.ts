@@ -140,6 +140,52 @@ describe("drills are scored against the target times of the critical tasks", () 
     expect(section(r, "Verpasst oder zu spät").join("\n")).toMatch(new RegExp(`• ${stop}\\. .*ohne Nachweis: zählt nicht`));
   });
 
+  it("a task counts only once the bot had listed it: a role's card, or aufgaben / status", async () => {
+    tb = await new TestBot().start();
+    const open = async () => {
+      const before = new Set((await tb.storage.listIncidents()).map((r) => r.id));
+      await tb.command("anna", "übung verschlüsselung");
+      const id = (await tb.storage.listIncidents()).find((r) => !before.has(r.id))!.id;
+      await tb.say("anna", "rolle koordinator");
+      return { id, nr: (await tb.storage.tasks(id)).find((x) => x.taskId === "netz-trennen")!.nr };
+    };
+    // nobody holds Technik: its card was never posted, the coordinator reports its task by number
+    const a = await open();
+    await tb.advance(2 * MIN);
+    await tb.say("anna", `erledigt ${a.nr}`);
+    await tb.say("anna", "abschließen Übung beendet");
+    expect(section(report(tb, a.id), "Verpasst oder zu spät").join("\n")).toMatch(
+      new RegExp(`• ${a.nr}\\. Alle betroffenen .*bevor die Aufgabe gezeigt wurde: zählt nicht`),
+    );
+    // the same after asking for all tasks: it was listed, so it counts
+    const b = await open();
+    await tb.advance(MIN);
+    await tb.say("anna", "aufgaben");
+    await tb.advance(MIN);
+    await tb.say("anna", `erledigt ${b.nr}`);
+    await tb.say("anna", "abschließen Übung beendet");
+    expect(section(report(tb, b.id), "Gut gelaufen").join("\n")).toMatch(
+      new RegExp(`• ${b.nr}\\. Alle betroffenen .*nach 2 min \\(Ziel 15 min\\)`),
+    );
+  });
+
+  it("the target clock runs from the declaration: taking a role late costs time", async () => {
+    tb = await new TestBot().start();
+    const before = new Set((await tb.storage.listIncidents()).map((r) => r.id));
+    await tb.command("anna", "übung verschlüsselung");
+    const id = (await tb.storage.listIncidents()).find((r) => !before.has(r.id))!.id;
+    await tb.say("anna", "rolle koordinator");
+    const nr = (await tb.storage.tasks(id)).find((x) => x.taskId === "netz-trennen")!.nr;
+    await tb.advance(20 * MIN);
+    await tb.say("anna", "rolle technik <@ben>");
+    await tb.advance(MIN);
+    await tb.say("ben", `erledigt ${nr}`);
+    await tb.say("anna", "abschließen Übung beendet");
+    expect(section(report(tb, id), "Verpasst oder zu spät").join("\n")).toMatch(
+      new RegExp(`• ${nr}\\. Alle betroffenen .*zu spät: nach 21 min, Ziel 15 min`),
+    );
+  });
+
   it("a skip with a reason is not a failure", async () => {
     tb = await new TestBot().start();
     const plain = await runDrill(tb, 40_000);
