@@ -48,6 +48,16 @@ export interface Fetched {
   previousDrills?: readonly IncidentRecord[];
   /** The next free incident number of the year (a guess: a taken id conflicts at commit and the event is retried). */
   nextNumber?: number;
+  /** The open incidents of the event's channel, newest first (declaring again points to one of the same type). */
+  openHere?: readonly OpenHere[];
+}
+
+/** An open incident of a channel, as far as declaring again needs it. */
+export interface OpenHere {
+  id: string;
+  playbookId: string;
+  drill: boolean;
+  openedAt: string;
 }
 
 /** One decision in progress. */

@@ -8,12 +8,13 @@ import { currentPhase } from "../machines/machine.ts";
 import { answer } from "./answers.ts";
 import { about, type Cx, type Deps, type Fetched, type IncidentCx } from "./context.ts";
 import { onTimer } from "./deadlines.ts";
-import { declare } from "./declare.ts";
+import { declareOnce } from "./declare.ts";
 import { noteListed, noteStarted } from "./drill-score.ts";
 import { exportIncident, handbook } from "./export-command.ts";
 import { showTasks } from "./guide.ts";
-import { chooseType, help, parseError } from "./help.ts";
+import { help, parseError } from "./help.ts";
 import type { Inbound } from "./inbound.ts";
+import { offerMenu, type PendingMenu } from "./menu.ts";
 import { escapeMd, type Outbound } from "./message.ts";
 import { freeText, note } from "./notes.ts";
 import type { Command } from "./parser.ts";
@@ -61,16 +62,16 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   help: { scope: "none", run: (cx, ev) => help(cx, ev) },
   open: {
     scope: "none",
-    needs: () => ["nextNumber"],
+    needs: () => ["nextNumber", "openHere"],
     run: (cx, ev, c) =>
       // one incident per thread; a chat has no threads, so one per chat (otherwise every later line is ambiguous)
       cx.L && ev.threadRef
         ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id))
         : cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
           ? refuse(cx, ev, cx.t.err.alreadyOpenChat(cx.L.rec.id))
-          : declare(cx, ev, c.playbookId, c.description, c.drill),
+          : declareOnce(cx, ev, c),
   },
-  "choose-type": { scope: "none", run: (cx, ev, c) => chooseType(cx, ev, c) },
+  "choose-type": { scope: "none", run: (cx, ev, c) => offerMenu(cx, ev, c) },
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
   handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
   text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
@@ -129,8 +130,11 @@ export type EventInput =
   | { kind: "ignore" }
   /** A reaction on one of the bot's messages of an incident (`key`: that message's key). */
   | { kind: "reaction"; key: string; L: Loaded }
-  /** A command or a line of text; `L` the incident it is about, `many` the open incidents when that is ambiguous. */
-  | { kind: "command"; cmd: Command; L?: Loaded; many?: string[] }
+  /**
+   * A command or a line of text; `L` the incident it is about, `many` the open incidents when that is ambiguous,
+   * `answered` the key of the waiting menu this line answered (src/core/menu.ts).
+   */
+  | { kind: "command"; cmd: Command; L?: Loaded; many?: string[]; answered?: string }
   /**
    * The event names an incident that does not run where it happened (a button payload, `status NF-…`, `export NF-…`
    * from another channel, platform or tenant, or an unknown id): refused. `known`: the id names an incident (of
@@ -144,6 +148,8 @@ export interface Decision {
   commit: Commit;
   incident?: Loaded;
   effects: Effect[];
+  /** The menu now waiting for a person's answer, or `null` when it was answered (kept by the load step after the commit). */
+  menu?: { key: string; pending: PendingMenu | null };
 }
 
 function newCx(deps: Deps, now: Date, fetched: Fetched, L?: Loaded): Cx {
@@ -153,6 +159,7 @@ function newCx(deps: Deps, now: Date, fetched: Fetched, L?: Loaded): Cx {
 /** One inbound event. */
 export function decideEvent(deps: Deps, input: EventInput, ev: Inbound, now: Date, fetched: Fetched): Decision {
   const cx = newCx(deps, now, fetched, input.kind === "ignore" ? undefined : input.L);
+  if (input.kind === "command" && input.answered) cx.w.menu = { key: input.answered, pending: null };
   const changed = route(cx, input, ev);
   // a drill also keeps what a read-only answer (status, aufgaben) listed: the tasks count as shown from now on
   const L = changed ?? (cx.L && isOpenDrill(cx.L) && listedTaskNrs(cx, cx.L).length ? cx.L : undefined);
@@ -301,5 +308,6 @@ function finish(cx: Cx, L: Loaded | undefined, ev?: Inbound): Decision {
     },
     ...(incident && L ? { incident: L } : {}),
     effects: w.effects,
+    ...(w.menu ? { menu: w.menu } : {}),
   };
 }

@@ -6,22 +6,54 @@
 import { persist, startIncident } from "../machines/machine.ts";
 import { loc } from "../machines/schema.ts";
 import { GENESIS } from "./chain.ts";
-import { about, type Cx, fetched, type IncidentCx } from "./context.ts";
+import { about, type Cx, fetched, type IncidentCx, type OpenHere } from "./context.ts";
 import { scheduleRoleReminder, scheduleTaskDue, startDeadlines } from "./deadlines.ts";
 import type { Inbound } from "./inbound.ts";
+import { answerWhereAsked } from "./menu.ts";
+import type { Block } from "./message.ts";
 import { flagsOf } from "./org.ts";
+import type { Command } from "./parser.ts";
 import type { IncidentRecord } from "./ports.ts";
 import { env, log, post, SYSTEM } from "./primitives.ts";
 import { startPlan } from "./roles.ts";
 import type { IncidentState, Loaded } from "./state.ts";
 import { syncTasks } from "./tasks.ts";
 import { sanitize } from "./text.ts";
-import { showTime } from "./time.ts";
+import { showDuration, showTime } from "./time.ts";
 import { headerBlocks, questionsBlocks } from "./views.ts";
 
 /** The year in incident ids (`NF-2026-0007`): the calendar year in Europe/Berlin. */
 export function incidentYear(now: Date): number {
   return Number(showTime(now).match(/\d{4}/)?.[0] ?? now.getUTCFullYear());
+}
+
+/**
+ * `/notfall <art> …` at channel level: opens the incident, unless one of the same type (and the same kind, drill or
+ * real) is already open in this channel; then points to that one and says how to open another anyway
+ * (`/notfall neu …`). Needs the next incident number and the channel's open incidents.
+ */
+export function declareOnce(cx: Cx, ev: Inbound, cmd: Extract<Command, { kind: "open" }>): Loaded | undefined {
+  const running = cmd.force ? undefined : runningSameType(cx, cmd.playbookId, cmd.drill);
+  if (running) return pointToRunning(cx, ev, running, cmd);
+  return declare(cx, ev, cmd.playbookId, cmd.description, cmd.drill);
+}
+
+/** The newest open incident of this type in the channel (a drill counts only for a drill, a real one only for a real one). */
+export function runningSameType(cx: Cx, playbookId: string, drill: boolean): OpenHere | undefined {
+  return fetched(cx, "openHere").find((r) => r.playbookId === playbookId && r.drill === drill);
+}
+
+/** "NF-2026-0001 läuft seit 2 min – dort weiter. Wirklich einen neuen Notfall? `/notfall neu …`" (button where there are buttons). */
+function pointToRunning(cx: Cx, ev: Inbound, running: OpenHere, cmd: Extract<Command, { kind: "open" }>): undefined {
+  const ms = cx.now.getTime() - Date.parse(running.openedAt);
+  const since = ms < 60_000 ? cx.t.menu.underAMinute : showDuration(ms, cx.locale);
+  // the command keeps the description as typed, so that forcing loses nothing
+  const again = `${cmd.drill ? "übung " : ""}neu ${cmd.playbookId}${cmd.description ? ` ${cmd.description.replace(/`/g, "'")}` : ""}`;
+  const blocks: Block[] = [{ type: "paragraph", text: cx.t.menu.running(running.id, since, again.slice(0, 300)) }];
+  if (cx.caps(ev.platform).buttons)
+    blocks.push({ type: "buttons", buttons: [{ label: cx.t.menu.newAnyway, command: again.slice(0, 1500) }] });
+  answerWhereAsked(cx, ev, blocks);
+  return undefined;
 }
 
 /** Opens a new incident. Needs the next incident number. */

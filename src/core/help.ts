@@ -1,44 +1,17 @@
 /**
- * Help and guidance that needs no incident: the help text with the incident types, "which type did you mean?"
- * (with buttons where the platform has them) and the German answer to a command that could not be parsed.
+ * Help and guidance that needs no incident: the help text with the incident types and the German answer to a
+ * command that could not be parsed. ("Which type did you mean?" is the menu, src/core/menu.ts.)
  */
 import { loc } from "../machines/schema.ts";
 import type { Cx } from "./context.ts";
 import type { Inbound } from "./inbound.ts";
-import { type Block, escapeMd } from "./message.ts";
+import { escapeMd } from "./message.ts";
 import type { Command } from "./parser.ts";
 import { refuse, reply } from "./primitives.ts";
 
 /** `/notfall`, `/notfall hilfe`. */
 export function help(cx: Cx, ev: Inbound): undefined {
   reply(cx, ev, [{ type: "paragraph", text: cx.t.help(typesList(cx)) }], false);
-  return undefined;
-}
-
-/** A declaration whose type is unclear: the candidates (or every type) to choose from. */
-export function chooseType(cx: Cx, ev: Inbound, cmd: Extract<Command, { kind: "choose-type" }>): undefined {
-  const { t } = cx;
-  const cands = cmd.candidates.length ? cmd.candidates.map((c) => c.id) : cx.playbooks.list().map((p) => p.id);
-  const pre = cmd.drill ? "übung " : "";
-  const options = cands.map((id) => `\`${pre}${id}\``).join(" · ");
-  const blocks: Block[] = [
-    {
-      type: "paragraph",
-      text:
-        cmd.candidates.length > 1
-          ? t.chooseType(escapeMd(cmd.text.slice(0, 200)), options)
-          : t.chooseTypeNone(escapeMd(cmd.text.slice(0, 200)), options),
-    },
-  ];
-  if (cx.caps(ev.platform).buttons)
-    blocks.push({
-      type: "buttons",
-      buttons: cands.slice(0, 5).map((id) => ({
-        label: loc(cx.playbooks.get(id)!.title, cx.locale).slice(0, 60),
-        command: `${pre}${id} ${cmd.text}`.slice(0, 1500),
-      })),
-    });
-  reply(cx, ev, blocks, true);
   return undefined;
 }
 

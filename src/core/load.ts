@@ -14,7 +14,8 @@ import { type EventInput, type Need, needsOf, reactionNeeds } from "./decide.ts"
 import { incidentYear } from "./declare.ts";
 import { PAST_DRILLS } from "./drill-report.ts";
 import type { Inbound } from "./inbound.ts";
-import { parseCommand } from "./parser.ts";
+import { menuAnswer, menuFresh, menuKey, type PendingMenu } from "./menu.ts";
+import { type Command, parseCommand } from "./parser.ts";
 import type { IncidentRecord, StoragePort } from "./ports.ts";
 import type { IncidentState, Loaded } from "./state.ts";
 import { reactionVerb } from "./tasks.ts";
@@ -29,6 +30,12 @@ export class Loader {
   private static readonly CACHE_MAX = 256;
   /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
   private readonly threads = new Map<string, string>();
+  /**
+   * Menus waiting for a typed answer (`1`, `2`, the name), by person and channel (src/core/menu.ts). In memory: a
+   * menu is answered within minutes, and after a restart `1` is read as any other line (buttons need nothing kept).
+   */
+  private readonly menus = new Map<string, PendingMenu>();
+  private static readonly MENUS_MAX = 1024;
 
   constructor(storage: StoragePort, deps: Deps) {
     this.storage = storage;
@@ -63,6 +70,26 @@ export class Loader {
     this.cache.delete(id);
   }
 
+  /** After a successful commit: the menu now waiting for a person's answer, or none any more. */
+  menu(change: { key: string; pending: PendingMenu | null }): void {
+    this.menus.delete(change.key);
+    if (change.pending) this.menus.set(change.key, change.pending);
+    if (this.menus.size > Loader.MENUS_MAX) this.menus.delete(this.menus.keys().next().value!);
+  }
+
+  /** A line answering the menu this person is waiting on in this channel (`1`, the name, "etwas anderes"). */
+  private menuAnswer(ev: Inbound, text: string, now: Date): { cmd: Command; key: string } | undefined {
+    const key = menuKey(ev);
+    const pending = this.menus.get(key);
+    if (!pending) return undefined;
+    if (!menuFresh(pending, now)) {
+      this.menus.delete(key);
+      return undefined;
+    }
+    const cmd = menuAnswer(text, pending, this.deps.playbooks.list(), ev.locale ?? this.deps.locale);
+    return cmd ? { cmd, key } : undefined;
+  }
+
   private keep(id: string, entry: { rec: IncidentRecord; st: IncidentState }): void {
     this.cache.delete(id);
     this.cache.set(id, entry);
@@ -84,6 +111,9 @@ export class Loader {
     }
     const raw = ev.kind === "action" ? (ev.action?.command ?? "") : (ev.text ?? "");
     const text = sanitize(raw, 100_000);
+    // a typed answer to a waiting menu ("1") counts wherever that person writes it in the channel
+    const answer = ev.kind === "action" ? undefined : this.menuAnswer(ev, text, now);
+    const answered = answer ? { answered: answer.key } : {};
     // the incident of the thread or channel, never the one a payload names
     let found = await this.find(ev);
     const own = Array.isArray(found) ? undefined : found;
@@ -98,17 +128,23 @@ export class Loader {
     // A line meant for the bot (a terminal, a one-to-one chat, a mention) without an open incident is read as a
     // command; anything else without an incident is other people's conversation.
     const addressed = ev.addressed ?? !this.deps.caps(ev.platform).threads;
-    if (ev.kind === "reply" && !found && !addressed) return ignore;
-    const cmd = parseCommand(text, playbooks, { mode: ev.kind === "reply" && found ? "reply" : "command" });
+    if (ev.kind === "reply" && !found && !addressed && !answer) return ignore;
+    const cmd = answer?.cmd ?? parseCommand(text, playbooks, { mode: ev.kind === "reply" && found ? "reply" : "command" });
     let L = many ? undefined : (found as Loaded | undefined);
     if ((cmd.kind === "export" || cmd.kind === "status") && cmd.id && cmd.id !== L?.rec.id) {
       const named = await this.named(cmd.id, ev);
       if (!named) return { input: await this.elsewhere("id", cmd.id, own), fetched: {} };
       L = named;
     } else if (many) {
-      return { input: { kind: "command", cmd, many }, fetched: await this.fetch(needsOf(cmd, undefined), undefined, now) };
+      return {
+        input: { kind: "command", cmd, many, ...answered },
+        fetched: await this.fetch(needsOf(cmd, undefined), undefined, now, ev.channel),
+      };
     }
-    return { input: { kind: "command", cmd, ...(L ? { L } : {}) }, fetched: await this.fetch(needsOf(cmd, L), L, now) };
+    return {
+      input: { kind: "command", cmd, ...(L ? { L } : {}), ...answered },
+      fetched: await this.fetch(needsOf(cmd, L), L, now, ev.channel),
+    };
   }
 
   /**
@@ -148,10 +184,19 @@ export class Loader {
     return undefined;
   }
 
-  private async fetch(needs: readonly Need[], L: Loaded | undefined, now: Date): Promise<Fetched> {
+  private async fetch(needs: readonly Need[], L: Loaded | undefined, now: Date, channel?: string): Promise<Fetched> {
     const out: Fetched = {};
     for (const need of needs) {
       if (need === "nextNumber") out.nextNumber = await this.storage.nextIncidentNumber(incidentYear(now));
+      else if (need === "openHere")
+        out.openHere = channel
+          ? (await this.storage.openIncidentsInChannel(channel)).map((r) => ({
+              id: r.id,
+              playbookId: r.playbookId,
+              drill: r.drill,
+              openedAt: r.openedAt,
+            }))
+          : [];
       else if (!L) continue;
       else if (need === "pendingTimers") out.pendingTimers = (await this.storage.pendingTimers(L.rec.id)).map((t) => t.id);
       else if (need === "history") out.history = await this.history(L.rec.id);

@@ -7,8 +7,10 @@ export type TaskVerb = "bestätigt" | "erledigt" | "übersprungen";
 /** A parsed command line. Parsing is pure and total: every input gives a Command, never an exception. */
 export type Command =
   | { kind: "help" }
-  | { kind: "open"; playbookId: string; description: string; drill: boolean }
-  | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean }
+  /** `force`: `/notfall neu …`, open even while an incident of the same type runs in the channel. */
+  | { kind: "open"; playbookId: string; description: string; drill: boolean; force?: true }
+  /** `all`: "etwas anderes" was chosen, offer every type. `text` is the description as typed. */
+  | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean; force?: true; all?: true }
   | { kind: "role"; role: RoleId; target?: string; release?: boolean; handover?: { reason: string } }
   /** `ok rolle [rolle]`: the person asked by the emergency plan confirms (or the primary takes the role back). */
   | { kind: "role-confirm"; role?: RoleId }
@@ -51,6 +53,8 @@ export type ParseError =
 const KEYWORDS: Record<string, string[]> = {
   help: ["hilfe", "help", "?", "befehle", "commands"],
   drill: ["uebung", "drill", "exercise", "test-notfall"],
+  force: ["neu", "new"],
+  other: ["anderes"],
   role: ["rolle", "role", "rollen", "roles"],
   status: ["status", "stand", "lage", "overview"],
   tasks: ["aufgaben", "tasks", "todo", "todos"],
@@ -270,8 +274,13 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
       // a thread reply never opens an incident ("Übung macht den Meister" is chat)
       if (opts.mode === "reply") return { kind: "text", text };
       if (!rest) return { kind: "error", error: { code: "type-missing", drill: true } };
-      return openCommand(rest, playbooks, true);
+      return declaration(rest, playbooks, true, false);
     }
+    case "force":
+    case "other":
+      // "neu <text>" (open another incident of a running type), "anderes <text>" (the menu's "something else")
+      if (opts.mode === "reply") return { kind: "text", text };
+      return declaration(text, playbooks, false, false);
     case "role": {
       const [roleWord, target] = head(rest);
       if (!roleWord) return { kind: "error", error: { code: "role-missing" } };
@@ -357,7 +366,29 @@ function taskCommand(verb: TaskVerb, rest: string): Command {
   return tail ? { kind: "task", verb, nrs, reason: tail } : { kind: "task", verb, nrs };
 }
 
+/**
+ * A declaration after `/notfall` (and `übung`): `neu …` forces a new incident although one of the same type runs,
+ * `anderes …` asks with every type (the menu's "etwas anderes"), anything else is matched.
+ */
+function declaration(text: string, playbooks: readonly Playbook[], drill: boolean, force: boolean): Command {
+  const [first, rest] = head(text);
+  const key = KEYWORD_OF.get(fold(first));
+  if (key === "force" && !force) {
+    if (!rest) return { kind: "error", error: { code: "type-missing", drill } };
+    return declaration(rest, playbooks, drill, true);
+  }
+  if (key === "drill" && !drill && rest) return declaration(rest, playbooks, true, force);
+  if (key === "other") return { kind: "choose-type", text: rest, candidates: [], drill, all: true, ...(force ? { force } : {}) };
+  const cmd = openCommand(text, playbooks, drill);
+  return force && (cmd.kind === "open" || cmd.kind === "choose-type") ? { ...cmd, force } : cmd;
+}
+
 function openCommand(text: string, playbooks: readonly Playbook[], drill: boolean): Command {
+  // "geraeteverlust Daten verloren nach Serverabsturz": a type named by its id (a menu button, or typed from a menu
+  // or the help) is that type, whatever the description says; the description is kept
+  const [word, after] = head(text);
+  const named = playbooks.find((p) => fold(p.id) === fold(word));
+  if (named) return { kind: "open", playbookId: named.id, description: after, drill };
   const m = matchType(text, playbooks);
   if (m.id) {
     // "/notfall verschluesselung Server zeigt Erpressernachricht": the first word names the type, the rest describes

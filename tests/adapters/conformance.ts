@@ -223,3 +223,127 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
     });
   });
 }
+
+/** The number a menu shows before the option whose title matches `re` (`3 · Ausfall von Server …`). */
+function optionNr(m: SeenMessage, re: RegExp): number {
+  for (const line of m.text.split("\n")) {
+    const hit = /(\d+)\s*·\s*(.*)$/.exec(line.replace(/[*_]/g, ""));
+    if (hit && re.test(hit[2]!)) return Number(hit[1]);
+  }
+  throw new Error(`Option ${re} nicht gefunden in:\n${m.text}`);
+}
+
+/** The newest message matching `re`. */
+function newest(msgs: SeenMessage[], re: RegExp): SeenMessage {
+  const all = find(msgs, re);
+  if (!all.length) throw new Error(`keine Nachricht ${re} in:\n${msgs.map((m) => m.text).join("\n---\n")}`);
+  return all[all.length - 1]!;
+}
+
+/** The text a person reads, without the commands buttons carry (some harnesses list them beside the label). */
+function visible(m: SeenMessage): string {
+  return norm(m.buttons.reduce((t, b) => t.split(b).join(""), m.text));
+}
+
+/** Playbook ids a menu must never show as such (the buttons may carry them; the visible text may not). */
+const BARE_ID =
+  /(?<![\w-])(serverausfall|geraeteverlust|verschluesselung|brand-wasser|ceo-fraud|datenabfluss|email-konto|fernwartung|internet-ti|schadsoftware|sicherheitsluecke|stromausfall)(?![\w-])/;
+
+/**
+ * The shared suite for the "which kind of emergency?" menu (issue #11 item 2, #10 item 4), on a fresh bot: an
+ * unsure declaration asks with a short ranked menu (title and one line each, numbered, buttons where the platform
+ * has them), "etwas anderes" lists every type, the answer (number, name or button) opens the chosen type with the
+ * description as typed; declaring the same type again points to the running incident, `neu` opens another anyway.
+ */
+export function menuSuite(makeHarness: () => AdapterHarness): void {
+  const h = makeHarness();
+  const clock = new FakeClock("2026-03-02T08:00:00Z");
+  const typed = "Daten verloren nach Serverabsturz";
+
+  describe(`menu: ${h.name}`, () => {
+    beforeAll(async () => {
+      await h.start(clock);
+    });
+    afterAll(async () => {
+      await h.stop();
+    });
+
+    it("asks with at most three options, each with its title and one line, plus 'etwas anderes'; no bare id", async () => {
+      await h.command("anna", typed);
+      await h.settle();
+      const msgs = await h.messages();
+      expect(find(msgs, /NF-2026-/)).toEqual([]);
+      const menu = norm(newest(msgs, /Welche Art von Notfall ist „Daten verloren nach Serverabsturz“\?/).text);
+      expect(menu).toMatch(/1 · Ausfall von Server oder Hardware – Server, Praxissoftware oder ein wichtiges Gerät geht nicht mehr/);
+      expect(menu).toMatch(/2 · Verlust oder Diebstahl eines Geräts – Laptop, Handy/);
+      expect(menu).toMatch(/3 · etwas anderes/);
+      expect(menu).not.toMatch(/4 · /);
+      expect(menu).toMatch(/Antworten Sie mit der Nummer/);
+      expect(visible(newest(msgs, /Welche Art von Notfall/))).not.toMatch(BARE_ID);
+      if (h.has.buttons) {
+        const buttons = newest(msgs, /Welche Art von Notfall/).buttons;
+        expect(buttons).toContain(`serverausfall ${typed}`);
+        expect(buttons).toContain(`anderes ${typed}`);
+      }
+    });
+
+    it("'etwas anderes' lists every type with one line each, never a bare id", async () => {
+      await h.command("anna", "etwas anderes");
+      await h.settle();
+      const list = newest(await h.messages(), /Alle Notfallarten – welche passt zu „Daten verloren nach Serverabsturz“/);
+      const options = list.text
+        .replace(/[*_]/g, "")
+        .split("\n")
+        .filter((l) => /^\s*\d+\s*·\s*\S.* – \S/.test(l));
+      expect(options.length).toBe(12);
+      expect(visible(list)).not.toMatch(BARE_ID);
+    });
+
+    it("the number typed opens the chosen type and keeps the description as typed", async () => {
+      const list = newest(await h.messages(), /Alle Notfallarten/);
+      await h.command("anna", String(optionNr(list, /^Ausfall von Server oder Hardware/)));
+      await h.settle();
+      const header = norm(newest(await h.messages(), /NF-2026-0001/).text);
+      expect(header).toMatch(/Ausfall von Server oder Hardware/);
+      expect(header).toMatch(/Daten verloren nach Serverabsturz/);
+    });
+
+    it("declaring the same type again points to the running incident; `neu` opens another one anyway", async () => {
+      await clock.advance(2 * 60_000);
+      await h.command("ben", "serverausfall Server ist abgestürzt");
+      await h.settle();
+      let msgs = await h.messages();
+      expect(find(msgs, /NF-2026-0002/)).toEqual([]);
+      if (h.has.single) {
+        // one conversation, one incident: refused with the running one named
+        expect(find(msgs, /läuft schon NF-2026-0001/).length).toBeGreaterThan(0);
+        return;
+      }
+      const pointer = newest(msgs, /NF-2026-0001 läuft seit/);
+      expect(norm(pointer.text)).toMatch(/NF-2026-0001 läuft seit 2 min – dort weiter\. Wirklich einen neuen Notfall\?/);
+      expect(norm(pointer.text)).toMatch(/notfall neu serverausfall Server ist abgestürzt/);
+      if (h.has.buttons) await h.press("ben", "neu serverausfall Server ist abgestürzt");
+      else await h.command("ben", "neu serverausfall Server ist abgestürzt");
+      await h.settle();
+      msgs = await h.messages();
+      const header = norm(newest(msgs, /NF-2026-0002/).text);
+      expect(header).toMatch(/Ausfall von Server oder Hardware/);
+      expect(header).toMatch(/Server ist abgestürzt/);
+    });
+
+    it("a drill asks the same way; the answer by name (or button) opens the drill with the description", async () => {
+      await h.command("cem", `übung ${typed}`);
+      await h.settle();
+      const menu = newest(await h.messages(), /Welche Art von Notfall ist „Daten verloren nach Serverabsturz“/);
+      expect(norm(menu.text)).toMatch(/ÜBUNG/);
+      expect(visible(menu)).not.toMatch(BARE_ID);
+      if (h.has.single) return;
+      if (h.has.buttons) await h.press("cem", `übung serverausfall ${typed}`);
+      else await h.command("cem", "Server");
+      await h.settle();
+      const header = norm(newest(await h.messages(), /NF-2026-0003/).text);
+      expect(header).toMatch(/ÜBUNG/);
+      expect(header).toMatch(/Daten verloren nach Serverabsturz/);
+    });
+  });
+}

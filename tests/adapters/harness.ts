@@ -27,7 +27,16 @@ export type ConfigFor = (identity: (person: string) => string, chat: keyof ChatI
 export interface AdapterHarness {
   readonly name: string;
   /** Whether the platform has buttons / reactions / ephemeral messages (the suite adapts). */
-  readonly has: { buttons: boolean; reactions: boolean; ephemeral: boolean };
+  readonly has: {
+    buttons: boolean;
+    reactions: boolean;
+    ephemeral: boolean;
+    /**
+     * Every command lands in one conversation or thread (a terminal, a chat, a thread declared in): a second open
+     * incident there is refused instead of pointed to. Default false.
+     */
+    single?: boolean;
+  };
   /** Start the platform side (fake API or real server) and the bot on a fresh SQLite file with this clock. */
   start(clock: FakeClock): Promise<void>;
   stop(): Promise<void>;

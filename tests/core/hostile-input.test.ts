@@ -274,7 +274,8 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
   let sinceOpen = 0;
 
   async function fresh(): Promise<void> {
-    await b.open(anna, "verschlüsselung Test unter Beschuss");
+    // the earlier incident may still be open: `neu` opens another of the same type anyway (#10 item 4)
+    await b.open(anna, "neu verschlüsselung Test unter Beschuss");
     await b.send(anna, "rolle koordinator");
     await b.send(anna, "rolle technik <@ben>", { mentions: [ben] });
     sinceOpen = 0;

@@ -21,10 +21,10 @@ type Paint = (code: Tint, s: string) => string;
 const MIN_TEXT_WIDTH = 20;
 
 /**
- * Indentation and a list marker at the start of a line (`• `, `- `, `3. `, `L2. `): continuation rows are indented to
+ * Indentation and a list marker at the start of a line (`• `, `- `, `3. `, `2 · `, `L2. `): continuation rows are indented to
  * the text after it, so a wrapped list item stays readable as one item.
  */
-const LEAD = /^\s*(?:(?:[•\-–*]|\d{1,3}[.)]|L\d{1,3}\.)\s+)?(?=\S)/;
+const LEAD = /^\s*(?:(?:[•\-–*]|\d{1,3}[.)]|\d{1,3} ·|L\d{1,3}\.)\s+)?(?=\S)/;
 
 /** Joins words that must not be split over two rows; turned back into a plain space after wrapping. */
 const NBSP = "\u00A0";

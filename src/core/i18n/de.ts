@@ -220,9 +220,19 @@ export const de = {
       "`rolle koordinator|technik|kommunikation [@Person]` · `status` · `ok <Nr>` / `erledigt <Nr>` · `überspringen <Nr> <Grund>` · `antwort <Nr> <Antwort>` · `vorlage [Name]` · `notiz <Text>` · `eskalieren <Stufe>` · `weiter [Begründung]` · `abschließen` · `export` · `handbuch`",
     ].join("\n"),
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
-  chooseType: (text: string, options: string) => `Welche Art von Notfall ist „${text}“? ${options}`,
-  chooseTypeNone: (text: string, options: string) =>
-    `Zu „${text}“ kenne ich keine Notfallart. Meinten Sie eine davon? ${options}\nOder schreiben Sie \`/notfall hilfe\`.`,
+  /** "Which kind of emergency?" (src/core/menu.ts) and pointing to a running incident of the same type. */
+  menu: {
+    ask: (text: string) => (text ? `Welche Art von Notfall ist „${text}“?` : "Welche Art von Notfall?"),
+    none: (text: string) => (text ? `Zu „${text}“ passt keine Notfallart sicher. Welche ist es?` : "Welche Art von Notfall?"),
+    all: (text: string) => (text ? `Alle Notfallarten – welche passt zu „${text}“?` : "Alle Notfallarten – welche ist es?"),
+    other: (nr: number) => `**${nr}** · etwas anderes (alle Notfallarten)`,
+    otherButton: "etwas anderes",
+    howToAnswer: (max: number) => `Antworten Sie mit der Nummer (1–${max}) oder dem Namen.`,
+    running: (id: string, since: string, command: string) =>
+      `${id} läuft seit ${since} – dort weiter. Wirklich einen neuen Notfall? \`/notfall ${command}\``,
+    newAnyway: "Trotzdem neuer Notfall",
+    underAMinute: "weniger als 1 min",
+  },
   didYouMean: (given: string, suggestion: string) => `„${given}“ kenne ich nicht. Meinten Sie \`${suggestion}\`? Alle Befehle: \`hilfe\`.`,
   err: {
     noIncident:

@@ -222,9 +222,18 @@ export const en: Catalog = {
       "**Levels:** `störung` (disruption) · `notfall` (emergency) · `krise` (crisis) · `katastrophe` (disaster)",
     ].join("\n"),
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
-  chooseType: (text: string, options: string) => `Which kind of emergency is “${text}”? ${options}`,
-  chooseTypeNone: (text: string, options: string) =>
-    `I don't know an emergency type for “${text}”. Did you mean one of these? ${options}\nOr type \`/notfall hilfe\`.`,
+  menu: {
+    ask: (text: string) => (text ? `Which kind of emergency is “${text}”?` : "Which kind of emergency?"),
+    none: (text: string) => (text ? `No emergency type clearly fits “${text}”. Which one is it?` : "Which kind of emergency?"),
+    all: (text: string) => (text ? `All emergency types – which one fits “${text}”?` : "All emergency types – which one is it?"),
+    other: (nr: number) => `**${nr}** · something else (all emergency types)`,
+    otherButton: "something else",
+    howToAnswer: (max: number) => `Answer with the number (1–${max}) or the name.`,
+    running: (id: string, since: string, command: string) =>
+      `${id} has been running for ${since} – continue there. Really a new emergency? \`/notfall ${command}\``,
+    newAnyway: "New emergency anyway",
+    underAMinute: "less than 1 min",
+  },
   didYouMean: (given: string, suggestion: string) => `I don't know “${given}”. Did you mean \`${suggestion}\`? All commands: \`hilfe\`.`,
   err: {
     noIncident:

@@ -24,7 +24,11 @@ export interface MenuOption {
 }
 
 /** Menu options for the candidates of a result (or any ranked list), in order, in the given language. */
-export function menuOptions(ranked: readonly Ranked[], playbooks: readonly Playbook[], locale: "de" | "en" = "de"): MenuOption[] {
+export function menuOptions(
+  ranked: readonly Pick<Ranked, "id" | "score">[],
+  playbooks: readonly Playbook[],
+  locale: "de" | "en" = "de",
+): MenuOption[] {
   const out: MenuOption[] = [];
   for (const r of ranked) {
     const pb = playbooks.find((p) => p.id === r.id);

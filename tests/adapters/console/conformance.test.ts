@@ -1,4 +1,5 @@
-import { conformanceSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite } from "../conformance.ts";
 import { consoleHarness } from "./harness.ts";
 
 conformanceSuite(consoleHarness);
+menuSuite(consoleHarness);

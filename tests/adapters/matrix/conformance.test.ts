@@ -1,5 +1,5 @@
 import { afterAll } from "vitest";
-import { conformanceSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite } from "../conformance.ts";
 import { type MatrixHarness, matrixHarness } from "./harness.ts";
 
 let harness: MatrixHarness | undefined;
@@ -8,6 +8,7 @@ conformanceSuite(() => {
   harness = matrixHarness();
   return harness;
 });
+menuSuite(() => matrixHarness());
 
 afterAll(() => {
   const l = harness?.declareLatencies ?? [];

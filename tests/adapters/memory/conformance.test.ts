@@ -1,4 +1,5 @@
-import { conformanceSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite } from "../conformance.ts";
 import { memoryHarness } from "./harness.ts";
 
 conformanceSuite(() => memoryHarness());
+menuSuite(() => memoryHarness());

@@ -89,7 +89,8 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
           ),
         );
       if (!msg) throw new Error(`Kein Knopf für ${command}`);
-      await send({ actor: actor(p), kind: "action", action: { command }, threadRef: thread()! });
+      // a button in a thread is pressed there; one at channel level (a menu, a pointer to a running incident) outside
+      await send({ actor: actor(p), kind: "action", action: { command }, ...(msg.thread ? { threadRef: thread()! } : {}) });
     },
     react: (p, emoji, m) => send({ actor: actor(p), kind: "reaction", reaction: { emoji, messageRef: m.ref } }),
     async messages(): Promise<SeenMessage[]> {

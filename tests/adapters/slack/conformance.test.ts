@@ -1,4 +1,5 @@
-import { conformanceSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite } from "../conformance.ts";
 import { slackHarness } from "./harness.ts";
 
 conformanceSuite(slackHarness);
+menuSuite(slackHarness);

@@ -1,4 +1,4 @@
-import { conformanceSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite } from "../conformance.ts";
 import { teamsHarness } from "./harness.ts";
 
 // The same incident wherever people use Teams, with the activity shapes Teams sends there (tests/fixtures/teams).
@@ -20,3 +20,10 @@ conformanceSuite(() => teamsHarness({ place: "groupChat", replies: "mention" }))
 // one-person chat to its summary.)
 conformanceSuite(() => teamsHarness({ place: "personal", replies: "plain" }));
 conformanceSuite(() => teamsHarness({ place: "personal", replies: "prefix" }));
+
+// The "which kind of emergency?" menu in a channel (buttons, pointing to a running incident, `neu`), in a thread
+// declared in, and in chats (one incident per conversation).
+menuSuite(() => teamsHarness({ place: "channel", replies: "mention" }));
+menuSuite(() => teamsHarness({ place: "channel-thread", replies: "plain" }));
+menuSuite(() => teamsHarness({ place: "groupChat", replies: "prefix" }));
+menuSuite(() => teamsHarness({ place: "personal", replies: "plain" }));

@@ -275,7 +275,7 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
 
   return {
     name: `teams (${place}, ${replies})`,
-    has: { buttons: true, reactions: false, ephemeral: false },
+    has: { buttons: true, reactions: false, ephemeral: false, single: place !== "channel" },
     connector,
     post,
     async start(c) {
