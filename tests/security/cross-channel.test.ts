@@ -300,7 +300,8 @@ describe("Slack: a button naming an incident of another channel", () => {
   });
 
   it("a button pressed inside the thread of one incident acts on that incident only, even in the same channel", async () => {
-    await slash("cem", ONE, "verschlüsselung zweiter Server");
+    // a second incident of the same type: `neu` (without it, the declaration points to the running one)
+    await slash("cem", ONE, "neu verschlüsselung zweiter Server");
     const open = await storage.openIncidentsInChannel(slackOne);
     const second = open.map((r) => r.id).find((id) => id !== nfOne)!;
     expect(second).toBeDefined();
