@@ -53,7 +53,7 @@ export function offerMenu(cx: Cx, ev: Inbound, cmd: Extract<Command, { kind: "ch
   const { t } = cx;
   const all = cx.playbooks.list();
   const full = cmd.all === true || cmd.candidates.length === 0;
-  const ranked = full ? all.map((p) => ({ id: p.id, score: 0 })) : cmd.candidates.slice(0, MAX_CANDIDATES);
+  const ranked = full ? byRank(all, cx.locale).map((p) => ({ id: p.id, score: 0 })) : cmd.candidates.slice(0, MAX_CANDIDATES);
   const options = menuOptions(ranked, all, cx.locale);
   const shown = escapeMd(cmd.text.slice(0, 200));
   const question = cmd.all ? t.menu.all(shown) : full ? t.menu.none(shown) : t.menu.ask(shown);
@@ -99,6 +99,12 @@ function menuButtons(
   }));
   if (!full) buttons.push({ label: cx.t.menu.otherButton, command: withText(`${pre}anderes`, cmd.text) });
   return buttons;
+}
+
+/** Every type as the handbook orders them (`rang:`, ransomware first; unranked ones after, by title). */
+function byRank(playbooks: readonly Playbook[], locale: "de" | "en"): Playbook[] {
+  const rank = (p: Playbook) => p.rang ?? Number.POSITIVE_INFINITY;
+  return [...playbooks].sort((a, b) => rank(a) - rank(b) || loc(a.title, locale).localeCompare(loc(b.title, locale), locale));
 }
 
 /** `**1** · Title – what it looks like` (the same in every language). */

@@ -76,6 +76,8 @@ describe("the menu when the matcher is unsure (#11 item 2)", () => {
     const [all] = await b.send(anna, "etwas anderes", { kind: "command" });
     const opts = options(all!);
     expect(opts).toHaveLength(playbooks.length);
+    // in the handbook's order (rang): ransomware first
+    expect(opts[0]).toMatch(/^1 · Verschlüsselung durch Erpressersoftware/);
     for (const o of opts) expect(o).toMatch(/^\d{1,2} · .+ – .+/);
     expect(readable(all!)).not.toMatch(IDS);
     expect(readable(all!)).toMatch(/ÜBUNG/);
