@@ -14,6 +14,7 @@ import type {
   TimelineEntry,
   TimerRow,
 } from "../core/ports.ts";
+import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
 import { DEFAULT_TENANT, incidents } from "./schema.ts";
@@ -24,12 +25,15 @@ export interface StorageOptions extends ConnectionOptions {
   /** Source of `received_at`, `created_at`, `fired_at`, `cancelled_at` stamps; default: system time. */
   clock?: Pick<Clock, "now">;
   /**
-   * WAL checkpoints between events instead of inside a commit: SQLite's automatic checkpoint runs in whichever
-   * commit crosses 1,000 WAL pages and costs that event two fsyncs. Every `checkpointMs` a PASSIVE checkpoint
-   * runs from a timer instead (never blocks, skips pages readers still need). 0 = SQLite's automatic checkpoint.
+   * WAL checkpoints off the event loop instead of inside a commit: SQLite's automatic checkpoint runs in whichever
+   * commit crosses 1,000 WAL pages and costs that event two fsyncs. Every `checkpointMs` the WAL file is looked at;
+   * if it was written, a PASSIVE checkpoint (never blocks, skips pages readers still need) runs in a worker thread
+   * with its own connection, TRUNCATE once the writes stop (`checkpointer.ts`). 0 = SQLite's automatic checkpoint.
    * Default 1000.
    */
   checkpointMs?: number;
+  /** Each checkpoint the checkpoint thread ran (diagnostics and benchmarks). */
+  onCheckpoint?: (done: CheckpointDone) => void;
   /** The organisation whose rows this store reads and writes (docs/storage.md); default {@link DEFAULT_TENANT}. */
   tenant?: string;
 }
@@ -86,14 +90,27 @@ export class SqliteStorage implements StoragePort {
     const every = opts.checkpointMs ?? 1000;
     if (every > 0 && this.owns) {
       this.db.$client.pragma("wal_autocheckpoint = 0");
-      this.checkpointTimer = setInterval(() => this.checkpoint(), every);
-      this.checkpointTimer.unref();
+      this.checkpointer = new Checkpointer({
+        file: this.db.$client.name,
+        synchronous: opts.synchronous ?? "NORMAL",
+        everyMs: every,
+        fallback: () => this.checkpoint(),
+        ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
+      });
     }
   }
 
-  private readonly checkpointTimer: NodeJS.Timeout | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
 
-  /** PASSIVE checkpoint of the WAL into the database file (also called at close). */
+  /** One look at the WAL now, as the checkpoint timer does (tests; resolves with the thread's checkpoint, if any). */
+  checkpointTick(): Promise<CheckpointDone | undefined> {
+    return this.checkpointer?.tick() ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * PASSIVE checkpoint of the WAL into the database file on this connection, i.e. on the event loop: at close, and
+   * instead of the checkpoint thread if that cannot run.
+   */
   checkpoint(): void {
     if (!this.db.$client.open) return;
     try {
@@ -324,8 +341,9 @@ export class SqliteStorage implements StoragePort {
 
   async close(): Promise<void> {
     if (!this.owns) return;
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    const stopped = this.checkpointer?.close(); // the thread closes its connection while this one finishes
     this.checkpoint();
     if (this.db.$client.open) this.db.$client.close();
+    await stopped;
   }
 }
