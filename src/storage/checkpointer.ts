@@ -2,9 +2,10 @@
  * WAL checkpoints off the event loop. The committing connection has `wal_autocheckpoint = 0` (SQLite would otherwise
  * run the checkpoint, two fsyncs, inside whichever commit crosses 1,000 WAL pages). Instead a timer on the main
  * thread looks at the WAL file every `everyMs` — one `stat`, microseconds — and, when it was written since the last
- * look, asks the checkpoint thread (`checkpoint-worker.ts`, its own connection, started on first need) for a PASSIVE
+ * look, asks the checkpoint thread (`checkpoint-worker.mjs`, its own connection, started on first need) for a PASSIVE
  * checkpoint: it copies what no reader still needs and never blocks a writer. When the WAL was written before but
- * not since (the bot is idle) it asks once for TRUNCATE, which also empties the file. Durability is unchanged: the
+ * not since (the bot is idle) it asks once for TRUNCATE, which also empties the file, and then ends the thread: a
+ * thread costs ~19 MB of resident memory, and a bot is idle most of the time; the next write starts a new one. Durability is unchanged: the
  * checkpoint connection uses the same `synchronous` setting, and a commit is in the WAL before it returns, as before.
  *
  * If the thread cannot be started or dies, the checkpoints run on the event loop as before this existed (the
@@ -123,11 +124,16 @@ export class Checkpointer {
     if (this.worker) return this.worker;
     try {
       const data: CheckpointWorkerData = { file: this.o.file, synchronous: this.o.synchronous };
-      const w = new Worker(new URL("./checkpoint-worker.ts", import.meta.url), { workerData: data });
+      const w = new Worker(new URL("./checkpoint-worker.mjs", import.meta.url), { workerData: data });
       w.on("message", (done: CheckpointDone) => {
         w.unref();
-        // emptying the file changed its time: that is no write to copy (a write in between waits for the next one)
-        if (done.mode === "truncate") this.lastMtime = this.walStat()?.mtimeMs ?? this.lastMtime;
+        if (done.mode === "truncate") {
+          // emptying the file changed its time: that is no write to copy (a write in between waits for the next one)
+          this.lastMtime = this.walStat()?.mtimeMs ?? this.lastMtime;
+          // idle: end the thread (it closes its connection); the next write starts a new one
+          this.worker = undefined;
+          w.postMessage("stop" satisfies CheckpointRequest);
+        }
         this.o.onCheckpoint?.(done);
         this.answer(done);
       });

@@ -48,7 +48,7 @@ describe("WAL checkpoints in their own thread (#17)", () => {
     expect(storage.db.$client.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
   });
 
-  it("copies what was written in the thread (PASSIVE), then empties the WAL once writes stop (TRUNCATE)", async () => {
+  it("copies what was written in the thread (PASSIVE), then empties the WAL once writes stop (TRUNCATE) and ends the thread until the next writes", async () => {
     const { storage, file, onLoop, done } = open();
     await write(storage);
     const grown = walSize(file);
@@ -63,7 +63,10 @@ describe("WAL checkpoints in their own thread (#17)", () => {
     expect(truncate).toMatchObject({ mode: "truncate", busy: false });
     expect(walSize(file)).toBe(0);
     expect(await storage.checkpointTick()).toBeUndefined(); // nothing to do
-    expect(done.map((d) => d.mode)).toEqual(["passive", "truncate"]);
+
+    await write(storage, 300); // the thread ended when idle; the next writes start a new one
+    expect((await storage.checkpointTick())?.copied).toBeGreaterThan(0);
+    expect(done.map((d) => d.mode)).toEqual(["passive", "truncate", "passive"]);
     expect(onLoop()).toBe(0);
   });
 
