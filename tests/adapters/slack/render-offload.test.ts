@@ -4,10 +4,11 @@
  * the process over the whole render: the loop's longest delay (`monitorEventLoopDelay`), its longest busy stretch
  * (`eventLoopUtilization` between ticks of a 5 ms probe), the share of the time it was busy, and the wall time of a
  * signed slash command sent while the render runs. Rendered on the loop, the report blocks it for ~1.3 s and the
- * handbook for 1.5–3 s (more on a loaded machine): one busy stretch and one delay of that length. The delay bound is
- * loose because on the shared 2-core machine a thread that does nothing still waits up to ~700 ms for a core (seen
- * with load 16 during the test suite); waiting for a core while idle does not count as busy, so the busy bounds are
- * the tight ones.
+ * handbook for 1.5–3 s: one busy stretch and one delay as long as the render itself, a loop busy all the time.
+ * The bounds are fractions of the render's own wall time, not fixed milliseconds: on the shared 2-core machine
+ * (load 17, the test suite and a benchmark running) the small work left on the loop stretched to 430 ms while the
+ * render took seconds, and a thread doing nothing waited up to 700 ms for a core. A render on the loop fails every
+ * bound at any load (measured: busy stretch 920 ms of a ~1 s render, busy share 1).
  */
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
@@ -28,10 +29,8 @@ import { fixture } from "./fixtures.ts";
 import { formBody, postSigned } from "./signed-request.ts";
 
 const SECRET = "5e2c8a1f7b3d9e4c6a0f2b8d1e7c3a9f";
-/** Longest delay of the loop while the render runs (a render on the loop takes ≥ 1,300 ms). */
-const MAX_LOOP_DELAY_MS = 1_000;
-/** Longest stretch in which the loop was busy without a break (a render on the loop: ≥ 1,300 ms). */
-const MAX_BUSY_STRETCH_MS = 250;
+/** Longest loop delay, longest busy stretch and the ack's wall time, each as a share of the render's wall time. */
+const MAX_SHARE_OF_RENDER = 0.5;
 /** Share of the render's wall time in which the loop was busy (on the loop: ~1). */
 const MAX_LOOP_BUSY = 0.5;
 
@@ -123,12 +122,11 @@ async function start(): Promise<Rig> {
   };
 }
 
-/** Runs `command`, and while its render runs sends `status`: the loop's longest delay and the status ack's wall time. */
+/** Runs `command` and, while its render runs, `status`; watches the loop from the command until all is delivered. */
 async function whileRendering(r: Rig, command: string): Promise<void> {
-  expect((await r.slash(command)).status).toBe(200);
-  await r.renderStarted;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const t0 = performance.now();
   const busy0 = performance.eventLoopUtilization();
   let tick = busy0;
   let stretch = 0;
@@ -136,17 +134,21 @@ async function whileRendering(r: Rig, command: string): Promise<void> {
     stretch = Math.max(stretch, performance.eventLoopUtilization(tick).active);
     tick = performance.eventLoopUtilization();
   }, 5);
+  expect((await r.slash(command)).status).toBe(200);
+  await r.renderStarted;
   const ack = await r.slash("status");
   expect(ack.status).toBe(200);
   await r.settle();
   clearInterval(probe);
   stretch = Math.max(stretch, performance.eventLoopUtilization(tick).active);
   const busy = performance.eventLoopUtilization(busy0);
+  const renderMs = performance.now() - t0;
   loop.disable();
-  expect(stretch).toBeLessThan(MAX_BUSY_STRETCH_MS);
-  expect(busy.utilization).toBeLessThan(MAX_LOOP_BUSY);
-  expect(loop.max / 1e6).toBeLessThan(MAX_LOOP_DELAY_MS);
-  expect(ack.ms).toBeLessThan(MAX_LOOP_DELAY_MS);
+  const seen = { renderMs, stretch, busy: busy.utilization, maxDelay: loop.max / 1e6, ack: ack.ms };
+  expect(stretch, JSON.stringify(seen)).toBeLessThan(MAX_SHARE_OF_RENDER * renderMs);
+  expect(busy.utilization, JSON.stringify(seen)).toBeLessThan(MAX_LOOP_BUSY);
+  expect(loop.max / 1e6, JSON.stringify(seen)).toBeLessThan(MAX_SHARE_OF_RENDER * renderMs);
+  expect(ack.ms, JSON.stringify(seen)).toBeLessThan(MAX_SHARE_OF_RENDER * renderMs);
 }
 
 describe("heavy renders run off the event loop that answers HTTP (#17)", () => {
