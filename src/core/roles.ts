@@ -234,13 +234,17 @@ export function onConfirmTimeout(cx: IncidentCx, role: RoleId, step: number): vo
     { role, missed: missed.name, missedPhone: phone ?? null, next: next.name, step: nextStep },
   );
   const caps = capsOf(cx);
-  const how = nextId ? (caps.buttons ? t.plan.deputyHow : t.plan.deputyHowNoButtons) : t.plan.deputyHowPhone;
+  const how = nextId ? (caps.buttons ? t.plan.deputyHow : t.plan.deputyHowNoButtons) : t.plan.deputyHowPhone(`ok rolle ${role}`);
   const blocks: Block[] = [
     { type: "paragraph", text: t.plan.deputy(t.roleName[role], `**${escapeMd(missed.name)}**`, within, planWho(L, t, next), how) },
     tell,
   ];
-  if (nextId && caps.buttons)
-    blocks.push({ type: "buttons", buttons: [{ label: t.plan.confirmButton, command: `ok rolle ${role}`, style: "primary" }] });
+  if (caps.buttons)
+    blocks.push({
+      type: "buttons",
+      // not in the chat: the coordinator's button after reaching them by phone
+      buttons: [{ label: nextId ? t.plan.confirmButton : t.plan.reachedButton(next.name), command: `ok rolle ${role}`, style: "primary" }],
+    });
   post(cx, `${L.rec.id}/role-deputy/${role}/${step}`, blocks);
   refreshHeader(cx);
 }

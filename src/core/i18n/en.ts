@@ -87,6 +87,7 @@ export const en: Catalog = {
     asked: "asked",
     notInChat: (phone: string) => `not in the chat, please call: 📞 ${phone}`,
     noPhone: "not in the chat, no phone number on file",
+    reachedButton: (name: string) => `${name} takes it (call)`,
     confirmButton: "Confirm role",
     confirmButtons: "**Confirm your role:** press the button or type `ok rolle`.",
     confirmTyped: "**Confirm your role:** type `ok rolle`.",
@@ -98,7 +99,7 @@ export const en: Catalog = {
       `⏰ **${role}**: ${missed} did not confirm within ${within}. Deputy: ${next} – ${how}`,
     deputyHow: "please confirm: button or `ok rolle`.",
     deputyHowNoButtons: "please confirm: `ok rolle`.",
-    deputyHowPhone: "please call; whoever reaches them types `ok rolle <role>` for them (coordinator).",
+    deputyHowPhone: (cmd: string) => `after the call the coordinator enters them: \`${cmd}\`.`,
     unreachable: (coord: string, who: string, phone: string) => `${coord}: could not reach ${who} – please call: 📞 ${phone}.`,
     noOne: (role: string, cmd: string) => `⏰ **${role}**: nobody from the emergency plan confirmed. Who takes it? \`${cmd}\``,
     handedOver: (role: string, from: string, to: string, reason: string) =>
