@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConsoleAdapter, terminalColumns } from "../../../src/adapters/console/adapter.ts";
 import { renderConsole } from "../../../src/adapters/console/render.ts";
 import { FakeClock } from "../../../src/core/clock.ts";
-import type { Block, Outbound } from "../../../src/core/message.ts";
+import { type Block, escapeMd, type Outbound } from "../../../src/core/message.ts";
 
 /**
  * Issue #10 item 6: the terminal reads like a conversation. Text is wrapped at word boundaries to the terminal's
@@ -227,5 +227,26 @@ describe("start and end of a terminal session", () => {
     const adapter = new ConsoleAdapter({ input: new PassThrough(), output, clock: new FakeClock(), locale: "en" });
     await adapter.farewell(open, "npm start");
     expect(out).toContain("» Input ended. NF-2026-0001 stays open – everything is saved.");
+  });
+});
+
+describe("mentions (#19)", () => {
+  it("a terminal notifies nobody: a mention is the person's name; escaped user text stays as typed", () => {
+    const out = renderConsole(
+      {
+        key: "NF-2026-0001/header",
+        channel: "console:local:main",
+        text: "",
+        locale: "de",
+        blocks: [
+          { type: "facts", facts: [{ label: "Technik", value: "<@jonas> – angefragt" }] },
+          { type: "paragraph", text: `Notiz: ${escapeMd("<@jonas>")}` },
+        ],
+        mentions: [{ id: "jonas", name: "Jonas Muster" }],
+      },
+      { color: false, width: 60 },
+    );
+    expect(out).toContain("Technik: @Jonas Muster – angefragt");
+    expect(out).toContain("Notiz: <@jonas>");
   });
 });

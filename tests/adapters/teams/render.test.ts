@@ -190,3 +190,26 @@ describe("Teams render: Adaptive Card", () => {
     ).toEqual(["hilfe"]);
   });
 });
+
+describe("mentions the core writes on purpose (#19)", () => {
+  it("become Teams mention entities with <at>Name</at> in a TextBlock; inline the name is plain text; escaped user text never mentions", () => {
+    const card = renderCard(
+      msg({
+        text: "Koordination: @Anna Arzt",
+        blocks: [
+          { type: "facts", facts: [{ label: "Koordination", value: "<@3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d> – angefragt" }] },
+          { type: "paragraph", text: `Grund: ${escapeMd("<@evil> [x](https://x.test)")}` },
+        ],
+        mentions: [{ id: "3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name: "Anna <b>Arzt</b>" }],
+      }),
+    );
+    expect(card.msteams.entities).toEqual([
+      { type: "mention", text: "<at>Anna bArzt/b</at>", mentioned: { id: "3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name: "Anna bArzt/b" } },
+    ]);
+    const textBlocks = elements(card).filter((e) => e.type === "TextBlock");
+    expect(textBlocks.map((e) => e.text)).toEqual(["🔔 <at>Anna bArzt/b</at>"]);
+    const text = cardText(card);
+    expect(text).toContain("Koordination: @Anna bArzt/b – angefragt");
+    expect(text).toContain("Grund: <@evil> [x](https://x.test)");
+  });
+});
