@@ -20,7 +20,7 @@ import type { OrgConfig } from "./org.ts";
 import { phoneAt, phonesForTask } from "./phones.ts";
 import { pendingPlan, pendingRoles, planWho } from "./role-lines.ts";
 import type { Loaded } from "./state.ts";
-import { showDuration, showTime } from "./time.ts";
+import { addDuration, showDuration, showTime } from "./time.ts";
 
 export interface ViewEnv {
   t: Catalog;
@@ -69,7 +69,13 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }, o
   const phones = phonesForTask(task, env.config).filter((x) => x.number);
   const item: TaskItem = {
     nr: task.nr,
-    text: loc(task.text, env.locale) + (phones.length ? ` **☎ ${phones.map((x) => escapeMd(x.number!)).join(", ")}**` : ""),
+    text:
+      loc(task.text, env.locale) +
+      (phones.length ? ` **☎ ${phones.map((x) => escapeMd(x.number!)).join(", ")}**` : "") +
+      // a drill trains against the target times: an open task says its target (docs/drills.md)
+      (L.rec.drill && task.ziel && (state === "offen" || state === "bestätigt")
+        ? ` · ${env.t.drillTarget(showDuration(addDuration(new Date(0), task.ziel).getTime(), env.locale))}`
+        : ""),
     critical: task.critical,
     state,
     actions,

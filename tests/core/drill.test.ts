@@ -186,6 +186,26 @@ describe("drills are scored against the target times of the critical tasks", () 
     );
   });
 
+  it("in a drill an open critical task shows its target on the card; a real incident's cards do not", async () => {
+    tb = await new TestBot().start();
+    const id = await openDrill(tb);
+    const cable = (await tb.storage.tasks(id)).find((x) => x.taskId === "netzkabel-ziehen")!.nr;
+    const cardLine = () =>
+      tb
+        .texts()
+        .flatMap((t) => t.split("\n"))
+        .findLast((l) => new RegExp(`\\b${cable}\\. .*Betroffene Geräte sofort vom Netz trennen`).test(l))!;
+    expect(cardLine()).toMatch(/⏱ Ziel 5 min/);
+    await tb.advance(MIN);
+    await tb.say("anna", `erledigt ${cable}`);
+    expect(cardLine()).not.toMatch(/⏱/);
+    await tb.say("anna", "abschließen Übung beendet");
+    await tb.command("anna", "verschlüsselung echter Fall");
+    await tb.say("anna", "rolle koordinator");
+    expect(tb.texts().slice(-3).join("\n")).toMatch(/Betroffene Geräte sofort vom Netz trennen/);
+    expect(tb.texts().slice(-3).join("\n")).not.toMatch(/⏱/);
+  });
+
   it("a skip with a reason is not a failure", async () => {
     tb = await new TestBot().start();
     const plain = await runDrill(tb, 40_000);

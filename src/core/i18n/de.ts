@@ -146,6 +146,7 @@ export const de = {
     notConfirmed: "nicht bestätigt",
     deputyNr: (n: number) => `${n}. Person der Liste`,
   },
+  drillTarget: (d: string) => `⏱ Ziel ${d}`,
   drillReport: {
     title: (id: string) => `🧪 Auswertung der Übung ${id}`,
     score: "Ergebnis",

@@ -147,6 +147,7 @@ export const en: Catalog = {
     notConfirmed: "not confirmed",
     deputyNr: (n: number) => `person ${n} on the list`,
   },
+  drillTarget: (d: string) => `⏱ target ${d}`,
   drillReport: {
     title: (id: string) => `🧪 Drill evaluation ${id}`,
     score: "Result",
