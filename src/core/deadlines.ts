@@ -3,12 +3,13 @@
  * escalation when missed, role reminders, task due times, and what a timer does when it falls due.
  */
 import { holds } from "../machines/conditions.ts";
-import { factsOf } from "../machines/machine.ts";
 import { loc, type Phase, ROLES, type RoleId } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
+import { answersOf, incidentFacts, isAsked, questionNr } from "./facts.ts";
 import { de } from "./i18n/de.ts";
 import type { ActorRef } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
+import { privacyContact } from "./phones.ts";
 import type { TimerRow } from "./ports.ts";
 import { addTimer, env, log, post, SYSTEM } from "./primitives.ts";
 import { pendingPlan } from "./role-lines.ts";
@@ -50,6 +51,19 @@ export function onTimer(cx: IncidentCx, timer: TimerRow): void {
       ]);
       return;
     }
+    case "question-reminder": {
+      const q = L.pb.questions.find((x) => x.id === p.question);
+      if (!q || ctxOf(L).answers[q.id] !== undefined || !isAsked(L, q)) return;
+      const nr = questionNr(L, q.id);
+      const eff = answersOf(L);
+      const coord = escapeMd(nameOf(L, coordinatorId(L))!);
+      log(cx, SYSTEM, "reminder", `Erinnerung: Frage ${nr} unbeantwortet: ${loc(q.text, "de")}`, { question: q.id });
+      const blocks: Block[] = [{ type: "paragraph", text: t.questionReminder(nr, loc(q.text, cx.locale), coord, q.kind === "yesno") }];
+      if (eff.origin[q.id] === "default")
+        blocks.push({ type: "context", text: t.questionReminderDefault(answerWord(cx, eff.values[q.id]!)) });
+      post(cx, `${L.rec.id}/question-reminder/${q.id}/${String(p.after)}`, blocks);
+      return;
+    }
     case "deadline-reminder":
     case "deadline-due": {
       const id = String(p.deadline);
@@ -80,20 +94,103 @@ export function onTimer(cx: IncidentCx, timer: TimerRow): void {
   }
 }
 
-/** Starts every deadline whose condition now holds (answers, level, organisation flags) and that is not running yet. */
+/**
+ * Brings the clocks in line with the answers that count (a person's, an implied one, the playbook's default): starts
+ * every deadline whose condition now holds and that is not running yet, and stops one whose condition an answer has
+ * taken back (`antwort 6 nein` after the precautionary clock), unless it was already met. Then reminds the questions
+ * that are now asked. Needs pending timers when a clock may stop (answers).
+ */
 export function startDeadlines(cx: IncidentCx, actor: ActorRef): void {
   const { L } = cx;
-  const facts = factsOf(ctxOf(L));
+  const facts = incidentFacts(L);
+  const explained = new Set<string>();
   for (const d of L.pb.deadlines) {
-    if (L.st.deadlines[d.id]) continue;
+    const s = L.st.deadlines[d.id];
+    if (s) {
+      if (!s.metAt && d.when?.question !== undefined && !holds(d.when, facts)) dropDeadline(cx, d.id, d.when.question, actor);
+      continue;
+    }
     if (d.from === "deadline") continue; // started when `after` is met
     if (!holds(d.when, facts)) continue;
     const start = d.from === "aware" ? new Date(L.rec.awareAt) : cx.now;
-    startDeadline(cx, d.id, start, actor);
+    startDeadline(cx, d.id, start, actor, explained);
+  }
+  scheduleQuestionReminders(cx);
+}
+
+/** A running clock whose condition no longer holds (the answer changed): its timers go, the timeline keeps it. */
+function dropDeadline(cx: IncidentCx, id: string, question: string, actor: ActorRef): void {
+  const { L, t } = cx;
+  const d = L.pb.deadlines.find((x) => x.id === id)!;
+  delete L.st.deadlines[id];
+  const nr = questionNr(L, question);
+  const given = answersOf(L).values[question];
+  log(cx, actor, "deadline-dropped", `Frist entfällt: ${loc(d.title, "de")} (Frage ${nr}: ${given ?? "offen"})`, { deadline: id });
+  cx.w.cancel.push(...fetched(cx, "pendingTimers").filter((x) => x.includes(`:${id}:`)));
+  post(cx, `${L.rec.id}/deadline/${id}/dropped/${L.rec.lastSeq}`, [
+    {
+      type: "paragraph",
+      text: t.deadlineDropped(loc(d.title, cx.locale), nr, given === undefined ? t.notAnswered : answerWord(cx, given)),
+    },
+  ]);
+}
+
+/** "ja" / "nein" / "unklar" in the reader's language. */
+function answerWord(cx: IncidentCx, v: string): string {
+  const { t } = cx;
+  return v === "ja" ? t.answerYes : v === "nein" ? t.answerNo : v === "unklar" ? t.answerUnclear : v;
+}
+
+/**
+ * Reminders for questions with `remind_after`, counted from the moment a question is first asked (opening, or when
+ * its `when` first holds). Durable timers; when they fall due an answer given in between makes them harmless.
+ */
+export function scheduleQuestionReminders(cx: IncidentCx): void {
+  const { L } = cx;
+  const facts = incidentFacts(L);
+  L.st.asked ??= {};
+  for (const q of L.pb.questions) {
+    if (!q.remind_after?.length || L.st.asked[q.id] || ctxOf(L).answers[q.id] !== undefined || !isAsked(L, q, facts)) continue;
+    L.st.asked[q.id] = cx.iso;
+    for (const after of q.remind_after)
+      addTimer(cx, `question-reminder:${q.id}:${after}`, "question-reminder", addDuration(cx.now, after), { question: q.id, after });
   }
 }
 
-function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef): void {
+/**
+ * What the bot says under a clock it starts: that it runs as a precaution because a question is still unanswered
+ * (the playbook's default), or because another answer implied it; and for the authority notice, who assesses the
+ * risk (the data-protection officer, or the management where none is entered).
+ */
+function startNotes(cx: IncidentCx, id: string, explained: Set<string>): Block[] {
+  const { L, t } = cx;
+  const d = L.pb.deadlines.find((x) => x.id === id)!;
+  const out: Block[] = [];
+  const q = d.when?.question;
+  if (q) {
+    const eff = answersOf(L);
+    if (explained.has(q)) {
+      // said under the first clock this question started
+    } else if (eff.origin[q] === "default")
+      out.push({ type: "context", text: t.deadlinePrecaution(questionNr(L, q), answerWord(cx, eff.values[q]!)) });
+    else if (eff.origin[q] === "implied")
+      out.push({ type: "context", text: t.deadlineImplied(questionNr(L, q), questionNr(L, eff.by[q]!), answerWord(cx, eff.values[q]!)) });
+    explained.add(q);
+  }
+  const tpl = d.template ? L.pb.templates.find((x) => x.id === d.template) : undefined;
+  if (tpl?.audience === "datenschutzbehoerde") {
+    const who = privacyContact(cx.config);
+    out.push({
+      type: "context",
+      text: who.dpo
+        ? t.privacyDpo(escapeMd(who.name ?? t.privacyDpoUnnamed), who.phone ? escapeMd(who.phone) : undefined)
+        : t.privacyManagement(who.name ? escapeMd(who.name) : undefined, who.phone ? escapeMd(who.phone) : undefined),
+    });
+  }
+  return out;
+}
+
+function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef, explained = new Set<string>()): void {
   const { L, t } = cx;
   const d = L.pb.deadlines.find((x) => x.id === id)!;
   const due = d.within ? addDuration(start, d.within) : undefined;
@@ -107,6 +204,7 @@ function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef)
   const blocks: Block[] = [
     { type: "paragraph", text: t.deadlineStarted(title, due ? showTime(due, cx.locale) : undefined, loc(d.basis, cx.locale)) },
   ];
+  blocks.push(...startNotes(cx, id, explained));
   const task = tasksOf(L).find((x) => x.fulfils === id && taskActive(L, x));
   if (task) blocks.push({ type: "context", text: t.deadlineHowto(task.nr) });
   if (L.rec.drill) blocks.push({ type: "context", text: t.drillBanner });
@@ -143,11 +241,15 @@ export function rescheduleAwareDeadlines(cx: IncidentCx): void {
     const start = new Date(L.rec.awareAt);
     const due = d.within ? addDuration(start, d.within) : undefined;
     L.st.deadlines[d.id] = { startedAt: start.toISOString(), ...(due ? { dueAt: due.toISOString() } : {}) };
-    if (due)
+    if (due) {
       log(cx, SYSTEM, "deadline", `Frist neu berechnet: ${loc(d.title, "de")} – fällig ${showTime(due)}`, {
         deadline: d.id,
         dueAt: due.toISOString(),
       });
+      post(cx, `${L.rec.id}/deadline/${d.id}/moved/${L.rec.lastSeq}`, [
+        { type: "paragraph", text: cx.t.deadlineMoved(loc(d.title, cx.locale), showTime(due, cx.locale)) },
+      ]);
+    }
     scheduleDeadline(cx, d.id);
   }
 }
@@ -167,7 +269,7 @@ export function meetDeadline(cx: IncidentCx, id: string, actor: ActorRef): void 
   cx.w.cancel.push(...fetched(cx, "pendingTimers").filter((x) => x.includes(`:${id}:`)));
   post(cx, `${L.rec.id}/deadline/${id}/met`, [{ type: "context", text: cx.t.deadlineMet(deadlineTitle(L, env(cx), id)) }]);
   for (const d of L.pb.deadlines)
-    if (d.from === "deadline" && d.after === id && !L.st.deadlines[d.id] && holds(d.when, factsOf(ctxOf(L))))
+    if (d.from === "deadline" && d.after === id && !L.st.deadlines[d.id] && holds(d.when, incidentFacts(L)))
       startDeadline(cx, d.id, cx.now, actor);
 }
 

@@ -87,7 +87,8 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   },
   template: { scope: "open", run: (cx, ev, c) => showTemplate(cx, ev, c.name) },
   note: { scope: "open", run: (cx, ev, c) => note(cx, ev, c.text) },
-  escalate: { scope: "open", run: (cx, ev, c) => escalate(cx, ev, c.level, c.raw) },
+  // a lower level can take back a clock whose condition names a level and a question; its reminders are cancelled
+  escalate: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => escalate(cx, ev, c.level, c.raw) },
   // closing a drill compares it with the team's earlier drills of the same type
   advance: {
     scope: "open",

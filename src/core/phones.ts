@@ -100,3 +100,27 @@ export function phonesForTask(task: { text: Localized; call?: CallTarget | undef
     })
     .map((target) => phoneAt(cfg, target));
 }
+
+/** Roles in the contact list that mean the owner or the management (who decides when no DPO is appointed). */
+const MANAGEMENT = /inhaber|leitung|geschäftsführ|geschaeftsfuehr|vorstand|\bchef|\bowner\b|\bmanagement\b|managing director|\bCEO\b/i;
+
+/** Who assesses a data breach with the coordinator: the data-protection officer, or where none is entered the management. */
+export interface PrivacyContact {
+  /** True when the organisation file names a data-protection officer (name or phone). */
+  dpo: boolean;
+  name?: string;
+  phone?: string;
+}
+
+/**
+ * The data-protection officer from the organisation file; where none is entered, the first contact whose role says
+ * owner or management ("Praxisinhaberin", "Geschäftsführer"), else nobody by name (the text then says "die Leitung").
+ */
+export function privacyContact(cfg: OrgConfig | undefined): PrivacyContact {
+  const name = valueAt(cfg, "dpo.name");
+  const phone = valueAt(cfg, "dpo.phone");
+  if (name || phone) return { dpo: true, ...(name ? { name } : {}), ...(phone ? { phone } : {}) };
+  const boss = cfg?.contacts?.find((c) => c.role && MANAGEMENT.test(c.role));
+  const bossPhone = boss?.phone?.trim() || boss?.phone_alt?.trim();
+  return { dpo: false, ...(boss?.name?.trim() ? { name: boss.name.trim() } : {}), ...(bossPhone ? { phone: bossPhone } : {}) };
+}

@@ -34,6 +34,11 @@ export interface IncidentState {
   plan?: Partial<Record<RoleId, PlanRoleState>>;
   /** Who held which role when (for the summary); absent in incidents stored before it existed. */
   roleSpans?: RoleSpan[];
+  /**
+   * When each question with `remind_after` was first asked (its reminders are scheduled from then), by question id.
+   * Absent in incidents stored before question reminders existed.
+   */
+  asked?: Record<string, string>;
 }
 
 /** How one role of the plan is being filled: whom the bot asks now, who did not answer, who confirmed. */

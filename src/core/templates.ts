@@ -3,12 +3,13 @@
  * incident and the organisation file, with unknown fields shown as visible gaps `[[…]]`.
  */
 import { holds } from "../machines/conditions.ts";
-import { factsOf } from "../machines/machine.ts";
 import { type Level, loc } from "../machines/schema.ts";
 import { renderTemplate } from "../templates/render.ts";
 import type { Cx, IncidentCx } from "./context.ts";
+import { answersOf, incidentFacts } from "./facts.ts";
 import type { Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
+import { privacyContact } from "./phones.ts";
 import { env, log, post, refuse } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { showTime } from "./time.ts";
@@ -27,22 +28,28 @@ export function showTemplate(cx: IncidentCx, ev: Inbound, name?: string): Loaded
     L.pb.templates.find((x) => x.audience === f) ??
     L.pb.templates.find((x) => x.id.startsWith(f) || loc(x.title, "de").toLowerCase().includes(f) || x.audience.startsWith(f));
   if (!tpl) return refuse(cx, ev, t.err.templateUnknown(escapeMd(name.slice(0, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")));
-  if (!holds(tpl.when, factsOf(ctxOf(L)))) {
+  // asked for by name, a template is always shown; before its condition holds, with one line on when it applies
+  const blocks: Block[] = [];
+  if (!holds(tpl.when, incidentFacts(L))) {
     const q = tpl.when?.question;
     const idx = q ? L.pb.questions.findIndex((x) => x.id === q) : -1;
     const answer = tpl.when?.answer === undefined ? "ja" : [tpl.when.answer].flat()[0]!;
-    const how = idx >= 0 ? `antwort ${questionLabel(idx)} ${answer}` : undefined;
-    return refuse(cx, ev, t.err.templateInactive(loc(tpl.title, cx.locale), how));
+    const how = idx >= 0 && ctxOf(L).answers[q!] === undefined ? `antwort ${questionLabel(idx)} ${answer}` : undefined;
+    const applies = tpl.applies_when ? loc(tpl.applies_when, cx.locale) : t.templateAppliesFallback;
+    blocks.push({ type: "context", text: t.templateNotYet(applies, how) });
   }
   const rendered = renderTemplate(loc(tpl.body, cx.locale), templateContext(cx, L));
-  const blocks: Block[] = [];
   if (L.rec.drill && tpl.external) blocks.push({ type: "context", text: `🧪 ${t.templateExternalDrill}` });
   blocks.push({ type: "template", title: loc(tpl.title, cx.locale), body: rendered.text });
   blocks.push({
     type: "context",
     text: rendered.gaps.length ? `${t.templateFooter} ${t.templateGaps(rendered.gaps.map((g) => `[[${g}]]`))}` : t.templateFooter,
   });
-  log(cx, ev.actor, "template", `Vorlage angezeigt: ${loc(tpl.title, "de")}`, { template: tpl.id, gaps: rendered.gaps });
+  log(cx, ev.actor, "template", `Vorlage angezeigt: ${loc(tpl.title, "de")}`, {
+    template: tpl.id,
+    gaps: rendered.gaps,
+    due: holds(tpl.when, incidentFacts(L)),
+  });
   post(cx, `${L.rec.id}/template/${tpl.id}/${L.rec.lastSeq}`, blocks);
   return L;
 }
@@ -53,14 +60,22 @@ export function templateContext(cx: Cx, L: Loaded) {
   const ctx = ctxOf(L);
   const answer: Record<string, string> = {};
   const answerLabels: Record<string, string> = {};
+  const eff = answersOf(L);
   for (const q of L.pb.questions) {
     answerLabels[q.id] = loc(q.text, cx.locale);
-    const a = ctx.answers[q.id];
-    if (a !== undefined) answer[q.id] = q.kind === "time" ? showTime(a, cx.locale) : a;
+    const a = eff.values[q.id];
+    if (a === undefined) continue;
+    // a default is not an answer anybody gave: "unklar (noch nicht geprüft)"
+    const shown = q.kind === "time" ? showTime(a, cx.locale) : a;
+    answer[q.id] = eff.origin[q.id] === "default" ? cx.t.templateDefaultAnswer(shown) : shown;
   }
+  // no data-protection officer entered: the management is the contact for data protection (Art. 33(3)(b) GDPR)
+  const privacy = privacyContact(c);
+  const dpo = privacy.dpo || !privacy.name ? c?.dpo : { name: privacy.name, ...(privacy.phone ? { phone: privacy.phone } : {}) };
   return {
     org: {
       ...(c ?? {}),
+      ...(dpo ? { dpo } : {}),
       kind: c?.kind === "praxis" ? "Praxis" : c?.kind === "kmu" ? "Firma" : undefined,
     },
     incident: {

@@ -1,4 +1,4 @@
-import { holds, numberedTasks } from "../machines/conditions.ts";
+import { effectiveAnswers, holds, numberedTasks, waitsFor } from "../machines/conditions.ts";
 import { currentPhase, factsOf, type IncidentContext, openCriticalTasks } from "../machines/machine.ts";
 import {
   type Level,
@@ -41,7 +41,7 @@ export function coordinatorId(L: Loaded): string {
 }
 
 export function taskActive(L: Loaded, task: Task): boolean {
-  return holds(task.when, factsOf(ctxOf(L)));
+  return holds(task.when, factsOf(ctxOf(L), L.pb));
 }
 
 const numbered = new WeakMap<Playbook, readonly (Task & { nr: number })[]>();
@@ -170,21 +170,32 @@ function startsClock(L: Loaded, q: Question): boolean {
  */
 export function openQuestions(L: Loaded): { q: Question; nr: string }[] {
   const ctx = ctxOf(L);
-  const facts = factsOf(ctx);
+  const facts = factsOf(ctx, L.pb);
   const open = L.pb.questions
     .map((q, i) => ({ q, nr: questionLabel(i) }))
     .filter((x) => ctx.answers[x.q.id] === undefined && holds(x.q.when, facts));
   return [...open.filter((x) => startsClock(L, x.q)), ...open.filter((x) => !startsClock(L, x.q))];
 }
 
-/** One question as a line: `**6.** Text` (with the answer, when given). */
+/**
+ * One question as a line: `**6.** Text` with the answer when given. An answer that counts without a person having
+ * given it says so: the playbook's default (`→ noch offen, gilt bis dahin als unklar`) or an implied one
+ * (`→ ja (folgt aus Antwort 11)`).
+ */
 function questionLine(L: Loaded, env: ViewEnv, q: Question, nr: string): string {
   const { t } = env;
-  const a = ctxOf(L).answers[q.id];
+  const eff = effectiveAnswers(L.pb, ctxOf(L).answers);
+  const a = eff.values[q.id];
+  const word = (v: string) =>
+    (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear }) as Record<string, string>)[v] ?? escapeMd(v);
   const shown =
     a === undefined
       ? ""
-      : ` → ${q.kind === "time" ? showTime(a, env.locale) : q.kind === "yesno" ? (({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear } as Record<string, string>)[a] ?? escapeMd(a)) : escapeMd(a)}`;
+      : eff.origin[q.id] === "default"
+        ? ` → _${t.answerByDefault(word(a))}_`
+        : eff.origin[q.id] === "implied"
+          ? ` → ${word(a)} _(${t.answerByImplication(questionLabel(L.pb.questions.findIndex((x) => x.id === eff.by[q.id])))})_`
+          : ` → ${q.kind === "time" ? showTime(a, env.locale) : q.kind === "yesno" ? word(a) : escapeMd(a)}`;
   return `**${nr}.** ${loc(q.text, env.locale)}${shown}`;
 }
 
@@ -232,11 +243,17 @@ export function nextQuestionsBlocks(L: Loaded, env: ViewEnv, before: readonly st
 
 /** Every question with its answer (`status`). */
 export function allQuestionsText(L: Loaded, env: ViewEnv): string {
-  return L.pb.questions
-    .map((q, i) => ({ q, nr: questionLabel(i) }))
-    .filter((x) => ctxOf(L).answers[x.q.id] !== undefined || holds(x.q.when, factsOf(ctxOf(L))))
-    .map((x) => questionLine(L, env, x.q, x.nr) + (ctxOf(L).answers[x.q.id] === undefined ? ` → _${env.t.notAnswered}_` : ""))
-    .join("\n");
+  return (
+    L.pb.questions
+      .map((q, i) => ({ q, nr: questionLabel(i) }))
+      .filter((x) => ctxOf(L).answers[x.q.id] !== undefined || holds(x.q.when, factsOf(ctxOf(L), L.pb)))
+      // a default or implied answer is shown by questionLine with its origin; only a question without any value is open
+      .map((x) => {
+        const counts = effectiveAnswers(L.pb, ctxOf(L).answers).values[x.q.id] !== undefined;
+        return questionLine(L, env, x.q, x.nr) + (counts ? "" : ` → _${env.t.notAnswered}_`);
+      })
+      .join("\n")
+  );
 }
 
 /**
@@ -275,7 +292,7 @@ export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId)
 
 export function templatesListBlocks(L: Loaded, env: ViewEnv): Block[] {
   const { t } = env;
-  const facts = factsOf(ctxOf(L));
+  const facts = factsOf(ctxOf(L), L.pb);
   const active = L.pb.templates.filter((x) => holds(x.when, facts));
   const blocks: Block[] = [
     { type: "heading", text: t.templatesTitle },
@@ -308,12 +325,29 @@ export function deadlineTitle(L: Loaded, env: ViewEnv, id: string): string {
   return d ? loc(d.title, env.locale) : id;
 }
 
+/**
+ * The clocks for `status`: running ones with time left (marked when they run as a precaution because a question is
+ * unanswered), and ones that wait for an answer: an unanswered question is not "no".
+ */
 export function deadlineFacts(L: Loaded, env: ViewEnv): { label: string; value: string }[] {
   const { t } = env;
   const out: { label: string; value: string }[] = [];
+  const facts = factsOf(ctxOf(L), L.pb);
+  const origin = effectiveAnswers(L.pb, ctxOf(L).answers).origin;
+  const nrOf = (q: string) => questionLabel(L.pb.questions.findIndex((x) => x.id === q));
   for (const d of L.pb.deadlines) {
     const s = L.st.deadlines[d.id];
-    if (!s) continue;
+    if (!s) {
+      const q = d.from === "deadline" ? undefined : waitsFor(d.when, facts);
+      const asked = q !== undefined && holds(L.pb.questions.find((x) => x.id === q)?.when, facts);
+      const open = currentPhase(ctxOf(L)) !== "abgeschlossen";
+      if (q && asked && open) out.push({ label: loc(d.title, env.locale), value: t.statusWaiting(nrOf(q)) });
+      // „unklar“ where the clock needs „ja“ (Art. 34: high risk?) is not „no“: it is still to be assessed
+      const uq = d.when?.question;
+      if (!q && uq && open && facts.answers[uq] === "unklar" && d.from !== "deadline" && !holds(d.when, facts))
+        out.push({ label: loc(d.title, env.locale), value: t.statusUnclear(nrOf(uq)) });
+      continue;
+    }
     let value: string;
     if (s.metAt) value = `${t.summary.met} (${showTime(s.metAt, env.locale)})`;
     else if (!s.dueAt) value = `${t.summary.open} – unverzüglich`;
@@ -321,6 +355,8 @@ export function deadlineFacts(L: Loaded, env: ViewEnv): { label: string; value: 
       const left = new Date(s.dueAt).getTime() - env.now.getTime();
       value = `${showTime(s.dueAt, env.locale)} – ${left >= 0 ? t.statusLeft(showDuration(left, env.locale)) : t.statusOverdue(showDuration(-left, env.locale))}`;
     }
+    const q = d.when?.question;
+    if (!s.metAt && q && origin[q] === "default") value += ` (${t.statusPrecaution(nrOf(q))})`;
     out.push({ label: loc(d.title, env.locale), value });
   }
   return out;

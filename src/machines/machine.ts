@@ -1,6 +1,6 @@
 import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate";
 import type { TaskStateName } from "../core/message.ts";
-import { type ConditionFacts, holds } from "./conditions.ts";
+import { type ConditionFacts, effectiveAnswers, holds } from "./conditions.ts";
 import { type Level, PHASES, type Phase, type Playbook, type RoleId, WORK_PHASES } from "./schema.ts";
 
 /** Per-task progress. Timestamps are ISO UTC strings; the machine never reads a clock. */
@@ -25,7 +25,8 @@ export interface IncidentContext {
   playbookId: string;
   level: Level;
   drill: boolean;
-  flags: { nis2: boolean; insurer: boolean };
+  /** `praxis` is absent in incidents opened before the switch existed (counts as off). */
+  flags: { nis2: boolean; insurer: boolean; praxis?: boolean };
   roles: Partial<Record<RoleId, string>>;
   tasks: Record<string, TaskProgress>;
   answers: Record<string, string>;
@@ -46,17 +47,18 @@ export interface IncidentInput {
   playbookId: string;
   level: Level;
   drill: boolean;
-  flags: { nis2: boolean; insurer: boolean };
+  flags: { nis2: boolean; insurer: boolean; praxis?: boolean };
   openedAt: string;
 }
 
-export function factsOf(ctx: IncidentContext): ConditionFacts {
-  return { answers: ctx.answers, level: ctx.level, flags: ctx.flags };
+/** The facts the playbook's conditions see: the answers that count (person, implied, default), level and switches. */
+export function factsOf(ctx: IncidentContext, pb: Pick<Playbook, "questions" | "defaults">): ConditionFacts {
+  return { answers: effectiveAnswers(pb, ctx.answers).values, level: ctx.level, flags: ctx.flags };
 }
 
 /** Critical tasks of `phase` that are switched on and neither done nor skipped. */
 export function openCriticalTasks(pb: Playbook, ctx: IncidentContext, phase: string): string[] {
-  const facts = factsOf(ctx);
+  const facts = factsOf(ctx, pb);
   return pb.tasks
     .filter((t) => t.phase === phase && t.critical && holds(t.when, facts))
     .filter((t) => {

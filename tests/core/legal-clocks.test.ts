@@ -6,8 +6,9 @@ import { loc } from "../../src/machines/schema.ts";
 import { TestBot } from "../helpers/bot.ts";
 
 /**
- * Which legal clocks run after which answer, read from `status` as a person sees it. Answered cases only: what an
- * unanswered question means (defaults, reminders) belongs to the answer logic of the core.
+ * Which legal clocks run after which answer, read from `status` as a person sees it: running, running as a
+ * precaution (a playbook default stands in for an unanswered question), or waiting for an answer (an unanswered
+ * question is not "no").
  */
 const playbooks = loadPlaybooks().list();
 const praxis = loadOrgConfig("examples/praxis.yaml");
@@ -18,6 +19,7 @@ const DSGVO_33_5 = title("dsgvo-33-5");
 const DSGVO_34 = title("dsgvo-34");
 const NIS2 = ["nis2-erstmeldung", "nis2-meldung", "nis2-abschluss"].map(title);
 const INSURER = loc(playbooks.find((p) => p.id === "verschluesselung")!.deadlines.find((d) => d.id === "versicherung")!.title);
+const DSGVO = [DSGVO_33, DSGVO_33_5, DSGVO_34];
 
 let tb: TestBot | undefined;
 afterEach(async () => {
@@ -48,22 +50,59 @@ function questionIndex(playbook: string, re: RegExp): string {
   return String(pb.questions.findIndex((q) => re.test(loc(q.text, "de"))) + 1);
 }
 
-/** Titles of the deadlines `status` lists as running. */
-async function runningClocks(t: TestBot): Promise<string[]> {
+/** Running, running as a precaution, or not running because an answer is missing or „unklar“ where „ja“ is needed. */
+type Clock = "läuft" | "vorsorglich" | "wartet";
+
+/** The clocks `status` lists under „Fristen“, by title: running, running as a precaution, or waiting for an answer. */
+async function clocks(t: TestBot): Promise<Record<string, Clock>> {
   await t.say("anna", "status");
-  const status = t.last();
-  const part = status.split("Fristen")[1] ?? "";
-  return [DSGVO_33, DSGVO_33_5, DSGVO_34, ...NIS2, INSURER].filter((d) => part.includes(d));
+  const part = (t.last().split("Fristen")[1] ?? "").split("Nächster Schritt")[0]!.replace(/\n\s+/g, " ");
+  const out: Record<string, Clock> = {};
+  for (const d of [...DSGVO, ...NIS2, INSURER]) {
+    const at = part.indexOf(`${d}:`);
+    if (at < 0) continue;
+    const value = part.slice(at + d.length + 1).split("\n")[0]!;
+    out[d] = /wartet auf Antwort|noch zu klären/.test(value) ? "wartet" : /vorsorglich/.test(value) ? "vorsorglich" : "läuft";
+  }
+  return out;
 }
 
-describe("personal data: the answer decides which DSGVO clocks run (every playbook)", () => {
-  const table = { ja: [DSGVO_33, DSGVO_33_5], unklar: [DSGVO_33, DSGVO_33_5], nein: [] as string[] };
+/** Titles of the deadlines `status` lists as running (also as a precaution). */
+async function runningClocks(t: TestBot): Promise<string[]> {
+  const c = await clocks(t);
+  return Object.keys(c).filter((d) => c[d] !== "wartet");
+}
+
+/** Only the DSGVO clocks of a status. */
+function dsgvo(c: Record<string, Clock>): Record<string, Clock> {
+  return Object.fromEntries(Object.entries(c).filter(([d]) => DSGVO.includes(d)));
+}
+
+/** Where personal data are usually involved (issue #12): the playbooks whose default for question 6 is „unklar“. */
+const USUALLY_PERSONAL = ["datenabfluss", "email-konto", "fernwartung", "geraeteverlust", "schadsoftware", "verschluesselung"];
+
+describe("personal data: unanswered, ja, nein, unklar → which DSGVO clocks run (every playbook, on status)", () => {
+  it("the default „unklar“ stands in exactly the playbooks where personal data are usually involved", () => {
+    expect(playbooks.filter((p) => p.defaults?.personenbezogen === "unklar").map((p) => p.id)).toEqual(USUALLY_PERSONAL);
+  });
+
   for (const pb of playbooks) {
-    it.each(Object.entries(table))(`${pb.id}: personenbezogen %s`, async (answer, expected) => {
+    const usually = USUALLY_PERSONAL.includes(pb.id);
+    const table: [string, Record<string, Clock>][] = [
+      [
+        "unanswered",
+        usually
+          ? { [DSGVO_33]: "vorsorglich", [DSGVO_34]: "wartet", [DSGVO_33_5]: "vorsorglich" }
+          : { [DSGVO_33]: "wartet", [DSGVO_33_5]: "wartet" },
+      ],
+      ["ja", { [DSGVO_33]: "läuft", [DSGVO_34]: "wartet", [DSGVO_33_5]: "läuft" }],
+      ["unklar", { [DSGVO_33]: "läuft", [DSGVO_34]: "wartet", [DSGVO_33_5]: "läuft" }],
+      ["nein", {}],
+    ];
+    it.each(table)(`${pb.id}: personenbezogen %s`, async (answer, expected) => {
       const t = await open(praxis, pb.id);
-      await t.say("anna", `antwort ${nrOf(t, /personenbezogene Daten/)} ${answer}`);
-      const running = (await runningClocks(t)).filter((d) => d !== INSURER);
-      expect(running).toEqual(expected);
+      if (answer !== "unanswered") await t.say("anna", `antwort ${nrOf(t, /personenbezogene Daten/)} ${answer}`);
+      expect(dsgvo(await clocks(t))).toEqual(expected);
     });
   }
 });
@@ -85,22 +124,31 @@ describe("NIS2 follows „erheblicher Sicherheitsvorfall“, not the level", () 
   it("a power outage escalated to Notfall without that answer: no BSI report, no report task", async () => {
     const t = await open(kmu, "stromausfall");
     await t.say("anna", "eskalieren notfall");
-    expect(await runningClocks(t)).toEqual([]);
-    expect(t.last()).not.toMatch(/NIS2/);
+    // not running: the 24 h and 72 h reports wait for the answer on „erheblich“, the final report for the 72 h one
+    const c = await clocks(t);
+    expect([c[NIS2[0]!], c[NIS2[1]!], c[NIS2[2]!]]).toEqual(["wartet", "wartet", undefined]);
+    const id = (await t.storage.listIncidents())[0]!.id;
+    expect((await t.storage.tasks(id)).filter((x) => x.taskId.startsWith("nis2"))).toEqual([]);
   });
 
   it("a data leak at Störung with „erheblich: ja“: all three reports", async () => {
     const t = await open(kmu, "datenpanne");
+    expect((await t.storage.listIncidents())[0]!.level).toBe("stoerung");
     // not asked without nis2 (its `when`), but a role holder may still answer it by its number
     const nr = questionIndex("datenabfluss", /Erheblicher Sicherheitsvorfall/);
     await t.say("anna", `antwort ${nr} ja`);
-    expect(await runningClocks(t)).toEqual(NIS2.slice(0, 2));
+    expect((await runningClocks(t)).filter((d) => NIS2.includes(d))).toEqual(NIS2.slice(0, 2));
     expect(t.last()).toMatch(/NIS2-Erstmeldung im Meldeportal/);
     // the final report runs from the 72-hour report
     const id = (await t.storage.listIncidents())[0]!.id;
     const report = (await t.storage.tasks(id)).find((x) => x.taskId === "nis2-meldung")!;
     await t.say("anna", `erledigt ${report.nr}`);
-    expect(await runningClocks(t)).toContain(NIS2[2]);
+    expect((await runningClocks(t)).filter((d) => NIS2.includes(d))).toEqual(NIS2);
+    expect((await t.storage.tasks(id)).filter((x) => x.taskId.startsWith("nis2")).map((x) => x.taskId)).toEqual([
+      "nis2-erstmeldung",
+      "nis2-meldung",
+      "nis2-abschlussmeldung",
+    ]);
   });
 
   it("without nis2: true the question does not switch anything on", async () => {
@@ -108,6 +156,6 @@ describe("NIS2 follows „erheblicher Sicherheitsvorfall“, not the level", () 
     // not asked without nis2 (its `when`), but a role holder may still answer it by its number
     const nr = questionIndex("datenabfluss", /Erheblicher Sicherheitsvorfall/);
     await t.say("anna", `antwort ${nr} ja`);
-    expect(await runningClocks(t)).toEqual([]);
+    expect((await runningClocks(t)).filter((d) => NIS2.includes(d))).toEqual([]);
   });
 });

@@ -88,9 +88,13 @@ const SAMPLES: Record<string, unknown[][]> = {
   "err.closeBlocked": [["1, 2"]],
   "err.levelUnknown": [["huge"]],
   "err.templateUnknown": [["press", "`team`, `patients`"]],
-  "err.templateInactive": [
-    ["Patients", "antwort 7 ja"],
-    ["Patients", undefined],
+  templateNotYet: [
+    ["When people face a high risk.", "antwort 7 ja"],
+    ["When people face a high risk.", undefined],
+  ],
+  privacyManagement: [
+    ["Erika Musterfrau", "+49 170 1234567"],
+    [undefined, undefined],
   ],
   "err.alreadyOpen": [["N-2026-001"]],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],

@@ -60,6 +60,8 @@ export const de = {
   answerYes: "ja",
   answerNo: "nein",
   answerUnclear: "unklar",
+  answerByDefault: (a: string) => `noch offen, gilt bis dahin als ${a}`,
+  answerByImplication: (nr: string) => `folgt aus Antwort ${nr}`,
   notAnswered: "noch offen",
   tasksTitle: (phase: string, role: string, holder: string | undefined) => `${phase} · ${role}${holder ? ` (${holder})` : ""}`,
   taskHintButtons: "Knopf drücken oder antworten: `ok <Nr>` = übernommen, `erledigt <Nr>` = fertig.",
@@ -119,6 +121,35 @@ export const de = {
     `❗ Frist verpasst: **${title}**. ${coord}: Bitte trotzdem sofort melden und die Verspätung kurz begründen (das ist erlaubt und besser als gar nicht).`,
   deadlineMet: (title: string) => `✅ Frist eingehalten: ${title}`,
   deadlineHowto: (nr: number) => `Erledigt wird die Frist mit Aufgabe ${nr}: \`erledigt ${nr}\`.`,
+  deadlineMoved: (title: string, due: string) => `⏱️ Frist neu berechnet ab Kenntnis: **${title}** bis **${due}**.`,
+  deadlineContinues: (title: string, due: string | undefined) =>
+    due
+      ? `⏱️ Frist läuft weiter, jetzt nach Antwort: **${title}** bis **${due}**.`
+      : `⏱️ Frist läuft weiter, jetzt nach Antwort: **${title}** (unverzüglich).`,
+  deadlinePrecaution: (nr: string, answer: string) =>
+    `Vorsorglich: Frage ${nr} ist noch nicht beantwortet und gilt bei dieser Notfallart bis zur Antwort als „${answer}“. Deshalb läuft die Frist schon ab Kenntnis. Trifft es sicher nicht zu: \`antwort ${nr} nein\`.`,
+  deadlineImplied: (nr: string, byNr: string, answer: string) => `Frage ${nr} gilt wegen Antwort ${byNr} als „${answer}“.`,
+  deadlineDropped: (title: string, nr: string, answer: string) =>
+    `⏹️ Frist entfällt nach Antwort ${nr} („${answer}“): **${title}**. Der Verlauf hält fest, dass sie lief.`,
+  privacyDpo: (name: string, phone: string | undefined) =>
+    `Ob gemeldet werden muss, mit der oder dem Datenschutzbeauftragten einschätzen: ${name}${phone ? `, Telefon ${phone}` : ""}.`,
+  privacyDpoUnnamed: "Datenschutzbeauftragte:r (Name fehlt in der Organisationsdatei)",
+  privacyManagement: (name: string | undefined, phone: string | undefined) =>
+    `Kein:e Datenschutzbeauftragte:r eingetragen: Ob gemeldet werden muss, entscheidet die Leitung${name ? ` (${name}${phone ? `, Telefon ${phone}` : ""})` : " (Praxisinhaber:in bzw. Geschäftsführung)"}.`,
+  questionReminder: (nr: string, text: string, coord: string, yesno: boolean) =>
+    `⏰ Frage ${nr} ist noch offen: ${text}\n${coord}: bitte beantworten, ${yesno ? `\`antwort ${nr} ja\`, \`antwort ${nr} nein\` oder \`antwort ${nr} unklar\`` : `z. B. \`antwort ${nr} <Antwort>\``}.`,
+  questionReminderDefault: (answer: string) => `Bis zur Antwort gilt „${answer}“; die Fristen dazu laufen vorsorglich.`,
+  answerImplied: (nr: string, question: string, answer: string) => `Damit gilt auch Frage ${nr} als **${answer}**: ${question}`,
+  askNow: (items: string[]) => `Bitte jetzt auch beantworten: ${items.join(" · ")}`,
+  tasksAdded: (items: string[]) => `Dazu neu: ${items.join(" · ")}`,
+  taskAddedItem: (nr: number, phase: string, text: string) => `Aufgabe ${nr} (${phase}): ${text}`,
+  statusPrecaution: (nr: string) => `vorsorglich, Frage ${nr} offen`,
+  statusUnclear: (nr: string) => `noch zu klären: Antwort ${nr} ist „unklar“`,
+  statusWaiting: (nr: string) => `läuft noch nicht: wartet auf Antwort ${nr}`,
+  templateNotYet: (applies: string, how: string | undefined) =>
+    `ℹ️ Diese Vorlage ist hier noch nicht fällig. Wann sie gilt: ${applies}${how ? ` Trifft das zu: \`${how}\`.` : ""}`,
+  templateDefaultAnswer: (a: string) => `${a} (noch nicht geprüft)`,
+  templateAppliesFallback: "nach einer passenden Antwort, auf einer höheren Stufe oder mit passender Organisationsdatei.",
   levelChanged: (from: string, to: string, meaning: string) => `📈 Stufe geändert: ${from} → **${to}**. ${meaning}`,
   levelUnchanged: (lvl: string) => `Die Stufe ist bereits ${lvl}.`,
   noteSaved: "📝 Notiert.",
@@ -286,10 +317,6 @@ export const de = {
     closeBlocked: (items: string) => `Vor dem Abschluss noch offen: ${items}. Erledigen oder mit Grund: \`abschließen <Grund>\`.`,
     levelUnknown: (given: string) => `„${given}“ ist keine Stufe. Es gibt: \`störung\`, \`notfall\`, \`krise\`, \`katastrophe\`.`,
     templateUnknown: (given: string, list: string) => `Eine Vorlage „${given}“ gibt es hier nicht. Verfügbar: ${list}.`,
-    templateInactive: (name: string, how: string | undefined) =>
-      how
-        ? `Die Vorlage „${name}“ gilt erst nach der passenden Antwort: \`${how}\`.`
-        : `Die Vorlage „${name}“ gilt erst auf einer höheren Stufe oder mit passender Organisationsdatei. Lage: \`status\`.`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `In diesem Thread läuft schon ${id}. Einen weiteren Notfall bitte außerhalb des Threads melden.`,
     alreadyOpenChat: (id: string) =>

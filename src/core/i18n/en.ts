@@ -60,6 +60,8 @@ export const en: Catalog = {
   answerYes: "yes",
   answerNo: "no",
   answerUnclear: "unclear",
+  answerByDefault: (a: string) => `still open, counts as ${a} until answered`,
+  answerByImplication: (nr: string) => `follows from answer ${nr}`,
   notAnswered: "still open",
   tasksTitle: (phase: string, role: string, holder: string | undefined) => `${phase} · ${role}${holder ? ` (${holder})` : ""}`,
   taskHintButtons: "Press a button or reply: `ok <number>` = taken on, `erledigt <number>` = finished.",
@@ -119,6 +121,35 @@ export const en: Catalog = {
     `❗ Deadline missed: **${title}**. ${coord}: please report it right away anyway and briefly explain the delay (this is allowed and better than not reporting at all).`,
   deadlineMet: (title: string) => `✅ Deadline met: ${title}`,
   deadlineHowto: (nr: number) => `This deadline is done with task ${nr}: \`erledigt ${nr}\`.`,
+  deadlineMoved: (title: string, due: string) => `⏱️ Deadline recalculated from awareness: **${title}** by **${due}**.`,
+  deadlineContinues: (title: string, due: string | undefined) =>
+    due
+      ? `⏱️ Deadline keeps running, now on an answer: **${title}** by **${due}**.`
+      : `⏱️ Deadline keeps running, now on an answer: **${title}** (without undue delay).`,
+  deadlinePrecaution: (nr: string, answer: string) =>
+    `As a precaution: question ${nr} is not answered yet and, for this kind of emergency, counts as “${answer}” until it is. So the deadline already runs from awareness. If it surely does not apply: \`antwort ${nr} nein\`.`,
+  deadlineImplied: (nr: string, byNr: string, answer: string) => `Question ${nr} counts as “${answer}” because of answer ${byNr}.`,
+  deadlineDropped: (title: string, nr: string, answer: string) =>
+    `⏹️ Deadline no longer applies after answer ${nr} (“${answer}”): **${title}**. The timeline keeps that it ran.`,
+  privacyDpo: (name: string, phone: string | undefined) =>
+    `Assess with the data protection officer whether to report: ${name}${phone ? `, phone ${phone}` : ""}.`,
+  privacyDpoUnnamed: "data protection officer (name missing in the organisation file)",
+  privacyManagement: (name: string | undefined, phone: string | undefined) =>
+    `No data protection officer entered: management decides whether to report${name ? ` (${name}${phone ? `, phone ${phone}` : ""})` : " (practice owner or managing director)"}.`,
+  questionReminder: (nr: string, text: string, coord: string, yesno: boolean) =>
+    `⏰ Question ${nr} is still open: ${text}\n${coord}: please answer, ${yesno ? `\`antwort ${nr} ja\` (yes), \`antwort ${nr} nein\` (no) or \`antwort ${nr} unklar\` (unclear)` : `e.g. \`antwort ${nr} <answer>\``}.`,
+  questionReminderDefault: (answer: string) => `Until it is answered it counts as “${answer}”; its deadlines run as a precaution.`,
+  answerImplied: (nr: string, question: string, answer: string) => `So question ${nr} counts as **${answer}** too: ${question}`,
+  askNow: (items: string[]) => `Please answer now as well: ${items.join(" · ")}`,
+  tasksAdded: (items: string[]) => `New: ${items.join(" · ")}`,
+  taskAddedItem: (nr: number, phase: string, text: string) => `task ${nr} (${phase}): ${text}`,
+  statusPrecaution: (nr: string) => `precaution, question ${nr} open`,
+  statusUnclear: (nr: string) => `still to assess: answer ${nr} is “unklar”`,
+  statusWaiting: (nr: string) => `not running yet: waits for answer ${nr}`,
+  templateNotYet: (applies: string, how: string | undefined) =>
+    `ℹ️ This template is not due here yet. When it applies: ${applies}${how ? ` If that is the case: \`${how}\`.` : ""}`,
+  templateDefaultAnswer: (a: string) => `${a} (not checked yet)`,
+  templateAppliesFallback: "after a matching answer, at a higher level or with a matching organisation file.",
   levelChanged: (from: string, to: string, meaning: string) => `📈 Level changed: ${from} → **${to}**. ${meaning}`,
   levelUnchanged: (lvl: string) => `The level is already ${lvl}.`,
   noteSaved: "📝 Noted.",
@@ -289,10 +320,6 @@ export const en: Catalog = {
     levelUnknown: (given: string) =>
       `“${given}” is not a level. The levels are: \`störung\` (disruption), \`notfall\` (emergency), \`krise\` (crisis), \`katastrophe\` (disaster).`,
     templateUnknown: (given: string, list: string) => `There is no template “${given}” here. Available: ${list}.`,
-    templateInactive: (name: string, how: string | undefined) =>
-      how
-        ? `The template “${name}” only applies after the matching answer: \`${how}\`.`
-        : `The template “${name}” only applies at a higher level or with a matching organisation file. Overview: \`status\`.`,
     typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall übung verschlüsselung`.",
     alreadyOpen: (id: string) => `${id} is already running in this thread. Please report another emergency outside this thread.`,
     alreadyOpenChat: (id: string) =>
