@@ -84,7 +84,7 @@ beforeAll(async () => {
   await say("trent", "rolle kommunikation");
   for (const note of HOSTILE.notes) await say("eve", `notiz ${note}`);
   await say("trent", `antwort 2 ${HOSTILE.answer}`);
-  await say("trent", "antwort 6 ja"); // personal data: the deadlines start
+  await say("trent", "antwort 6 ja"); // personal data: the precautionary deadlines (started by the bot) keep running
   await say("mallory", `überspringen 3 ${HOSTILE.skipReason}`);
   await say("eve", "Freitext im Thread: <em>nicht fett</em> **auch nicht**");
   await clock.advance(60_000);
@@ -201,7 +201,8 @@ describe("the JSON export", () => {
     expect(data.timeline.some((e) => e.text.endsWith(`→ ${HOSTILE.answer}`))).toBe(true);
     expect(data.tasks.some((t) => t.reason === HOSTILE.skipReason)).toBe(true);
     for (const note of HOSTILE.notes) expect(data.timeline.some((e) => e.text.includes(note))).toBe(true);
-    expect(new Set(data.timeline.map((e) => e.actorName))).toEqual(new Set(Object.values(HOSTILE.names)));
+    // plus the bot itself: ransomware starts the Art. 33 clocks as a precaution at opening
+    expect(new Set(data.timeline.map((e) => e.actorName))).toEqual(new Set([...Object.values(HOSTILE.names), "notfallbot"]));
     expect(raw).not.toMatch(/[<>&\u2028\u2029]/);
     expect(raw).not.toContain("\\\\u003c"); // escaped once, not twice
   });
