@@ -114,7 +114,7 @@ export function noteListed(pb: Playbook, shown: Record<string, string>, nrs: Ite
 function begun(pb: Playbook, ctx: IncidentContext): Task[] {
   const idx = WORK_PHASES.indexOf(currentPhase(ctx) as (typeof WORK_PHASES)[number]);
   const upTo = idx < 0 ? -1 : Math.max(1, idx);
-  const facts = factsOf(ctx);
+  const facts = factsOf(ctx, pb);
   return pb.tasks.filter((t) => WORK_PHASES.indexOf(t.phase) <= upTo && holds(t.when, facts));
 }
 
@@ -173,7 +173,7 @@ function plausibility(tasks: readonly (Task & { nr: number })[], ctx: IncidentCo
 
 /** The score of a drill from what it recorded (`IncidentState.drill`); tasks switched on at the end are scored. */
 export function scoreDrill(pb: Playbook, ctx: IncidentContext, marks: DrillMarks | undefined): DrillScore {
-  const facts = factsOf(ctx);
+  const facts = factsOf(ctx, pb);
   const all = numberedTasks(pb).filter((t) => holds(t.when, facts));
   const start = clockStart(ctx, marks);
   // a drill stored before tasks were recorded as shown: shown when its clock started
