@@ -100,10 +100,11 @@ export function onTimer(cx: IncidentCx, timer: TimerRow): void {
  * taken back (`antwort 6 nein` after the precautionary clock), unless it was already met. Then reminds the questions
  * that are now asked. Needs pending timers when a clock may stop (answers).
  */
-export function startDeadlines(cx: IncidentCx, actor: ActorRef): void {
-  const { L } = cx;
+export function startDeadlines(cx: IncidentCx, actor: ActorRef, opts: { brief?: boolean } = {}): void {
+  const { L, t } = cx;
   const facts = incidentFacts(L);
   const explained = new Set<string>();
+  const brief = opts.brief ? { lines: [] as string[], notes: [] as Block[] } : undefined;
   for (const d of L.pb.deadlines) {
     const s = L.st.deadlines[d.id];
     if (s) {
@@ -113,7 +114,13 @@ export function startDeadlines(cx: IncidentCx, actor: ActorRef): void {
     if (d.from === "deadline") continue; // started when `after` is met
     if (!holds(d.when, facts)) continue;
     const start = d.from === "aware" ? new Date(L.rec.awareAt) : cx.now;
-    startDeadline(cx, d.id, start, actor, explained);
+    startDeadline(cx, d.id, start, actor, explained, brief);
+  }
+  if (brief?.lines.length) {
+    const blocks: Block[] = [{ type: "paragraph", text: brief.lines.join("\n") }, ...brief.notes];
+    blocks.push({ type: "context", text: t.deadlinesBriefHint });
+    if (L.rec.drill) blocks.push({ type: "context", text: t.drillBanner });
+    post(cx, `${L.rec.id}/deadlines/started`, blocks);
   }
   scheduleQuestionReminders(cx);
 }
@@ -190,7 +197,19 @@ function startNotes(cx: IncidentCx, id: string, explained: Set<string>): Block[]
   return out;
 }
 
-function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef, explained = new Set<string>()): void {
+/**
+ * Starts one clock and says so: with its legal basis, why it runs (a default, an implied answer), who assesses, and
+ * the task that meets it. `brief` (the declaration, one screen): only a line for the clock, collected by the caller;
+ * the notes are said once for all clocks.
+ */
+function startDeadline(
+  cx: IncidentCx,
+  id: string,
+  start: Date,
+  actor: ActorRef,
+  explained = new Set<string>(),
+  brief?: { lines: string[]; notes: Block[] },
+): void {
   const { L, t } = cx;
   const d = L.pb.deadlines.find((x) => x.id === id)!;
   const due = d.within ? addDuration(start, d.within) : undefined;
@@ -201,6 +220,13 @@ function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef,
     startedAt: start.toISOString(),
     dueAt: due?.toISOString() ?? null,
   });
+  scheduleDeadline(cx, id);
+  if (brief) {
+    brief.lines.push(t.deadlineStartedBrief(title, due ? showTime(due, cx.locale) : undefined));
+    for (const note of startNotes(cx, id, explained))
+      if (!brief.notes.some((x) => x.type === "context" && note.type === "context" && x.text === note.text)) brief.notes.push(note);
+    return;
+  }
   const blocks: Block[] = [
     { type: "paragraph", text: t.deadlineStarted(title, due ? showTime(due, cx.locale) : undefined, loc(d.basis, cx.locale)) },
   ];
@@ -209,7 +235,6 @@ function startDeadline(cx: IncidentCx, id: string, start: Date, actor: ActorRef,
   if (task) blocks.push({ type: "context", text: t.deadlineHowto(task.nr) });
   if (L.rec.drill) blocks.push({ type: "context", text: t.drillBanner });
   post(cx, `${L.rec.id}/deadline/${id}/started`, blocks);
-  scheduleDeadline(cx, id);
 }
 
 function scheduleDeadline(cx: IncidentCx, id: string): void {

@@ -120,7 +120,7 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
   scheduleTaskDue(icx, "erkennung");
   scheduleTaskDue(icx, "sofort");
   const before = icx.w.outbox.length;
-  startDeadlines(icx, SYSTEM);
+  startDeadlines(icx, SYSTEM, { brief: true });
   mergeMessages(icx, before, `${id}/deadlines/start`);
   syncTasks(icx);
   return L;

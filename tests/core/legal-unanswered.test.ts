@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadOrgConfig } from "../../src/config/load.ts";
 import type { OrgConfig } from "../../src/core/org.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { loc } from "../../src/machines/schema.ts";
 import { HOUR, TestBot } from "../helpers/bot.ts";
 
 /**
@@ -40,7 +42,9 @@ describe("ransomware with no answer at all", () => {
       .map(flat)
       .find((x) => /Frist läuft: .*Datenschutzbehörde \(Art\. 33 DSGVO\)/.test(x));
     expect(started).toMatch(/bis Do\., 05\.03\.2026, 09:00/); // 72 h from opening (08:00 UTC = 09:00 Berlin)
-    expect(started).toMatch(/Vorsorglich: Frage 6 ist noch nicht beantwortet .* als „unklar“/);
+    expect(started).toMatch(/Vorsorglich, weil Frage 6 noch offen ist \(gilt bis dahin als „unklar“\)/);
+    // the declaration says it in one message, with the internal record
+    expect(started).toMatch(/Jetzt fällig: Interne Dokumentation der Datenpanne \(Art\. 33 Abs\. 5 DSGVO\) \(unverzüglich\)/);
     expect(started).toMatch(/antwort 6 nein/);
     // the example file names a data-protection officer: the risk is assessed with them
     expect(started).toMatch(/Datenschutzbeauftragten einschätzen: Dr\. Max Datenschutz \(Beispiel\), Telefon \+49 30 3456789-0/);
@@ -135,7 +139,8 @@ describe("implied answers", () => {
 
   it("remote access: a person's earlier „nein“ stands against a later answer that would imply „ja“", async () => {
     const t = await open(praxis, "fernwartung");
-    const q = /(\d+)\. Könnten dabei Patienten-, Kunden- oder Bankdaten geöffnet/.exec(t.texts().join("\n"))![1];
+    const pb = loadPlaybooks().get("fernwartung")!;
+    const q = String(pb.questions.findIndex((x) => /Könnten dabei Patienten-, Kunden- oder Bankdaten/.test(loc(x.text))) + 1);
     await t.say("anna", "antwort 6 nein");
     expect(await deadlinesOf(t)).not.toMatch(/Art\. 33 DSGVO/);
     await t.say("anna", `antwort ${q} ja`);
@@ -167,7 +172,9 @@ describe("a template asked for by name", () => {
     expect(shown).toMatch(/Trifft das zu: antwort 6 ja/);
     expect(shown).toMatch(/Meldung einer Verletzung des Schutzes personenbezogener Daten nach Art\. 33 DSGVO/);
     // the automatic offer still follows the answers
-    const offer = t.texts().find((x) => x.startsWith("Fertige Texte"))!;
+    await t.say("anna", "vorlage");
+    const offer = t.last();
+    expect(offer).toMatch(/Fertige Texte/);
     expect(offer).not.toMatch(/datenschutzbehoerde/);
     expect(await deadlinesOf(t)).toMatch(/Art\. 33 DSGVO\): läuft noch nicht: wartet auf Antwort 6/);
   });

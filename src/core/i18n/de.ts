@@ -121,13 +121,16 @@ export const de = {
     `❗ Frist verpasst: **${title}**. ${coord}: Bitte trotzdem sofort melden und die Verspätung kurz begründen (das ist erlaubt und besser als gar nicht).`,
   deadlineMet: (title: string) => `✅ Frist eingehalten: ${title}`,
   deadlineHowto: (nr: number) => `Erledigt wird die Frist mit Aufgabe ${nr}: \`erledigt ${nr}\`.`,
+  deadlineStartedBrief: (title: string, due: string | undefined) =>
+    due ? `⏱️ Frist läuft: **${title}** bis **${due}**` : `⏱️ Jetzt fällig: **${title}** (unverzüglich)`,
+  deadlinesBriefHint: "Alle Fristen mit Restzeit: `status`.",
   deadlineMoved: (title: string, due: string) => `⏱️ Frist neu berechnet ab Kenntnis: **${title}** bis **${due}**.`,
   deadlineContinues: (title: string, due: string | undefined) =>
     due
       ? `⏱️ Frist läuft weiter, jetzt nach Antwort: **${title}** bis **${due}**.`
       : `⏱️ Frist läuft weiter, jetzt nach Antwort: **${title}** (unverzüglich).`,
   deadlinePrecaution: (nr: string, answer: string) =>
-    `Vorsorglich: Frage ${nr} ist noch nicht beantwortet und gilt bei dieser Notfallart bis zur Antwort als „${answer}“. Deshalb läuft die Frist schon ab Kenntnis. Trifft es sicher nicht zu: \`antwort ${nr} nein\`.`,
+    `Vorsorglich, weil Frage ${nr} noch offen ist (gilt bis dahin als „${answer}“). Trifft es sicher nicht zu: \`antwort ${nr} nein\`.`,
   deadlineImplied: (nr: string, byNr: string, answer: string) => `Frage ${nr} gilt wegen Antwort ${byNr} als „${answer}“.`,
   deadlineDropped: (title: string, nr: string, answer: string) =>
     `⏹️ Frist entfällt nach Antwort ${nr} („${answer}“): **${title}**. Der Verlauf hält fest, dass sie lief.`,

@@ -121,13 +121,16 @@ export const en: Catalog = {
     `❗ Deadline missed: **${title}**. ${coord}: please report it right away anyway and briefly explain the delay (this is allowed and better than not reporting at all).`,
   deadlineMet: (title: string) => `✅ Deadline met: ${title}`,
   deadlineHowto: (nr: number) => `This deadline is done with task ${nr}: \`erledigt ${nr}\`.`,
+  deadlineStartedBrief: (title: string, due: string | undefined) =>
+    due ? `⏱️ Deadline running: **${title}** by **${due}**` : `⏱️ Due now: **${title}** (without undue delay)`,
+  deadlinesBriefHint: "All deadlines with the time left: `status`.",
   deadlineMoved: (title: string, due: string) => `⏱️ Deadline recalculated from awareness: **${title}** by **${due}**.`,
   deadlineContinues: (title: string, due: string | undefined) =>
     due
       ? `⏱️ Deadline keeps running, now on an answer: **${title}** by **${due}**.`
       : `⏱️ Deadline keeps running, now on an answer: **${title}** (without undue delay).`,
   deadlinePrecaution: (nr: string, answer: string) =>
-    `As a precaution: question ${nr} is not answered yet and, for this kind of emergency, counts as “${answer}” until it is. So the deadline already runs from awareness. If it surely does not apply: \`antwort ${nr} nein\`.`,
+    `As a precaution, because question ${nr} is still open (it counts as “${answer}” until answered). If it surely does not apply: \`antwort ${nr} nein\`.`,
   deadlineImplied: (nr: string, byNr: string, answer: string) => `Question ${nr} counts as “${answer}” because of answer ${byNr}.`,
   deadlineDropped: (title: string, nr: string, answer: string) =>
     `⏹️ Deadline no longer applies after answer ${nr} (“${answer}”): **${title}**. The timeline keeps that it ran.`,
