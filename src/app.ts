@@ -52,6 +52,15 @@ export interface BotOptions {
   tenancy?: Tenancy;
   /** Several processes on one database (PostgreSQL). */
   shared?: SharedWork;
+  /**
+   * The store of any tenant in the database, also one no longer configured (its pending messages are still
+   * delivered), and the outbox of all tenants in one query where the backend has it (SQLite).
+   */
+  deployment?: {
+    storeOf(tenant: string): StoragePort;
+    dueAll?(now: string, limit: number, busy: (tenant: string, lane: string) => boolean): Promise<OfTenant<OutboxRow>[]>;
+    nextAll?(): Promise<string | undefined>;
+  };
   adapters: ChatAdapter[];
   clock?: Clock;
   playbooks?: PlaybookSource;
@@ -128,10 +137,12 @@ export function createBot(o: BotOptions): Bot {
     ? {
         ids: () => o.tenancy!.ids(),
         storeOf: (t: string) => {
-          const s = o.tenancy!.get(t)?.storage;
+          const s = o.tenancy!.get(t)?.storage ?? o.deployment?.storeOf(t);
           if (!s) throw new Error(`unknown tenant ${t}`);
           return s;
         },
+        ...(o.deployment?.dueAll ? { dueAll: o.deployment.dueAll } : {}),
+        ...(o.deployment?.nextAll ? { nextAll: o.deployment.nextAll } : {}),
       }
     : undefined;
   const deliveryFailed = (row: OfTenant<OutboxRow>, code: string) => serviceFor(row.tenant)?.deliveryFailed(row, code);

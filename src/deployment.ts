@@ -6,7 +6,7 @@
 import { join, resolve } from "node:path";
 import type { Tenancy, TenantSetup } from "./app.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { SharedWorkPort, StoragePort } from "./core/ports.ts";
+import type { OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import type { Playbook } from "./machines/schema.ts";
 import { openStorage, type SqliteStorage } from "./storage/index.ts";
@@ -32,6 +32,9 @@ export interface Storage {
   storeOf(tenant: string): StoragePort;
   /** Several processes on one database (PostgreSQL only). */
   shared?: SharedWorkPort;
+  /** The outbox of every tenant in one query (SQLite: one process delivers all tenants of the file). */
+  dueAll?(now: string, limit: number, busy: (tenant: string, lane: string) => boolean): Promise<OfTenant<OutboxRow>[]>;
+  nextAll?(): Promise<string | undefined>;
   pg?: PgStorage;
   close(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
       dbPath: choice.file,
       base,
       storeOf: (t) => base.forTenant(t),
+      dueAll: (now, limit, busy) => base.dueOutboxAllTenants(now, limit, busy),
+      nextAll: () => base.nextOutboxAttemptAllTenants(),
       close: () => base.close(),
     };
   }

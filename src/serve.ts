@@ -213,6 +213,11 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     storage: storage.base,
     ...(tenancy ? { tenancy } : {}),
     ...(shared ? { shared } : {}),
+    deployment: {
+      storeOf: storage.storeOf,
+      ...(storage.dueAll ? { dueAll: storage.dueAll } : {}),
+      ...(storage.nextAll ? { nextAll: storage.nextAll } : {}),
+    },
     adapters,
     clock: systemClock,
     playbooks: o.playbooks,

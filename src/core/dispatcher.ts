@@ -10,7 +10,14 @@ export interface DispatcherOptions {
    * Several tenants in one process: their ids (read at every pump, so tenants added while running are delivered)
    * and the store of each. Without it, only `storage` is delivered.
    */
-  tenants?: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort };
+  tenants?: {
+    ids(): Iterable<string>;
+    storeOf(tenant: string): StoragePort;
+    /** The due lane heads of every tenant in one query (SQLite, one file for all tenants); else one query per tenant. */
+    dueAll?(now: string, limit: number, busy: (tenant: string, lane: string) => boolean): Promise<OfTenant<OutboxRow>[]>;
+    /** The earliest next attempt of every tenant in one query. */
+    nextAll?(): Promise<string | undefined>;
+  };
   /**
    * Several processes on one database: claim due rows of every tenant with a lease instead of reading one store's
    * outbox; `tenants.storeOf` marks them. `leaseMs` must exceed the slowest delivery attempt; `pollMs`: how often
@@ -152,6 +159,7 @@ export class Dispatcher {
       const rows = await this.o.storage.dueOutbox(now, limit, this.lanesOf(DEFAULT_TENANT_ID));
       return rows.map((r) => Object.assign(r, { tenant: DEFAULT_TENANT_ID }));
     }
+    if (this.o.tenants.dueAll) return this.o.tenants.dueAll(now, limit, (t, lane) => this.busy.get(t)?.has(lane) === true);
     const out: OfTenant<OutboxRow>[] = [];
     for (const tenant of this.o.tenants.ids()) {
       if (out.length >= limit) break;
@@ -168,6 +176,10 @@ export class Dispatcher {
       const next = await sh.port.nextOutboxClaimable();
       const poll = this.o.clock.now().getTime() + sh.pollMs;
       return next ? Math.min(new Date(next).getTime(), poll) : poll;
+    }
+    if (this.o.tenants?.nextAll) {
+      const next = await this.o.tenants.nextAll();
+      return next ? new Date(next).getTime() : Number.POSITIVE_INFINITY;
     }
     let at = Number.POSITIVE_INFINITY;
     for (const tenant of this.tenantIds()) {
@@ -263,10 +275,8 @@ export class Dispatcher {
       const next = await this.o.shared.port.nextOutboxClaimable();
       return next === undefined || next > now;
     }
-    for (const tenant of this.tenantIds()) {
-      if ((await this.storeOf(tenant).dueOutbox(now, 1, this.lanesOf(tenant))).length > 0) return false;
-    }
-    return true;
+    if (this.o.tenants) return (await this.take(now, 1)).length === 0;
+    return (await this.o.storage.dueOutbox(now, 1, this.lanesOf(DEFAULT_TENANT_ID))).length === 0;
   }
 
   private async notifyIfIdle(): Promise<void> {

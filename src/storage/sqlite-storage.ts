@@ -8,6 +8,7 @@ import type {
   CommitResult,
   IncidentRecord,
   ListIncidents,
+  OfTenant,
   OutboxRow,
   StoragePort,
   TaskRow,
@@ -18,7 +19,7 @@ import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
 import { DEFAULT_TENANT, incidents } from "./schema.ts";
-import { incidentFields, prepareStatements, type Statements } from "./statements.ts";
+import { incidentFields, prepareDeploymentStatements, prepareStatements, type Statements } from "./statements.ts";
 
 /** Options for {@link openStorage}. */
 export interface StorageOptions extends ConnectionOptions {
@@ -337,6 +338,32 @@ export class SqliteStorage implements StoragePort {
       this.others.set(tenant, s);
     }
     return s;
+  }
+
+  private deployment: ReturnType<typeof prepareDeploymentStatements> | undefined;
+
+  /**
+   * Due lane heads of every tenant in the file, oldest first, skipping lanes `busy` says are in flight in this
+   * process (several tenants, one process: one query per pump instead of one per tenant).
+   */
+  async dueOutboxAllTenants(now: string, limit: number, busy: (tenant: string, lane: string) => boolean): Promise<OfTenant<OutboxRow>[]> {
+    if (limit <= 0) return [];
+    this.deployment ??= prepareDeploymentStatements(this.db);
+    const out: OfTenant<OutboxRow>[] = [];
+    // busy lanes are a handful: ask for that many more heads than wanted and skip them
+    for (const h of this.deployment.dueLaneHeadLanes.all({ now, limit: limit + 64 })) {
+      if (busy(h.tenant, h.lane)) continue;
+      const row = this.deployment.outboxRow.get({ id: h.id });
+      if (row) out.push(row);
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
+  /** Earliest next attempt among the lane heads of every tenant in the file. */
+  async nextOutboxAttemptAllTenants(): Promise<string | undefined> {
+    this.deployment ??= prepareDeploymentStatements(this.db);
+    return this.deployment.nextLaneHeadAttempt.get()?.at ?? undefined;
   }
 
   async close(): Promise<void> {

@@ -296,3 +296,36 @@ export function prepareStatements(db: StorageDb, tenant: string) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/**
+ * Outbox statements over every tenant of the file, for the one process that delivers them all (several tenants on
+ * SQLite): one query per pump instead of one per tenant.
+ */
+export function prepareDeploymentStatements(db: StorageDb) {
+  const older = alias(outbox, "older");
+  const isLaneHead = notExists(
+    db
+      .select({ one: sql`1` })
+      .from(older)
+      .where(and(eq(older.tenant, outbox.tenant), eq(older.lane, outbox.lane), eq(older.status, "pending"), lt(older.id, outbox.id))),
+  );
+  return {
+    dueLaneHeadLanes: db
+      .select({ id: outbox.id, lane: outbox.lane, tenant: outbox.tenant })
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, ph("now")), isLaneHead))
+      .orderBy(asc(outbox.id))
+      .limit(ph("limit"))
+      .prepare(),
+    outboxRow: db
+      .select({ ...outboxFields, tenant: outbox.tenant })
+      .from(outbox)
+      .where(eq(outbox.id, ph("id")))
+      .prepare(),
+    nextLaneHeadAttempt: db
+      .select({ at: sql<string | null>`min(${outbox.nextAttemptAt})` })
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), isLaneHead))
+      .prepare(),
+  };
+}

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync }
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Bot, createBot } from "../../src/app.ts";
+import { AdapterError } from "../../src/core/adapter.ts";
 import { FakeClock } from "../../src/core/clock.ts";
 import type { Inbound } from "../../src/core/inbound.ts";
 import { tenantDir, tenantSinks } from "../../src/deployment.ts";
@@ -59,7 +60,19 @@ beforeEach(async () => {
     sinks: (t, config, file) => tenantSinks(dataDir, t, config, file, playbooks.list(), dataDir),
   });
   adapter = new MemoryAdapter();
-  bot = createBot({ storage, tenancy: tenants, adapters: [adapter], clock, playbooks });
+  bot = createBot({
+    storage,
+    tenancy: tenants,
+    // as serve wires SQLite: the outbox of all tenants in one query
+    deployment: {
+      storeOf: (t) => storage.forTenant(t),
+      dueAll: (now, limit, busy) => storage.dueOutboxAllTenants(now, limit, busy),
+      nextAll: () => storage.nextOutboxAttemptAllTenants(),
+    },
+    adapters: [adapter],
+    clock,
+    playbooks,
+  });
   await bot.start();
 });
 afterEach(async () => {
@@ -151,6 +164,16 @@ describe("tenants from a folder of organisation files", () => {
     };
     expect(exportsOf("praxis-anna")).toEqual([]);
     expect(exportsOf("kanzlei-berta").every((f) => f.startsWith("NF-2026-0001"))).toBe(true);
+  });
+
+  it("a delivery of one tenant that failed for now is retried at its time (all tenants' outbox in one query)", async () => {
+    adapter.failures.push(new AdapterError("transient", "Plattform kurz weg"));
+    await say(ev("T-BERTA", "verschlüsselung Server"));
+    const header = () => adapter.sent.filter((m) => m.channel === "memory:T-BERTA:c1" && m.key.endsWith("/header"));
+    expect(header()).toEqual([]);
+    await clock.advance(1500);
+    await bot.idle();
+    expect(header()).toHaveLength(1);
   });
 
   it("an event no organisation file covers is dropped and logged, not given to some tenant", async () => {
