@@ -10,9 +10,9 @@
  *   card, a refreshed card, `status`, `aufgaben`.
  * - Done (`erledigt`) counts only when the task had been on screen before, and either was reported with evidence
  *   (`erledigt 3 Kabel gezogen, Lämpchen aus`: one task with a note) or at a plausible pace: at least
- *   {@link MIN_PLAUSIBLE_MS} after it was shown, and a person is credited at most one task per
- *   {@link MIN_PLAUSIBLE_MS} since their previous report (or since the tasks were shown). `erledigt 1 2 … 62` in
- *   the first seconds therefore counts for nothing.
+ *   {@link MIN_PLAUSIBLE_MS} after it was shown, and a person is credited with at most one task per
+ *   {@link MIN_PLAUSIBLE_MS} since the tasks of a report were shown. `erledigt 1 2 … 62` in the first seconds
+ *   therefore counts for nothing.
  * - In time: done within `ziel` from the clock start (without `ziel`: before its phase was left): 1 point. Late:
  *   the share of the target in the time taken (twice as long as the target: ½ point; no target: ½).
  * - Skipped with a reason (`überspringen 3 <grund>`) after it was shown: not a failure, not counted.
@@ -147,7 +147,8 @@ function plausibility(tasks: readonly (Task & { nr: number })[], ctx: IncidentCo
     r.list.push(t);
     reports.set(key, r);
   }
-  const last = new Map<string, number>();
+  // per person: when each credited task was reported
+  const credited = new Map<string, number[]>();
   for (const r of [...reports.values()].sort((a, b) => a.at - b.at)) {
     const seen = r.list.filter((t) => {
       const s = shown(t);
@@ -155,18 +156,20 @@ function plausibility(tasks: readonly (Task & { nr: number })[], ctx: IncidentCo
       verdict.set(t.id, "unseen");
       return false;
     });
-    if (seen.length) {
-      const since = Math.max(last.get(r.by) ?? Number.NEGATIVE_INFINITY, Math.min(...seen.map((t) => ms(shown(t)!))));
-      let budget = Math.floor((r.at - since) / MIN_PLAUSIBLE_MS);
-      for (const t of seen.sort((a, b) => a.nr - b.nr)) {
-        if (r.list.length === 1 && isEvidence(ctx.tasks[t.id]?.reason)) verdict.set(t.id, "ok");
-        else if (r.at - ms(shown(t)!) >= MIN_PLAUSIBLE_MS && budget > 0) {
-          verdict.set(t.id, "ok");
-          budget--;
-        } else verdict.set(t.id, "too-fast");
-      }
+    if (!seen.length) continue;
+    const mine = credited.get(r.by) ?? [];
+    credited.set(r.by, mine);
+    // since the earliest of these tasks was shown, one task per MIN_PLAUSIBLE_MS, less what the person was credited with since
+    const since = Math.min(...seen.map((t) => ms(shown(t)!)));
+    let budget = Math.floor((r.at - since) / MIN_PLAUSIBLE_MS) - mine.filter((x) => x >= since).length;
+    for (const t of seen.sort((a, b) => a.nr - b.nr)) {
+      if (r.list.length === 1 && isEvidence(ctx.tasks[t.id]?.reason)) verdict.set(t.id, "ok");
+      else if (r.at - ms(shown(t)!) >= MIN_PLAUSIBLE_MS && budget > 0) {
+        verdict.set(t.id, "ok");
+        mine.push(r.at);
+        budget--;
+      } else verdict.set(t.id, "too-fast");
     }
-    last.set(r.by, r.at);
   }
   return verdict;
 }

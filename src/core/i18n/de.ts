@@ -221,7 +221,7 @@ export const de = {
     notReached: (n: number) =>
       `${n} wichtige ${n === 1 ? "Aufgabe" : "Aufgaben"} aus Phasen, die die Übung nicht erreicht hat, ${n === 1 ? "zählt" : "zählen"} nicht.`,
     rules: (minSeconds: number) =>
-      `Gewertet werden die wichtigen Aufgaben gegen ihr Ziel, gezählt ab dem Beginn ihrer Phase: rechtzeitig 1 Punkt, zu spät anteilig (doppelt so lange wie das Ziel: ½). Erledigt zählt nur, was vorher gezeigt wurde und frühestens ${minSeconds} Sekunden danach gemeldet ist (je Person höchstens eine Aufgabe pro ${minSeconds} Sekunden), oder einzeln mit Nachweis: \`erledigt 3 Kabel gezogen, Lämpchen aus\`. Begründet Übersprungenes ist kein Fehler.`,
+      `Gewertet werden die wichtigen Aufgaben gegen ihr Ziel, gezählt ab dem Beginn ihrer Phase: rechtzeitig 1 Punkt, zu spät anteilig (doppelt so lange wie das Ziel: ½). Erledigt zählt nur, was vorher gezeigt wurde und frühestens ${minSeconds} Sekunden danach gemeldet ist (je Person höchstens eine Aufgabe pro ${minSeconds} Sekunden, seit die Aufgaben gezeigt wurden), oder einzeln mit Nachweis: \`erledigt 3 Kabel gezogen, Lämpchen aus\`. Begründet Übersprungenes ist kein Fehler.`,
   },
   exportDone: (files: string, ok: boolean) =>
     `📄 Export erstellt: ${files}\n${ok ? "Prüfkette in Ordnung: Die Zeitleiste wurde nicht verändert." : "❗ Prüfkette gebrochen: Die Zeitleiste wurde verändert."}`,

@@ -221,7 +221,7 @@ export const en: Catalog = {
     notReached: (n: number) =>
       `${n} important ${n === 1 ? "task" : "tasks"} from phases the drill did not reach ${n === 1 ? "does" : "do"} not count.`,
     rules: (minSeconds: number) =>
-      `Important tasks are scored against their target, counted from the start of their phase: on time 1 point, late a share (twice the target: ½). Done counts only for a task shown before and reported at least ${minSeconds} seconds later (per person at most one task per ${minSeconds} seconds), or on its own with evidence: \`done 3 cable pulled, light off\`. A task skipped with a reason is not a failure.`,
+      `Important tasks are scored against their target, counted from the start of their phase: on time 1 point, late a share (twice the target: ½). Done counts only for a task shown before and reported at least ${minSeconds} seconds later (per person at most one task per ${minSeconds} seconds since the tasks were shown), or on its own with evidence: \`done 3 cable pulled, light off\`. A task skipped with a reason is not a failure.`,
   },
   exportDone: (files: string, ok: boolean) =>
     `📄 Export created: ${files}\n${ok ? "Audit chain intact: the timeline has not been changed." : "❗ Audit chain broken: the timeline has been changed."}`,
