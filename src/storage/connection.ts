@@ -36,6 +36,9 @@ export const DEFAULT_MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", 
 
 export type StorageDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** Page cache of a connection, KiB (SQLite's default; better-sqlite3's build would use 16,000). */
+export const PAGE_CACHE_KB = 2000;
+
 /** Opens (creating if needed) the database file, sets the pragmas and applies pending migrations. */
 export function openConnection(file: string, opts: ConnectionOptions = {}): StorageDb {
   const synchronous = opts.synchronous ?? "NORMAL";
@@ -53,6 +56,11 @@ export function openConnection(file: string, opts: ConnectionOptions = {}): Stor
     client.pragma("journal_mode = WAL");
     client.pragma(`synchronous = ${synchronous}`);
     client.pragma("busy_timeout = 5000");
+    // SQLite's own default page cache (2 MB). better-sqlite3 builds SQLite with 16 MB per connection, and a bot's
+    // file of a few tens of MB then ends up in the process almost whole: with 1,000 incidents (16 MB file) that was
+    // 15 MB of resident memory, a third of the bot's memory above the bare modules. The operating system's file cache
+    // keeps what falls out; a commit touches a handful of pages (issue #17, docs/performance.md).
+    client.pragma(`cache_size = -${PAGE_CACHE_KB}`);
     const db = drizzle({ client, schema });
     // Foreign keys off while migrating (SQLite's procedure for rebuilding a table: the pragma is a no-op inside
     // the migration's transaction), checked afterwards when a migration ran (the check reads every row).
