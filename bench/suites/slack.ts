@@ -43,6 +43,8 @@ interface TargetStats {
   checkpointP50: number;
   checkpointMax: number;
   checkpointOver10: number;
+  threadCheckpoints: number;
+  threadCheckpointMax: number;
 }
 
 const CLIENTS = 50;
@@ -182,7 +184,7 @@ export const slackBenchmark: Benchmark = {
       const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
-        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; WAL checkpoints on the event loop: ${o.checkpoints}, p50 ${o.checkpointP50.toFixed(2)} ms, max ${o.checkpointMax.toFixed(0)} ms, ${o.checkpointOver10} over 10 ms`,
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; WAL checkpoints on the event loop: ${o.checkpoints}, p50 ${o.checkpointP50.toFixed(2)} ms, max ${o.checkpointMax.toFixed(0)} ms, ${o.checkpointOver10} over 10 ms; in the checkpoint thread: ${o.threadCheckpoints ?? 0}, max ${(o.threadCheckpointMax ?? 0).toFixed(0)} ms`,
         first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end`,
         sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s`,
       };
