@@ -45,6 +45,7 @@ export class Checkpointer {
   private readonly timer: NodeJS.Timeout;
   private worker: Worker | undefined;
   private failed = false;
+  private closing = false;
   private inFlight = false;
   private lastMtime = 0;
   private dirty = false;
@@ -59,6 +60,7 @@ export class Checkpointer {
   /** Stops the timer and the thread (waits until the thread closed its connection). */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing = true;
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;
@@ -126,7 +128,7 @@ export class Checkpointer {
       const data: CheckpointWorkerData = { file: this.o.file, synchronous: this.o.synchronous };
       const w = new Worker(new URL("./checkpoint-worker.mjs", import.meta.url), { workerData: data });
       w.on("message", (done: CheckpointDone) => {
-        w.unref();
+        if (!this.closing) w.unref(); // while closing, the process waits for the thread's exit
         if (done.mode === "truncate") {
           // emptying the file changed its time: that is no write to copy (a write in between waits for the next one)
           this.lastMtime = this.walStat()?.mtimeMs ?? this.lastMtime;

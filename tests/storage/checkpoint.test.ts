@@ -2,6 +2,7 @@
  * Issue #17, step 2: WAL checkpoints run in a worker thread with its own connection, never in a commit and never on
  * the event loop. The timer is set to an hour here; each test looks at the WAL itself with `checkpointTick()`.
  */
+import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CheckpointDone } from "../../src/storage/checkpointer.ts";
@@ -87,5 +88,22 @@ describe("WAL checkpoints in their own thread (#17)", () => {
     } finally {
       await again.close();
     }
+  });
+
+  it("close() waits for the thread even when a checkpoint answers meanwhile (a CLI process ends cleanly)", () => {
+    const tmp = tempDir();
+    cleanup = async () => tmp.cleanup();
+    const storageUrl = new URL("../../src/storage/index.ts", import.meta.url).href;
+    const script = `
+      import { openStorage } from ${JSON.stringify(storageUrl)};
+      const s = openStorage(${JSON.stringify(tmp.file)}, { checkpointMs: ${HOUR} });
+      for (let i = 0; i < 300; i++) await s.commit({ deliveryId: { platform: "slack", id: "Ev" + i } });
+      void s.checkpointTick(); // a PASSIVE checkpoint in flight when close() begins
+      await s.close();
+      process.stdout.write("closed");`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("closed");
+    expect(run.status).toBe(0);
   });
 });
