@@ -229,6 +229,15 @@ async function openForCommand(
     process.stderr.write(`Datenbank nicht erreichbar: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  if (tenant === undefined && process.env.NOTFALL_TENANTS?.trim()) {
+    // with tenants, `serve` files every event under a named tenant: without --tenant there would be nothing here
+    const known = tenantsFromEnv(process.env, storage, playbooks, () => {})?.ids() ?? [];
+    process.stderr.write(
+      `NOTFALL_TENANTS ist gesetzt: bitte --tenant NAME angeben (${known.join(", ") || "keine .yaml-Dateien im Ordner"}). / with NOTFALL_TENANTS set, name the tenant with --tenant.\n`,
+    );
+    await storage.close();
+    return 2;
+  }
   if (tenant === undefined) {
     const sinks = tenantSinks(storage.dataDir, DEFAULT_TENANT, config, configPath, playbooks, namesRelativeTo);
     return {

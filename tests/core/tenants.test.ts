@@ -261,5 +261,8 @@ describe("notfallbot export --tenant", () => {
     const unknown = await cli(["export", "NF-2026-0001", "--tenant", "praxis-zeta"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("kanzlei-berta, praxis-anna");
+    const none = await cli(["export", "NF-2026-0001"], env);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("--tenant NAME angeben (kanzlei-berta, praxis-anna)");
   }, 60_000);
 });

@@ -48,6 +48,19 @@ describe("outbox claims across processes", () => {
     expect(await p1.claimOutbox(T0, 10, LEASE)).toEqual([]);
   });
 
+  it("claims only rows for the platforms a process can deliver to now (Matrix only where the sync runs)", async () => {
+    await p1.commit({
+      outbox: [
+        out("m1", { lane: laneOf(1), platform: "matrix" }),
+        out("s1", { lane: laneOf(2) }),
+        out("m2", { lane: laneOf(3), platform: "matrix" }),
+      ],
+    });
+    expect(keys(await p1.claimOutbox(T0, 10, LEASE, ["slack", "teams"]))).toEqual(["s1"]);
+    expect(await p1.claimOutbox(T0, 10, LEASE, [])).toEqual([]);
+    expect(keys(await p2.claimOutbox(T0, 10, LEASE, ["matrix", "slack"]))).toEqual(["m1", "m2"]);
+  });
+
   it("keeps the order of a lane across processes: its next row waits until the head is finished", async () => {
     await p1.commit({ outbox: [out("a1", { lane: laneOf(1) }), out("a2", { lane: laneOf(1) }), out("a3", { lane: laneOf(1) })] });
     const [a1] = await p1.claimOutbox(T0, 10, LEASE);
