@@ -17,7 +17,7 @@ import type { Inbound } from "./inbound.ts";
 import { offerMenu, type PendingMenu } from "./menu.ts";
 import { escapeMd, type Outbound } from "./message.ts";
 import { freeText, note } from "./notes.ts";
-import type { Command } from "./parser.ts";
+import { type Command, classifyLine } from "./parser.ts";
 import { advance, close, escalate } from "./phases.ts";
 import type { Commit, TimerRow } from "./ports.ts";
 import { log, post, refuse, remember, SYSTEM } from "./primitives.ts";
@@ -64,14 +64,25 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
     scope: "none",
     needs: () => ["nextNumber", "openHere"],
     run: (cx, ev, c) =>
-      // one incident per thread; a chat has no threads, so one per chat (otherwise every later line is ambiguous)
-      cx.L && ev.threadRef
-        ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id))
-        : cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
-          ? refuse(cx, ev, cx.t.err.alreadyOpenChat(cx.L.rec.id))
-          : declareOnce(cx, ev, c),
+      askingForHelp(cx, ev)
+        ? help(cx, ev)
+        : // one incident per thread; a chat has no threads, so one per chat (otherwise every later line is ambiguous)
+          cx.L && ev.threadRef
+          ? refuse(cx, ev, cx.t.err.alreadyOpen(cx.L.rec.id))
+          : cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
+            ? refuse(cx, ev, cx.t.err.alreadyOpenChat(cx.L.rec.id))
+            : declareOnce(cx, ev, c),
   },
-  "choose-type": { scope: "none", run: (cx, ev, c) => offerMenu(cx, ev, c) },
+  "choose-type": {
+    scope: "none",
+    run: (cx, ev, c) =>
+      askingForHelp(cx, ev)
+        ? help(cx, ev)
+        : // a chat is one incident's thread: a line for the bot that names no type is about that incident
+          cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
+          ? freeText(about(cx, cx.L), ev, c.text)
+          : offerMenu(cx, ev, c),
+  },
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
   handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
   text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
@@ -105,6 +116,11 @@ const CLOSING_DRILL: readonly Need[] = ["pendingTimers", "previousDrills"];
 /** What advancing or closing needs: the pending timers (it may close), and for a drill the earlier drills. */
 function closingNeeds(L: Loaded | undefined): readonly Need[] {
   return L?.rec.drill ? CLOSING_DRILL : PENDING_TIMERS;
+}
+
+/** "notfall was soll ich tun", "notfall Hilfe!!! der Server geht nicht" while an incident runs here: its next step, not a new one. */
+function askingForHelp(cx: Cx, ev: Inbound): boolean {
+  return Boolean(cx.L && !ctxOf(cx.L).closedAt && classifyLine(ev.text ?? "").kind === "help");
 }
 
 function handlerOf<K extends Kind>(cmd: Cmd<K>): Handler<K> {

@@ -4,14 +4,17 @@
  * how to take one).
  */
 import { currentPhase } from "../machines/machine.ts";
-import { PHASES, type Phase, ROLES, type RoleId } from "../machines/schema.ts";
+import { loc, PHASES, type Phase, ROLES, type RoleId } from "../machines/schema.ts";
 import type { IncidentCx } from "./context.ts";
 import type { Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
 import { env, isCoordinator, post } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { visiblePhases } from "./tasks.ts";
-import { coordinatorId, ctxOf, nameOf, taskActive, taskItem, tasksOf } from "./views.ts";
+import { coordinatorId, ctxOf, nameOf, sofortText, taskActive, taskItem, tasksOf } from "./views.ts";
+
+/** How many of a person's open tasks the answer to a question or a cry for help shows. */
+const NEXT_STEPS = 3;
 
 /** The roles a person holds (the acting coordinator counts as coordinator). */
 export function rolesOf(L: Loaded, actorId: string): RoleId[] {
@@ -83,4 +86,35 @@ export function takeRoleText(cx: IncidentCx): string {
         free.map((r) => `\`rolle ${r}\``),
       )
     : t.noFreeRole(L.rec.id, escapeMd(nameOf(L, coordinatorId(L))!));
+}
+
+/**
+ * The asker's next step, naming the running incident: for a role holder the first open tasks of their roles
+ * (critical first), else the first actions and how to take a role. The answer to `hilfe`, `?`, `was soll ich tun`.
+ */
+export function nextStepsBlocks(cx: IncidentCx, ev: Inbound): Block[] {
+  const { L, t } = cx;
+  const e = env(cx);
+  const phase = currentPhase(ctxOf(L));
+  const head = t.runningIncident(L.rec.id, loc(L.pb.title, cx.locale), t.phaseName[phase]);
+  const roles = rolesOf(L, ev.actor.id);
+  if (!roles.length) {
+    const blocks: Block[] = [{ type: "paragraph", text: head }];
+    if ((phase === "erkennung" || phase === "sofort") && L.pb.sofort.length)
+      blocks.push({ type: "paragraph", text: sofortText(L.pb.sofort, e) });
+    blocks.push({ type: "paragraph", text: takeRoleText(cx) });
+    return blocks;
+  }
+  const open = openTasksFor(L, roles);
+  const first = [...open.filter((x) => x.critical), ...open.filter((x) => !x.critical)].slice(0, NEXT_STEPS);
+  if (!first.length) return [{ type: "paragraph", text: `${head}\n${t.myTasksNone}` }];
+  return [
+    { type: "paragraph", text: head },
+    {
+      type: "tasks",
+      title: t.nextStepsTitle(roles.map((r) => t.roleShort[r]).join(", ")),
+      items: first.map((x) => taskItem(L, e, x, { short: true })),
+    },
+    { type: "context", text: t.nextStepsHint(first[0]!.nr, open.length - first.length) },
+  ];
 }

@@ -3,14 +3,21 @@
  * command that could not be parsed. ("Which type did you mean?" is the menu, src/core/menu.ts.)
  */
 import { loc } from "../machines/schema.ts";
-import type { Cx } from "./context.ts";
+import { about, type Cx } from "./context.ts";
+import { nextStepsBlocks } from "./guide.ts";
 import type { Inbound } from "./inbound.ts";
 import { escapeMd } from "./message.ts";
 import type { Command } from "./parser.ts";
 import { refuse, reply } from "./primitives.ts";
+import { ctxOf } from "./views.ts";
 
-/** `/notfall`, `/notfall hilfe`. */
+/** `/notfall`, `/notfall hilfe`. Inside a running incident: that incident first (the asker's next step), then the commands. */
 export function help(cx: Cx, ev: Inbound): undefined {
+  const L = cx.L;
+  if (L && !ctxOf(L).closedAt) {
+    reply(cx, ev, [...nextStepsBlocks(about(cx, L), ev), { type: "context", text: cx.t.helpInIncident }], true);
+    return undefined;
+  }
   reply(cx, ev, [{ type: "paragraph", text: cx.t.help(typesList(cx)) }], false);
   return undefined;
 }

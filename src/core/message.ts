@@ -71,6 +71,12 @@ export interface Outbound extends Address {
   /** Plain-text fallback: notifications, screen readers, terminals. Always complete on its own. */
   text: string;
   blocks: Block[];
+  /**
+   * A light acknowledgement instead of a message: this emoji as a reaction on the platform message `ref` (a person's
+   * line that was documented). Sent only to adapters with the `reactions` capability; `blocks` hold the emoji as a
+   * context line for any renderer that meets one anyway.
+   */
+  reaction?: { ref: string; emoji: string };
   /** Drill (Übung) messages are marked by every adapter. */
   drill?: boolean;
   /**

@@ -262,7 +262,10 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
   const text = input.trim();
   if (!text) return opts.mode === "command" ? { kind: "help" } : { kind: "text", text };
   const [first, rest] = head(text);
-  const word = fold(first).replace(/^[/!]+/, "");
+  // "Hilfe!!!", "status?": punctuation after the word does not change it
+  const word = fold(first)
+    .replace(/^[/!]+/, "")
+    .replace(/(?<=\p{L})[!.:,;]+$/u, "");
   // "✅ 3", "✅3"
   const glued = /^(✅|👍|👀)\s*(\d.*)$/u.exec(text);
   if (glued) return taskCommand(glued[1] === "✅" ? "erledigt" : "bestätigt", glued[2]!);
@@ -349,7 +352,7 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
   if (opts.mode === "reply") return { kind: "text", text };
   // "stauts", "erldigt 3": a mistyped command word, unless the line plainly describes an emergency
   if (kw.suggestion && !matchPlaybooks(text, playbooks).ranking.some((r) => !r.guessOnly))
-    return { kind: "error", error: { code: "unknown", given: first, suggestion: kw.suggestion } };
+    return { kind: "error", error: { code: "unknown", given: first, suggestion: suggestionWith(kw.suggestion, rest) } };
   return openCommand(text, playbooks, false);
 }
 
@@ -398,4 +401,93 @@ function openCommand(text: string, playbooks: readonly Playbook[], drill: boolea
     return { kind: "open", playbookId: m.id, description: firstIsType ? rest : text, drill };
   }
   return { kind: "choose-type", text, candidates: m.candidates, drill };
+}
+
+/**
+ * A line typed inside a running incident that is no command, sorted by what the person needs back (issue #10:
+ * never silent): a mistyped command gets a suggestion, a task word without a number the question which one, a
+ * question or cry for help the asker's next step, everything else (conversation, reports from the room) is
+ * documented and lightly acknowledged.
+ */
+export type LineKind = { kind: "typo"; suggestion: string } | { kind: "nr-missing"; verb: TaskVerb } | { kind: "help" } | { kind: "chat" };
+
+/** Command words a typo is compared with in a thread, and the shape of what must follow them. */
+const TYPO_WORDS: Record<string, "nr" | "alone" | "arg" | "any"> = {
+  erledigt: "nr",
+  bestaetigt: "nr",
+  ueberspringen: "nr",
+  status: "alone",
+  hilfe: "alone",
+  aufgaben: "alone",
+  handbuch: "alone",
+  export: "alone",
+  abschliessen: "any",
+  weiter: "any",
+  vorlage: "any",
+  notiz: "arg",
+  antwort: "arg",
+  rolle: "arg",
+  eskalieren: "any",
+};
+const CANONICAL: Record<string, string> = {
+  bestaetigt: "bestätigt",
+  bestaetigen: "bestätigen",
+  ueberspringen: "überspringen",
+  uebersprungen: "übersprungen",
+  abschliessen: "abschließen",
+  schliessen: "schließen",
+  uebernehme: "übernehme",
+  naechste: "nächste",
+  naechster: "nächster",
+  entfaellt: "entfällt",
+};
+
+/** "erledigt 3": the suggested command word (as people write it) with what followed the mistyped one. */
+function suggestionWith(word: string, rest: string): string {
+  const canonical = CANONICAL[word] ?? word;
+  if (!rest) return canonical;
+  return `${canonical} ${rest.length > 60 ? `${rest.slice(0, 60).replace(/\s+\S*$/, "")} …` : rest}`;
+}
+
+/** Questions and cries for help, on the folded text (ä→ae, ß→ss, punctuation gone). */
+const HELP_CRY = [
+  /\b(hilfe|help|sos)\b/,
+  /\bwas\s+(soll|sollen|muss|muessen|kann|koennen|mache|machen|tue|tun)\s+(ich|wir|man)\b/,
+  /\bwas\s+(jetzt|nun|tun)\b/,
+  /\bwas\s+ist\s+zu\s+tun\b/,
+  /\bwie\s+geht\s*(es|s)?\s+(es\s+)?weiter\b/,
+  /\bwie\s+weiter\b/,
+  /\bich\s+weiss\s+nicht\s+(weiter|was)\b/,
+  /\bkeine\s+ahnung\s+was\b/,
+  /\bwhat\s+(should|do|must|can)\s+(i|we)\s+do\b/,
+  /\bwhat\s+now\b/,
+];
+
+/** What a non-command line inside an incident is (pure; see {@link LineKind}). */
+export function classifyLine(text: string): LineKind {
+  const raw = text.trim();
+  // "?", "??", "?!": a question without words
+  if (/^[?!¿\s]*\?[?!\s]*$/.test(raw)) return { kind: "help" };
+  const folded = fold(raw);
+  if (HELP_CRY.some((re) => re.test(folded))) return { kind: "help" };
+  const [first, rest] = head(raw);
+  const word = fold(first)
+    .replace(/^[/!]+/, "")
+    .replace(/[!.:,;]+$/, "");
+  // a task word alone: which task?
+  if (!rest && /^(erledigt|done|fertig|✅)$/.test(word)) return { kind: "nr-missing", verb: "erledigt" };
+  if (!word || KEYWORD_OF.has(word) || word.length < 4) return { kind: "chat" };
+  const near = closestWord(word, Object.keys(TYPO_WORDS), tolerance);
+  if (!near) return { kind: "chat" };
+  const shape = TYPO_WORDS[near.word]!;
+  const fits =
+    shape === "nr"
+      ? /^(?:nr\.?\s*|#)?\d/i.test(rest)
+      : shape === "alone"
+        ? !rest || /^NF-\d{4}-\d{4,}$/i.test(rest)
+        : shape === "arg"
+          ? rest.length > 0
+          : true;
+  if (!fits) return { kind: "chat" };
+  return { kind: "typo", suggestion: suggestionWith(near.word, rest) };
 }

@@ -132,6 +132,38 @@ export function reply(cx: Cx, ev: Inbound, blocks: Block[], privately: boolean):
   });
 }
 
+/**
+ * A light acknowledgement of the person's message: the emoji as a reaction where the platform has reactions and the
+ * message's id is known; otherwise one short line in the thread.
+ */
+export function acknowledge(cx: Cx, ev: Inbound, emoji: string, line: string): void {
+  const L = cx.L;
+  if (!cx.caps(ev.platform).reactions || !ev.messageRef) {
+    reply(cx, ev, [{ type: "context", text: line }], false);
+    return;
+  }
+  const key = `${L?.rec.id ?? ev.channel}/ack/${ev.platform}:${ev.deliveryId}`;
+  const thread = ev.threadRef ? { ref: ev.threadRef } : L ? threadOf(L).thread : undefined;
+  const msg: Outbound = {
+    key,
+    ...(L ? { incidentId: L.rec.id } : {}),
+    channel: ev.channel,
+    ...(thread ? { thread } : {}),
+    reaction: { ref: ev.messageRef, emoji },
+    text: emoji,
+    blocks: [{ type: "context", text: emoji }],
+    locale: cx.locale,
+  };
+  cx.w.outbox.push({
+    key,
+    incidentId: L?.rec.id ?? null,
+    lane: L ? `inc:${L.rec.id}` : `ch:${ev.channel}`,
+    platform: ev.platform,
+    message: msg,
+    nextAttemptAt: cx.iso,
+  });
+}
+
 /** One paragraph to the person, privately (refusals, corrections). */
 export function refuse(cx: Cx, ev: Inbound, text: string): undefined {
   reply(cx, ev, [{ type: "paragraph", text }], true);

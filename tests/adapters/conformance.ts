@@ -139,6 +139,31 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       if (h.has.ephemeral) expect(refusal[0]!.visibleTo).toBe("cem");
     });
 
+    it("is never silent inside the incident: a typo gets a suggestion, a cry for help the asker's next step, chatter a light acknowledgement", async () => {
+      await h.reply("cem", "erldigt 3");
+      await h.settle();
+      expect(find(await h.messages(), /Meinten Sie `?erledigt 3`?\?/).length).toBe(1);
+      await h.reply("cem", "Hilfe!!! der server geht nicht");
+      await h.settle();
+      const help = find(await h.messages(), /NF-2026-0001 läuft/);
+      expect(help.length).toBe(1);
+      expect(norm(help[0]!.text)).toMatch(/Ihre nächsten Schritte \(Kommunikation\)/);
+      if (h.has.ephemeral) expect(help[0]!.visibleTo).toBe("cem");
+      const n = (await h.messages()).length;
+      await h.reply("cem", "Telefonanlage geht noch, Ansage läuft");
+      await h.settle();
+      const after = await h.messages();
+      if (h.has.reactions && h.botReactions) {
+        // a 📝 on the person's message, no message of its own
+        expect(after.length).toBe(n);
+        expect((await h.botReactions()).length).toBe(1);
+      } else {
+        // one short line, never a chatty reply
+        expect(after.length).toBe(n + 1);
+        expect(norm(after.at(-1)!.text).trim().split(" ").length).toBeLessThanOrEqual(3);
+      }
+    });
+
     it("posts a filled communication template", async () => {
       await h.reply("cem", "vorlage mitarbeitende");
       await h.settle();

@@ -56,6 +56,8 @@ export interface AdapterHarness {
   redeliverLast(): Promise<void>;
   /** Wait until the bot has handled everything sent so far and delivered its outbox, and the platform side has seen it. */
   settle(): Promise<void>;
+  /** Reactions the bot put on people's messages (light acknowledgements), where the platform has reactions. */
+  botReactions?(): Promise<string[]>;
   /** How a person is mentioned in a message on this platform (e.g. `<@U0ANNA>`, `@anna:localhost`, `<at>Anna</at>`). */
   mention(person: string): string;
   /** Call before start(): the bot reads this organisation file (built from the people's ids on this platform). */

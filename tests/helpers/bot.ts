@@ -79,7 +79,7 @@ export class TestBot {
       text,
       receivedAt: this.clock.now(),
       deliveryId: `d${++this.n}`,
-      ...(kind === "reply" ? { threadRef: this.rootRef() } : {}),
+      ...(kind === "reply" ? { threadRef: this.rootRef(), messageRef: `u${this.n}` } : {}),
       ...(mentions.length ? { mentions } : {}),
     };
     await this.adapter.handler!(ev);

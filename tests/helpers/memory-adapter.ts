@@ -9,6 +9,8 @@ export class MemoryAdapter implements ChatAdapter {
   readonly platform = "memory" as const;
   readonly capabilities: Capabilities;
   readonly sent: (Outbound & { ref: string })[] = [];
+  /** Reactions the bot added to people's messages. */
+  readonly reactions: { ref: string; emoji: string; key: string }[] = [];
   /** Current content by ref (updates applied). */
   readonly current = new Map<string, Outbound>();
   order: string[] = [];
@@ -29,6 +31,11 @@ export class MemoryAdapter implements ChatAdapter {
   async deliver(msg: Outbound): Promise<DeliveryResult> {
     const f = this.failures.shift();
     if (f) throw f;
+    if (msg.reaction) {
+      // a reaction on a person's message: not a message of its own
+      this.reactions.push({ ref: msg.reaction.ref, emoji: msg.reaction.emoji, key: msg.key });
+      return { ref: `reaction:${msg.reaction.ref}` };
+    }
     if (msg.replace && msg.replaceRef) {
       this.current.set(msg.replaceRef, msg);
       this.sent.push({ ...msg, ref: msg.replaceRef });

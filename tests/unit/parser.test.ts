@@ -81,9 +81,10 @@ describe("parseCommand: drill", () => {
 
 describe("parseCommand: typos", () => {
   it("a typo in a command keyword gets a suggestion", () => {
-    expect(cmd("erldigt 3")).toEqual({ kind: "error", error: { code: "unknown", given: "erldigt", suggestion: "erledigt" } });
+    // the whole command is suggested, with what followed the mistyped word (issue #10: "Meinten Sie `erledigt 3`?")
+    expect(cmd("erldigt 3")).toEqual({ kind: "error", error: { code: "unknown", given: "erldigt", suggestion: "erledigt 3" } });
     expect(cmd("stauts")).toEqual({ kind: "error", error: { code: "unknown", given: "stauts", suggestion: "status" } });
-    expect(cmd("eskaliren krise")).toMatchObject({ kind: "error", error: { code: "unknown", suggestion: "eskalieren" } });
+    expect(cmd("eskaliren krise")).toMatchObject({ kind: "error", error: { code: "unknown", suggestion: "eskalieren krise" } });
   });
 
   it("a typo in the type offers the type as a candidate", () => {

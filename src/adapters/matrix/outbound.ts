@@ -33,6 +33,10 @@ export class MatrixSender {
   async deliver(client: MatrixClient, message: Outbound): Promise<DeliveryResult> {
     const roomId = roomOfChannel(message.channel);
     if (!roomId) throw new AdapterError("permanent", `Matrix: not a Matrix channel: ${message.channel}`, { platformCode: "bad_channel" });
+    if (message.reaction) {
+      const content = { "m.relates_to": { rel_type: "m.annotation", event_id: message.reaction.ref, key: message.reaction.emoji } };
+      return { ref: await this.send(client, roomId, content, txnIdFor(message.key), "m.reaction") };
+    }
     const root = message.thread?.ref;
     const room = client.getRoom(roomId);
     // a person of the emergency plan who is not (yet) in the room: the name the core knows, not the bare localpart
@@ -51,9 +55,15 @@ export class MatrixSender {
     return { ref: await this.send(client, roomId, content, txnIdFor(message.key)) };
   }
 
-  async send(client: MatrixClient, roomId: string, content: Record<string, unknown>, txnId: string): Promise<string> {
-    if (this.encrypts(client, roomId)) return this.sendEncrypted(client, roomId, content, txnId);
-    const path = `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`;
+  async send(
+    client: MatrixClient,
+    roomId: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    type = "m.room.message",
+  ): Promise<string> {
+    if (this.encrypts(client, roomId)) return this.sendEncrypted(client, roomId, content, txnId, type);
+    const path = `/rooms/${encodeURIComponent(roomId)}/send/${encodeURIComponent(type)}/${encodeURIComponent(txnId)}`;
     try {
       const res = await client.http.authedRequest<{ event_id: string }>(Method.Put, path, undefined, content);
       return res.event_id;
@@ -62,9 +72,21 @@ export class MatrixSender {
     }
   }
 
-  private async sendEncrypted(client: MatrixClient, roomId: string, content: Record<string, unknown>, txnId: string): Promise<string> {
+  private async sendEncrypted(
+    client: MatrixClient,
+    roomId: string,
+    content: Record<string, unknown>,
+    txnId: string,
+    type = "m.room.message",
+  ): Promise<string> {
     try {
-      const res = await client.sendEvent(roomId, null, EventType.RoomMessage, content as never, txnId);
+      const res = await client.sendEvent(
+        roomId,
+        null,
+        (type === "m.reaction" ? EventType.Reaction : EventType.RoomMessage) as never,
+        content as never,
+        txnId,
+      );
       return res.event_id;
     } catch (err) {
       // the SDK keeps a failed local echo; drop it so the outbox's retry (same transaction id) starts clean

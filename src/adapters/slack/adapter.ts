@@ -62,6 +62,9 @@ const SLACK_PATH = "/slack/events";
 const STARTING_TEXT =
   "Notfallbot startet gerade – bitte in ein paar Sekunden noch einmal versuchen. / Starting up, please try again in a few seconds.";
 
+/** Slack's names of the emoji the core reacts with. */
+const SLACK_EMOJI: Record<string, string> = { "📝": "memo", "✅": "white_check_mark", "👀": "eyes" };
+
 /**
  * Slack on Bolt: slash command `/notfall`, Events API (thread replies, mentions, ✅ reactions) and button presses
  * arrive on `POST /slack/events` of the express app given to {@link mount} (HTTP mode), or over Socket Mode.
@@ -202,6 +205,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     if (message.thread?.key && !message.thread.ref) {
       throw new AdapterError("transient", "Slack: Thread-Start noch nicht zugestellt / thread root not delivered yet");
     }
+    if (message.reaction) return this.react(target.channelId, message.reaction);
     const { text, blocks } = renderSlack(message);
     const channel = target.channelId;
     const threadTs = message.thread?.ref;
@@ -243,6 +247,17 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     );
     if (!res.ts) throw new AdapterError("transient", "Slack chat.postMessage: no ts in answer");
     return { ref: res.ts };
+  }
+
+  /** A light acknowledgement: the emoji as a reaction on a person's message; reacting twice is no error. */
+  private async react(channel: string, r: { ref: string; emoji: string }): Promise<DeliveryResult> {
+    const name = SLACK_EMOJI[r.emoji] ?? "memo";
+    try {
+      await this.call("reactions.add", () => this.client.reactions.add({ channel, timestamp: r.ref, name }));
+    } catch (err) {
+      if (!(err instanceof AdapterError && err.platformCode === "already_reacted")) throw err;
+    }
+    return { ref: `reaction:${r.ref}:${name}` };
   }
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {

@@ -156,6 +156,13 @@ export const de = {
   levelChanged: (from: string, to: string, meaning: string) => `📈 Stufe geändert: ${from} → **${to}**. ${meaning}`,
   levelUnchanged: (lvl: string) => `Die Stufe ist bereits ${lvl}.`,
   noteSaved: "📝 Notiert.",
+  /** A line in the thread was documented (where the platform has no reactions). */
+  documented: "📝 dokumentiert",
+  didYouMeanLine: (suggestion: string) => `Meinten Sie \`${suggestion}\`?`,
+  runningIncident: (id: string, title: string, phase: string) => `**${id}** läuft: ${title}, Phase ${phase}.`,
+  nextStepsTitle: (roles: string) => `Ihre nächsten Schritte (${roles})`,
+  nextStepsHint: (nr: number, more: number) =>
+    `Fertig? \`erledigt ${nr}\`.${more > 0 ? ` Noch ${more} weitere: \`meine aufgaben\`.` : ""} Lage: \`status\`.`,
   closedTitle: (id: string) => `🏁 ${id} abgeschlossen – Zusammenfassung`,
   summary: {
     duration: "Dauer gesamt",
@@ -255,6 +262,8 @@ export const de = {
       "**Im Notfall-Thread:**",
       "`rolle koordinator|technik|kommunikation [@Person]` · `status` · `ok <Nr>` / `erledigt <Nr>` · `überspringen <Nr> <Grund>` · `antwort <Nr> <Antwort>` · `vorlage [Name]` · `notiz <Text>` · `eskalieren <Stufe>` · `weiter [Begründung]` · `abschließen` · `export` · `handbuch`",
     ].join("\n"),
+  helpInIncident:
+    "Befehle hier: `meine aufgaben` · `erledigt <Nr>` · `rolle <Rolle>` · `antwort <Nr> <Antwort>` · `status` · `aufgaben` · `vorlage` · `notiz <Text>`. Alles andere wird dokumentiert.",
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
   /** "Which kind of emergency?" (src/core/menu.ts) and pointing to a running incident of the same type. */
   menu: {

@@ -156,6 +156,12 @@ export const en: Catalog = {
   levelChanged: (from: string, to: string, meaning: string) => `📈 Level changed: ${from} → **${to}**. ${meaning}`,
   levelUnchanged: (lvl: string) => `The level is already ${lvl}.`,
   noteSaved: "📝 Noted.",
+  documented: "📝 logged",
+  didYouMeanLine: (suggestion: string) => `Did you mean \`${suggestion}\`?`,
+  runningIncident: (id: string, title: string, phase: string) => `**${id}** is running: ${title}, phase ${phase}.`,
+  nextStepsTitle: (roles: string) => `Your next steps (${roles})`,
+  nextStepsHint: (nr: number, more: number) =>
+    `Done? \`erledigt ${nr}\`.${more > 0 ? ` ${more} more: \`meine aufgaben\`.` : ""} Situation: \`status\`.`,
   closedTitle: (id: string) => `🏁 ${id} closed – summary`,
   summary: {
     duration: "Total duration",
@@ -257,6 +263,8 @@ export const en: Catalog = {
       "",
       "**Levels:** `störung` (disruption) · `notfall` (emergency) · `krise` (crisis) · `katastrophe` (disaster)",
     ].join("\n"),
+  helpInIncident:
+    "Commands here: `meine aufgaben` · `erledigt <nr>` · `rolle <role>` · `antwort <nr> <answer>` · `status` · `aufgaben` · `vorlage` · `notiz <text>`. Everything else is logged.",
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
   menu: {
     ask: (text: string) => (text ? `Which kind of emergency is “${text}”?` : "Which kind of emergency?"),

@@ -329,5 +329,10 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
       makeConfig = make;
     },
     identity: (who) => person(who).id,
+    async botReactions() {
+      return (await history())
+        .filter((e) => e.sender === botUser.userId && e.type === "m.reaction")
+        .map((e) => String(((e.content as Obj)["m.relates_to"] as Obj | undefined)?.key ?? ""));
+    },
   };
 }

@@ -29,6 +29,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       sent: adapter.sent,
       current: adapter.current,
       order: adapter.order,
+      reactions: adapter.reactions,
       n: (adapter as unknown as { n: number }).n,
     });
     adapter = fresh;
@@ -42,6 +43,7 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       channel: "memory:t:c1",
       receivedAt: clock.now(),
       deliveryId: `d${++n}`,
+      ...(ev.kind === "reply" ? { messageRef: `u${n}` } : {}),
       ...ev,
     };
     last = full;
@@ -120,5 +122,6 @@ export function memoryHarness(caps: Partial<MemoryAdapter["capabilities"]> = {})
       makeConfig = make;
     },
     identity: (p) => p,
+    botReactions: async () => adapter.reactions.map((r) => r.emoji),
   };
 }

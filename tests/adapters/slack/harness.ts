@@ -377,6 +377,7 @@ export function slackHarness(): SlackHarness {
       );
     },
     settle,
+    botReactions: async () => api.reactions.map((r) => r.name),
     mention: (who) => `<@${person(who).id}>`,
     configure(make) {
       makeConfig = make;
