@@ -14,7 +14,7 @@ import { changeLevel } from "./phases.ts";
 import { apply, capsOf, env, holdsAnyRole, log, post, refuse, SYSTEM } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { activateConditional } from "./tasks.ts";
-import { sanitize } from "./text.ts";
+import { sanitize, shorten } from "./text.ts";
 import { parseWhen, showTime } from "./time.ts";
 import {
   ctxOf,
@@ -28,14 +28,19 @@ import {
   tasksOf,
 } from "./views.ts";
 
+/** The yes/no/unclear word at the start of an answer, with the punctuation after it ("ja, …", "nein – …"). */
+const ANSWER_WORD =
+  /^(ja|j|yes|y|jep|jawohl|nein|n|no|nö|noe|nee|unklar|unbekannt|weiss nicht|weiß nicht|unknown|unclear|not sure|\?)(?=$|[\s,;:.!–-])[\s,;:.!–-]*/i;
+
 /** `antwort <nr|L<nr>> <antwort>`: role holders answer. Needs pending timers (a new Kenntnisnahme moves clocks). */
 export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string): Loaded | undefined {
   const { L, t } = cx;
-  if (!holdsAnyRole(L, ev.actor.id)) return refuse(cx, ev, t.err.answerNotAllowed);
+  // what does not exist is said first: taking a role would not make a question 99
   const review = /^l(\d+)$/i.exec(ref);
   if (review) {
     const q = L.pb.review[Number(review[1]) - 1];
-    if (!q) return refuse(cx, ev, t.err.answerUnknown(escapeMd(ref)));
+    if (!q) return refuse(cx, ev, t.err.answerUnknown(escapeMd(shorten(ref, 40))));
+    if (!holdsAnyRole(L, ev.actor.id)) return refuse(cx, ev, t.err.answerNotAllowed);
     L.st.review[q.id] = sanitize(value, 2000);
     log(cx, ev.actor, "review", `Nachbereitung ${ref.toUpperCase()}: ${loc(q.text, "de")} → ${L.st.review[q.id]}`, {
       question: q.id,
@@ -46,10 +51,12 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
   }
   const idx = Number(ref) - 1;
   const q = Number.isInteger(idx) ? L.pb.questions[idx] : L.pb.questions.find((x) => x.id === ref);
-  if (!q) return refuse(cx, ev, t.err.answerUnknown(escapeMd(ref.slice(0, 40))));
+  if (!q) return refuse(cx, ev, t.err.answerUnknown(escapeMd(shorten(ref, 40))));
+  if (!holdsAnyRole(L, ev.actor.id)) return refuse(cx, ev, t.err.answerNotAllowed);
   const nr = questionLabel(L.pb.questions.indexOf(q));
   let stored: string;
   let shown: string;
+  let comment = "";
   if (q.kind === "yesno") {
     const v = value.trim().toLowerCase();
     const yes = /^(ja|j|yes|y|jep|jawohl|ja\b.*)$/.test(v);
@@ -58,6 +65,9 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
     if (!yes && !no && !unclear) return refuse(cx, ev, t.err.answerYesNo(nr));
     stored = yes ? "ja" : no ? "nein" : "unklar";
     shown = stored === "ja" ? t.answerYes : stored === "nein" ? t.answerNo : t.answerUnclear;
+    // "ja, USB-Platte im Tresor": the answer counts as ja, and the rest is kept as typed
+    comment = sanitize(value.trim().replace(ANSWER_WORD, ""), 500);
+    if (comment) shown += ` (${escapeMd(comment)})`;
   } else if (q.kind === "time") {
     const at = parseWhen(value, cx.now);
     if (!at) return refuse(cx, ev, t.err.answerTime(nr));
@@ -80,10 +90,15 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
       .map((x) => x.id),
   );
   apply(L, { type: "ANSWER", questionId: q.id, value: stored, at: cx.iso });
-  log(cx, ev.actor, "answer", `Frage ${nr}: ${loc(q.text, "de")} → ${q.kind === "time" ? showTime(stored) : stored}`, {
-    question: q.id,
-    answer: stored,
-  });
+  if (comment) (L.st.answerNotes ??= {})[q.id] = comment;
+  else if (L.st.answerNotes) delete L.st.answerNotes[q.id];
+  log(
+    cx,
+    ev.actor,
+    "answer",
+    `Frage ${nr}: ${loc(q.text, "de")} → ${q.kind === "time" ? showTime(stored) : stored}${comment ? ` – ${comment}` : ""}`,
+    { question: q.id, answer: stored, ...(comment ? { comment } : {}) },
+  );
   const blocks: Block[] = [{ type: "paragraph", text: t.answerRecorded(nr, loc(q.text, cx.locale), shown) }];
   if (q.kind === "time" && q.sets_awareness) {
     L.rec.awareAt = stored;

@@ -21,11 +21,12 @@ import { type Command, classifyLine } from "./parser.ts";
 import { advance, close, escalate } from "./phases.ts";
 import type { Commit, TimerRow } from "./ports.ts";
 import { log, post, refuse, remember, SYSTEM } from "./primitives.ts";
-import { changeRole, confirmRole } from "./roles.ts";
+import { changeRole, confirmRole, takeOverRole } from "./roles.ts";
 import type { Loaded } from "./state.ts";
 import { status } from "./status.ts";
 import { changeTasks, onReaction, reactionVerb, syncTasks } from "./tasks.ts";
 import { showTemplate } from "./templates.ts";
+import { shorten } from "./text.ts";
 import { coordinatorId, ctxOf, nameOf, tasksOf } from "./views.ts";
 import { type Effect, Work } from "./work.ts";
 
@@ -86,7 +87,13 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   error: { scope: "none", run: (cx, ev, c) => parseError(cx, ev, c.error) },
   handbook: { scope: "none", run: (cx, ev) => handbook(cx, ev) },
   text: { scope: "text", run: (cx, ev, c) => freeText(cx, ev, c.text) },
-  role: { scope: "open", run: (cx, ev, c) => changeRole(cx, ev, c.role, c.target, c.release === true, c.handover) },
+  role: {
+    scope: "open",
+    run: (cx, ev, c) =>
+      c.takeover !== undefined
+        ? takeOverRole(cx, ev, c.role, c.takeover)
+        : changeRole(cx, ev, c.role, c.target, c.release === true, c.handover),
+  },
   "role-confirm": { scope: "open", run: (cx, ev, c) => confirmRole(cx, ev, c.role) },
   status: { scope: "any", run: (cx) => status(cx) },
   tasks: { scope: "open", run: (cx, ev, c) => showTasks(cx, ev, c.mine) },
@@ -248,7 +255,7 @@ export function decideDeliveryFailed(deps: Deps, L: Loaded, row: { key: string; 
   const cx = about(newCx(deps, now, {}, L), L);
   log(cx, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
   const coord = nameOf(L, coordinatorId(L))!;
-  const preview = row.message.text.split("\n")[0]!.slice(0, 80);
+  const preview = shorten(row.message.text.split("\n")[0]!, 80);
   post(cx, `${L.rec.id}/delivery-failed/${row.key}`, [
     { type: "paragraph", text: `${escapeMd(coord)}: ${cx.t.err.deliveryFailed(escapeMd(preview), code)}` },
   ]);

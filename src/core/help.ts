@@ -9,6 +9,7 @@ import type { Inbound } from "./inbound.ts";
 import { escapeMd } from "./message.ts";
 import type { Command } from "./parser.ts";
 import { refuse, reply } from "./primitives.ts";
+import { shorten } from "./text.ts";
 import { ctxOf } from "./views.ts";
 
 /** `/notfall`, `/notfall hilfe`. Inside a running incident: that incident first (the asker's next step), then the commands. */
@@ -33,9 +34,9 @@ function errorText(cx: Cx, e: Extract<Command, { kind: "error" }>["error"]): str
     case "role-missing":
       return t.err.roleMissing;
     case "role-unknown":
-      return t.err.roleUnknown(escapeMd(e.given.slice(0, 40)), e.suggestion);
+      return t.err.roleUnknown(escapeMd(shorten(e.given, 40)), e.suggestion);
     case "handover-incomplete":
-      return t.err.handoverIncomplete(e.role, e.target ? escapeMd(e.target.slice(0, 40)) : undefined);
+      return t.err.handoverIncomplete(e.role, e.target ? escapeMd(shorten(e.target, 40)) : undefined);
     case "task-nr-missing":
       return t.err.taskNrMissing(e.verb === "bestätigt" ? "ok" : e.verb === "erledigt" ? "erledigt" : "überspringen");
     case "skip-reason-missing":
@@ -47,7 +48,7 @@ function errorText(cx: Cx, e: Extract<Command, { kind: "error" }>["error"]): str
     case "type-missing":
       return t.err.typeMissing;
     case "unknown":
-      return e.suggestion ? t.didYouMean(escapeMd(e.given.slice(0, 40)), e.suggestion) : t.help(typesList(cx));
+      return e.suggestion ? t.didYouMean(escapeMd(shorten(e.given, 40)), e.suggestion) : t.help(typesList(cx));
   }
 }
 

@@ -140,6 +140,9 @@ export class Loader {
         input: { kind: "command", cmd, many, ...answered },
         fetched: await this.fetch(needsOf(cmd, undefined), undefined, now, ev.channel),
       };
+    } else if (!L && cmd.kind === "export") {
+      // `export` right after `abschließen` where there is no thread (a terminal, a chat): the last incident here
+      L = await this.lastClosedHere(ev);
     }
     return {
       input: { kind: "command", cmd, ...(L ? { L } : {}), ...answered },
@@ -157,6 +160,12 @@ export class Loader {
     if (ev.threadRef && thread) return thread.rec.id === id ? thread : undefined;
     const L = await this.incident(id);
     return L && belongsHere(L.rec, ev) ? L : undefined;
+  }
+
+  /** The most recently opened closed incident of the event's channel (tenant, platform and channel as `named`). */
+  private async lastClosedHere(ev: Inbound): Promise<Loaded | undefined> {
+    const rec = (await this.storage.listIncidents({ open: false, limit: 50 })).find((r) => belongsHere(r, ev));
+    return rec ? this.incident(rec.id) : undefined;
   }
 
   /** A refused id: whether it names an incident at all (for the record), and the event's own incident. */

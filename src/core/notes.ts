@@ -11,11 +11,20 @@ import { acknowledge, log, refuse, remember, reply } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { sanitize } from "./text.ts";
 
+/** Longest text kept from one line on the timeline. */
+export const LINE_MAX = 4000;
+
 /** `notiz <text>`. */
 export function note(cx: IncidentCx, ev: Inbound, text: string): Loaded {
-  log(cx, ev.actor, "note", sanitize(text));
-  reply(cx, ev, [{ type: "context", text: cx.t.noteSaved }], true);
+  log(cx, ev.actor, "note", sanitize(text, LINE_MAX));
+  reply(cx, ev, [{ type: "context", text: tooLong(cx, text) ?? cx.t.noteSaved }], true);
   return cx.L;
+}
+
+/** A line longer than the timeline keeps: said, never cut silently. */
+function tooLong(cx: IncidentCx, text: string): string | undefined {
+  const n = text.trim().length;
+  return n > LINE_MAX ? cx.t.textCut(n.toLocaleString("de-DE"), LINE_MAX.toLocaleString("de-DE")) : undefined;
 }
 
 /**
@@ -26,7 +35,12 @@ export function note(cx: IncidentCx, ev: Inbound, text: string): Loaded {
 export function freeText(cx: IncidentCx, ev: Inbound, text: string): Loaded {
   const { t } = cx;
   remember(cx.L, ev.actor);
-  log(cx, ev.actor, "text", text.slice(0, 4000), ev.messageRef ? { ref: ev.messageRef } : null);
+  log(cx, ev.actor, "text", text.slice(0, LINE_MAX), ev.messageRef ? { ref: ev.messageRef } : null);
+  const cut = tooLong(cx, text);
+  if (cut) {
+    refuse(cx, ev, cut);
+    return cx.L;
+  }
   const line = classifyLine(text);
   switch (line.kind) {
     case "typo":

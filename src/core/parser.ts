@@ -11,7 +11,11 @@ export type Command =
   | { kind: "open"; playbookId: string; description: string; drill: boolean; force?: true }
   /** `all`: "etwas anderes" was chosen, offer every type. `text` is the description as typed. */
   | { kind: "choose-type"; text: string; candidates: TypeCandidate[]; drill: boolean; force?: true; all?: true }
-  | { kind: "role"; role: RoleId; target?: string; release?: boolean; handover?: { reason: string } }
+  /**
+   * `handover`: `rolle <rolle> übergeben @person <Grund>`; `takeover`: the reason why the asker takes a role whose
+   * holder cannot be reached (`rolle koordinator übernehmen <Grund>`).
+   */
+  | { kind: "role"; role: RoleId; target?: string; release?: boolean; handover?: { reason: string }; takeover?: string }
   /** `ok rolle [rolle]`: the person asked by the emergency plan confirms (or the primary takes the role back). */
   | { kind: "role-confirm"; role?: RoleId }
   | { kind: "status"; id?: string }
@@ -124,10 +128,22 @@ function head(text: string): [string, string] {
   return m ? [m[1]!, m[2]!.trim()] : ["", ""];
 }
 
+/** Longest range `erledigt 5-7` expands (the playbooks have about 30 tasks). */
+const MAX_RANGE = 60;
+
 function parseNrs(rest: string): { nrs: number[]; tail: string } {
   const nrs: number[] = [];
   let tail = rest;
   for (;;) {
+    // "5-7", "5 – 7", "5 bis 7": every task from 5 to 7
+    const range = /^(?:nr\.?\s*|#)?(\d{1,4})\s*(?:-|–|bis|to)\s*(\d{1,4})(?:\s*[,;+&]\s*|\s+und\s+|\s+|$)/i.exec(tail);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (to >= from && to - from < MAX_RANGE) for (let n = from; n <= to; n++) nrs.push(n);
+      else nrs.push(from, to);
+      tail = tail.slice(range[0].length);
+      continue;
+    }
     const m = /^(?:nr\.?\s*|#)?(\d{1,4})(?:\s*[,;+&]\s*|\s+und\s+|\s+|$)/i.exec(tail);
     if (!m) break;
     nrs.push(Number(m[1]));
@@ -300,6 +316,9 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
         return { kind: "role", role: r.role, target: who, handover: { reason: reason.trim() } };
       }
       if (!t || /^(ich|mich|me|myself|selbst)$/i.test(t)) return { kind: "role", role: r.role };
+      // "rolle koordinator übernehmen Anna seit 20 min nicht erreichbar": the holder is unreachable
+      const takeover = /^(?:übernehmen|uebernehmen|takeover|take\s+over)(?:\s+([\s\S]*))?$/i.exec(t);
+      if (takeover) return { kind: "role", role: r.role, takeover: (takeover[1] ?? "").trim() };
       return { kind: "role", role: r.role, target: t };
     }
     case "status":

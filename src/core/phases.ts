@@ -4,7 +4,7 @@
  * summary (`abschließen [grund]`).
  */
 import { currentPhase, openCriticalTasks } from "../machines/machine.ts";
-import { type Level, loc } from "../machines/schema.ts";
+import { LEVELS, type Level, loc } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
 import { scheduleTaskDue, startDeadlines } from "./deadlines.ts";
 import { drillReportBlocks } from "./drill-report.ts";
@@ -16,7 +16,7 @@ import { apply, env, isCoordinator, log, post, refreshHeader, refuse } from "./p
 import type { Loaded } from "./state.ts";
 import { buildSummary } from "./summary.ts";
 import { activateConditional, postPhaseTasks, taskRefs } from "./tasks.ts";
-import { sanitize } from "./text.ts";
+import { sanitize, shorten } from "./text.ts";
 import { coordinatorId, ctxOf, nameOf, reviewBlocks } from "./views.ts";
 
 /** The refusal for someone who is not the coordinator. */
@@ -29,12 +29,27 @@ export function escalate(cx: IncidentCx, ev: Inbound, level: Level | undefined, 
   const { L, t } = cx;
   if (!isCoordinator(L, ev.actor.id)) return onlyCoordinator(cx, ev, t.whatEscalate);
   const lvl = level ?? parseLevel(raw.split(/\s+/)[0] ?? "");
-  if (!lvl) return refuse(cx, ev, t.err.levelUnknown(escapeMd(raw.slice(0, 40))));
+  // `eskalieren` alone: which levels there are, what they mean, and where the incident stands
+  if (!raw.trim()) return refuse(cx, ev, levelsText(cx));
+  if (!lvl) return refuse(cx, ev, t.err.levelUnknown(escapeMd(shorten(raw, 40))));
   if (lvl === ctxOf(L).level) return refuse(cx, ev, t.levelUnchanged(t.levelName[lvl]));
   changeLevel(cx, ev.actor, lvl);
   startDeadlines(cx, ev.actor);
   activateConditional(cx);
   return L;
+}
+
+/** What to type for a level (command words are German in every language). */
+const LEVEL_TYPED: Record<Level, string> = { stoerung: "störung", notfall: "notfall", krise: "krise", katastrophe: "katastrophe" };
+
+/** The four levels with their meaning, the current one marked, and how to change. */
+function levelsText(cx: IncidentCx): string {
+  const { t } = cx;
+  const now = ctxOf(cx.L).level as Level;
+  const lines = LEVELS.map(
+    (l) => `${l === now ? "➡️ " : "• "}\`eskalieren ${LEVEL_TYPED[l]}\` – **${t.levelName[l]}**: ${t.levelMeaning[l]}`,
+  );
+  return `${t.levelsNow(t.levelName[now])}\n${lines.join("\n")}`;
 }
 
 /** Sets the level (by command, or raised by an answer) and says what it means. */

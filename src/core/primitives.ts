@@ -195,7 +195,8 @@ export function resolveMention(token: string, ev: Inbound): ActorRef | undefined
   const m = /^<@([^>]+)>$/.exec(token.trim());
   const mentions = ev.mentions ?? [];
   if (m) return mentions.find((x) => x.id === m[1]) ?? { id: m[1]!, displayName: m[1]! };
-  const at = /^@?([\p{L}\p{N}._:@-]{1,64})$/u.exec(token.trim());
+  // a name starts with a letter or digit: "@" alone or "@-" names nobody
+  const at = /^@?([\p{L}\p{N}][\p{L}\p{N}._:@-]{0,63})$/u.exec(token.trim());
   if (!at) return undefined;
   const name = at[1]!;
   const byName = mentions.find((x) => x.id === name || x.id === `@${name}` || x.displayName.toLowerCase() === name.toLowerCase());

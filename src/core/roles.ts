@@ -11,16 +11,30 @@ import type { IncidentCx } from "./context.ts";
 import { de } from "./i18n/de.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
-import { addTimer, apply, capsOf, env, isCoordinator, log, post, refreshHeader, refuse, resolveMention, SYSTEM } from "./primitives.ts";
+import {
+  addTimer,
+  apply,
+  capsOf,
+  env,
+  holdsAnyRole,
+  isCoordinator,
+  log,
+  post,
+  refreshHeader,
+  refuse,
+  resolveMention,
+  SYSTEM,
+} from "./primitives.ts";
 import { pendingPlan, planWho } from "./role-lines.ts";
 import { identityOn, isPerson, type PlanPerson, phonesOf, rolePlan } from "./role-plan.ts";
 import type { Loaded, PlanRoleState, RoleSpan } from "./state.ts";
 import { postCard, refreshTasks, visiblePhases } from "./tasks.ts";
+import { sanitize } from "./text.ts";
 import { showDuration } from "./time.ts";
 import { cardOf, coordinatorId, ctxOf, nameOf, roleTaskList } from "./views.ts";
 
 /** How a role came to its holder (recorded in {@link RoleSpan}). */
-type How = "plan" | "deputy" | "takeback" | "claim" | "assign" | "handover" | "phone";
+type How = "plan" | "deputy" | "takeback" | "claim" | "assign" | "handover" | "phone" | "takeover";
 
 /**
  * Sets the holder of a role (null: free): the machine event, the span for the summary, and the plan stops asking
@@ -346,6 +360,43 @@ function handOver(cx: IncidentCx, ev: Inbound, role: RoleId, target: string, rea
     cx,
     role,
     t.plan.handedOver(t.roleName[role], escapeMd(from), `<@${to.id}>`, escapeMd(text)),
+    `${L.rec.id}/role/${role}/${L.rec.lastSeq}`,
+  );
+  return L;
+}
+
+/**
+ * `rolle koordinator übernehmen <Grund>`: the holder of a role cannot be reached (and so cannot hand it over), so
+ * someone who holds a role (or declared the incident) takes it over, with a reason that is recorded. The way out
+ * when the coordinator is gone: otherwise nobody could advance, close or reassign.
+ */
+export function takeOverRole(cx: IncidentCx, ev: Inbound, role: RoleId, reason: string): Loaded | undefined {
+  const { L, t } = cx;
+  const holder = ctxOf(L).roles[role];
+  if (!holder || holder === ev.actor.id) return changeRole(cx, ev, role, undefined, false);
+  if (!holdsAnyRole(L, ev.actor.id) && L.rec.declaredBy !== ev.actor.id) {
+    const free = ROLES.find((r) => !ctxOf(L).roles[r]);
+    return refuse(cx, ev, t.err.takeoverNotAllowed(free ? `rolle ${free}` : "status"));
+  }
+  const why = sanitize(reason, 500);
+  if (!why) return refuse(cx, ev, t.err.takeoverReason(`rolle ${role} übernehmen`));
+  setHolder(cx, role, ev.actor.id, "takeover", why);
+  log(
+    cx,
+    ev.actor,
+    "takeover",
+    `${nameOf(L, ev.actor.id)} übernimmt die Rolle ${de.roleName[role]} von ${nameOf(L, holder)}. Grund: ${why}`,
+    {
+      role,
+      actorId: ev.actor.id,
+      previous: holder,
+      reason: why,
+    },
+  );
+  announce(
+    cx,
+    role,
+    t.roleAssigned(escapeMd(nameOf(L, ev.actor.id)!), t.roleName[role], t.roleWhat[role]),
     `${L.rec.id}/role/${role}/${L.rec.lastSeq}`,
   );
   return L;

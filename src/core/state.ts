@@ -25,6 +25,8 @@ export interface IncidentState {
   rolesReminded: number;
   /** Drills only: when each task's target clock started and when it was first shown (drill-score.ts). */
   drill?: DrillMarks;
+  /** What was typed after a yes/no answer ("ja, USB-Platte im Tresor" → "USB-Platte im Tresor"), by question id. */
+  answerNotes?: Record<string, string>;
   /**
    * Task cards posted so far (`<phase>/<role>`: a role's tasks of a phase, posted when the role is taken or the phase
    * starts). Absent in incidents declared before cards: those posted every visible phase's tasks at once.

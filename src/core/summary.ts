@@ -89,7 +89,7 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
         ? f.deadlines
             .map(
               (d) =>
-                `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${d.dueAt ? ` (${showTime(d.dueAt, env.locale)})` : ""}`,
+                `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${deadlineWhen(d, env)}`,
             )
             .join("\n")
         : t.summary.none
@@ -139,4 +139,10 @@ export function confirmFacts(L: Loaded, env: ViewEnv): { label: string; value: s
     )
     .join(" · ");
   return [{ label: t.summary.confirmTime, value }];
+}
+
+/** When a deadline was met (as `status` shows it), else when it was due: "(Mo., 02.03.2026, 09:10)", "(fällig …)". */
+function deadlineWhen(d: { dueAt?: string | undefined; metAt?: string | undefined }, env: ViewEnv): string {
+  if (d.metAt) return ` (${showTime(d.metAt, env.locale)}${d.dueAt ? `; ${env.t.summary.due} ${showTime(d.dueAt, env.locale)}` : ""})`;
+  return d.dueAt ? ` (${env.t.summary.due} ${showTime(d.dueAt, env.locale)})` : "";
 }

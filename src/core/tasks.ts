@@ -12,7 +12,7 @@ import { type Block, escapeMd } from "./message.ts";
 import type { TaskVerb } from "./parser.ts";
 import { apply, capsOf, env, isCoordinator, log, post, refuse, reply } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
-import { sanitize } from "./text.ts";
+import { sanitize, shorten } from "./text.ts";
 import { cardOf, ctxOf, nameOf, roleTaskList, taskActive, tasksBlocks, tasksOf } from "./views.ts";
 
 /** Phases whose task messages are on screen while in `phase` (Sofortmaßnahmen are shown from the start). */
@@ -143,7 +143,7 @@ export function taskRefs(cx: IncidentCx, ids: string[]): string {
   const all = tasksOf(cx.L);
   return ids
     .map((id) => all.find((x) => x.id === id)!)
-    .map((x) => `${x.nr} (${loc(x.text, cx.locale).slice(0, 60)})`)
+    .map((x) => `${x.nr} (${shorten(loc(x.text, cx.locale), 60)})`)
     .join(", ");
 }
 

@@ -12,6 +12,7 @@ import { type Block, escapeMd } from "./message.ts";
 import { privacyContact } from "./phones.ts";
 import { env, log, post, refuse } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
+import { shorten } from "./text.ts";
 import { showTime } from "./time.ts";
 import { ctxOf, nameOf, questionLabel, templatesListBlocks } from "./views.ts";
 
@@ -27,7 +28,7 @@ export function showTemplate(cx: IncidentCx, ev: Inbound, name?: string): Loaded
     L.pb.templates.find((x) => x.id === f) ??
     L.pb.templates.find((x) => x.audience === f) ??
     L.pb.templates.find((x) => x.id.startsWith(f) || loc(x.title, "de").toLowerCase().includes(f) || x.audience.startsWith(f));
-  if (!tpl) return refuse(cx, ev, t.err.templateUnknown(escapeMd(name.slice(0, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")));
+  if (!tpl) return refuse(cx, ev, t.err.templateUnknown(escapeMd(shorten(name, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")));
   // asked for by name, a template is always shown; before its condition holds, with one line on when it applies
   const blocks: Block[] = [];
   if (!holds(tpl.when, incidentFacts(L))) {

@@ -29,6 +29,17 @@ export function sanitize(s: string, max = 4000): string {
 }
 
 /**
+ * A text cut to at most `max` characters for display, at a word boundary with "…" (never "…anrufen, ni").
+ * A single word longer than `max` is cut inside (there is no boundary to cut at).
+ */
+export function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const at = cut.search(/\s+\S*$/);
+  return `${(at > max / 3 ? cut.slice(0, at) : cut).replace(/[\s,;:.–-]+$/, "")}…`;
+}
+
+/**
  * The one typo distance of the project: insertions, deletions and substitutions as counted by `fastest-levenshtein`,
  * and a swap of two neighbouring letters ("stauts" → "status") as one edit, as people mistype on a phone.
  */

@@ -20,6 +20,7 @@ import type { OrgConfig } from "./org.ts";
 import { phoneAt, phonesForTask } from "./phones.ts";
 import { pendingPlan, pendingRoles, planWho } from "./role-lines.ts";
 import type { Loaded } from "./state.ts";
+import { shorten } from "./text.ts";
 import { addDuration, showDuration, showTime } from "./time.ts";
 
 export interface ViewEnv {
@@ -196,7 +197,8 @@ function questionLine(L: Loaded, env: ViewEnv, q: Question, nr: string): string 
         : eff.origin[q.id] === "implied"
           ? ` → ${word(a)} _(${t.answerByImplication(questionLabel(L.pb.questions.findIndex((x) => x.id === eff.by[q.id])))})_`
           : ` → ${q.kind === "time" ? showTime(a, env.locale) : q.kind === "yesno" ? word(a) : escapeMd(a)}`;
-  return `**${nr}.** ${loc(q.text, env.locale)}${shown}`;
+  const note = L.st.answerNotes?.[q.id];
+  return `**${nr}.** ${loc(q.text, env.locale)}${shown}${a !== undefined && note ? ` (${escapeMd(note)})` : ""}`;
 }
 
 function answerButtons(list: { q: Question; nr: string }[], env: ViewEnv): ButtonSpec[] {
@@ -301,7 +303,7 @@ export function templatesListBlocks(L: Loaded, env: ViewEnv): Block[] {
   if (env.caps.buttons)
     blocks.push({
       type: "buttons",
-      buttons: active.slice(0, 10).map((x) => ({ label: loc(x.title, env.locale).slice(0, 70), command: `vorlage ${x.id}` })),
+      buttons: active.slice(0, 10).map((x) => ({ label: shorten(loc(x.title, env.locale), 70), command: `vorlage ${x.id}` })),
     });
   blocks.push({ type: "context", text: t.templatesHint });
   return blocks;

@@ -1,6 +1,7 @@
 /** German message catalogue: every text a person reads. Plain language, short sentences, one next step. */
 export const de = {
   levelName: { stoerung: "Störung", notfall: "Notfall", krise: "Krise", katastrophe: "Katastrophe" },
+  levelsNow: (level: string) => `Stufe jetzt: **${level}**. Ändern (nur die Koordination):`,
   levelMeaning: {
     stoerung: "Etwas funktioniert nicht wie gewohnt, lässt sich aber im normalen Betrieb beheben.",
     notfall:
@@ -158,6 +159,8 @@ export const de = {
   noteSaved: "📝 Notiert.",
   /** A line in the thread was documented (where the platform has no reactions). */
   documented: "📝 dokumentiert",
+  textCut: (length: string, kept: string) =>
+    `Ihr Text hatte ${length} Zeichen; in der Zeitleiste stehen die ersten ${kept}. Den Rest bitte in weiteren Nachrichten schicken.`,
   didYouMeanLine: (suggestion: string) => `Meinten Sie \`${suggestion}\`?`,
   runningIncident: (id: string, title: string, phase: string) => `**${id}** läuft: ${title}, Phase ${phase}.`,
   nextStepsTitle: (roles: string) => `Ihre nächsten Schritte (${roles})`,
@@ -176,6 +179,7 @@ export const de = {
     met: "eingehalten",
     missed: "verpasst",
     open: "offen",
+    due: "fällig",
     review: "Antworten aus der Nachbereitung",
     noReview: "Keine Antworten erfasst.",
     followUps: "Offene Punkte (nachverfolgen)",
@@ -291,7 +295,11 @@ export const de = {
     roleMissing: "Welche Rolle? Schreiben Sie `rolle koordinator`, `rolle technik` oder `rolle kommunikation`.",
     roleUnknown: (given: string, sugg?: string) =>
       `„${given}“ ist keine Rolle.${sugg ? ` Meinten Sie \`rolle ${sugg}\`?` : ""} Es gibt: \`koordinator\`, \`technik\`, \`kommunikation\`.`,
-    roleTaken: (role: string, who: string) => `${role} ist schon ${who}. Die Koordination kann umbesetzen: \`rolle <Rolle> @Person\`.`,
+    roleTaken: (role: string, who: string) =>
+      `${role} ist schon ${who}. Die Koordination kann umbesetzen: \`rolle <Rolle> @Person\`. Ist ${who} nicht erreichbar, übernimmt jemand mit Rolle mit Grund: \`rolle <Rolle> übernehmen <Grund>\`.`,
+    takeoverNotAllowed: (cmd: string) =>
+      `Übernehmen kann, wer schon eine Rolle hat (oder den Notfall gemeldet hat). Erst selbst eine Rolle übernehmen: \`${cmd}\`.`,
+    takeoverReason: (cmd: string) => `Bitte mit Grund, er wird protokolliert, z. B. \`${cmd} seit 20 Minuten nicht erreichbar\`.`,
     roleAssignOthers: (coord: string) =>
       `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
     noRoleToConfirm: "Für Sie ist keine Rolle zum Bestätigen offen. Eine freie Rolle übernehmen: `rolle technik`. Wer was hat: `status`.",

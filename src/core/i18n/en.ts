@@ -6,6 +6,7 @@ import type { Catalog } from "./de.ts";
  */
 export const en: Catalog = {
   levelName: { stoerung: "Disruption", notfall: "Emergency", krise: "Crisis", katastrophe: "Disaster" },
+  levelsNow: (level: string) => `Level now: **${level}**. To change it (coordinator only):`,
   levelMeaning: {
     stoerung: "Something is not working as usual, but it can be fixed in normal operations.",
     notfall: "Important work has stopped and cannot be restored in time through normal operations. The emergency plan applies now.",
@@ -157,6 +158,8 @@ export const en: Catalog = {
   levelUnchanged: (lvl: string) => `The level is already ${lvl}.`,
   noteSaved: "📝 Noted.",
   documented: "📝 logged",
+  textCut: (length: string, kept: string) =>
+    `Your text had ${length} characters; the timeline keeps the first ${kept}. Please send the rest in further messages.`,
   didYouMeanLine: (suggestion: string) => `Did you mean \`${suggestion}\`?`,
   runningIncident: (id: string, title: string, phase: string) => `**${id}** is running: ${title}, phase ${phase}.`,
   nextStepsTitle: (roles: string) => `Your next steps (${roles})`,
@@ -175,6 +178,7 @@ export const en: Catalog = {
     met: "met",
     missed: "missed",
     open: "open",
+    due: "due",
     review: "Answers from the review",
     noReview: "No answers recorded.",
     followUps: "Open points (follow up)",
@@ -292,7 +296,10 @@ export const en: Catalog = {
     roleUnknown: (given: string, sugg?: string) =>
       `“${given}” is not a role.${sugg ? ` Did you mean \`rolle ${sugg}\`?` : ""} The roles are: \`koordinator\`, \`technik\`, \`kommunikation\`.`,
     roleTaken: (role: string, who: string) =>
-      `${who} already has the role ${role}. The coordinator can reassign it: \`rolle <role> @person\`.`,
+      `${who} already has the role ${role}. The coordinator can reassign it: \`rolle <role> @person\`. If ${who} cannot be reached, someone with a role takes over with a reason: \`rolle <role> übernehmen <reason>\`.`,
+    takeoverNotAllowed: (cmd: string) =>
+      `Taking over is for those who already have a role (or who reported the incident). Take a role first: \`${cmd}\`.`,
+    takeoverReason: (cmd: string) => `Please give a reason, it is recorded, e.g. \`${cmd} not reachable for 20 minutes\`.`,
     roleAssignOthers: (coord: string) =>
       `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`rolle technik\`.`,
     noRoleToConfirm: "There is no role waiting for your confirmation. Take a free role: `rolle technik`. Who has what: `status`.",
