@@ -90,7 +90,7 @@ export function answer(cx: IncidentCx, ev: Inbound, ref: string, value: string):
       .map((x) => x.id),
   );
   apply(L, { type: "ANSWER", questionId: q.id, value: stored, at: cx.iso });
-  if (comment) (L.st.answerNotes ??= {})[q.id] = comment;
+  if (comment) L.st.answerNotes = { ...L.st.answerNotes, [q.id]: comment };
   else if (L.st.answerNotes) delete L.st.answerNotes[q.id];
   log(
     cx,
