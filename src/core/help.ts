@@ -48,7 +48,7 @@ function errorText(cx: Cx, e: Extract<Command, { kind: "error" }>["error"]): str
     case "type-missing":
       return t.err.typeMissing;
     case "unknown":
-      return e.suggestion ? t.didYouMean(escapeMd(shorten(e.given, 40)), e.suggestion) : t.help(typesList(cx));
+      return e.suggestion ? t.didYouMean(escapeMd(shorten(e.given, 40)), escapeMd(e.suggestion)) : t.help(typesList(cx));
   }
 }
 

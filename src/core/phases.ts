@@ -92,7 +92,8 @@ export function advance(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | 
   if (entered === "wiederherstellung" && L.pb.recovery.length)
     blocks.push({ type: "paragraph", text: L.pb.recovery.map((r, i) => `${i + 1}. ${loc(r, cx.locale)}`).join("\n") });
   post(cx, `${L.rec.id}/phase/${entered}`, blocks);
-  if (entered !== "sofort") postPhaseTasks(cx, entered);
+  // the roles that are held get their tasks of the new phase (a free role: when someone takes it)
+  postPhaseTasks(cx, entered);
   if (entered === "nachbereitung" && L.pb.review.length) post(cx, `${L.rec.id}/review`, reviewBlocks(L, env(cx)));
   scheduleTaskDue(cx, entered);
   refreshHeader(cx);

@@ -259,15 +259,16 @@ export function allQuestionsText(L: Loaded, env: ViewEnv): string {
 }
 
 /**
- * Task messages ("cards") go per role and phase; Erkennung and Sofortmaßnahmen share one card (both are shown from
- * the start): the card of a phase is {@link cardOf}, its phases {@link cardPhases}.
+ * Task messages ("cards") go per role and phase: a role's card of the current phase when the role is taken, the next
+ * phase's when it starts (short and numbered; `meine aufgaben`, `aufgaben` and `status` show more). The card a
+ * phase's tasks are on is {@link cardOf}, the phases a card shows {@link cardPhases}.
  */
 export function cardOf(phase: Phase): Phase {
-  return phase === "erkennung" ? "sofort" : phase;
+  return phase;
 }
 
 export function cardPhases(card: Phase): Phase[] {
-  return card === "sofort" ? ["erkennung", "sofort"] : [card];
+  return [card];
 }
 
 /** A role's active tasks on the card of `phase`. */

@@ -131,7 +131,7 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
     });
 
     it("refuses a task of another role and says who may", async () => {
-      const nr = taskNr(await h.messages(), /Datensicherungen schützen/);
+      const nr = taskNr(await h.messages(), /Nicht mit einem Administratorkonto/);
       await h.reply("cem", `erledigt ${nr}`);
       await h.settle();
       const refusal = find(await h.messages(), new RegExp(`Aufgabe ${nr} gehört zur Rolle Technischer Kontakt`));

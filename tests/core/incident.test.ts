@@ -110,7 +110,7 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     expect(await tb.storage.pendingTimers()).toEqual(before.timers);
     expect(tb.bot.scheduler.pending()).toBe(before.timers.length);
     // the next event chains onto the stored head, and the deadline still fires after the restart
-    await tb.say("ben", `ok ${nrOf(tb, /Datensicherungen schützen/)}`);
+    await tb.say("ben", `ok ${nrOf(tb, /Nicht mit einem Administratorkonto/)}`);
     const timeline = await tb.storage.timeline(id);
     expect(timeline.length).toBe(before.timeline.length + 1);
     expect(timeline.at(-1)!.prevHash).toBe(before.timeline.at(-1)!.hash);

@@ -158,7 +158,7 @@ export const de = {
   levelUnchanged: (lvl: string) => `Die Stufe ist bereits ${lvl}.`,
   noteSaved: "📝 Notiert.",
   /** A line in the thread was documented (where the platform has no reactions). */
-  documented: "📝 dokumentiert",
+  documented: "📝 Notiert",
   textCut: (length: string, kept: string) =>
     `Ihr Text hatte ${length} Zeichen; in der Zeitleiste stehen die ersten ${kept}. Den Rest bitte in weiteren Nachrichten schicken.`,
   didYouMeanLine: (suggestion: string) => `Meinten Sie \`${suggestion}\`?`,

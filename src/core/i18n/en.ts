@@ -157,7 +157,7 @@ export const en: Catalog = {
   levelChanged: (from: string, to: string, meaning: string) => `📈 Level changed: ${from} → **${to}**. ${meaning}`,
   levelUnchanged: (lvl: string) => `The level is already ${lvl}.`,
   noteSaved: "📝 Noted.",
-  documented: "📝 logged",
+  documented: "📝 Logged",
   textCut: (length: string, kept: string) =>
     `Your text had ${length} characters; the timeline keeps the first ${kept}. Please send the rest in further messages.`,
   didYouMeanLine: (suggestion: string) => `Did you mean \`${suggestion}\`?`,

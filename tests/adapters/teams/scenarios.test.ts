@@ -83,7 +83,7 @@ describe("Teams: a button pressed by someone without the right role", () => {
     await t.settle();
     await t.reply("anna", `rolle technik ${t.mention("ben")}`);
     await t.settle();
-    const nr = taskNr(await t.messages(), /Datensicherungen schützen/);
+    const nr = taskNr(await t.messages(), /Nicht mit einem Administratorkonto/);
     const before = t.connector.calls.length;
     await t.press("cem", `erledigt ${nr}`);
     await t.settle();
@@ -150,7 +150,7 @@ describe("Teams: chats have no threads; the chat is the incident's thread", () =
       await t.reply("anna", line);
       await t.settle();
     }
-    const nr = taskNr(await t.messages(), /Datensicherungen schützen/);
+    const nr = taskNr(await t.messages(), /Nicht mit einem Administratorkonto/);
     await t.reply("anna", `erledigt ${nr}`);
     await t.settle();
     await t.reply("anna", "status");
