@@ -155,14 +155,14 @@ describe("Teams: chats have no threads; the chat is the incident's thread", () =
     await t.settle();
     await t.reply("anna", "status");
     await t.settle();
-    await t.reply("anna", "Router im Keller neu gestartet"); // free text: a note in the timeline, no answer needed
+    await t.reply("anna", "Router im Keller neu gestartet"); // free text: documented, acknowledged with one short line
     await t.settle();
     // a second declaration in the same chat would make every later line ambiguous: refused with what to do instead
     await t.reply("anna", "notfall serverausfall");
     await t.settle();
     msgs = await t.messages();
     expect(find(msgs, /Lage NF-2026-0001/)).toHaveLength(1);
-    expect(find(msgs, new RegExp(`${nr}\\..*Datensicherungen schützen.*erledigt von Anna`)).length).toBeGreaterThan(0);
+    expect(find(msgs, new RegExp(`${nr}\\..*Nicht mit einem Administratorkonto.*erledigt von Anna`)).length).toBeGreaterThan(0);
     expect(find(msgs, /In diesem Chat läuft schon NF-2026-0001/)).toHaveLength(1);
     expect(find(msgs, /NF-2026-0002/)).toHaveLength(0);
     for (const reason of ["Lage klar", "eingedämmt", "Betrieb läuft", "System wieder da"]) {
