@@ -79,8 +79,9 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
     run: (cx, ev, c) =>
       askingForHelp(cx, ev)
         ? help(cx, ev)
-        : // a chat is one incident's thread: a line for the bot that names no type is about that incident
-          cx.L && ev.threads === false && !ctxOf(cx.L).closedAt
+        : // a chat is one incident's thread: a line for the bot that names no type is about that incident (a drill
+          // named with `übung` is a declaration: its menu, and the chat's one-incident rule when a type is chosen)
+          cx.L && ev.threads === false && !ctxOf(cx.L).closedAt && !c.drill
           ? freeText(about(cx, cx.L), ev, c.text)
           : offerMenu(cx, ev, c),
   },

@@ -260,15 +260,16 @@ export function allQuestionsText(L: Loaded, env: ViewEnv): string {
 
 /**
  * Task messages ("cards") go per role and phase: a role's card of the current phase when the role is taken, the next
- * phase's when it starts (short and numbered; `meine aufgaben`, `aufgaben` and `status` show more). The card a
+ * phase's when it starts (short and numbered; `meine aufgaben`, `aufgaben` and `status` show more). Erkennung and
+ * Sofortmaßnahmen are on screen together from the start (see `visiblePhases`), so they share one card. The card a
  * phase's tasks are on is {@link cardOf}, the phases a card shows {@link cardPhases}.
  */
 export function cardOf(phase: Phase): Phase {
-  return phase;
+  return phase === "erkennung" ? "sofort" : phase;
 }
 
 export function cardPhases(card: Phase): Phase[] {
-  return [card];
+  return card === "sofort" ? ["erkennung", "sofort"] : [card];
 }
 
 /** A role's active tasks on the card of `phase`. */

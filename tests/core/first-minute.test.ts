@@ -79,15 +79,16 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     const card = screen(added[0]!);
     expect(card).toMatch(/ben ist jetzt Technischer Kontakt/);
     expect(card).toMatch(/Lage bestätigen/);
-    // the current phase only: the Sofortmaßnahmen come with that phase
-    expect(card).not.toMatch(/Datensicherungen schützen/);
+    // Erkennung and Sofortmaßnahmen are on screen together from the start: one card
+    expect(card).toMatch(/Datensicherungen schützen/);
     expect(card).not.toMatch(/↳/);
     expect(card).not.toMatch(/Netzwerkkabel am Gerät ziehen \(Nase/); // the coordinator's task
     // the next phase's tasks arrive when the phase starts, for the roles that are held
+    expect(t.adapter.visible().map(screen).join("\n")).not.toMatch(/Eindämmung & Analyse · Technischer/);
     await t.say("anna", "weiter Lage geklärt");
-    const next = t.adapter.visible().map(screen).join("\n");
-    expect(next).toMatch(/Sofortmaßnahmen · Technischer\s+(│\s+)?Kontakt \(ben\)/);
-    expect(next).toMatch(/Datensicherungen schützen/);
+    await t.say("anna", "weiter Netz getrennt");
+    const next = t.adapter.visible().map(screen).join("\n").replace(/\s+(│\s+)?/g, " ");
+    expect(next).toMatch(/Eindämmung & Analyse · Technischer Kontakt \(ben\)/);
   });
 
   it("an answer does not reprint the list: it brings the next question only", async () => {
