@@ -87,7 +87,11 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     expect(t.adapter.visible().map(screen).join("\n")).not.toMatch(/Eindämmung & Analyse · Technischer/);
     await t.say("anna", "weiter Lage geklärt");
     await t.say("anna", "weiter Netz getrennt");
-    const next = t.adapter.visible().map(screen).join("\n").replace(/\s+(│\s+)?/g, " ");
+    const next = t.adapter
+      .visible()
+      .map(screen)
+      .join("\n")
+      .replace(/\s+(│\s+)?/g, " ");
     expect(next).toMatch(/Eindämmung & Analyse · Technischer Kontakt \(ben\)/);
   });
 
