@@ -17,7 +17,7 @@ import { durationMs } from "./duration.ts";
 import type { Catalog } from "./i18n/de.ts";
 import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.ts";
 import type { OrgConfig } from "./org.ts";
-import { phoneAt, phonesForTask } from "./phones.ts";
+import { callTargets, phoneAt, phonesForTask, privacyContact } from "./phones.ts";
 import { pendingPlan, pendingRoles, planWho } from "./role-lines.ts";
 import type { Loaded } from "./state.ts";
 import { shorten } from "./text.ts";
@@ -67,12 +67,18 @@ export function taskItem(L: Loaded, env: ViewEnv, task: Task & { nr: number }, o
     actions.push({ label: env.t.btnDone, command: `erledigt ${task.nr}`, style: "primary" });
   }
   const who = state === "bestätigt" ? p?.ackBy : state === "erledigt" || state === "übersprungen" ? p?.doneBy : undefined;
-  const phones = phonesForTask(task, env.config).filter((x) => x.number);
+  const phones = phonesForTask(task, env.config)
+    .filter((x) => x.number)
+    .map((x) => escapeMd(x.number!));
+  // "Datenschutzbeauftragte:n informieren, falls niemand benannt ist die Leitung": without a DPO, the management's number
+  const privacy = env.config && callTargets(task).includes("dpo.phone") ? privacyContact(env.config) : undefined;
+  if (privacy && !privacy.dpo && privacy.phone)
+    phones.push(`${privacy.name ? `${escapeMd(privacy.name)} ` : ""}${escapeMd(privacy.phone)}`);
   const item: TaskItem = {
     nr: task.nr,
     text:
       loc(task.text, env.locale) +
-      (phones.length ? ` **☎ ${phones.map((x) => escapeMd(x.number!)).join(", ")}**` : "") +
+      (phones.length ? ` **☎ ${phones.join(", ")}**` : "") +
       // a drill trains against the target times: an open task says its target (docs/drills.md)
       (L.rec.drill && task.ziel && (state === "offen" || state === "bestätigt")
         ? ` · ${env.t.drillTarget(showDuration(addDuration(new Date(0), task.ziel).getTime(), env.locale))}`

@@ -115,6 +115,11 @@ describe("ransomware with no answer at all", () => {
     );
     await t.say("anna", "vorlage datenschutzbehörde");
     expect(t.last()).toMatch(/oder andere Anlaufstelle: Dr\. med\. Erika Musterfrau, Telefon \+49 170 1234567/);
+    // the task that says to inform the DPO, "falls niemand benannt ist die Leitung", carries the management's number
+    await t.say("anna", "aufgaben");
+    expect(flat(t.last())).toMatch(
+      /Datenschutzbeauftragte:n informieren, falls niemand benannt ist die Leitung.*☎ Dr\. med\. Erika Musterfrau \+49 170 1234567/,
+    );
   });
 });
 
