@@ -2,7 +2,7 @@
  * Legal clocks, reminders and timers: starting and meeting deadlines (DSGVO, NIS2, insurer), their reminders and
  * escalation when missed, role reminders, task due times, and what a timer does when it falls due.
  */
-import { holds } from "../machines/conditions.ts";
+import { holds, waitsFor } from "../machines/conditions.ts";
 import { loc, type Phase, ROLES, type RoleId } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
 import { answersOf, incidentFacts, isAsked, questionNr } from "./facts.ts";
@@ -123,6 +123,24 @@ export function startDeadlines(cx: IncidentCx, actor: ActorRef, opts: { brief?: 
     post(cx, `${L.rec.id}/deadlines/started`, blocks);
   }
   scheduleQuestionReminders(cx);
+}
+
+/**
+ * Clocks that do not run only because a question is unanswered (no default, nothing implied), by question number:
+ * said when the phase changes, so nobody moves on believing there is nothing to report.
+ */
+export function clocksWaiting(cx: IncidentCx): string[] {
+  const { L, t } = cx;
+  const facts = incidentFacts(L);
+  const byQuestion = new Map<string, string[]>();
+  for (const d of L.pb.deadlines) {
+    if (L.st.deadlines[d.id] || d.from === "deadline") continue;
+    const q = waitsFor(d.when, facts);
+    const question = q ? L.pb.questions.find((x) => x.id === q) : undefined;
+    if (!q || !question || !holds(question.when, facts)) continue;
+    byQuestion.set(q, [...(byQuestion.get(q) ?? []), loc(d.title, cx.locale)]);
+  }
+  return [...byQuestion].map(([q, titles]) => t.clockWaitingItem(questionNr(L, q), titles));
 }
 
 /** A running clock whose condition no longer holds (the answer changed): its timers go, the timeline keeps it. */

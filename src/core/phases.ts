@@ -6,7 +6,7 @@
 import { currentPhase, openCriticalTasks } from "../machines/machine.ts";
 import { LEVELS, type Level, loc } from "../machines/schema.ts";
 import { fetched, type IncidentCx } from "./context.ts";
-import { scheduleTaskDue, startDeadlines } from "./deadlines.ts";
+import { clocksWaiting, scheduleTaskDue, startDeadlines } from "./deadlines.ts";
 import { drillReportBlocks } from "./drill-report.ts";
 import { de } from "./i18n/de.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
@@ -89,6 +89,9 @@ export function advance(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | 
   log(cx, ev.actor, "phase", `Phase: ${de.phaseName[entered]}`, { from: phase, to: entered });
   const blocks: Block[] = [{ type: "heading", text: t.phaseEntered(t.phaseName[entered]) }];
   if (open.length && reason) blocks.push({ type: "context", text: t.phaseOverride(escapeMd(reason)) });
+  // an unanswered question is not "no": moving on, say which reports still hang on it
+  const waiting = clocksWaiting(cx);
+  if (waiting.length) blocks.push({ type: "context", text: t.clocksWaiting(waiting) });
   if (entered === "wiederherstellung" && L.pb.recovery.length)
     blocks.push({ type: "paragraph", text: L.pb.recovery.map((r, i) => `${i + 1}. ${loc(r, cx.locale)}`).join("\n") });
   post(cx, `${L.rec.id}/phase/${entered}`, blocks);

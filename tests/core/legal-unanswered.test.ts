@@ -184,3 +184,23 @@ describe("a template asked for by name", () => {
     expect(await deadlinesOf(t)).toMatch(/Art\. 33 DSGVO\): läuft noch nicht: wartet auf Antwort 6/);
   });
 });
+
+describe("moving on with a question that decides a report still unanswered", () => {
+  it("power outage (no default): the next phase says the Art. 33 clocks hang on question 6", async () => {
+    const t = await open(praxis, "stromausfall");
+    await t.say("anna", "weiter Strom ist wieder da");
+    expect(flat(t.texts().find((x) => x.includes("Neue Phase"))!)).toMatch(
+      /Noch unbeantwortet, davon hängen Meldepflichten ab: Frage 6 \(Meldung an die Datenschutzbehörde \(Art\. 33 DSGVO\), Interne Dokumentation der Datenpanne \(Art\. 33 Abs\. 5 DSGVO\)\)/,
+    );
+    await t.say("anna", "antwort 6 nein");
+    await t.say("anna", "weiter erledigt");
+    expect(
+      flat(
+        t
+          .texts()
+          .filter((x) => x.includes("Neue Phase"))
+          .at(-1)!,
+      ),
+    ).not.toMatch(/Noch unbeantwortet/);
+  });
+});

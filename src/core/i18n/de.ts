@@ -125,6 +125,9 @@ export const de = {
   deadlineStartedBrief: (title: string, due: string | undefined) =>
     due ? `⏱️ Frist läuft: **${title}** bis **${due}**` : `⏱️ Jetzt fällig: **${title}** (unverzüglich)`,
   deadlinesBriefHint: "Alle Fristen mit Restzeit: `status`.",
+  clockWaitingItem: (nr: string, titles: string[]) => `Frage ${nr} (${titles.join(", ")})`,
+  clocksWaiting: (items: string[]) =>
+    `⚠️ Noch unbeantwortet, davon hängen Meldepflichten ab: ${items.join("; ")}. Bitte klären und mit \`antwort <Nr> ja|nein|unklar\` beantworten.`,
   deadlineMoved: (title: string, due: string) => `⏱️ Frist neu berechnet ab Kenntnis: **${title}** bis **${due}**.`,
   deadlineContinues: (title: string, due: string | undefined) =>
     due

@@ -125,6 +125,9 @@ export const en: Catalog = {
   deadlineStartedBrief: (title: string, due: string | undefined) =>
     due ? `⏱️ Deadline running: **${title}** by **${due}**` : `⏱️ Due now: **${title}** (without undue delay)`,
   deadlinesBriefHint: "All deadlines with the time left: `status`.",
+  clockWaitingItem: (nr: string, titles: string[]) => `question ${nr} (${titles.join(", ")})`,
+  clocksWaiting: (items: string[]) =>
+    `⚠️ Still unanswered, and reporting duties depend on it: ${items.join("; ")}. Please find out and answer with \`antwort <no> ja|nein|unklar\`.`,
   deadlineMoved: (title: string, due: string) => `⏱️ Deadline recalculated from awareness: **${title}** by **${due}**.`,
   deadlineContinues: (title: string, due: string | undefined) =>
     due
