@@ -7,7 +7,58 @@ import type { TaskRow, TimelineEntry } from "./ports.ts";
 import type { Loaded } from "./state.ts";
 import { buildSummary } from "./summary.ts";
 import { showTime } from "./time.ts";
+import { TIMELINE_KIND, timelineText } from "./timeline-text.ts";
 import { ctxOf, deadlineFacts, nameOf, type ViewEnv } from "./views.ts";
+
+const YESNO_EN: Record<string, string> = { ja: "yes", nein: "no", unklar: "unclear" };
+
+/** The export's own wording. German is the reference; the German Markdown is unchanged by the English. */
+const EXPORT_WORDS = {
+  de: {
+    drill: "ÜBUNG",
+    type: "Art",
+    level: "Stufe",
+    opened: "Eröffnet",
+    aware: "Kenntnisnahme",
+    closed: "Abgeschlossen",
+    declaredBy: "Gemeldet von",
+    description: "Beschreibung",
+    chain: "Prüfkette (Hash-Kette SHA-256)",
+    chainOk: (n: number, head: string) => `In Ordnung: ${n} Einträge, letzter Hash \`${head}\`.`,
+    chainBroken: (first: number, problem: string) => `GEBROCHEN ab Eintrag ${first}: ${problem}.`,
+    deadlines: "Fristen",
+    answers: "Antworten",
+    tasks: "Aufgaben",
+    taskColumns: ["Nr", "Phase", "Rolle", "Status", "Wer", "Wann", "Grund"],
+    timeline: "Zeitleiste",
+    timelineColumns: ["#", "Zeit (Europe/Berlin)", "Wer", "Art", "Eintrag"],
+    summary: "Zusammenfassung",
+    drillReport: "Auswertung der Übung",
+    footer: (at: string) => `_Erstellt von notfallbot am ${at}. Zeiten in Europe/Berlin; gespeichert in UTC._`,
+  },
+  en: {
+    drill: "DRILL",
+    type: "Type",
+    level: "Level",
+    opened: "Opened",
+    aware: "Known since",
+    closed: "Closed",
+    declaredBy: "Reported by",
+    description: "Description",
+    chain: "Audit chain (SHA-256 hash chain)",
+    chainOk: (n: number, head: string) => `Intact: ${n} entries, last hash \`${head}\`.`,
+    chainBroken: (first: number, problem: string) => `BROKEN from entry ${first}: ${problem}.`,
+    deadlines: "Deadlines",
+    answers: "Answers",
+    tasks: "Tasks",
+    taskColumns: ["No.", "Phase", "Role", "Status", "Who", "When", "Reason"],
+    timeline: "Timeline",
+    timelineColumns: ["#", "Time (Europe/Berlin)", "Who", "Kind", "Entry"],
+    summary: "Summary",
+    drillReport: "Evaluation of the drill",
+    footer: (at: string) => `_Created by notfallbot on ${at}. Times in Europe/Berlin; stored in UTC._`,
+  },
+} as const;
 
 /**
  * The incident documentation for the owner, the insurer, the police and the data-protection authority:
@@ -19,43 +70,45 @@ import { ctxOf, deadlineFacts, nameOf, type ViewEnv } from "./views.ts";
 export function buildExport(L: Loaded, entries: TimelineEntry[], env: ViewEnv, tasks: TaskRow[]): { markdown: string; json: string } {
   const verdict = verifyChain(entries);
   const ctx = ctxOf(L);
+  const w = EXPORT_WORDS[env.locale];
+  const lc = env.locale;
   const md: string[] = [];
-  md.push(`# ${esc(L.rec.id)}: ${esc(L.rec.title)}${L.rec.drill ? " (ÜBUNG)" : ""}`, "");
-  md.push(`- Art: ${esc(loc(L.pb.title, "de"))}`);
-  md.push(`- Stufe: ${esc(env.t.levelName[ctx.level as keyof typeof env.t.levelName])}`);
-  md.push(`- Eröffnet: ${showTime(L.rec.openedAt)} (UTC ${L.rec.openedAt})`);
-  md.push(`- Kenntnisnahme: ${showTime(L.rec.awareAt)} (UTC ${L.rec.awareAt})`);
-  if (L.rec.closedAt) md.push(`- Abgeschlossen: ${showTime(L.rec.closedAt)} (UTC ${L.rec.closedAt})`);
-  md.push(`- Gemeldet von: ${esc(nameOf(L, L.rec.declaredBy) ?? "")}`);
+  md.push(`# ${esc(L.rec.id)}: ${esc(L.rec.title)}${L.rec.drill ? ` (${w.drill})` : ""}`, "");
+  md.push(`- ${w.type}: ${esc(loc(L.pb.title, lc))}`);
+  md.push(`- ${w.level}: ${esc(env.t.levelName[ctx.level as keyof typeof env.t.levelName])}`);
+  md.push(`- ${w.opened}: ${showTime(L.rec.openedAt, lc)} (UTC ${L.rec.openedAt})`);
+  md.push(`- ${w.aware}: ${showTime(L.rec.awareAt, lc)} (UTC ${L.rec.awareAt})`);
+  if (L.rec.closedAt) md.push(`- ${w.closed}: ${showTime(L.rec.closedAt, lc)} (UTC ${L.rec.closedAt})`);
+  md.push(`- ${w.declaredBy}: ${esc(nameOf(L, L.rec.declaredBy) ?? "")}`);
   for (const r of ROLES) md.push(`- ${env.t.roleName[r]}: ${esc(nameOf(L, ctx.roles[r]) ?? "—")}`);
-  if (L.st.description) md.push(`- Beschreibung: ${esc(L.st.description)}`);
-  md.push("", "## Prüfkette (Hash-Kette SHA-256)", "");
-  md.push(
-    verdict.ok
-      ? `In Ordnung: ${verdict.entries} Einträge, letzter Hash \`${verdict.head}\`.`
-      : `GEBROCHEN ab Eintrag ${verdict.firstBad}: ${esc(verdict.problem)}.`,
-  );
+  if (L.st.description) md.push(`- ${w.description}: ${esc(L.st.description)}`);
+  md.push("", `## ${w.chain}`, "");
+  md.push(verdict.ok ? w.chainOk(verdict.entries, verdict.head) : w.chainBroken(verdict.firstBad, esc(verdict.problem)));
   const dl = deadlineFacts(L, env);
   if (dl.length) {
-    md.push("", "## Fristen", "");
+    md.push("", `## ${w.deadlines}`, "");
     for (const d of dl) md.push(`- ${esc(d.label)}: ${esc(d.value)}`);
   }
-  md.push("", "## Antworten", "");
+  md.push("", `## ${w.answers}`, "");
   L.pb.questions.forEach((q, i) => {
     const a = ctx.answers[q.id];
-    md.push(`${i + 1}. ${esc(loc(q.text, "de"))} → ${a === undefined ? "—" : q.kind === "time" ? showTime(a) : esc(a)}`);
+    const shown =
+      a === undefined ? "—" : q.kind === "time" ? showTime(a, lc) : q.kind === "yesno" && lc === "en" ? (YESNO_EN[a] ?? esc(a)) : esc(a);
+    md.push(`${i + 1}. ${esc(loc(q.text, lc))} → ${shown}`);
   });
-  md.push("", "## Aufgaben", "", "| Nr | Phase | Rolle | Status | Wer | Wann | Grund |", "|---|---|---|---|---|---|---|");
+  md.push("", `## ${w.tasks}`, "", `| ${w.taskColumns.join(" | ")} |`, "|---|---|---|---|---|---|---|");
   for (const t of tasks)
     md.push(
-      `| ${t.nr} | ${esc(env.t.phaseName[t.phase as keyof typeof env.t.phaseName] ?? t.phase)} | ${esc(env.t.roleShort[t.role as keyof typeof env.t.roleShort] ?? t.role)} | ${esc(t.state)} | ${esc(nameOf(L, t.by ?? undefined) ?? "")} | ${t.at ? showTime(t.at) : ""} | ${esc(t.reason ?? "")} |`,
+      `| ${t.nr} | ${esc(env.t.phaseName[t.phase as keyof typeof env.t.phaseName] ?? t.phase)} | ${esc(env.t.roleShort[t.role as keyof typeof env.t.roleShort] ?? t.role)} | ${esc(lc === "de" ? t.state : (env.t.taskState[t.state as keyof typeof env.t.taskState] ?? t.state))} | ${esc(nameOf(L, t.by ?? undefined) ?? "")} | ${t.at ? showTime(t.at, lc) : ""} | ${esc(t.reason ?? "")} |`,
     );
-  md.push("", "## Zeitleiste", "", "| # | Zeit (Europe/Berlin) | Wer | Art | Eintrag |", "|---|---|---|---|---|");
-  for (const e of entries) md.push(`| ${e.seq} | ${showTime(e.at)} | ${esc(e.actorName)} | ${esc(e.kind)} | ${esc(e.text)} |`);
-  if (L.rec.closedAt) md.push("", "## Zusammenfassung", "", ...summaryItems(buildSummary(L, env)));
-  if (L.rec.closedAt && L.rec.drill)
-    md.push("", "## Auswertung der Übung", "", ...summaryItems(drillReportBlocks(L, env, undefined).slice(1)));
-  md.push("", `_Erstellt von notfallbot am ${showTime(env.now)}. Zeiten in Europe/Berlin; gespeichert in UTC._`, "");
+  md.push("", `## ${w.timeline}`, "", `| ${w.timelineColumns.join(" | ")} |`, "|---|---|---|---|---|");
+  for (const e of entries)
+    md.push(
+      `| ${e.seq} | ${showTime(e.at, lc)} | ${esc(e.actorName)} | ${esc(lc === "de" ? e.kind : (TIMELINE_KIND.en[e.kind] ?? e.kind))} | ${esc(timelineText(e, L.pb, lc, L.st.names))} |`,
+    );
+  if (L.rec.closedAt) md.push("", `## ${w.summary}`, "", ...summaryItems(buildSummary(L, env)));
+  if (L.rec.closedAt && L.rec.drill) md.push("", `## ${w.drillReport}`, "", ...summaryItems(drillReportBlocks(L, env, undefined).slice(1)));
+  md.push("", w.footer(showTime(env.now, lc)), "");
   const json = dataJson({
     incident: { ...L.rec, snapshot: undefined },
     state: L.st,

@@ -83,7 +83,7 @@ export function takeRoleText(cx: IncidentCx): string {
   return free.length
     ? t.noRoleYet(
         L.rec.id,
-        free.map((r) => `\`rolle ${r}\``),
+        free.map((r) => `\`${t.roleCommand(r)}\``),
       )
     : t.noFreeRole(L.rec.id, escapeMd(nameOf(L, coordinatorId(L))!));
 }

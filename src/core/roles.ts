@@ -228,7 +228,7 @@ export function onConfirmTimeout(cx: IncidentCx, role: RoleId, step: number): vo
       next: null,
     });
     post(cx, `${L.rec.id}/role-deputy/${role}/${step}`, [
-      { type: "paragraph", text: t.plan.noOne(t.roleName[role], `rolle ${role}`) },
+      { type: "paragraph", text: t.plan.noOne(t.roleName[role], t.roleCommand(role)) },
       tell,
     ]);
     refreshHeader(cx);
@@ -248,7 +248,7 @@ export function onConfirmTimeout(cx: IncidentCx, role: RoleId, step: number): vo
     { role, missed: missed.name, missedPhone: phone ?? null, next: next.name, step: nextStep },
   );
   const caps = capsOf(cx);
-  const how = nextId ? (caps.buttons ? t.plan.deputyHow : t.plan.deputyHowNoButtons) : t.plan.deputyHowPhone(`ok rolle ${role}`);
+  const how = nextId ? (caps.buttons ? t.plan.deputyHow : t.plan.deputyHowNoButtons) : t.plan.deputyHowPhone(`ok ${t.roleCommand(role)}`);
   const blocks: Block[] = [
     { type: "paragraph", text: t.plan.deputy(t.roleName[role], `**${escapeMd(missed.name)}**`, within, planWho(L, t, next), how) },
     tell,

@@ -104,7 +104,7 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
     type: "paragraph",
     text: `**${t.summary.followUps}**\n${f.open.length ? f.open.map((x) => `• ${x.nr}. ${loc(x.text, env.locale)} (${t.roleShort[x.role]})`).join("\n") : t.summary.none}`,
   });
-  blocks.push({ type: "context", text: `Dokumentation für Versicherung, Polizei und Datenschutzbehörde: \`export ${L.rec.id}\`` });
+  blocks.push({ type: "context", text: t.summary.exportHint(L.rec.id) });
   return blocks;
 }
 

@@ -45,7 +45,7 @@ export function changeTasks(cx: IncidentCx, ev: Inbound, verb: TaskVerb, nrs: nu
       problems.push(
         holder
           ? t.err.taskNotYours(nr, t.roleName[task.role], escapeMd(nameOf(L, holder)!))
-          : t.err.taskRoleFree(nr, t.roleName[task.role], `rolle ${task.role}`),
+          : t.err.taskRoleFree(nr, t.roleName[task.role], t.roleCommand(task.role)),
       );
       continue;
     }

@@ -3,7 +3,7 @@
  * incident and the organisation file, with unknown fields shown as visible gaps `[[…]]`.
  */
 import { holds } from "../machines/conditions.ts";
-import { type Level, loc } from "../machines/schema.ts";
+import { type Level, loc, type Template, templateName } from "../machines/schema.ts";
 import { renderTemplate } from "../templates/render.ts";
 import type { Cx, IncidentCx } from "./context.ts";
 import { answersOf, incidentFacts } from "./facts.ts";
@@ -23,19 +23,20 @@ export function showTemplate(cx: IncidentCx, ev: Inbound, name?: string): Loaded
     post(cx, `${L.rec.id}/templates/${cx.now.getTime()}`, templatesListBlocks(L, env(cx)));
     return undefined;
   }
-  const f = name.trim().toLowerCase();
-  const tpl =
-    L.pb.templates.find((x) => x.id === f) ??
-    L.pb.templates.find((x) => x.audience === f) ??
-    L.pb.templates.find((x) => x.id.startsWith(f) || loc(x.title, "de").toLowerCase().includes(f) || x.audience.startsWith(f));
-  if (!tpl) return refuse(cx, ev, t.err.templateUnknown(escapeMd(shorten(name, 60)), L.pb.templates.map((x) => `\`${x.id}\``).join(", ")));
+  const tpl = findTemplate(L.pb.templates, name);
+  if (!tpl)
+    return refuse(
+      cx,
+      ev,
+      t.err.templateUnknown(escapeMd(shorten(name, 60)), L.pb.templates.map((x) => `\`${templateName(x, cx.locale)}\``).join(", ")),
+    );
   // asked for by name, a template is always shown; before its condition holds, with one line on when it applies
   const blocks: Block[] = [];
   if (!holds(tpl.when, incidentFacts(L))) {
     const q = tpl.when?.question;
     const idx = q ? L.pb.questions.findIndex((x) => x.id === q) : -1;
     const answer = tpl.when?.answer === undefined ? "ja" : [tpl.when.answer].flat()[0]!;
-    const how = idx >= 0 && ctxOf(L).answers[q!] === undefined ? `antwort ${questionLabel(idx)} ${answer}` : undefined;
+    const how = idx >= 0 && ctxOf(L).answers[q!] === undefined ? answerCommand(cx.locale, questionLabel(idx), answer) : undefined;
     const applies = tpl.applies_when ? loc(tpl.applies_when, cx.locale) : t.templateAppliesFallback;
     blocks.push({ type: "context", text: t.templateNotYet(applies, how) });
   }
@@ -55,6 +56,49 @@ export function showTemplate(cx: IncidentCx, ev: Inbound, name?: string): Loaded
   return L;
 }
 
+/** Who a template is for, in English, so `template police` finds the template for `polizei`. */
+const AUDIENCE_EN: Record<Template["audience"], string[]> = {
+  mitarbeitende: ["staff", "employees", "team"],
+  patienten: ["patients", "affected", "data-subjects"],
+  kunden: ["customers", "clients"],
+  datenschutzbehoerde: ["authority", "dpa", "data-protection-authority", "supervisory-authority"],
+  behoerde: ["authority", "authorities"],
+  "it-dienstleister": ["it", "it-provider", "provider"],
+  polizei: ["police"],
+  presse: ["press", "media"],
+  versicherung: ["insurer", "insurance"],
+  bank: ["bank"],
+  partner: ["partners", "partner"],
+  intern: ["internal"],
+};
+
+/**
+ * A template by the name a person typed, in either language: id (`polizei`), English name (`police`), audience in
+ * German or English (`mitarbeitende`, `staff`), then a beginning of those or a word of the title.
+ */
+export function findTemplate(templates: readonly Template[], typed: string): Template | undefined {
+  const f = typed.trim().toLowerCase().replace(/\s+/g, "-");
+  const names = (x: Template) => [x.id, x.name_en, x.audience, ...AUDIENCE_EN[x.audience]].filter((n): n is string => !!n);
+  const words = f.replaceAll("-", " ");
+  return (
+    templates.find((x) => x.id === f || x.name_en === f) ??
+    templates.find((x) => names(x).includes(f)) ??
+    templates.find(
+      (x) =>
+        names(x).some((n) => n.startsWith(f)) ||
+        loc(x.title, "de").toLowerCase().includes(words) ||
+        loc(x.title, "en").toLowerCase().includes(words),
+    )
+  );
+}
+
+/** `antwort 6 ja` / `answer 6 yes`: the command that gives an answer, in the reader's language. */
+export function answerCommand(locale: "de" | "en", nr: string, answer: string): string {
+  if (locale === "de") return `antwort ${nr} ${answer}`;
+  const en: Record<string, string> = { ja: "yes", nein: "no", unklar: "unclear" };
+  return `answer ${nr} ${en[answer] ?? answer}`;
+}
+
 /** The values a template's placeholders are filled from: organisation file, incident, role holders, answers. */
 export function templateContext(cx: Cx, L: Loaded) {
   const c = cx.config;
@@ -67,7 +111,12 @@ export function templateContext(cx: Cx, L: Loaded) {
     const a = eff.values[q.id];
     if (a === undefined) continue;
     // a default is not an answer anybody gave: "unklar (noch nicht geprüft)"
-    const shown = q.kind === "time" ? showTime(a, cx.locale) : a;
+    const shown =
+      q.kind === "time"
+        ? showTime(a, cx.locale)
+        : q.kind === "yesno" && cx.locale === "en"
+          ? ({ ja: cx.t.answerYes, nein: cx.t.answerNo, unklar: cx.t.answerUnclear }[a] ?? a)
+          : a;
     answer[q.id] = eff.origin[q.id] === "default" ? cx.t.templateDefaultAnswer(shown) : shown;
   }
   // no data-protection officer entered: the management is the contact for data protection (Art. 33(3)(b) GDPR)

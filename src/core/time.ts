@@ -64,7 +64,7 @@ export function fromBerlin(y: number, mo: number, d: number, h: number, mi: numb
 
 /**
  * Parse a point in time as people type it: `jetzt`, `08:30`, `heute 8:30`, `gestern 17:45`, `02.03. 08:30`,
- * `02.03.2026 08:30`, `vor 2 stunden`, `vor 30 min`, or an ISO time. Berlin wall-clock. A bare time in the
+ * `02.03.2026 08:30`, `vor 2 stunden`, `vor 30 min`, `2 hours ago`, or an ISO time. Berlin wall-clock. A bare time in the
  * future is taken as yesterday. Returns undefined when it cannot be read, or when it lies in the future.
  */
 export function parseWhen(input: string, now: Date): Date | undefined {
@@ -74,11 +74,13 @@ export function parseWhen(input: string, now: Date): Date | undefined {
     .replace(/\s+uhr\b/, "")
     .replace(/\s+/g, " ");
   if (/^(jetzt|now|gerade|eben)$/.test(s)) return now;
-  const ago = /^vor (\d{1,3}) ?(min|minute|minuten|m|h|std|stunde|stunden|tag|tagen|d)$/.exec(s);
+  const ago =
+    /^vor (\d{1,3}) ?(min|minute|minuten|m|h|std|stunde|stunden|tag|tagen|d)$/.exec(s) ??
+    /^(\d{1,3}) ?(min|mins|minute|minutes|m|h|hr|hrs|hour|hours|d|day|days) ago$/.exec(s);
   if (ago) {
     const n = Number(ago[1]);
     const unit = ago[2]!;
-    const ms = unit.startsWith("m") ? n * 60000 : unit.startsWith("t") || unit === "d" ? n * 86400000 : n * 3600000;
+    const ms = unit.startsWith("m") ? n * 60000 : unit.startsWith("t") || unit.startsWith("d") ? n * 86400000 : n * 3600000;
     return new Date(now.getTime() - ms);
   }
   if (/^\d{4}-\d{2}-\d{2}t/.test(s)) {

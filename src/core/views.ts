@@ -11,6 +11,7 @@ import {
   type RoleId,
   type SofortAction,
   type Task,
+  templateName,
 } from "../machines/schema.ts";
 import type { Capabilities } from "./adapter.ts";
 import { durationMs } from "./duration.ts";
@@ -117,7 +118,7 @@ export function headerBlocks(L: Loaded, env: ViewEnv): Block[] {
     // a chat (or a terminal) has no threads: the incident continues right here
     const threaded = env.caps.threads && Boolean(L.rec.threadRef || L.rec.threadKey);
     const confirm = pending.length ? [env.caps.buttons ? t.plan.confirmButtons : t.plan.confirmTyped] : [];
-    const take = free.length ? [env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`rolle ${r}\``))] : [];
+    const take = free.length ? [env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`${t.roleCommand(r)}\``))] : [];
     blocks.push({ type: "context", text: `${[...confirm, ...take].join(" ")} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
     if (env.caps.buttons)
       blocks.push({
@@ -230,7 +231,7 @@ export function questionsBlocks(L: Loaded, env: ViewEnv): Block[] {
   const buttons = answerButtons(batch, env);
   if (buttons.length) blocks.push({ type: "buttons", buttons });
   const sample = batch.find((x) => x.q.kind === "yesno") ?? batch[0]!;
-  const example = `antwort ${sample.nr} ${sample.q.kind === "yesno" ? t.answerYes : sample.q.kind === "time" ? t.exampleTime : t.exampleText}`;
+  const example = `${t.answerWord} ${sample.nr} ${sample.q.kind === "yesno" ? t.answerYes : sample.q.kind === "time" ? t.exampleTime : t.exampleText}`;
   blocks.push({ type: "context", text: t.questionsHintFew(example, open.length - batch.length) });
   return blocks;
 }
@@ -306,7 +307,7 @@ export function templatesListBlocks(L: Loaded, env: ViewEnv): Block[] {
   const active = L.pb.templates.filter((x) => holds(x.when, facts));
   const blocks: Block[] = [
     { type: "heading", text: t.templatesTitle },
-    { type: "paragraph", text: active.map((x) => `• \`${x.id}\` – ${loc(x.title, env.locale)}`).join("\n") },
+    { type: "paragraph", text: active.map((x) => `• \`${templateName(x, env.locale)}\` – ${loc(x.title, env.locale)}`).join("\n") },
   ];
   if (env.caps.buttons)
     blocks.push({
@@ -360,7 +361,7 @@ export function deadlineFacts(L: Loaded, env: ViewEnv): { label: string; value: 
     }
     let value: string;
     if (s.metAt) value = `${t.summary.met} (${showTime(s.metAt, env.locale)})`;
-    else if (!s.dueAt) value = `${t.summary.open} – unverzüglich`;
+    else if (!s.dueAt) value = `${t.summary.open} – ${t.withoutDelay}`;
     else {
       const left = new Date(s.dueAt).getTime() - env.now.getTime();
       value = `${showTime(s.dueAt, env.locale)} – ${left >= 0 ? t.statusLeft(showDuration(left, env.locale)) : t.statusOverdue(showDuration(-left, env.locale))}`;

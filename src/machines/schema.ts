@@ -142,6 +142,14 @@ export const Template = z
       "intern",
     ]),
     title: Localized,
+    /**
+     * The name to ask for it by in English (`template police`); the German name is `id` (`vorlage polizei`).
+     * Without it, English speakers use the id. Both names work in both languages.
+     */
+    name_en: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. police oder breach-record")
+      .optional(),
     /** Body with placeholders `{{org.name}}`, `{{incident.id}}` … Unknown values become visible gaps `[[…]]`. */
     body: Localized,
     when: Condition.optional(),
@@ -264,6 +272,11 @@ export const Fragment = Playbook.pick({ questions: true, tasks: true, templates:
   .extend({ id: z.string().regex(/^[a-z0-9-]+$/) })
   .strict();
 export type Fragment = z.infer<typeof Fragment>;
+
+/** The name a person types for a template: `vorlage polizei` in German, `template police` in English. */
+export function templateName(tpl: Template, locale: "de" | "en" = "de"): string {
+  return (locale === "en" && tpl.name_en) || tpl.id;
+}
 
 export function loc(text: Localized, locale: "de" | "en" = "de"): string {
   if (typeof text === "string") return text;

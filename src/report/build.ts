@@ -3,6 +3,7 @@ import type { TaskRow, TimelineEntry } from "../core/ports.ts";
 import type { Loaded } from "../core/state.ts";
 import { summaryFigures } from "../core/summary.ts";
 import { showTime } from "../core/time.ts";
+import { timelineText } from "../core/timeline-text.ts";
 import { ctxOf, deadlineTitle, nameOf, type ViewEnv } from "../core/views.ts";
 import { type Level, loc, ROLES } from "../machines/schema.ts";
 import type { IncidentReport, ReportRole } from "./model.ts";
@@ -57,7 +58,7 @@ export function buildReport(L: Loaded, entries: readonly TimelineEntry[], env: V
   }));
   const declaredBy = nameOf(L, L.rec.declaredBy);
   return {
-    locale: "de",
+    locale: env.locale,
     id: L.rec.id,
     title: L.rec.title,
     drill: L.rec.drill,
@@ -85,12 +86,26 @@ export function buildReport(L: Loaded, entries: readonly TimelineEntry[], env: V
     deadlines,
     answers: L.pb.questions.map((q) => {
       const a = ctx.answers[q.id];
-      return { question: loc(q.text, env.locale), ...(a === undefined ? {} : { answer: q.kind === "time" ? showTime(a, env.locale) : a }) };
+      const shown =
+        a === undefined
+          ? undefined
+          : q.kind === "time"
+            ? showTime(a, env.locale)
+            : q.kind === "yesno" && env.locale === "en"
+              ? ({ ja: t.answerYes, nein: t.answerNo, unklar: t.answerUnclear }[a] ?? a)
+              : a;
+      return { question: loc(q.text, env.locale), ...(shown === undefined ? {} : { answer: shown }) };
     }),
     tasks: { done: f.done.length, skipped: f.skipped.length, open: f.open.length, skippedWhy },
     lessons: L.pb.review.map((q) => ({ question: loc(q.text, env.locale), ...(L.st.review[q.id] ? { answer: L.st.review[q.id] } : {}) })),
     followUps: f.open.map((x) => ({ task: loc(x.text, env.locale), role: t.roleShort[x.role] })),
-    timeline: entries.map((e) => ({ seq: e.seq, at: e.at, who: e.actorName, kind: e.kind, text: e.text })),
+    timeline: entries.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      who: e.actorName,
+      kind: e.kind,
+      text: timelineText(e, L.pb, env.locale, L.st.names),
+    })),
     verification: verdict,
   };
 }

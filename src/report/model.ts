@@ -62,7 +62,7 @@ export type ReportVerification =
   | { ok: false; entries: number; firstBad: number; problem: string };
 
 export interface IncidentReport {
-  locale: "de";
+  locale: "de" | "en";
   id: string;
   /** As typed. */
   title: string;

@@ -1,4 +1,5 @@
 import { showDuration } from "../core/time.ts";
+import { TIMELINE_KIND } from "../core/timeline-text.ts";
 import type { PrintChrome } from "../handbook/pdf.ts";
 import { HANDBOOK_TEXT } from "../handbook/text.ts";
 
@@ -99,7 +100,26 @@ const berlin = new Intl.DateTimeFormat("de-DE", {
   minute: "2-digit",
 });
 
-export const REPORT_TEXT: Record<"de", ReportText> = {
+const berlinEn = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Berlin",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** The report's running heads and footers in English (the German ones are the handbook's). */
+const CHROME_EN: PrintChrome = {
+  continued: (section) => `${section} (continued)`,
+  page: (n, of) => `Page ${n} of ${of}`,
+  pageRef: (n) => `p. ${n}`,
+  time: "Time",
+  initials: "Initials",
+  call: "Tel.",
+};
+
+export const REPORT_TEXT: Record<"de" | "en", ReportText> = {
   de: {
     title: (id) => `Vorfallsbericht ${id}`,
     subject: "Vorfallsbericht für Versicherung, Polizei und Datenschutzbehörde",
@@ -216,6 +236,104 @@ export const REPORT_TEXT: Record<"de", ReportText> = {
       how: "Nachprüfen: Die JSON-Datei desselben Exports enthält jeden Eintrag mit seiner Prüfsumme. Die letzte Prüfsumme steht auch in der Fußzeile jeder Seite.",
       footOk: (id, head) => `${id} · Prüfkette in Ordnung · letzte Prüfsumme ${head}`,
       footBroken: (id, firstBad) => `${id} · Prüfkette GEBROCHEN ab Eintrag ${firstBad}`,
+    },
+  },
+  en: {
+    title: (id) => `Incident report ${id}`,
+    subject: "Incident report for the insurer, the police and the data protection authority",
+    intro: (exported) =>
+      `Created on ${exported} by notfallbot from the stored timeline of the incident. All times in German time (Europe/Berlin). Italics show what the people involved typed, word for word.`,
+    drill: "DRILL – not a real incident",
+    drillText: "This report comes from a drill. Nothing in it was reported outside.",
+    time: (iso) => berlinEn.format(new Date(iso)).replace(",", ""),
+    duration: (ms) => showDuration(ms, "en"),
+    chrome: CHROME_EN,
+    facts: {
+      heading: "At a glance",
+      type: "Type of incident",
+      title: "Name",
+      level: "Level",
+      opened: "Opened",
+      aware: "Known since",
+      closed: "Closed",
+      stillOpen: "not closed yet",
+      duration: "Duration",
+      declaredBy: "Reported by",
+      description: "Description",
+      closeReason: "Reason for closing",
+    },
+    chart: {
+      heading: "The course of events at a glance",
+      caption:
+        "One blue bar per phase, from start to end. Per role: grey is the time until someone took it on; the dot is the takeover, the triangle the first task taken on. Per deadline: the light bar is the running deadline, the diamond the moment it was met (green on time, red late), the cross a missed deadline.",
+      phases: "Phase",
+      phase: (name) => name,
+      role: (name) => name,
+      deadline: (title, dueLater) => (dueLater ? `${title} (due ${dueLater})` : title),
+      waiting: "until taken on",
+      window: "deadline running",
+      windowMissed: "deadline running (missed)",
+      taken: "role taken on",
+      firstAck: "first task taken on",
+      met: "deadline met",
+      metLate: "met late",
+      missed: "deadline missed",
+      failed: "The picture could not be drawn; the tables below hold the same information.",
+    },
+    deadlines: {
+      heading: "Deadlines",
+      none: "No deadline ran in this incident.",
+      columns: { title: "Deadline", started: "Start", due: "Due", met: "Met on", result: "Result" },
+      asap: "without undue delay",
+      state: { met: "met", missed: "missed", open: "open" },
+    },
+    roles: {
+      heading: "Roles",
+      columns: {
+        role: "Role",
+        holder: "Held by",
+        taken: "Taken on",
+        firstAck: "First task taken on",
+        reaction: "Response time",
+      },
+      nobody: "nobody",
+    },
+    phases: {
+      heading: "Phases",
+      columns: { phase: "Phase", from: "From", to: "To", duration: "Duration", override: "Moved on despite open important tasks" },
+      running: "running",
+    },
+    lessons: {
+      heading: "Lessons learned",
+      noAnswer: "No answer recorded.",
+      followUps: "Open points",
+      none: "none",
+    },
+    tasks: {
+      heading: "Actions",
+      counts: (done, skipped, open) => `${done} done, ${skipped} skipped (with a reason), ${open} open.`,
+      columns: { task: "Skipped task", reason: "Reason" },
+    },
+    answers: {
+      heading: "Assessment (answers to the questions)",
+      columns: { question: "Question", answer: "Answer" },
+      none: "—",
+    },
+    timeline: {
+      heading: "Timeline",
+      columns: { nr: "No.", time: "Time", who: "Who", kind: "Kind", text: "Entry" },
+      kinds: TIMELINE_KIND.en,
+    },
+    chain: {
+      heading: "Audit chain",
+      ok: (entries) =>
+        `Intact: all ${entries} entries of the timeline are unchanged. Each entry holds the checksum (SHA-256) of the one before it; changing, deleting or reordering an entry breaks the chain.`,
+      broken: (firstBad, problem) =>
+        `BROKEN from entry ${firstBad}: ${problem}. The timeline was changed after it was written; entries from this point on are not proven.`,
+      head: "Last checksum (SHA-256):",
+      how: "To check: the JSON file of the same export holds every entry with its checksum. The last checksum is also in the footer of every page.",
+      footOk: (id, head) => `${id} · audit chain intact · last checksum ${head}`,
+      footBroken: (id, firstBad) => `${id} · audit chain BROKEN from entry ${firstBad}`,
     },
   },
 };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Catalog, de } from "../../src/core/i18n/de.ts";
 import { en } from "../../src/core/i18n/en.ts";
+import { parseCommand } from "../../src/core/parser.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
 
 type Leaf = { path: string; value: unknown };
 
@@ -46,6 +48,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   levelChanged: [["Emergency", "Crisis", "Management decides."]],
   levelUnchanged: [["Crisis"]],
   closedTitle: [["N-2026-001"]],
+  "summary.exportHint": [["N-2026-001"]],
   exportDone: [
     ["report.pdf", true],
     ["report.pdf", false],
@@ -72,11 +75,11 @@ const SAMPLES: Record<string, unknown[][]> = {
   "err.roleTaken": [["Coordinator", "Anna"]],
   "err.roleAssignOthers": [["Anna"]],
   "err.mentionUnknown": [["Bob"]],
-  "err.taskNrMissing": [["erledigt"]],
+  "err.taskNrMissing": [["erledigt"], ["ok"], ["überspringen"]],
   "err.taskUnknown": [[40, 12]],
   "err.taskInactive": [[5]],
   "err.taskNotYours": [[5, "Technical", "Ben"]],
-  "err.taskRoleFree": [[5, "Technical", "rolle technik"]],
+  "err.taskRoleFree": [[5, "Technical", "role technical"]],
   "err.taskAlready": [[5, "done"]],
   "err.skipReason": [[5]],
   "err.answerUnknown": [["9"]],
@@ -89,7 +92,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   "err.levelUnknown": [["huge"]],
   "err.templateUnknown": [["press", "`team`, `patients`"]],
   templateNotYet: [
-    ["When people face a high risk.", "antwort 7 ja"],
+    ["When people face a high risk.", "answer 7 yes"],
     ["When people face a high risk.", undefined],
   ],
   privacyManagement: [
@@ -181,11 +184,41 @@ describe("i18n catalogues", () => {
     }
   });
 
-  it("en keeps the German command words in backticks", () => {
-    expect(en.headerTake(["`rolle koordinator`"])).toContain("`rolle koordinator`");
-    expect(en.statusNextAdvance).toContain("`weiter`");
-    expect(en.statusNextClose).toContain("`abschließen`");
-    expect(en.taskOverdue(3, "x", "Anna")).toContain("`erledigt 3`");
-    expect(en.help("x")).toContain("(escalate)");
+  it("en shows the English command words, and the parser understands every command en shows", () => {
+    expect(en.roleCommand("koordinator")).toBe("role coordinator");
+    expect(en.statusNextAdvance).toContain("`next`");
+    expect(en.statusNextClose).toContain("`close`");
+    expect(en.taskOverdue(3, "x", "Anna")).toContain("`done 3`");
+    expect(en.taskHintText).toContain("`done <number>`");
+    expect(en.help("x")).toContain("`escalate <level>`");
+    const playbooks = loadPlaybooks().list();
+    const shown = new Set<string>();
+    for (const { text } of texts(en)) for (const m of (text as string).matchAll(/`([^`]+)`/g)) shown.add(m[1]!);
+    const german = [...shown].filter((c) =>
+      /^(\/notfall )?(rolle|erledigt|antwort|vorlage|weiter|abschließen|notiz|eskalieren|überspringen|hilfe|übung|handbuch|verschlüsselung)\b/.test(c),
+    );
+    expect(german).toEqual([]);
+    // a command as shown, with the placeholders filled as a person would
+    const typed = [...shown]
+      .filter((c) => !/[|[…]/.test(c))
+      .filter((c) => /^(\/notfall )?(role|status|ok|done|skip|answer|template|note|escalate|next|close|export|handbook|help|drill|ransomware)\b/.test(c))
+      .map((c) =>
+        c
+          .replace(/^\/notfall\s*/, "")
+          .replace("<type>", "ransomware")
+          .replace("<role>", "technical")
+          .replace("<level>", "crisis")
+          .replace(/<number>|<Nr>/g, "3")
+          .replace(/<answer>|<reason>|<text>/g, "yes")
+          .replace("<name>", "police"),
+      );
+    expect(typed.length).toBeGreaterThan(20);
+    for (const c of typed) {
+      const cmd = parseCommand(c, playbooks, { mode: "command" });
+      expect(cmd.kind, c).not.toBe("error");
+      expect(cmd.kind, c).not.toBe("choose-type");
+    }
+    for (const c of ["role coordinator", "done 3", "skip 3 yes", "answer 3 yes", "template police", "escalate crisis", "next", "close"])
+      expect(typed, c).toContain(c);
   });
 });

@@ -61,7 +61,7 @@ const en: ConsoleTexts = {
     org !== undefined
       ? `Organisation: ${org || "(no name)"}`
       : "No organisation file: templates show gaps [[…]]. Create one: cp examples/praxis.yaml notfall.config.yaml",
-    "Type `/notfall hilfe` or e.g. `/notfall verschlüsselung`. `@anna: …` speaks as anna. To end: Ctrl+D.",
+    "Type `/notfall help` or e.g. `/notfall ransomware`. `@anna: …` speaks as anna. To end: Ctrl+D.",
   ],
   resume(open) {
     if (open.length === 0) return [];

@@ -1,5 +1,9 @@
 /** German message catalogue: every text a person reads. Plain language, short sentences, one next step. */
 export const de = {
+  /** The command that takes a role: `rolle technik`. */
+  roleCommand: (role: string) => `rolle ${role}`,
+  /** The command word that answers a question: `antwort 2 ja`. */
+  answerWord: "antwort",
   levelName: { stoerung: "Störung", notfall: "Notfall", krise: "Krise", katastrophe: "Katastrophe" },
   levelsNow: (level: string) => `Stufe jetzt: **${level}**. Ändern (nur die Koordination):`,
   levelMeaning: {
@@ -26,6 +30,8 @@ export const de = {
     abgeschlossen: "Abgeschlossen",
   },
   taskState: { offen: "offen", bestätigt: "bestätigt", erledigt: "erledigt", übersprungen: "übersprungen" },
+  /** A deadline without a time limit ("unverzüglich"). */
+  withoutDelay: "unverzüglich",
   unassigned: "— noch niemand —",
   drill: "ÜBUNG",
   drillBanner: "🧪 ÜBUNG – kein echter Notfall. Nichts nach außen versenden.",
@@ -171,6 +177,7 @@ export const de = {
     `Fertig? \`erledigt ${nr}\`.${more > 0 ? ` Noch ${more} weitere: \`meine aufgaben\`.` : ""} Lage: \`status\`.`,
   closedTitle: (id: string) => `🏁 ${id} abgeschlossen – Zusammenfassung`,
   summary: {
+    exportHint: (id: string) => `Dokumentation für Versicherung, Polizei und Datenschutzbehörde: \`export ${id}\``,
     duration: "Dauer gesamt",
     phases: "Dauer je Phase",
     firstAck: "Erste Reaktion je Rolle",

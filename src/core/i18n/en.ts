@@ -2,9 +2,15 @@ import type { Catalog } from "./de.ts";
 
 /**
  * English message catalogue: the same keys and functions as `de`. Plain language, short sentences, one next step.
- * Command words stay German (the parser is German-first and also accepts the English aliases shown in `help`).
+ * Command words are the English aliases the parser accepts (`done 3`, `role technical`); the German ones work too.
  */
+/** The English words of the command arguments the engine passes in German (task verbs, role ids). */
+const VERB_EN: Record<string, string> = { ok: "ok", erledigt: "done", überspringen: "skip" };
+const ROLE_EN: Record<string, string> = { koordinator: "coordinator", technik: "technical", kommunikation: "communication" };
+
 export const en: Catalog = {
+  roleCommand: (role: string) => `role ${ROLE_EN[role] ?? role}`,
+  answerWord: "answer",
   levelName: { stoerung: "Disruption", notfall: "Emergency", krise: "Crisis", katastrophe: "Disaster" },
   levelsNow: (level: string) => `Level now: **${level}**. To change it (coordinator only):`,
   levelMeaning: {
@@ -30,6 +36,8 @@ export const en: Catalog = {
     abgeschlossen: "Closed",
   },
   taskState: { offen: "open", bestätigt: "taken on", erledigt: "done", übersprungen: "skipped" },
+  /** A deadline without a time limit ("unverzüglich"). */
+  withoutDelay: "without undue delay",
   unassigned: "— nobody yet —",
   drill: "DRILL",
   drillBanner: "🧪 DRILL – not a real emergency. Do not send anything outside.",
@@ -51,7 +59,7 @@ export const en: Catalog = {
   headerWhere: { thread: "Everything else happens here in the thread.", here: "Everything else happens here." },
   claimButton: { koordinator: "I'll coordinate", technik: "I'll handle tech", kommunikation: "I'll communicate" },
   questionsTitle: "Please answer briefly",
-  questionsHint: "Answer with `antwort <number> <answer>`, e.g. `antwort 1 today 8:30` or `antwort 2 yes`.",
+  questionsHint: "Answer with `answer <number> <answer>`, e.g. `answer 1 today 8:30` or `answer 2 yes`.",
   exampleTime: "today 8:30",
   exampleText: "<text>",
   questionsHintFew: (example: string, more: number) =>
@@ -65,24 +73,24 @@ export const en: Catalog = {
   answerByImplication: (nr: string) => `follows from answer ${nr}`,
   notAnswered: "still open",
   tasksTitle: (phase: string, role: string, holder: string | undefined) => `${phase} · ${role}${holder ? ` (${holder})` : ""}`,
-  taskHintButtons: "Press a button or reply: `ok <number>` = taken on, `erledigt <number>` = finished.",
-  taskHintReactions: "React to a task with ✅ = done, 👍 = taken on. Or reply: `erledigt <number>`.",
-  taskHintText: "Reply `ok <number>` (taken on) or `erledigt <number>` (finished), e.g. `erledigt 3`.",
+  taskHintButtons: "Press a button or reply: `ok <number>` = taken on, `done <number>` = finished.",
+  taskHintReactions: "React to a task with ✅ = done, 👍 = taken on. Or reply: `done <number>`.",
+  taskHintText: "Reply `ok <number>` (taken on) or `done <number>` (finished), e.g. `done 3`.",
   btnAck: "Take on",
   btnDone: "Done",
   critical: "important",
   why: "Why",
   stateBy: (state: string, who: string) => `${state} by ${who}`,
   templatesTitle: "Ready-made texts (templates)",
-  templatesHint: "To show one, press a button or type `vorlage <name>`.",
-  templatesHintNoButtons: "To show one, type `vorlage <name>` (a name from the list).",
+  templatesHint: "To show one, press a button or type `template <name>`.",
+  templatesHintNoButtons: "To show one, type `template <name>` (a name from the list).",
   templateExternalDrill: "DRILL – do NOT send this text.",
   templateGaps: (gaps: string[]) => `Still to fill in: ${gaps.join(", ")}`,
   templateFooter: "Copy the text, fill in the gaps [[…]], then send it.",
   phaseEntered: (phase: string) => `➡️ New phase: **${phase}**`,
   phaseOverride: (reason: string) => `Moved on although important tasks are still open. Reason: ${reason}`,
   reviewTitle: "Review: what do we learn from this?",
-  reviewHint: "Answer with `antwort L<number> <text>`, e.g. `antwort L1 Through a fake invoice by email`. Then `abschließen`.",
+  reviewHint: "Answer with `answer L<number> <text>`, e.g. `answer L1 Through a fake invoice by email`. Then `close`.",
   roleAssigned: (who: string, role: string, what: string) => `✅ **${who}** is now **${role}** (${what}).`,
   roleReleased: (role: string) => `The role **${role}** is free again.`,
   roleOpenTasks: (n: number) => (n === 1 ? "1 task is waiting." : `${n} tasks are waiting.`),
@@ -92,25 +100,25 @@ export const en: Catalog = {
     noPhone: "not in the chat, no phone number on file",
     reachedButton: (name: string) => `${name} takes it (call)`,
     confirmButton: "Confirm role",
-    confirmButtons: "**Confirm your role:** press the button or type `ok rolle`.",
-    confirmTyped: "**Confirm your role:** type `ok rolle`.",
+    confirmButtons: "**Confirm your role:** press the button or type `ok role`.",
+    confirmTyped: "**Confirm your role:** type `ok role`.",
     confirmed: (who: string, roles: string, after: string) => `✅ **${who}** confirmed: **${roles}** (after ${after}).`,
     confirmedFor: (who: string, role: string, by: string) =>
       `✅ **${role}**: ${who} takes it (by phone, entered by ${by}). The coordinator acknowledges this role's tasks.`,
     tookBack: (who: string, role: string, before: string) => `↩️ **${who}** takes the role **${role}** back (before: ${before}).`,
     deputy: (role: string, missed: string, within: string, next: string, how: string) =>
       `⏰ **${role}**: ${missed} did not confirm within ${within}. Deputy: ${next} – ${how}`,
-    deputyHow: "please confirm: button or `ok rolle`.",
-    deputyHowNoButtons: "please confirm: `ok rolle`.",
+    deputyHow: "please confirm: button or `ok role`.",
+    deputyHowNoButtons: "please confirm: `ok role`.",
     deputyHowPhone: (cmd: string) => `after the call the coordinator enters them: \`${cmd}\`.`,
     unreachable: (coord: string, who: string, phone: string) => `${coord}: could not reach ${who} – please call: 📞 ${phone}.`,
     noOne: (role: string, cmd: string) => `⏰ **${role}**: nobody from the emergency plan confirmed. Who takes it? \`${cmd}\``,
     handedOver: (role: string, from: string, to: string, reason: string) =>
       `🔁 **${role}** handed over: ${from} → ${to}. Reason: ${reason}`,
   },
-  rolesReminder: (roles: string[]) => `⏰ Not taken yet: **${roles.join(", ")}**. Who takes it on? Type e.g. \`rolle technik\`.`,
+  rolesReminder: (roles: string[]) => `⏰ Not taken yet: **${roles.join(", ")}**. Who takes it on? Type e.g. \`role technical\`.`,
   taskChanged: (nr: number, text: string, state: string, who: string) => `Task ${nr} ${state} (${who}): ${text}`,
-  taskOverdue: (nr: number, text: string, holder: string) => `⏰ Task ${nr} is due (${holder}): ${text}\nFinished? \`erledigt ${nr}\``,
+  taskOverdue: (nr: number, text: string, holder: string) => `⏰ Task ${nr} is due (${holder}): ${text}\nFinished? \`done ${nr}\``,
   answerRecorded: (nr: string, q: string, a: string) => `Answer ${nr} noted: ${q} → **${a}**`,
   awarenessSet: (when: string) => `Known since ${when}. The legal deadlines run from this moment.`,
   deadlineStarted: (title: string, due: string | undefined, basis: string) =>
@@ -121,7 +129,7 @@ export const en: Catalog = {
   deadlineMissed: (title: string, coord: string) =>
     `❗ Deadline missed: **${title}**. ${coord}: please report it right away anyway and briefly explain the delay (this is allowed and better than not reporting at all).`,
   deadlineMet: (title: string) => `✅ Deadline met: ${title}`,
-  deadlineHowto: (nr: number) => `This deadline is done with task ${nr}: \`erledigt ${nr}\`.`,
+  deadlineHowto: (nr: number) => `This deadline is done with task ${nr}: \`done ${nr}\`.`,
   deadlineStartedBrief: (title: string, due: string | undefined) =>
     due ? `⏱️ Deadline running: **${title}** by **${due}**` : `⏱️ Due now: **${title}** (without undue delay)`,
   deadlinesBriefHint: "All deadlines with the time left: `status`.",
@@ -134,7 +142,7 @@ export const en: Catalog = {
       ? `⏱️ Deadline keeps running, now on an answer: **${title}** by **${due}**.`
       : `⏱️ Deadline keeps running, now on an answer: **${title}** (without undue delay).`,
   deadlinePrecaution: (nr: string, answer: string) =>
-    `As a precaution, because question ${nr} is still open (it counts as “${answer}” until answered). If it surely does not apply: \`antwort ${nr} nein\`.`,
+    `As a precaution, because question ${nr} is still open (it counts as “${answer}” until answered). If it surely does not apply: \`answer ${nr} no\`.`,
   deadlineImplied: (nr: string, byNr: string, answer: string) => `Question ${nr} counts as “${answer}” because of answer ${byNr}.`,
   deadlineDropped: (title: string, nr: string, answer: string) =>
     `⏹️ Deadline no longer applies after answer ${nr} (“${answer}”): **${title}**. The timeline keeps that it ran.`,
@@ -144,14 +152,14 @@ export const en: Catalog = {
   privacyManagement: (name: string | undefined, phone: string | undefined) =>
     `No data protection officer entered: management decides whether to report${name ? ` (${name}${phone ? `, phone ${phone}` : ""})` : " (practice owner or managing director)"}.`,
   questionReminder: (nr: string, text: string, coord: string, yesno: boolean) =>
-    `⏰ Question ${nr} is still open: ${text}\n${coord}: please answer, ${yesno ? `\`antwort ${nr} ja\` (yes), \`antwort ${nr} nein\` (no) or \`antwort ${nr} unklar\` (unclear)` : `e.g. \`antwort ${nr} <answer>\``}.`,
+    `⏰ Question ${nr} is still open: ${text}\n${coord}: please answer, ${yesno ? `\`answer ${nr} yes\` (yes), \`answer ${nr} no\` (no) or \`answer ${nr} unclear\` (unclear)` : `e.g. \`answer ${nr} <answer>\``}.`,
   questionReminderDefault: (answer: string) => `Until it is answered it counts as “${answer}”; its deadlines run as a precaution.`,
   answerImplied: (nr: string, question: string, answer: string) => `So question ${nr} counts as **${answer}** too: ${question}`,
   askNow: (items: string[]) => `Please answer now as well: ${items.join(" · ")}`,
   tasksAdded: (items: string[]) => `New: ${items.join(" · ")}`,
   taskAddedItem: (nr: number, phase: string, text: string) => `task ${nr} (${phase}): ${text}`,
   statusPrecaution: (nr: string) => `precaution, question ${nr} open`,
-  statusUnclear: (nr: string) => `still to assess: answer ${nr} is “unklar”`,
+  statusUnclear: (nr: string) => `still to assess: answer ${nr} is “unclear”`,
   statusWaiting: (nr: string) => `not running yet: waits for answer ${nr}`,
   templateNotYet: (applies: string, how: string | undefined) =>
     `ℹ️ This template is not due here yet. When it applies: ${applies}${how ? ` If that is the case: \`${how}\`.` : ""}`,
@@ -167,9 +175,10 @@ export const en: Catalog = {
   runningIncident: (id: string, title: string, phase: string) => `**${id}** is running: ${title}, phase ${phase}.`,
   nextStepsTitle: (roles: string) => `Your next steps (${roles})`,
   nextStepsHint: (nr: number, more: number) =>
-    `Done? \`erledigt ${nr}\`.${more > 0 ? ` ${more} more: \`meine aufgaben\`.` : ""} Situation: \`status\`.`,
+    `Done? \`done ${nr}\`.${more > 0 ? ` ${more} more: \`my tasks\`.` : ""} Situation: \`status\`.`,
   closedTitle: (id: string) => `🏁 ${id} closed – summary`,
   summary: {
+    exportHint: (id: string) => `Documentation for the insurer, the police and the data protection authority: \`export ${id}\``,
     duration: "Total duration",
     phases: "Duration per phase",
     firstAck: "First response per role",
@@ -243,35 +252,35 @@ export const en: Catalog = {
   statusDeadlines: "Deadlines",
   statusNext: "Next step",
   statusQuestions: "Questions",
-  statusTemplates: "Ready-made texts: `vorlage` shows the list. Your tasks: `meine aufgaben`, all: `aufgaben`.",
+  statusTemplates: "Ready-made texts: `template` shows the list. Your tasks: `my tasks`, all: `tasks`.",
   allTasksTitle: (phase: string) => `All tasks up to ${phase}`,
   myTasksTitle: (roles: string) => `Your tasks (${roles})`,
-  myTasksNone: "Nothing is open for you right now. All tasks: `aufgaben`, situation: `status`.",
+  myTasksNone: "Nothing is open for you right now. All tasks: `tasks`, situation: `status`.",
   noRoleYet: (id: string, cmds: string[]) => `You have no role in ${id} yet. Take one: ${cmds.join(" · ")}.`,
   noFreeRole: (id: string, coord: string) =>
     `You have no role in ${id}, and all are taken. Ask the coordinator (${coord}) what you can do.`,
-  statusNextRoles: "Fill the roles: `rolle koordinator` / `rolle technik` / `rolle kommunikation`.",
+  statusNextRoles: "Fill the roles: `role coordinator` / `role technical` / `role communication`.",
   statusNextCritical: (nrs: number[]) => `Finish the important tasks: ${nrs.join(", ")}.`,
-  statusNextAdvance: "Everything important in this phase is done: `weiter` (coordinator).",
-  statusNextClose: "Answer the review questions, then `abschließen`.",
+  statusNextAdvance: "Everything important in this phase is done: `next` (coordinator).",
+  statusNextClose: "Answer the review questions, then `close`.",
   statusLeft: (left: string) => `${left} left`,
   statusOverdue: (over: string) => `overdue by ${over}`,
   help: (types: string) =>
     [
       "**notfallbot** – guides you step by step through an IT emergency.",
       "",
-      "**Report an emergency:** `/notfall <type> [what happened]`, e.g. `/notfall verschlüsselung Server shows a ransom note`",
-      "**Drill:** `/notfall übung <type>` (or `drill`)",
+      "**Report an emergency:** `/notfall <type> [what happened]`, e.g. `/notfall ransomware Server shows a ransom note`",
+      "**Drill:** `/notfall drill <type>`",
       "",
       `**Types:** ${types}`,
       "",
       "**In the emergency thread:**",
-      "`rolle koordinator|technik|kommunikation [@person]` (role coordinator|technical|communication) · `status` · `ok <number>` (ack) / `erledigt <number>` (done) · `überspringen <number> <reason>` (skip) · `antwort <number> <answer>` (answer) · `vorlage [name]` (template) · `notiz <text>` (note) · `eskalieren <level>` (escalate) · `weiter [reason]` (next) · `abschließen` (close) · `export` · `handbuch` (handbook)",
+      "`role coordinator|technical|communication [@person]` · `status` · `ok <number>` (taken on) · `done <number>` · `skip <number> <reason>` · `answer <number> <answer>` · `template [name]` · `note <text>` · `escalate <level>` · `next [reason]` · `close [reason]` · `export` · `handbook`",
       "",
-      "**Levels:** `störung` (disruption) · `notfall` (emergency) · `krise` (crisis) · `katastrophe` (disaster)",
+      "**Levels:** `disruption` · `emergency` · `crisis` · `disaster`",
     ].join("\n"),
   helpInIncident:
-    "Commands here: `meine aufgaben` · `erledigt <nr>` · `rolle <role>` · `antwort <nr> <answer>` · `status` · `aufgaben` · `vorlage` · `notiz <text>`. Everything else is logged.",
+    "Commands here: `my tasks` · `done <nr>` · `role <role>` · `answer <nr> <answer>` · `status` · `tasks` · `template` · `note <text>`. Everything else is logged.",
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
   menu: {
     ask: (text: string) => (text ? `Which kind of emergency is “${text}”?` : "Which kind of emergency?"),
@@ -285,35 +294,36 @@ export const en: Catalog = {
     newAnyway: "New emergency anyway",
     underAMinute: "less than 1 min",
   },
-  didYouMean: (given: string, suggestion: string) => `I don't know “${given}”. Did you mean \`${suggestion}\`? All commands: \`hilfe\`.`,
+  didYouMean: (given: string, suggestion: string) => `I don't know “${given}”. Did you mean \`${suggestion}\`? All commands: \`help\`.`,
   err: {
     noIncident:
-      "No emergency is running here right now. To report one: `/notfall <type>`, e.g. `/notfall verschlüsselung`. All types: `/notfall hilfe`.",
+      "No emergency is running here right now. To report one: `/notfall <type>`, e.g. `/notfall ransomware`. All types: `/notfall help`.",
     manyIncidents: (ids: string) => `Several emergencies are running here (${ids}). Please write in the thread of the right one.`,
     elsewhereAction:
       "This button does not belong to an emergency running here. Nothing was changed. Please use the buttons in the emergency's thread; `/notfall status` shows the situation here.",
     elsewhereId: (id: string) =>
       `${id} is not running here. An emergency's status and export are only available in its own channel: write \`/notfall status ${id}\` there. \`/notfall status\` shows the situation here.`,
     closed: (id: string) => `${id} is already closed. To report a new emergency: \`/notfall <type>\`.`,
-    roleMissing: "Which role? Type `rolle koordinator`, `rolle technik` or `rolle kommunikation`.",
+    roleMissing: "Which role? Type `role coordinator`, `role technical` or `role communication`.",
     roleUnknown: (given: string, sugg?: string) =>
-      `“${given}” is not a role.${sugg ? ` Did you mean \`rolle ${sugg}\`?` : ""} The roles are: \`koordinator\`, \`technik\`, \`kommunikation\`.`,
+      `“${given}” is not a role.${sugg ? ` Did you mean \`role ${ROLE_EN[sugg] ?? sugg}\`?` : ""} The roles are: \`coordinator\`, \`technical\`, \`communication\`.`,
     roleTaken: (role: string, who: string) =>
-      `${who} already has the role ${role}. The coordinator can reassign it: \`rolle <role> @person\`. If ${who} cannot be reached, someone with a role takes over with a reason: \`rolle <role> übernehmen <reason>\`.`,
+      `${who} already has the role ${role}. The coordinator can reassign it: \`role <role> @person\`. If ${who} cannot be reached, someone with a role takes over with a reason: \`role <role> takeover <reason>\`.`,
     takeoverNotAllowed: (cmd: string) =>
       `Taking over is for those who already have a role (or who reported the incident). Take a role first: \`${cmd}\`.`,
     takeoverReason: (cmd: string) => `Please give a reason, it is recorded, e.g. \`${cmd} not reachable for 20 minutes\`.`,
     roleAssignOthers: (coord: string) =>
-      `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`rolle technik\`.`,
-    noRoleToConfirm: "There is no role waiting for your confirmation. Take a free role: `rolle technik`. Who has what: `status`.",
+      `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`role technical\`.`,
+    noRoleToConfirm: "There is no role waiting for your confirmation. Take a free role: `role technical`. Who has what: `status`.",
     roleConfirmedByOther: (role: string, who: string) =>
-      `${who} has confirmed ${role} in the meantime. The coordinator can reassign: \`rolle <role> übergeben @person <reason>\`.`,
+      `${who} has confirmed ${role} in the meantime. The coordinator can reassign: \`role <role> handover @person <reason>\`.`,
     handoverIncomplete: (role: string, target?: string) =>
-      `Please give a person and a reason, e.g. \`rolle ${role} übergeben ${target ?? "@Petra"} shift change\`.`,
+      `Please give a person and a reason, e.g. \`role ${ROLE_EN[role] ?? role} handover ${target ?? "@Petra"} shift change\`.`,
     handoverNotAllowed: (role: string, holder: string, coord: string) =>
       `${holder !== "" ? `${holder} (holds ${role}) or ` : ""}the coordinator (${coord}) can hand it over.`,
-    mentionUnknown: (given: string) => `Who do you mean by “${given}”? Please mention the person with @, e.g. \`rolle technik @name\`.`,
-    taskNrMissing: (verb: string) => `Which task? Please give its number, e.g. \`${verb} 3\`. The numbers are in front of the tasks.`,
+    mentionUnknown: (given: string) => `Who do you mean by “${given}”? Please mention the person with @, e.g. \`role technical @name\`.`,
+    taskNrMissing: (verb: string) =>
+      `Which task? Please give its number, e.g. \`${verb === "überspringen" ? "skip 3 <reason>" : `${VERB_EN[verb] ?? verb} 3`}\`. The numbers are in front of the tasks.`,
     taskUnknown: (nr: number, max: number) => `There is no task ${nr} here (1–${max}). Overview: \`status\`.`,
     taskInactive: (nr: number) => `Task ${nr} does not apply to this emergency (yet). Overview: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>
@@ -321,35 +331,35 @@ export const en: Catalog = {
     taskRoleFree: (nr: number, role: string, cmd: string) =>
       `Task ${nr} belongs to the role ${role}, which nobody has taken yet. Take it first: \`${cmd}\`.`,
     taskAlready: (nr: number, state: string) => `Task ${nr} is already ${state}.`,
-    skipReason: (nr: number) => `Please give a reason for skipping, e.g. \`überspringen ${nr} we have no Wi-Fi\`.`,
-    noteEmpty: "What should be noted? For example: `notiz Server taken off the network at 9:10`.",
-    answerMissing: "Please give the number and the answer, e.g. `antwort 2 yes` or `antwort 1 today 8:30`.",
+    skipReason: (nr: number) => `Please give a reason for skipping, e.g. \`skip ${nr} we have no Wi-Fi\`.`,
+    noteEmpty: "What should be noted? For example: `note Server taken off the network at 9:10`.",
+    answerMissing: "Please give the number and the answer, e.g. `answer 2 yes` or `answer 1 today 8:30`.",
     answerUnknown: (ref: string) =>
-      `There is no question “${ref}”. The numbers are in front of the questions (e.g. \`antwort 2 yes\`, \`antwort L1 …\`).`,
-    answerYesNo: (nr: string) => `Please answer yes, no or unknown, e.g. \`antwort ${nr} yes\`.`,
+      `There is no question “${ref}”. The numbers are in front of the questions (e.g. \`answer 2 yes\`, \`answer L1 …\`).`,
+    answerYesNo: (nr: string) => `Please answer yes, no or unclear, e.g. \`answer ${nr} yes\`.`,
     answerTime: (nr: string) =>
-      `I can't read that time. Examples: \`antwort ${nr} 8:30\`, \`antwort ${nr} yesterday 17:45\`, \`antwort ${nr} vor 2 stunden\` (2 hours ago).`,
-    answerNotAllowed: "Only people who hold a role can answer. Take a role first, e.g. `rolle technik`.",
-    exportNotAllowed: "Only people who hold a role can export. Take a role first, e.g. `rolle technik`.",
+      `I can't read that time. Examples: \`answer ${nr} 8:30\`, \`answer ${nr} yesterday 17:45\`, \`answer ${nr} 2 hours ago\`.`,
+    answerNotAllowed: "Only people who hold a role can answer. Take a role first, e.g. `role technical`.",
+    exportNotAllowed: "Only people who hold a role can export. Take a role first, e.g. `role technical`.",
     onlyCoordinator: (what: string, coord: string) =>
       `Only the coordinator (${coord}) can ${what}. Please ask them; \`status\` shows where things stand.`,
     advanceBlocked: (items: string) =>
-      `Important tasks still open: ${items}. Finish them first, or move on with a reason: \`weiter <reason>\`.`,
+      `Important tasks still open: ${items}. Finish them first, or move on with a reason: \`next <reason>\`.`,
     closeNotYet: (phase: string) =>
-      `The emergency is in the phase ${phase}. Normally you use \`weiter\` until the review. Close right away only with a reason, e.g. \`abschließen false alarm, virus scanner was wrong\`.`,
-    closeBlocked: (items: string) => `Still open before closing: ${items}. Finish them, or close with a reason: \`abschließen <reason>\`.`,
-    levelUnknown: (given: string) =>
-      `“${given}” is not a level. The levels are: \`störung\` (disruption), \`notfall\` (emergency), \`krise\` (crisis), \`katastrophe\` (disaster).`,
+      `The emergency is in the phase ${phase}. Normally you use \`next\` until the review. Close right away only with a reason, e.g. \`close false alarm, virus scanner was wrong\`.`,
+    closeBlocked: (items: string) => `Still open before closing: ${items}. Finish them, or close with a reason: \`close <reason>\`.`,
+    levelUnknown: (given: string) => `“${given}” is not a level. The levels are: \`disruption\`, \`emergency\`, \`crisis\`, \`disaster\`.`,
     templateUnknown: (given: string, list: string) => `There is no template “${given}” here. Available: ${list}.`,
-    typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall übung verschlüsselung`.",
+    typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall drill ransomware`.",
     alreadyOpen: (id: string) => `${id} is already running in this thread. Please report another emergency outside this thread.`,
     alreadyOpenChat: (id: string) =>
-      `${id} is already running in this chat. Please report another emergency in another chat or channel, or close ${id} first with \`abschließen\`.`,
+      `${id} is already running in this chat. Please report another emergency in another chat or channel, or close ${id} first with \`close\`.`,
     internal:
       "That did not work (internal error). Your input is not lost: please send it again. If the problem stays, call your IT service provider.",
     deliveryFailed: (what: string, code: string) =>
       `❗ A message could not be delivered (${code}): “${what}”. Please check the permissions and the channel.`,
-    handbookUnavailable: "The emergency handbook cannot be created here. On the server: `notfallbot handbuch --out handbuch.pdf`.",
+    handbookUnavailable:
+      "The emergency handbook cannot be created here. On the server: `notfallbot handbuch --lang en --out handbook.pdf`.",
   },
   whatAdvance: "move to the next phase",
   whatEscalate: "change the level",
