@@ -294,7 +294,7 @@ async function runConsole(o: {
     input: process.stdin,
     output: process.stdout,
     clock: systemClock,
-    defaultUser: o.user ?? process.env.NOTFALL_USER ?? "ich",
+    defaultUser: o.user ?? process.env.NOTFALL_USER ?? consoleTexts(o.locale).defaultUser,
     color: tty,
     columns: () => terminalColumns(),
     ...(o.locale ? { locale: o.locale } : {}),

@@ -10,7 +10,9 @@ const FULL: Intl.DateTimeFormatOptions = {
   hour: "2-digit",
   minute: "2-digit",
 };
-const fmt = { de: new Intl.DateTimeFormat("de-DE", FULL), en: new Intl.DateTimeFormat("en-GB", FULL) };
+/** English with the month as a word ("Mon 2 Mar 2026, 09:00"): 02/03 reads as 3 February to half the English-speaking world. */
+const FULL_EN: Intl.DateTimeFormatOptions = { ...FULL, day: "numeric", month: "short" };
+const fmt = { de: new Intl.DateTimeFormat("de-DE", FULL), en: new Intl.DateTimeFormat("en-GB", FULL_EN) };
 const timeOnly = new Intl.DateTimeFormat("de-DE", { timeZone: TZ, hour: "2-digit", minute: "2-digit" });
 
 /** "Mo., 02.03.2026, 09:00" (Europe/Berlin). */

@@ -69,7 +69,7 @@ export class ConsoleAdapter implements ChatAdapter {
   /** Parse one input line; undefined for blank lines. */
   parseLine(line: string): Inbound | undefined {
     if (!line.trim()) return undefined;
-    let user = this.o.defaultUser ?? "ich";
+    let user = this.o.defaultUser ?? consoleTexts(this.o.locale).defaultUser;
     let text = line;
     const m = SPEAKER.exec(line.trim());
     if (m) {
@@ -140,7 +140,7 @@ export class ConsoleAdapter implements ChatAdapter {
 
   private style() {
     const cols = typeof this.o.columns === "function" ? this.o.columns() : this.o.columns;
-    return { color: this.o.color ?? false, ...(cols ? { width: cols } : {}) };
+    return { color: this.o.color ?? false, ...(cols ? { width: cols } : {}), ...(this.o.locale ? { locale: this.o.locale } : {}) };
   }
 
   /** Where the terminal's own notices go: stdout, or stderr when a program reads stdout (trace mode). */

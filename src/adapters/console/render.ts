@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from "node:util";
 import wrapAnsi from "wrap-ansi";
 import type { Block, Outbound } from "../../core/message.ts";
 import { escapeMd, mapMentions, stripMd } from "../../core/message.ts";
+import { consoleTexts } from "./texts.ts";
 
 export interface ConsoleStyle {
   color: boolean;
@@ -11,6 +12,8 @@ export interface ConsoleStyle {
    * Undefined: no wrapping (output read by a program).
    */
   width?: number;
+  /** Language of the terminal's own words ("(aktualisiert)", "(nur für …)"). Default German. */
+  locale?: "de" | "en";
 }
 
 const C = { dim: "\x1b[2m", bold: "\x1b[1m", red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m", reset: "\x1b[0m" };
@@ -67,8 +70,9 @@ export function renderConsole(msg: Outbound, style: ConsoleStyle): string {
   const names = new Map((msg.mentions ?? []).map((m) => [m.id, m.name]));
   const blocks = names.size ? mapMentions(msg.blocks, (id) => escapeMd(`@${names.get(id) ?? id}`)) : msg.blocks;
   for (const b of blocks) renderBlock(b, lines, paint);
-  const who = msg.visibleTo ? `${paint("dim", `(nur für ${msg.visibleTo})`)} ` : "";
-  const head = msg.replace ? paint("dim", "(aktualisiert) ") : "";
+  const words = consoleTexts(style.locale);
+  const who = msg.visibleTo ? `${paint("dim", words.onlyFor(msg.visibleTo))} ` : "";
+  const head = msg.replace ? paint("dim", `${words.updated} `) : "";
   if (head || who) {
     const top = lines[0];
     if (top && !top.first) lines[0] = { ...top, text: head + who + (top.tint ? paint(top.tint, top.text) : top.text), tint: undefined };

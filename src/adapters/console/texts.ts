@@ -23,9 +23,18 @@ export interface ConsoleTexts {
   resume(open: readonly OpenIncidentNote[]): string[];
   /** Said when the input ends: what keeps running and how to come back. Empty when nothing is open. */
   farewell(open: readonly OpenIncidentNote[], again: string): string[];
+  /** Before a message that replaces an earlier one (the terminal cannot edit what it printed). */
+  updated: string;
+  /** Before a message only one person should see. */
+  onlyFor: (who: string) => string;
+  /** Who a plain line speaks as when no `--user` is given. */
+  defaultUser: string;
 }
 
 const de: ConsoleTexts = {
+  updated: "(aktualisiert)",
+  onlyFor: (who) => `(nur für ${who})`,
+  defaultUser: "ich",
   intro: (db, org) => [
     `notfallbot im Terminal · Datenbank ${db}`,
     org !== undefined
@@ -56,6 +65,9 @@ const de: ConsoleTexts = {
 };
 
 const en: ConsoleTexts = {
+  updated: "(updated)",
+  onlyFor: (who) => `(only for ${who})`,
+  defaultUser: "me",
   intro: (db, org) => [
     `notfallbot in the terminal · database ${db}`,
     org !== undefined
