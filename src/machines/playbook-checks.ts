@@ -313,7 +313,92 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
     }
   });
 
+  out.push(...checkEnglish(m, root));
   return out;
+}
+
+/**
+ * English is complete or not there at all: once any text of a playbook (with its fragments) has `en:`, every text
+ * needs one, or `--lang en` would show German in the middle of English. A template's English must fill the same
+ * placeholders as its German, and its English name (`name_en`, for `template police`) must be unique.
+ */
+function checkEnglish(m: MergedPlaybook, root: Origin): PlaybookIssue[] {
+  const pb = m.playbook;
+  const texts: { text: Localized; at: Origin; more: FieldPath }[] = [];
+  const add = (text: Localized | undefined, at: Origin, more: FieldPath) => {
+    if (text !== undefined) texts.push({ text, at, more });
+  };
+  add(pb.title, root, ["title"]);
+  add(pb.summary, root, ["summary"]);
+  if (pb.erkennen !== undefined) add(pb.erkennen, root, ["erkennen"]);
+  for (const [level, info] of Object.entries(pb.levels ?? {})) add(info?.raise_when, root, ["levels", level, "raise_when"]);
+  for (const { item, at } of m.questions) {
+    add(item.text, at, ["text"]);
+    add(item.why, at, ["why"]);
+  }
+  for (const { item, at } of m.tasks) {
+    add(item.text, at, ["text"]);
+    add(item.why, at, ["why"]);
+  }
+  for (const { item, at } of m.templates) {
+    add(item.title, at, ["title"]);
+    add(item.body, at, ["body"]);
+    add(item.applies_when, at, ["applies_when"]);
+  }
+  for (const { item, at } of m.deadlines) {
+    add(item.title, at, ["title"]);
+    add(item.basis, at, ["basis"]);
+  }
+  for (const { item, at } of m.review) add(item.text, at, ["text"]);
+  pb.recovery.forEach((r, i) => {
+    add(r, root, ["recovery", i]);
+  });
+
+  const out: PlaybookIssue[] = [];
+  if (texts.some((x) => typeof x.text !== "string" && x.text.en !== undefined)) {
+    for (const { text, at, more } of texts) {
+      if (typeof text === "string" || text.en === undefined)
+        out.push(
+          issueAt(
+            at,
+            more,
+            "Die englische Fassung fehlt (en:). Dieses Playbook hat schon englische Texte; ohne en: stünde hier bei --lang en Deutsch. Schreiben Sie den Text als de: und en: darunter.",
+          ),
+        );
+    }
+  }
+  const names = new Map<string, Origin>();
+  for (const { item: t, at } of m.templates) {
+    for (const key of ["title", "body"] as const) {
+      const text = t[key];
+      if (typeof text === "string" || text.en === undefined) continue;
+      const de = placeholderNames(text.de);
+      const en = placeholderNames(text.en);
+      const missing = [...de].filter((n) => !en.has(n));
+      const extra = [...en].filter((n) => !de.has(n));
+      if (missing.length || extra.length)
+        out.push(
+          issueAt(
+            at,
+            [key, "en"],
+            `Die englische Fassung füllt andere Platzhalter als die deutsche.${missing.length ? ` Es fehlen: ${missing.map((n) => `{{${n}}}`).join(", ")}.` : ""}${extra.length ? ` Nur englisch: ${extra.map((n) => `{{${n}}}`).join(", ")}.` : ""}`,
+          ),
+        );
+    }
+    if (t.name_en !== undefined) {
+      const prev = names.get(t.name_en);
+      const clash = m.templates.find((x) => x.item.id === t.name_en && x.item !== t);
+      if (prev) out.push(issueAt(at, ["name_en"], `Der englische Name "${t.name_en}" gehört schon zu ${where(prev)}.`));
+      else if (clash)
+        out.push(issueAt(at, ["name_en"], `"${t.name_en}" ist schon die Kennung einer anderen Vorlage (${where(clash.at)}).`));
+      else names.set(t.name_en, at);
+    }
+  }
+  return out;
+}
+
+function placeholderNames(text: string): Set<string> {
+  return new Set(scanTemplate(text).flatMap((t) => (t.kind === "placeholder" ? [t.name] : [])));
 }
 
 /**

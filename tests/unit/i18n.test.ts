@@ -195,13 +195,17 @@ describe("i18n catalogues", () => {
     const shown = new Set<string>();
     for (const { text } of texts(en)) for (const m of (text as string).matchAll(/`([^`]+)`/g)) shown.add(m[1]!);
     const german = [...shown].filter((c) =>
-      /^(\/notfall )?(rolle|erledigt|antwort|vorlage|weiter|abschließen|notiz|eskalieren|überspringen|hilfe|übung|handbuch|verschlüsselung)\b/.test(c),
+      /^(\/notfall )?(rolle|erledigt|antwort|vorlage|weiter|abschließen|notiz|eskalieren|überspringen|hilfe|übung|handbuch|verschlüsselung)\b/.test(
+        c,
+      ),
     );
     expect(german).toEqual([]);
     // a command as shown, with the placeholders filled as a person would
     const typed = [...shown]
       .filter((c) => !/[|[…]/.test(c))
-      .filter((c) => /^(\/notfall )?(role|status|ok|done|skip|answer|template|note|escalate|next|close|export|handbook|help|drill|ransomware)\b/.test(c))
+      .filter((c) =>
+        /^(\/notfall )?(role|status|ok|done|skip|answer|template|note|escalate|next|close|export|handbook|help|drill|ransomware)\b/.test(c),
+      )
       .map((c) =>
         c
           .replace(/^\/notfall\s*/, "")

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { matchType } from "../../src/core/parser.ts";
+import { findTemplate } from "../../src/core/templates.ts";
 import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks } from "../../src/machines/loader.ts";
 import { normaliseTrigger } from "../../src/machines/playbook-checks.ts";
 import { LEVELS, loc, PHASES, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
@@ -796,5 +797,138 @@ describe("cross-references after merging", () => {
     const err = errorOf(() => loadPlaybookFile(bad));
     expect(err).toMatchObject({ line: 14, field: "tasks[0].role" });
     expect(errorOf(() => loadPlaybookFile(join(dir, "fehlt.yaml"))).message).toMatch(/Datei nicht gefunden/);
+  });
+});
+
+describe("English next to the German (#14 item 4)", () => {
+  const lib = loadPlaybooks();
+
+  it("every text of every playbook has an English version that differs from the German", () => {
+    let n = 0;
+    for (const p of lib.list()) {
+      const texts = [
+        p.title,
+        p.summary,
+        ...(p.erkennen ? [p.erkennen] : []),
+        ...Object.values(p.levels ?? {}).map((l) => l!.raise_when),
+        ...p.questions.flatMap((q) => [q.text, ...(q.why ? [q.why] : [])]),
+        ...p.tasks.flatMap((t) => [t.text, t.why]),
+        ...p.templates.flatMap((t) => [t.title, t.body, ...(t.applies_when ? [t.applies_when] : [])]),
+        ...p.deadlines.flatMap((d) => [d.title, d.basis]),
+        ...p.review.map((r) => r.text),
+        ...p.recovery,
+      ];
+      for (const text of texts) {
+        n++;
+        expect(typeof text === "string" ? undefined : text.en, `${p.id}: ${loc(text)}`).toBeDefined();
+        expect(loc(text, "en"), p.id).not.toBe(loc(text, "de"));
+      }
+    }
+    expect(n).toBeGreaterThan(900);
+  });
+
+  it("templates named in English texts („template police“) are found by that name, and the German names still work", () => {
+    let named = 0;
+    for (const p of lib.list()) {
+      const texts = [
+        ...p.tasks.flatMap((t) => [loc(t.text, "en"), loc(t.why, "en")]),
+        ...p.questions.map((q) => (q.why ? loc(q.why, "en") : "")),
+      ];
+      for (const text of texts)
+        for (const m of text.matchAll(/\(template ([a-z0-9-]+)\)/g)) {
+          named++;
+          expect(findTemplate(p.templates, m[1]!), `${p.id}: ${text}`).toBeDefined();
+        }
+      for (const t of p.templates) {
+        expect(findTemplate(p.templates, t.id), `${p.id}: vorlage ${t.id}`).toBe(t);
+        expect(t.name_en, `${p.id}/${t.id}: English name`).toBeDefined();
+        expect(findTemplate(p.templates, t.name_en!), `${p.id}: template ${t.name_en}`).toBe(t);
+      }
+      const police = p.templates.find((t) => t.audience === "polizei");
+      if (police) {
+        expect(findTemplate(p.templates, "police")).toBe(police);
+        expect(findTemplate(p.templates, "polizei")).toBe(police);
+      }
+      expect(findTemplate(p.templates, "staff")).toBe(p.templates.find((t) => t.audience === "mitarbeitende"));
+      expect(findTemplate(p.templates, "mitarbeitende")).toBe(p.templates.find((t) => t.audience === "mitarbeitende"));
+    }
+    expect(named).toBeGreaterThan(40);
+  });
+
+  it("`/notfall <words>` in English texts opens the intended kind of incident (or is a command)", () => {
+    const commands = new Set(["note", "role", "export"]);
+    const all = lib.list();
+    let opened = 0;
+    for (const p of all) {
+      const texts = [
+        ...p.tasks.flatMap((t) => [loc(t.text, "en"), loc(t.why, "en")]),
+        ...p.questions.map((q) => (q.why ? loc(q.why, "en") : "")),
+      ];
+      for (const text of texts)
+        for (const m of text.matchAll(/\/notfall ([^).,;/]+?)(?= or |[).,;]|$)/g)) {
+          const words = m[1]!.trim();
+          if (commands.has(words.split(" ")[0]!)) continue;
+          opened++;
+          expect(matchType(words, all).id, `${p.id}: ${text}`).toBeDefined();
+        }
+    }
+    expect(opened).toBeGreaterThan(8);
+  });
+});
+
+describe("English is checked like the German", () => {
+  it("once a playbook has English, a text without it is an error at its line", () => {
+    write("test.yaml", withLine(playbookLines(), 2, "title: { de: Testfall, en: Test case }"));
+    const err = errorOf(() => loadPlaybooks(dir));
+    expect(err.issues.map((i) => [i.line, i.field])).toEqual([
+      [3, "summary"],
+      [10, "questions[0].text"],
+      [15, "tasks[0].text"],
+      [16, "tasks[0].why"],
+      [20, "tasks[1].text"],
+      [21, "tasks[1].why"],
+      [25, "tasks[2].text"],
+      [26, "tasks[2].why"],
+      [30, "tasks[3].text"],
+      [31, "tasks[3].why"],
+      [35, "tasks[4].text"],
+      [36, "tasks[4].why"],
+    ]);
+    expect(err.issues[0]!.message).toMatch(/englische Fassung fehlt \(en:\)/);
+  });
+
+  it("a playbook without any English loads (German only is allowed)", () => {
+    write("test.yaml", playbookLines());
+    expect(loadPlaybooks(dir).get("test")).toBeDefined();
+  });
+
+  it("an English template body must fill the same placeholders; English names must be unique", () => {
+    const lines = [
+      ...playbookLines(),
+      "templates:",
+      "  - id: polizei",
+      "    name_en: police",
+      "    audience: polizei",
+      "    title: Anzeige",
+      "    body:",
+      "      de: 'An: {{org.police.name}}, Fall {{incident.id}}'",
+      "      en: 'To: {{org.police.name}}, case {{incident.type}}'",
+      "  - id: presse",
+      "    name_en: police",
+      "    audience: presse",
+      "    title: Presse",
+      "    body: Text",
+    ];
+    write("test.yaml", lines);
+    // (the texts without English are reported too, see above; here only the two problems of the templates)
+    const issues = errorOf(() => loadPlaybooks(dir)).issues.filter((i) => /^templates\[\d\]\.(body\.en|name_en)$/.test(i.field));
+    expect(issues.map((i) => [i.line, i.field])).toEqual([
+      [44, "templates[0].body.en"],
+      [46, "templates[1].name_en"],
+    ]);
+    expect(issues[0]!.message).toBe(
+      "Die englische Fassung füllt andere Platzhalter als die deutsche. Es fehlen: {{incident.id}}. Nur englisch: {{incident.type}}.",
+    );
+    expect(issues[1]!.message).toMatch(/Der englische Name "police" gehört schon zu .*test\.yaml:38/);
   });
 });
