@@ -1,0 +1,331 @@
+/**
+ * "English complete, or not claimed" (#14 item 4): a full incident of every playbook with `--lang en`, through the
+ * real CLI (banner, chat, templates, escalation, close, export with Markdown and the report PDF), fails on German
+ * in anything a person reads. The detector is deliberately simple: umlauts and ß, and a list of frequent German
+ * words; a leak shows file, line and the German it found.
+ *
+ * `ENGLISH_LEAK_REPORT=1` prints the share of German lines per playbook instead of only failing.
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { extractText, getDocumentProxy } from "unpdf";
+import { afterAll, describe, expect, it } from "vitest";
+import { numberedTasks } from "../../src/machines/conditions.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { loc, type Playbook, type RoleId } from "../../src/machines/schema.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const orgFile = join(root, "tests", "fixtures", "english", "org.yaml");
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+/** Frequent German words that are not also English words (no "die", "an", "in", "so", "war", "also", "was"). */
+const GERMAN_WORDS = [
+  "und",
+  "der",
+  "das",
+  "nicht",
+  "ist",
+  "mit",
+  "für",
+  "auf",
+  "den",
+  "dem",
+  "des",
+  "ein",
+  "eine",
+  "einen",
+  "einem",
+  "einer",
+  "sich",
+  "oder",
+  "wird",
+  "werden",
+  "wurde",
+  "von",
+  "bei",
+  "nach",
+  "aus",
+  "wenn",
+  "noch",
+  "auch",
+  "sind",
+  "zum",
+  "zur",
+  "kein",
+  "keine",
+  "alle",
+  "bitte",
+  "oder",
+  "über",
+  "unter",
+  "sofort",
+  "jetzt",
+  "heute",
+  "uhr",
+  "aufgabe",
+  "aufgaben",
+  "erledigt",
+  "vorlage",
+  "vorlagen",
+  "stufe",
+  "frist",
+  "fristen",
+  "rolle",
+  "rollen",
+  "antwort",
+  "notiz",
+  "weiter",
+  "abschließen",
+  "eskalieren",
+  "hilfe",
+  "handbuch",
+  "bestätigt",
+  "übersprungen",
+  "koordinator",
+  "technik",
+  "kommunikation",
+  "mitarbeitende",
+  "datenschutz",
+  "behörde",
+  "polizei",
+  "versicherung",
+  "meldung",
+  "praxis",
+  "notfall",
+  "störung",
+  "krise",
+  "ja",
+  "nein",
+  "unklar",
+  "offen",
+  "dass",
+  "werden",
+  "müssen",
+  "kann",
+  "können",
+  "soll",
+  "sollte",
+  "haben",
+  "hat",
+  "wir",
+  "sie",
+  "ihr",
+  "ihre",
+  "unsere",
+  "unser",
+  "wer",
+  "wie",
+  "wann",
+  "warum",
+  "welche",
+  "welcher",
+  "prüfen",
+  "melden",
+  "informieren",
+  "sichern",
+  "betroffen",
+  "betroffene",
+  "geräte",
+  "gerät",
+  "daten",
+  "sicherung",
+  "dienstleister",
+  "nachbereitung",
+  "wiederherstellung",
+  "eindämmung",
+  "erkennung",
+  "sofortmaßnahmen",
+  "abgeschlossen",
+  "zusammenfassung",
+  "prüfkette",
+  "zeitleiste",
+  "ordnung",
+  "aktualisiert",
+  "gemeldet",
+  "grund",
+  "hinweis",
+  "seite",
+  "bis",
+  "vom",
+  "beim",
+  "nur",
+  "schon",
+  "hier",
+  "neu",
+  "neue",
+  "ich",
+  "uns",
+  "dieser",
+  "diese",
+  "dieses",
+  "jede",
+  "jeder",
+  "wurden",
+  "gibt",
+  "geht",
+  "sowie",
+  "bzw",
+  "usw",
+  "zeit",
+  "datum",
+];
+const WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}_-])(${GERMAN_WORDS.join("|")})(?![\\p{L}\\p{N}_-])`, "iu");
+const UMLAUT_RE = /[äöüÄÖÜß]/;
+/**
+ * What is German on purpose: the names of German institutions and laws, quoted as names (with their English
+ * explanation beside them), and the playbook ids, which are typed identifiers (`/notfall verschluesselung`).
+ */
+const ALLOWED = [
+  /\bBSI(G)?\b/g,
+  /\bKV\b/g,
+  /\beGK\b/g,
+  /„[^“]*“/g, // a German name quoted on purpose, e.g. „Digitale Rettungskette“
+  /\/notfall\b/g, // the chat command's name (the slash command), typed as is in every language
+  /^notfall\b/g, // the same, where the printed report broke the line after the slash
+];
+
+/** The German a line contains, or undefined. */
+function germanIn(line: string, playbookIds: readonly string[]): string | undefined {
+  let s = line;
+  for (const re of ALLOWED) s = s.replace(re, " ");
+  for (const id of playbookIds) s = s.replaceAll(id, " ");
+  const u = UMLAUT_RE.exec(s);
+  if (u) return s.slice(Math.max(0, u.index - 12), u.index + 12);
+  const w = WORD_RE.exec(s);
+  return w ? w[1] : undefined;
+}
+
+function run(args: string[], input: string, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", COLUMNS: "100" },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out, err }));
+    child.stdin.end(input);
+  });
+}
+
+const ROLE_PERSON: Record<RoleId, string> = { koordinator: "anna", technik: "ben", kommunikation: "cem" };
+
+/** A full incident of one playbook, typed as an English-speaking team would. */
+function englishScript(pb: Playbook): string {
+  const lines = [
+    `/notfall ${pb.id} Something is wrong, we noticed it at 8:15`,
+    "@anna: role coordinator",
+    "@anna: role technical @ben",
+    "@cem: role communication",
+    "@anna: status",
+  ];
+  pb.questions.forEach((q, i) => {
+    const value =
+      q.kind === "time" ? "today 8:15" : q.kind === "yesno" ? (q.id === "personenbezogen" ? "unclear" : "yes") : "Front desk PC, Anna";
+    lines.push(`@anna: answer ${i + 1} ${value}`);
+  });
+  const tasks = numberedTasks(pb);
+  const first = tasks.find((t) => t.role === "technik");
+  if (first) lines.push(`@ben: ok ${first.nr}`);
+  lines.push("@anna: note Server disconnected at 9:10", "The police called back.");
+  // asked for by English and German names; every template of the playbook by its English name
+  lines.push("@cem: template staff", "@cem: vorlage mitarbeitende");
+  if (pb.templates.some((t) => t.audience === "polizei")) lines.push("@cem: template police", "@cem: vorlage polizei");
+  for (const t of pb.templates) lines.push(`@cem: template ${t.name_en ?? t.id}`);
+  lines.push("@anna: escalate crisis");
+  const phases = ["erkennung", "sofort", "eindaemmung", "wiederherstellung", "nachbereitung"];
+  for (const phase of phases) {
+    for (const role of ["koordinator", "technik", "kommunikation"] as const) {
+      const nrs = tasks.filter((t) => t.phase === phase && t.role === role).map((t) => t.nr);
+      // one skipped with a reason, the rest done; tasks not active in this incident are refused in English
+      if (nrs.length > 1) lines.push(`@${ROLE_PERSON[role]}: skip ${nrs[0]} not needed here, the provider does it`);
+      if (nrs.length) lines.push(`@${ROLE_PERSON[role]}: done ${nrs.slice(nrs.length > 1 ? 1 : 0).join(" ")}`);
+    }
+    if (phase !== "nachbereitung") lines.push("@anna: status", `@anna: next moving on after ${phase}`);
+  }
+  pb.review.forEach((_, i) => {
+    lines.push(`@anna: answer L${i + 1} A forged job application by e-mail`);
+  });
+  lines.push("@anna: help", "@anna: close review on Friday", "@anna: export NF-2026-0001");
+  return `${lines.join("\n")}\n`;
+}
+
+interface Leak {
+  where: string;
+  line: string;
+  german: string;
+}
+
+/** Every line a person reads in one English incident of `pb`: chat output, export Markdown, report PDF. */
+async function incidentLines(pb: Playbook): Promise<{ where: string; line: string }[]> {
+  const dir = join(tmp.dir, pb.id);
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(dir, { recursive: true });
+  const { code, out, err } = await run(["console", "--lang", "en", "--config", orgFile, "--db", join(dir, "n.db")], englishScript(pb), dir);
+  expect(code).toBe(0);
+  // the English commands did what they say: no command misunderstood, every template shown by its English name,
+  // the escalation, the close and the export happened (an English refusal would not be a German leak)
+  expect(out).not.toMatch(/I don't know “|There is no template|is not a role|is not a level|Which task\?/);
+  for (const t of pb.templates) expect(out, `template ${t.name_en}`).toContain(`┌─ ${loc(t.title, "en")}`);
+  expect(out).toMatch(/Level changed: .* → Crisis/);
+  expect(out).toMatch(/NF-2026-0001 closed – summary/);
+  expect(out).toMatch(/Export created: .*NF-2026-0001\.md/);
+  expect(readdirSync(join(dir, "exports")).sort()).toEqual(["NF-2026-0001.json", "NF-2026-0001.md", "NF-2026-0001.pdf"]);
+  const lines = [
+    ...err.split("\n").map((line) => ({ where: `${pb.id} stderr`, line })),
+    ...out.split("\n").map((line) => ({ where: `${pb.id} chat`, line })),
+  ];
+  const exportDir = join(dir, "exports");
+  for (const f of readdirSync(exportDir)) {
+    if (f.endsWith(".md")) {
+      for (const line of readFileSync(join(exportDir, f), "utf8").split("\n")) lines.push({ where: `${pb.id} ${f}`, line });
+    }
+    if (f.endsWith(".pdf")) {
+      const doc = await getDocumentProxy(new Uint8Array(readFileSync(join(exportDir, f))));
+      const { text } = await extractText(doc, { mergePages: true });
+      for (const line of text.split("\n")) lines.push({ where: `${pb.id} ${f}`, line });
+    }
+  }
+  return lines.filter((l) => l.line.trim() !== "");
+}
+
+const playbooks = loadPlaybooks().list();
+const ids = playbooks.map((p) => p.id);
+
+describe("an incident in English has no German in it (#14 item 4)", () => {
+  const totals = { lines: 0, german: 0 };
+  afterAll(() => {
+    if (process.env.ENGLISH_LEAK_REPORT)
+      console.log(`ALL: ${totals.german} of ${totals.lines} lines contain German (${Math.round((100 * totals.german) / totals.lines)} %)`);
+  });
+
+  for (const pb of playbooks) {
+    it(`${pb.id}: declare, questions, roles, tasks, templates, escalate, close, export`, { timeout: 120_000 }, async () => {
+      const lines = await incidentLines(pb);
+      const leaks: Leak[] = [];
+      for (const { where, line } of lines) {
+        const german = germanIn(line, ids);
+        if (german) leaks.push({ where, line: line.trim(), german });
+      }
+      totals.lines += lines.length;
+      totals.german += leaks.length;
+      if (process.env.ENGLISH_LEAK_REPORT) {
+        console.log(`${pb.id}: ${leaks.length} of ${lines.length} lines contain German`);
+        if (process.env.ENGLISH_LEAK_REPORT === "2") for (const l of leaks) console.log(`  ${l.where}: [${l.german}] ${l.line}`);
+        return;
+      }
+      expect(lines.length).toBeGreaterThan(100);
+      expect(leaks.map((l) => `${l.where}: [${l.german}] ${l.line}`)).toEqual([]);
+    });
+  }
+});
