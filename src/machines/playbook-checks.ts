@@ -331,6 +331,9 @@ function checkEnglish(m: MergedPlaybook, root: Origin): PlaybookIssue[] {
   add(pb.title, root, ["title"]);
   add(pb.summary, root, ["summary"]);
   if (pb.erkennen !== undefined) add(pb.erkennen, root, ["erkennen"]);
+  pb.sofort.forEach((a, i) => {
+    add(a.text, root, ["sofort", i, "text"]);
+  });
   for (const [level, info] of Object.entries(pb.levels ?? {})) add(info?.raise_when, root, ["levels", level, "raise_when"]);
   for (const { item, at } of m.questions) {
     add(item.text, at, ["text"]);
