@@ -100,6 +100,10 @@ const SAMPLES: Record<string, unknown[][]> = {
     [undefined, undefined],
   ],
   "err.alreadyOpen": [["N-2026-001"]],
+  "err.handoverIncomplete": [
+    ["technik", "@Petra"],
+    ["technik", undefined],
+  ],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],
   handbookDone: [["handbook.pdf"]],
 };
