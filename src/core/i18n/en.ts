@@ -280,7 +280,7 @@ export const en: Catalog = {
       "**Levels:** `disruption` · `emergency` · `crisis` · `disaster`",
     ].join("\n"),
   helpInIncident:
-    "Commands here: `my tasks` · `done <nr>` · `role <role>` · `answer <nr> <answer>` · `status` · `tasks` · `template` · `note <text>`. Everything else is logged.",
+    "Commands here: `my tasks` · `done <number>` · `role <role>` · `answer <number> <answer>` · `status` · `tasks` · `template` · `note <text>`. Everything else is logged.",
   typesLine: (id: string, title: string) => `\`${id}\` (${title})`,
   menu: {
     ask: (text: string) => (text ? `Which kind of emergency is “${text}”?` : "Which kind of emergency?"),
