@@ -135,7 +135,7 @@ export const en: Catalog = {
   deadlinesBriefHint: "All deadlines with the time left: `status`.",
   clockWaitingItem: (nr: string, titles: string[]) => `question ${nr} (${titles.join(", ")})`,
   clocksWaiting: (items: string[]) =>
-    `⚠️ Still unanswered, and reporting duties depend on it: ${items.join("; ")}. Please find out and answer with \`antwort <no> ja|nein|unklar\`.`,
+    `⚠️ Still unanswered, and reporting duties depend on it: ${items.join("; ")}. Please find out and answer with \`answer <number> yes|no|unclear\`.`,
   deadlineMoved: (title: string, due: string) => `⏱️ Deadline recalculated from awareness: **${title}** by **${due}**.`,
   deadlineContinues: (title: string, due: string | undefined) =>
     due
