@@ -7,7 +7,7 @@
  * `ENGLISH_LEAK_REPORT=1` prints the share of German lines per playbook instead of only failing.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, describe, expect, it } from "vitest";
@@ -269,7 +269,6 @@ interface Leak {
 /** Every line a person reads in one English incident of `pb`: chat output, export Markdown, report PDF. */
 async function incidentLines(pb: Playbook): Promise<{ where: string; line: string }[]> {
   const dir = join(tmp.dir, pb.id);
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(dir, { recursive: true });
   const { code, out, err } = await run(["console", "--lang", "en", "--config", orgFile, "--db", join(dir, "n.db")], englishScript(pb), dir);
   expect(code).toBe(0);
@@ -328,4 +327,15 @@ describe("an incident in English has no German in it (#14 item 4)", () => {
       expect(leaks.map((l) => `${l.where}: [${l.german}] ${l.line}`)).toEqual([]);
     });
   }
+});
+
+describe("what is not English yet says so (English complete, or not claimed)", () => {
+  it("`handbuch --lang en` writes the German handbook and says in English that it is German only", { timeout: 120_000 }, async () => {
+    const dir = join(tmp.dir, "handbook");
+    mkdirSync(dir, { recursive: true });
+    const { code, err } = await run(["handbuch", "--lang", "en", "--config", orgFile, "--out", join(dir, "hb.pdf")], "", dir);
+    expect(code).toBe(0);
+    expect(err).toMatch(/The printed handbook is in German only so far/);
+    expect(readdirSync(dir).sort()).toEqual(["hb.md", "hb.pdf"]);
+  });
 });
