@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     return 3;
   }
   // Everywhere else a broken file never keeps the bot from helping: a loud warning, then the valid parts.
-  const notice = cmd === "check-config" ? undefined : startupNotice(reading);
+  const notice = cmd === "check-config" ? undefined : startupNotice(reading, lang === "en" ? "en" : "de");
   if (notice) {
     const style = { color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR, width: terminalColumns(process.env, process.stderr) };
     process.stderr.write(`${renderNotice(notice, style, { tint: "yellow" })}\n`);

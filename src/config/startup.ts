@@ -6,8 +6,9 @@ import { type ConfigReading, formatConfigIssue } from "./load.ts";
  * what the bot does without, then the bot runs with the valid parts. One entry per line to show; undefined when there
  * is nothing to say.
  */
-export function startupNotice(r: ConfigReading | undefined): string[] | undefined {
+export function startupNotice(r: ConfigReading | undefined, locale: "de" | "en" = "de"): string[] | undefined {
   if (!r) return undefined;
+  if (locale === "en") return startupNoticeEn(r);
   if (r.issues.length > 0) {
     const n = r.issues.length === 1 ? "einen Fehler" : `${r.issues.length} Fehler`;
     const without = r.config === undefined ? "ganz ohne Organisationsdatei" : `ohne diese Teile: ${r.dropped.join(", ")}`;
@@ -24,5 +25,24 @@ export function startupNotice(r: ConfigReading | undefined): string[] | undefine
       `⚠️  Die Organisationsdatei ${r.file} enthält noch Beispieldaten aus der Vorlage (z. B. erfundene Telefonnummern). Prüfen: notfallbot check-config`,
     ];
   }
+  return undefined;
+}
+
+/** The same in English (`--lang en`). The mistakes themselves stay in German, as `check-config` reports them. */
+function startupNoticeEn(r: ConfigReading): string[] | undefined {
+  if (r.issues.length > 0) {
+    const n = r.issues.length === 1 ? "one mistake" : `${r.issues.length} mistakes`;
+    const without = r.config === undefined ? "without any organisation file" : `without these parts: ${r.dropped.join(", ")}`;
+    return [
+      `⚠️  WARNING: the organisation file ${r.file} has ${n}. The bot starts anyway – ${without}.`,
+      "Phone numbers and details from it are missing in tasks and templates (shown as [[…]]) until the file is fixed.",
+      ...r.issues.flatMap((i) => formatConfigIssue(i).split("\n")),
+      "Fix it when there is time, then check: notfallbot check-config",
+    ];
+  }
+  if (r.warnings.some((w) => w.kind === "examples"))
+    return [
+      `⚠️  The organisation file ${r.file} still holds example data from the template (e.g. made-up phone numbers). Check: notfallbot check-config`,
+    ];
   return undefined;
 }

@@ -339,3 +339,19 @@ describe("what is not English yet says so (English complete, or not claimed)", (
     expect(readdirSync(dir).sort()).toEqual(["hb.md", "hb.pdf"]);
   });
 });
+
+describe("the terminal's own notices in English", () => {
+  it("an organisation file with example data is announced in English with --lang en", { timeout: 60_000 }, async () => {
+    const dir = join(tmp.dir, "examples");
+    mkdirSync(dir, { recursive: true });
+    const example = join(root, "examples", "praxis.yaml");
+    const { code, err } = await run(["console", "--lang", "en", "--config", example, "--db", join(dir, "n.db")], "", dir);
+    expect(code).toBe(0);
+    expect(err.replace(/\s+/g, " ")).toMatch(/still holds example data from the template/);
+    const german = err
+      .split("\n")
+      .map((l) => l.replaceAll(example, ""))
+      .filter((l) => germanIn(l, ids));
+    expect(german).toEqual([]);
+  });
+});
