@@ -221,9 +221,9 @@ function run(args: string[], input: string, cwd: string): Promise<{ code: number
 const ROLE_PERSON: Record<RoleId, string> = { koordinator: "anna", technik: "ben", kommunikation: "cem" };
 
 /** A full incident of one playbook, typed as an English-speaking team would. */
-function englishScript(pb: Playbook): string {
+function englishScript(pb: Playbook, drill = false): string {
   const lines = [
-    `/notfall ${pb.id} Something is wrong, we noticed it at 8:15`,
+    `/notfall ${drill ? "drill " : ""}${pb.id} Something is wrong, we noticed it at 8:15`,
     "@anna: role coordinator",
     "@anna: role technical @ben",
     "@cem: role communication",
@@ -267,10 +267,14 @@ interface Leak {
 }
 
 /** Every line a person reads in one English incident of `pb`: chat output, export Markdown, report PDF. */
-async function incidentLines(pb: Playbook): Promise<{ where: string; line: string }[]> {
-  const dir = join(tmp.dir, pb.id);
+async function incidentLines(pb: Playbook, drill = false): Promise<{ where: string; line: string }[]> {
+  const dir = join(tmp.dir, `${pb.id}${drill ? "-drill" : ""}`);
   mkdirSync(dir, { recursive: true });
-  const { code, out, err } = await run(["console", "--lang", "en", "--config", orgFile, "--db", join(dir, "n.db")], englishScript(pb), dir);
+  const { code, out, err } = await run(
+    ["console", "--lang", "en", "--config", orgFile, "--db", join(dir, "n.db")],
+    englishScript(pb, drill),
+    dir,
+  );
   expect(code).toBe(0);
   // the English commands did what they say: no command misunderstood, every template shown by its English name,
   // the escalation, the close and the export happened (an English refusal would not be a German leak)
@@ -327,6 +331,19 @@ describe("an incident in English has no German in it (#14 item 4)", () => {
       expect(leaks.map((l) => `${l.where}: [${l.german}] ${l.line}`)).toEqual([]);
     });
   }
+});
+
+describe("a drill in English", () => {
+  it("the drill's banner, markings and evaluation (chat, export, report) have no German in them", { timeout: 120_000 }, async () => {
+    const pb = playbooks.find((p) => p.id === "verschluesselung")!;
+    const lines = await incidentLines(pb, true);
+    expect(lines.some((l) => /Drill evaluation NF-2026-0001/.test(l.line))).toBe(true);
+    const leaks = lines.flatMap(({ where, line }) => {
+      const german = germanIn(line, ids);
+      return german ? [`${where}: [${german}] ${line.trim()}`] : [];
+    });
+    expect(leaks).toEqual([]);
+  });
 });
 
 describe("what is not English yet says so (English complete, or not claimed)", () => {
