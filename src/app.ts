@@ -226,6 +226,7 @@ export function createBot(o: BotOptions): Bot {
       // events, timers and delivery failures (the services) and deliveries (the dispatcher) start each other
       const pending = () => allServices().reduce((n, s) => n + s.pending, 0);
       for (let i = 0; i < 1000; i++) {
+        await scheduler.idle?.();
         for (const s of allServices()) await s.idle();
         await dispatcher.idle();
         await new Promise<void>((r) => setImmediate(r));

@@ -43,7 +43,7 @@ export class CommitWorkload {
     const now = new Date().toISOString();
     this.records = Array.from({ length: nIncidents }, (_, i) => ({
       id: `NF-2026-${String(i + 1).padStart(4, "0")}`,
-      tenant: "t",
+      workspace: "t",
       platform: "memory",
       channel: `memory:t:commit${i}`,
       threadRef: null,

@@ -72,7 +72,7 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
   const threadRef = flat ? null : (ev.threadRef ?? (caps.threadRoot === "message" && ev.messageRef ? ev.messageRef : null));
   const rec: IncidentRecord = {
     id,
-    tenant: ev.tenant,
+    workspace: ev.tenant,
     platform: ev.platform,
     channel: ev.channel,
     threadRef,

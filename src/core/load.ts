@@ -231,5 +231,5 @@ export class Loader {
  * channel (Slack channel, Teams conversation, Matrix room; a Teams chat is one conversation and so one channel).
  */
 export function belongsHere(rec: IncidentRecord, ev: Inbound): boolean {
-  return rec.tenant === ev.tenant && rec.platform === ev.platform && rec.channel === ev.channel;
+  return rec.workspace === ev.tenant && rec.platform === ev.platform && rec.channel === ev.channel;
 }

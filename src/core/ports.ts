@@ -3,7 +3,11 @@ import type { Outbound } from "./message.ts";
 /** An incident as stored. `snapshot` is the persisted XState snapshot (JSON), the source of truth for rules. */
 export interface IncidentRecord {
   id: string; // NF-2026-0007
-  tenant: string;
+  /**
+   * The platform's workspace the incident was declared in (Slack team, Teams tenant, Matrix server; `Inbound.tenant`).
+   * The organisation it belongs to (the deployment's tenant, docs/storage.md) is the store's, not a field.
+   */
+  workspace: string;
   platform: string;
   channel: string;
   /** Thread root: a platform ref (declared by a message) or a core message key (the bot's root message). */

@@ -12,6 +12,8 @@ export interface TimerRunner {
   remove(ids: readonly string[], tenant?: string): void;
   /** Timers waiting in memory. */
   pending(): number;
+  /** Resolves when a claim in progress has handed its timers to the service (tests, the terminal). */
+  idle?(): Promise<void>;
   stop(): void;
 }
 
@@ -196,7 +198,9 @@ export class ClaimingScheduler implements TimerRunner {
     if (!this.running) return;
     let first = Number.POSITIVE_INFINITY;
     for (const r of rows) first = Math.min(first, new Date(r.dueAt).getTime());
-    if (first < this.armedAt) this.armAt(first);
+    if (first <= this.o.clock.now().getTime())
+      void this.run(); // due already: now, not at the next tick of a clock
+    else if (first < this.armedAt) this.armAt(first);
   }
 
   /** Cancelled timers are skipped by the claim; nothing to do. */
@@ -206,27 +210,42 @@ export class ClaimingScheduler implements TimerRunner {
     return 0;
   }
 
+  private current: Promise<void> = Promise.resolve();
+
+  idle(): Promise<void> {
+    return this.current;
+  }
+
   /** Claims and fires what is due, then arms for the next. One run at a time; a request meanwhile runs again. */
-  private async run(): Promise<void> {
+  private run(): Promise<void> {
     if (this.busy) {
       this.again = true;
-      return;
+      return this.current;
     }
+    this.current = this.runNow();
+    return this.current;
+  }
+
+  private async runNow(): Promise<void> {
     this.busy = true;
+    const batch = this.o.batch ?? 50;
     try {
-      do {
+      for (let round = 0; ; round++) {
         this.again = false;
-        const now = this.o.clock.now();
-        const due = await this.o.shared.claimTimers(now.toISOString(), this.o.batch ?? 50, this.o.leaseMs);
+        const due = await this.o.shared.claimTimers(this.o.clock.now().toISOString(), batch, this.o.leaseMs);
         for (const t of due) this.o.fire(t);
-        if (due.length === (this.o.batch ?? 50)) this.again = true;
-      } while (this.again && this.running);
-      const next = await this.o.shared.nextTimerClaimable();
-      const now = this.o.clock.now().getTime();
-      const poll = now + this.o.pollMs;
-      let at = next ? Math.min(new Date(next).getTime(), poll) : poll;
-      if (at <= now) at = poll; // claimable now but not ours (another process got it first): look again later
-      this.armAt(at);
+        const more = due.length === batch;
+        // a claimed timer is claimable again only when its lease ends: "claimable now" means due and unclaimed,
+        // e.g. committed by a firing meanwhile (a chain of immediate timers). Bounded, then the poll takes over.
+        const next = more ? undefined : await this.o.shared.nextTimerClaimable();
+        const now = this.o.clock.now().getTime();
+        const dueNow = more || this.again || (next !== undefined && Date.parse(next) <= now);
+        if (dueNow && this.running && round < 20) continue;
+        const poll = now + this.o.pollMs;
+        const at = next ? Math.min(Date.parse(next), poll) : poll;
+        this.armAt(at <= now ? poll : at);
+        break;
+      }
     } catch (err) {
       this.onError(err);
       this.armAt(this.o.clock.now().getTime() + this.o.pollMs);

@@ -9,7 +9,7 @@
  * Tenancy (docs/storage.md): `tenant` is the organisation a row belongs to and leads every key of incident
  * data, so incident ids (`NF-2026-0001`), message keys and timer ids are unique per tenant only. Without
  * tenants configured everything lives in {@link DEFAULT_TENANT}. The platform's workspace (Slack team,
- * Teams tenant, Matrix server; the core's `IncidentRecord.tenant`) is the column `workspace`.
+ * Teams tenant, Matrix server; the core's `IncidentRecord.workspace`) is the column `workspace`.
  */
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Outbound } from "../core/message.ts";

@@ -48,14 +48,8 @@ function withoutTenant<T extends SQLiteTable>(table: T): Omit<T["_"]["columns"],
   return rest as unknown as Omit<T["_"]["columns"], "tenant">;
 }
 
-/**
- * An incident as the core's `IncidentRecord`: its `tenant` is the platform workspace (column `workspace`);
- * the organisation tenant is the store's.
- */
-export const incidentFields = (() => {
-  const { workspace, ...rest } = withoutTenant(incidents);
-  return { ...rest, tenant: workspace };
-})();
+/** An incident as the core's `IncidentRecord` (its `workspace` is the platform's; the organisation tenant is the store's). */
+export const incidentFields = withoutTenant(incidents);
 
 /** `excluded.<column>` in an upsert. */
 function excluded(col: SQLiteColumn) {
@@ -111,12 +105,12 @@ export function prepareStatements(db: StorageDb, tenant: string) {
       .prepare(),
     insertIncident: db
       .insert(incidents)
-      .values({ ...placeholdersFor(incidents), tenant, workspace: ph("tenant") })
+      .values({ ...placeholdersFor(incidents), tenant })
       .onConflictDoNothing()
       .prepare(),
     updateIncident: db
       .update(incidents)
-      .set({ ...setPlaceholdersFor(incidents, ["tenant", "id"]), workspace: bound(incidents.workspace, "tenant") })
+      .set(setPlaceholdersFor(incidents, ["tenant", "id"]))
       .where(and(inIncidents, eq(incidents.id, ph("id")), eq(incidents.version, ph("expectedVersion"))))
       .prepare(),
     insertTimeline: db

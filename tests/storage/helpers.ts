@@ -15,7 +15,7 @@ export const CHANNEL = "slack:T1:C1";
 export function incident(over: Partial<IncidentRecord> = {}): IncidentRecord {
   return {
     id: "NF-2026-0001",
-    tenant: "T1",
+    workspace: "T1",
     platform: "slack",
     channel: CHANNEL,
     threadRef: null,

@@ -27,8 +27,8 @@ describe("SQLite upgrade of a database from before tenancy", async () => {
       const applied = store.db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number };
       expect(applied.n).toBe(migrations.length);
       const rec = await store.getIncident("NF-2026-0001");
-      // The platform workspace stays what the core calls the incident's tenant.
-      expect(rec).toMatchObject({ id: "NF-2026-0001", tenant: "local", platform: "console", playbookId: "verschluesselung" });
+      // The platform workspace (the old incidents.tenant) is the incident's workspace.
+      expect(rec).toMatchObject({ id: "NF-2026-0001", workspace: "local", platform: "console", playbookId: "verschluesselung" });
       const chain = verifyChain(await store.timeline("NF-2026-0001"));
       expect(chain).toMatchObject({ ok: true, entries: 4, head: rec?.lastHash });
       expect(await store.tasks("NF-2026-0001")).toHaveLength(54);

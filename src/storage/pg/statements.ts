@@ -5,8 +5,8 @@
  *   connection that holds the commit's transaction, as a named (server-side prepared) statement.
  * - Reads and the dispatcher's single-statement updates are drizzle prepared queries on the pool.
  *
- * The tenant is the placeholder `_tenant` in every statement (the record field `tenant` is the core's platform
- * workspace, column `workspace`).
+ * The tenant is the placeholder `_tenant` in every statement (the record's `workspace` is the platform's, column
+ * `workspace`).
  */
 
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -61,11 +61,8 @@ function withoutTenant<T extends PgTable>(table: T): Omit<T["_"]["columns"], "te
   return rest as unknown as Omit<T["_"]["columns"], "tenant">;
 }
 
-/** An incident as the core's `IncidentRecord` (its `tenant` is the platform workspace). */
-export const incidentFields = (() => {
-  const { workspace, ...rest } = withoutTenant(incidents);
-  return { ...rest, tenant: workspace };
-})();
+/** An incident as the core's `IncidentRecord` (its `workspace` is the platform's; the organisation tenant is the store's). */
+export const incidentFields = withoutTenant(incidents);
 
 /** An outbox row as the core's `OutboxRow`. */
 export const outboxFields = {
@@ -148,7 +145,7 @@ export function commitStatements(db: NodePgDatabase) {
       "nf_insert_incident",
       db
         .insert(incidents)
-        .values({ ...placeholdersFor(incidents), tenant: T, workspace: ph("tenant") })
+        .values({ ...placeholdersFor(incidents), tenant: T })
         .onConflictDoNothing(),
     ),
     updateIncident: new Named(
@@ -156,7 +153,7 @@ export function commitStatements(db: NodePgDatabase) {
       db
         .update(incidents)
         .set({
-          workspace: bound(incidents.workspace, "tenant"),
+          workspace: bound(incidents.workspace, "workspace"),
           platform: bound(incidents.platform, "platform"),
           channel: bound(incidents.channel, "channel"),
           threadRef: bound(incidents.threadRef, "threadRef"),
