@@ -26,6 +26,8 @@ export class MatrixSender {
   /** Last edit per original message: a retry of the same edit reuses its transaction id. */
   private readonly lastEdit = new Map<string, { hash: string; txnId: string }>();
   private editCounter = 0;
+  /** Transaction ids this process is sending encrypted right now. */
+  private readonly inFlight = new Set<string>();
   /** Distinguishes this process's edits from earlier ones with the same content. */
   private readonly nonce = randomBytes(6).toString("hex");
 
@@ -79,6 +81,11 @@ export class MatrixSender {
     txnId: string,
     type = "m.room.message",
   ): Promise<string> {
+    if (this.inFlight.has(txnId)) {
+      throw new AdapterError("transient", "Matrix send: same transaction still in flight", { platformCode: "in_flight" });
+    }
+    forgetEarlierSend(client, roomId, txnId);
+    this.inFlight.add(txnId);
     try {
       const res = await client.sendEvent(
         roomId,
@@ -89,10 +96,13 @@ export class MatrixSender {
       );
       return res.event_id;
     } catch (err) {
-      // the SDK keeps a failed local echo; drop it so the outbox's retry (same transaction id) starts clean
+      // the SDK keeps a failed local echo and would send it again on its own; the outbox retries instead (same
+      // transaction id, freed by forgetEarlierSend)
       const local = client.getRoom(roomId)?.findEventById(`~${roomId}:${txnId}`);
       if (local && local.status === EventStatus.NOT_SENT) client.cancelPendingEvent(local);
       throw toAdapterError(err, "send");
+    } finally {
+      this.inFlight.delete(txnId);
     }
   }
 
@@ -112,4 +122,23 @@ export class MatrixSender {
     }
     return txnId;
   }
+}
+
+/**
+ * Let the SDK send under a transaction id again. The homeserver deduplicates transaction ids (the plain path relies on
+ * it: a retry or an identical edit gets the first event back), but matrix-js-sdk refuses a transaction id it still
+ * holds ("addPendingEvent called on an event with known txnId"). It holds one until the remote echo arrives by
+ * /sync, which never happens when the homeserver answered with an older event (deduplicated), nor after a failed
+ * send was cancelled. Such a leftover local echo is dropped, so the homeserver decides as on the plain path.
+ * Callers make sure the id is not in flight in this process.
+ */
+export function forgetEarlierSend(client: MatrixClient, roomId: string, txnId: string): void {
+  const room = client.getRoom(roomId);
+  const earlier = room?.getEventForTxnId(txnId);
+  if (!room || !earlier) return;
+  if (earlier.status === EventStatus.NOT_SENT || earlier.status === EventStatus.QUEUED) client.cancelPendingEvent(earlier);
+  const localId = earlier.getId();
+  if (localId?.startsWith("~")) room.removeEvent(localId);
+  const txns = (room as unknown as { txnToEvent?: unknown }).txnToEvent;
+  if (txns instanceof Map) txns.delete(txnId);
 }

@@ -129,6 +129,39 @@ describe("Matrix adapter in an end-to-end encrypted room", () => {
   );
 
   it(
+    "sends the same edit again and again, and what comes after it (the header re-rendered unchanged on each phase)",
+    async () => {
+      const header: Outbound = {
+        key: "NF-2026-0001/header",
+        channel: `matrix:${room}`,
+        text: "",
+        blocks: [{ type: "paragraph", text: "NF-2026-0001 Verschlüsselung" }],
+        locale: "de",
+      };
+      const ref = (await adapter.deliver(header)).ref;
+      await anna.waitFor((e) => e.id === ref, "header");
+      const edit = {
+        ...header,
+        replace: true,
+        replaceRef: ref,
+        blocks: [{ type: "paragraph" as const, text: "NF-2026-0001 · Rollen: Anna" }],
+      };
+      // before the fix the third one failed with "addPendingEvent called on an event with known txnId": the second
+      // was deduplicated by the homeserver, so the SDK's local echo of it never got its remote echo
+      for (let i = 0; i < 4; i++) expect(await adapter.deliver(edit)).toEqual({ ref });
+      const after = (await adapter.deliver({ ...header, key: "NF-2026-0001/phase/nachbereitung", thread: { ref: declared } })).ref;
+      const seen = await anna.waitFor((e) => e.id === after, "message after the edits");
+      expect(seen.decryptionFailure).toBe(false);
+      const edits = (await anna.history(room)).filter(
+        (e) => (e.content["m.relates_to"] as { event_id?: string } | undefined)?.event_id === ref && !e.decryptionFailure,
+      );
+      expect(edits.length).toBe(1);
+      expect(edits[0]!.content["m.new_content"]).toMatchObject({ body: "NF-2026-0001 · Rollen: Anna" });
+    },
+    T,
+  );
+
+  it(
     "reads thread replies and reactions from the encrypted room",
     async () => {
       const reply = await ben.replyInThread(room, declared, "rolle technik");
