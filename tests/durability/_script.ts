@@ -38,7 +38,7 @@ export interface Step {
   ordinal: number;
   /** Effect signature (incident + what is matched), for ordinals and the exactly-once check. */
   sig: string;
-  /** Outbox key of the bot's answer; undefined for free text (recorded silently). */
+  /** Outbox key of the bot's answer (every step has one: free text gets a 📝 acknowledgement). */
   answer?: RegExp;
   /** Text the answer must contain (notes: "Notiert"). */
   answerText?: RegExp;
@@ -125,6 +125,9 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
           incident: n,
           effect: entry("text", who, (e) => e.text.includes(t)),
           sig: `${n}|text|${t}`,
+          // documented and acknowledged lightly: 📝 as a reaction on the line where the platform has reactions, else one short line
+          answer: /\/(ack|reply)\/[a-z]+:[^/]+$/,
+          answerText: /📝/,
         });
       } else if (r < 0.23 && statuses < 3) {
         statuses++;
@@ -161,7 +164,10 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
         incident: n,
         effect: entry("role", who, (e) => data(e).role === r && data(e).actorId === actorId(holder)),
         sig: `${n}|role|${r}|${holder}|${who}`,
-        answer: new RegExp(`/role/${r}/\\d+$`),
+        // the role's task card of the current phase with the new holder on top, the first time the role gets that card;
+        // a message of its own (keyed by the step) when the card was posted before
+        answer: new RegExp(`/(role/${r}/\\d+|tasks/[a-z]+/${r})$`),
+        answerText: /ist jetzt/,
       });
       holders[r] = holder;
     };

@@ -6,6 +6,7 @@
  * before a kill is sent again as Slack does: same event_id, `x-slack-retry-num`; slash commands are never retried
  * by Slack (people type them again, with a new trigger_id).
  */
+import { SLACK_EMOJI } from "../../src/adapters/slack/adapter.ts";
 import { parseSlackChannelId } from "../../src/adapters/slack/ids.ts";
 import { renderSlack } from "../../src/adapters/slack/render.ts";
 import { BOT_TOKEN, BOT_USER_ID, FakeSlackApi, type FakeUser, TEAM_ID } from "../adapters/slack/fake-slack-api.ts";
@@ -51,7 +52,9 @@ function slackText(text: string, slash: boolean): string {
     });
 }
 
-const DELIVERY_METHODS = new Set(["chat.postMessage", "chat.postEphemeral", "chat.update"]);
+const DELIVERY_METHODS = new Set(["chat.postMessage", "chat.postEphemeral", "chat.update", "reactions.add"]);
+/** The emoji of a Slack reaction name (what a person sees on their message). */
+const EMOJI_OF = new Map(Object.entries(SLACK_EMOJI).map(([emoji, name]) => [name, emoji]));
 
 function argsOf(call: ApiCall): Record<string, unknown> {
   try {
@@ -92,6 +95,18 @@ export function slackPlatform(): ServePlatform {
       }
       if (res.ok !== true) return undefined; // e.g. chat.update of a message that is gone: the adapter posts anew
       const args = argsOf(call);
+      if (method === "reactions.add") {
+        // a light acknowledgement (📝 on a person's line): the adapter stores `reaction:<ts>:<name>` as its ref;
+        // a second add of the same reaction (after a kill) is `already_reacted`, not ok, so it never counts twice
+        const ts = String(args.timestamp);
+        const name = String(args.name);
+        return {
+          ref: `reaction:${ts}:${name}`,
+          update: false,
+          text: EMOJI_OF.get(name) ?? `:${name}:`,
+          carries: (m) => parseSlackChannelId(m.channel)?.channelId === args.channel && m.reaction?.ref === ts,
+        };
+      }
       const ref = String(method === "chat.postEphemeral" ? res.message_ts : res.ts);
       const text = typeof args.text === "string" ? args.text : "";
       return {

@@ -22,7 +22,8 @@ const SEED = crashSeed();
 const KILLS = crashKills();
 const STREAMS = 2;
 const MIN_STEPS = 200;
-const DELIVERIES = new Set(["chat.postMessage", "chat.postEphemeral", "chat.update"]);
+// posts, edits and reactions (the 📝 acknowledgement of a line in the thread)
+const DELIVERIES = new Set(["chat.postMessage", "chat.postEphemeral", "chat.update", "reactions.add"]);
 const tmp = tempDir("notfallbot-slack-crash-");
 afterAll(() => tmp.cleanup());
 

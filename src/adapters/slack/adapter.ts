@@ -63,7 +63,7 @@ const STARTING_TEXT =
   "Notfallbot startet gerade – bitte in ein paar Sekunden noch einmal versuchen. / Starting up, please try again in a few seconds.";
 
 /** Slack's names of the emoji the core reacts with. */
-const SLACK_EMOJI: Record<string, string> = { "📝": "memo", "✅": "white_check_mark", "👀": "eyes" };
+export const SLACK_EMOJI: Record<string, string> = { "📝": "memo", "✅": "white_check_mark", "👀": "eyes" };
 
 /**
  * Slack on Bolt: slash command `/notfall`, Events API (thread replies, mentions, ✅ reactions) and button presses
