@@ -42,17 +42,37 @@ function event(t: TestBot, id: string, e: Pick<Inbound, "kind"> & Partial<Inboun
   };
 }
 
-/** An open ransomware incident with anna as coordinator (task messages one per task, so reactions can target one). */
+/** An open ransomware incident with anna as coordinator: her card of the Sofortmaßnahmen is posted. */
 async function openIncident(t: TestBot): Promise<string> {
   await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
   await t.say("anna", "rolle koordinator");
   return (await t.storage.listIncidents())[0]!.id;
 }
 
-const taskRef = (t: TestBot, id: string, nr: number) => t.adapter.sent.find((m) => m.key === `${id}/task/${nr}`)!.ref;
+/** The coordinator's card of the Sofortmaßnahmen (all her tasks of the phase in one message). */
+const card = (t: TestBot, id: string) => t.adapter.sent.find((m) => m.key === `${id}/tasks/sofort/koordinator`)!;
+
+/**
+ * A ✅ reaction on a card completes its only open task (with more open it asks which): all but the card's last task
+ * are done first, so the reaction has one effect to have.
+ */
+async function leaveOneOpen(t: TestBot, id: string): Promise<void> {
+  const nrs = [...card(t, id).text.matchAll(/^\[ \] (\d+)\./gm)].map((m) => m[1]!);
+  expect(nrs.length).toBeGreaterThan(1);
+  await t.say("anna", `erledigt ${nrs.slice(0, -1).join(", ")}`);
+}
 
 /** The four kinds, each producing a fresh event that has an effect on the given bot. */
-const KINDS: Record<Inbound["kind"], { needsIncident: boolean; make: (t: TestBot, id: string | undefined) => Inbound; what: RegExp }> = {
+const KINDS: Record<
+  Inbound["kind"],
+  {
+    needsIncident: boolean;
+    /** What has to happen in the incident before the event has an effect. */
+    prepare?: (t: TestBot, id: string) => Promise<void>;
+    make: (t: TestBot, id: string | undefined) => Inbound;
+    what: RegExp;
+  }
+> = {
   command: {
     needsIncident: false,
     make: (t) => event(t, "slash-1", { kind: "command", text: "verschlüsselung Praxis-PC zeigt Erpresserschreiben" }),
@@ -70,8 +90,9 @@ const KINDS: Record<Inbound["kind"], { needsIncident: boolean; make: (t: TestBot
   },
   reaction: {
     needsIncident: true,
+    prepare: leaveOneOpen,
     make: (t, id) =>
-      event(t, "react-1", { kind: "reaction", reaction: { emoji: "✅", messageRef: taskRef(t, id!, 2) }, threadRef: t.rootRef() }),
+      event(t, "react-1", { kind: "reaction", reaction: { emoji: "✅", messageRef: card(t, id!).ref }, threadRef: t.rootRef() }),
     what: /task/,
   },
 };
@@ -85,6 +106,7 @@ describe("redelivered inbound events have exactly one effect", () => {
         const t = await new TestBot({ caps: { buttons: false } }).start();
         tb = t;
         const id = spec.needsIncident ? await openIncident(t) : undefined;
+        if (id && spec.prepare) await spec.prepare(t, id);
         const ev = spec.make(t, id);
         const before = effects(t);
 
