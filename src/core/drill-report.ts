@@ -116,7 +116,7 @@ function scoreText(s: DrillScore, env: ViewEnv): string {
 }
 
 /** The sections of the evaluation, in the order they are shown. */
-export function drillSections(L: Loaded, env: ViewEnv, score: DrillScore, past: readonly PastDrill[] | undefined): DrillSection[] {
+export function drillSections(env: ViewEnv, score: DrillScore, past: readonly PastDrill[] | undefined): DrillSection[] {
   const d = env.t.drillReport;
   const prev = past?.[0];
   const line = (r: DrillTaskResult) => taskLine(env, r, prev);
@@ -193,7 +193,7 @@ export function drillReportBlocks(L: Loaded, env: ViewEnv, records: readonly Inc
         ...confirmFacts(L, env),
       ],
     },
-    ...sectionBlocks(drillSections(L, env, score, past)),
+    ...sectionBlocks(drillSections(env, score, past)),
   ];
   const notReached = score.count("not-reached");
   const notes = [d.rules(MIN_PLAUSIBLE_MS / 1000)];
