@@ -19,6 +19,11 @@ export interface Capabilities {
    * or in the thread of the bot's first message (`bot`, Slack slash commands, terminal).
    */
   threadRoot: "message" | "bot";
+  /**
+   * One keyboard writes for everyone: `@name: text` speaks as name (the terminal). Hints then show how to confirm a
+   * role as the person asked (`@erika: ok rolle`).
+   */
+  speakAs?: boolean;
 }
 
 /** A platform with none of the optional capabilities (a terminal): the core falls back to typed commands. */

@@ -138,7 +138,7 @@ export function confirmRole(cx: IncidentCx, ev: Inbound, only?: RoleId): Loaded 
     if (only && confirmForAbsent(cx, ev, only)) return L;
     if (tookBack) return L;
     if (blockedBy) return refuse(cx, ev, t.err.roleConfirmedByOther(t.roleName[blockedBy.role], escapeMd(nameOf(L, blockedBy.holder)!)));
-    return refuse(cx, ev, t.err.noRoleToConfirm);
+    return refuse(cx, ev, noRoleToConfirm(cx, ev));
   }
   const who = nameOf(L, ev.actor.id)!;
   // counted from the declaration: how long the role was without a confirmed holder
@@ -151,6 +151,33 @@ export function confirmRole(cx: IncidentCx, ev: Inbound, only?: RoleId): Loaded 
   for (const c of confirmed)
     announce(cx, c.role, t.plan.confirmed(escapeMd(who), t.roleName[c.role], after), `${L.rec.id}/role-confirm/${c.role}/${L.rec.lastSeq}`);
   return L;
+}
+
+/**
+ * The answer to `ok rolle` by someone the plan does not ask (now): who is asked for which role (a role asked for is
+ * never called free), how to confirm as that person where one keyboard speaks for everyone (the terminal), that the
+ * coordination enters a person reached by phone, and the roles nobody is asked for.
+ */
+function noRoleToConfirm(cx: IncidentCx, ev: Inbound): string {
+  const { L, t } = cx;
+  const ctx = ctxOf(L);
+  const pending = ROLES.flatMap((role) => {
+    const s = pendingPlan(L, role);
+    return s ? [{ role, person: s.chain[s.step]! }] : [];
+  });
+  const free = ROLES.filter((r) => !ctx.roles[r] && !pendingPlan(L, r)).map((r) => t.roleCommand(r));
+  const asked = pending.map((p) => `${escapeMd(p.person.name)} (${t.roleShort[p.role]})`);
+  const inChat = pending.map((p) => ({ id: identityOn(p.person, L.rec.platform), name: escapeMd(p.person.name) })).find((p) => p.id);
+  const example = pending.find((p) => p.role !== "koordinator") ?? pending[0];
+  const coord = coordinatorId(L);
+  return t.err.noRoleToConfirm({
+    asked,
+    ...(capsOf(cx).speakAs && inChat ? { speakAs: { id: inChat.id!, name: inChat.name } } : {}),
+    ...(example
+      ? { phone: { cmd: `ok ${t.roleCommand(example.role)}`, ...(coord === ev.actor.id ? {} : { by: escapeMd(nameOf(L, coord)!) }) } }
+      : {}),
+    free,
+  });
 }
 
 /** The primary of the plan takes the role back (from a deputy, or after the plan gave up). */
@@ -171,15 +198,19 @@ function takeBack(cx: IncidentCx, ev: Inbound, role: RoleId, before: string | un
   announce(cx, role, t.plan.tookBack(escapeMd(who), t.roleName[role], escapeMd(prev)), `${L.rec.id}/role/${role}/${L.rec.lastSeq}`);
 }
 
-/** The coordinator confirms for the person asked now when they are not in this chat (reached by phone). */
+/**
+ * The coordinator confirms for the person asked now after reaching them by phone: not in this chat, the role is
+ * held by their name and the coordination acknowledges its tasks; in the chat, by their chat identity.
+ */
 function confirmForAbsent(cx: IncidentCx, ev: Inbound, role: RoleId): boolean {
   const { L, t } = cx;
   const s = pendingPlan(L, role);
   if (!s || !isCoordinator(L, ev.actor.id)) return false;
   const p = s.chain[s.step]!;
-  if (identityOn(p, L.rec.platform)) return false;
-  const id = `tel:${p.name}`;
-  L.st.names[id] = p.name;
+  // in the chat: the role goes to their chat identity (they can then work the role's tasks themselves)
+  const inChat = identityOn(p, L.rec.platform);
+  const id = inChat ?? `tel:${p.name}`;
+  if (!inChat || !Object.hasOwn(L.st.names, id) || L.st.names[id] === id) L.st.names[id] = p.name;
   s.confirmedAt = cx.iso;
   s.confirmedStep = s.step;
   setHolder(cx, role, id, "phone");
@@ -189,10 +220,11 @@ function confirmForAbsent(cx: IncidentCx, ev: Inbound, role: RoleId): boolean {
     confirmed: true,
     by: ev.actor.id,
   });
+  const by = escapeMd(nameOf(L, ev.actor.id)!);
   announce(
     cx,
     role,
-    t.plan.confirmedFor(escapeMd(p.name), t.roleName[role], escapeMd(nameOf(L, ev.actor.id)!)),
+    inChat ? t.plan.confirmedForInChat(`<@${inChat}>`, t.roleName[role], by) : t.plan.confirmedFor(escapeMd(p.name), t.roleName[role], by),
     `${L.rec.id}/role/${role}/${L.rec.lastSeq}`,
   );
   return true;

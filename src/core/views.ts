@@ -20,6 +20,7 @@ import { type Block, type ButtonSpec, escapeMd, type TaskItem } from "./message.
 import type { OrgConfig } from "./org.ts";
 import { callTargets, phoneAt, phonesForTask, privacyContact } from "./phones.ts";
 import { pendingPlan, pendingRoles, planWho } from "./role-lines.ts";
+import { identityOn } from "./role-plan.ts";
 import type { Loaded } from "./state.ts";
 import { shorten } from "./text.ts";
 import { addDuration, showDuration, showTime } from "./time.ts";
@@ -118,6 +119,14 @@ export function headerBlocks(L: Loaded, env: ViewEnv): Block[] {
     // a chat (or a terminal) has no threads: the incident continues right here
     const threaded = env.caps.threads && Boolean(L.rec.threadRef || L.rec.threadKey);
     const confirm = pending.length ? [env.caps.buttons ? t.plan.confirmButtons : t.plan.confirmTyped] : [];
+    // one keyboard for everyone (the terminal): how to confirm as the person asked
+    const asId = env.caps.speakAs
+      ? pending
+          .map((r) => pendingPlan(L, r)!)
+          .map((s) => identityOn(s.chain[s.step]!, L.rec.platform))
+          .find(Boolean)
+      : undefined;
+    if (asId) confirm.push(t.plan.confirmAs(asId));
     const take = free.length ? [env.caps.buttons ? t.headerTakeButtons : t.headerTake(free.map((r) => `\`${t.roleCommand(r)}\``))] : [];
     blocks.push({ type: "context", text: `${[...confirm, ...take].join(" ")} ${threaded ? t.headerWhere.thread : t.headerWhere.here}` });
     if (env.caps.buttons)

@@ -84,6 +84,48 @@ describe("roles from the emergency plan (core, fake clock)", () => {
     expect(bot.last()).toMatch(/Technik: Dora Dorn/);
   });
 
+  it("ok rolle by someone not asked names who is asked for which role, how to enter a person reached by phone; never calls an asked role free", async () => {
+    bot = await new TestBot({ config: CONFIG, caps: { buttons: false } }).start();
+    await bot.command("dieter", "verschlüsselung");
+    await bot.say("dieter", "ok rolle");
+    const text = bot.last().replace(/\s+/g, " ");
+    expect(text).toBe(
+      "Für Sie ist keine Rolle zum Bestätigen offen. Angefragt: Anna Arzt (Koordination), Ben Berg (Technik), Cem Celik (Kommunikation). " +
+        "Telefonisch erreicht? Dann tragen Sie die Person ein: ok rolle technik. Wer was hat: status.",
+    );
+    expect(text).not.toMatch(/frei/);
+    // not the coordination: who enters a person reached by phone
+    await bot.say("erwin", "ok rolle");
+    expect(bot.last().replace(/\s+/g, " ")).toMatch(/Dann trägt die Koordination \(dieter\) die Person ein: ok rolle technik\./);
+    // the coordination enters Ben, who is in the chat, after a call: the role is his chat identity
+    await bot.say("dieter", "ok rolle technik");
+    expect(bot.texts().some((t) => /Technischer Kontakt\*?\*?: <@ben> übernimmt \(telefonisch, eingetragen von dieter\)/.test(t))).toBe(
+      true,
+    );
+    // a role nobody is asked for any more is free, and named so
+    await bot.say("anna", "ok rolle");
+    await bot.say("cem", "ok rolle");
+    await bot.say("cem", "rolle kommunikation abgeben");
+    await bot.say("erwin", "ok rolle");
+    expect(bot.last().replace(/\s+/g, " ")).toBe(
+      "Für Sie ist keine Rolle zum Bestätigen offen. Freie Rolle übernehmen: rolle kommunikation. Wer was hat: status.",
+    );
+  });
+
+  it("where one keyboard speaks for everyone (the terminal), the hints show how to confirm as the person asked", async () => {
+    bot = await new TestBot({ config: CONFIG, caps: { buttons: false, speakAs: true } }).start();
+    await bot.command("ich", "verschlüsselung");
+    expect(has(bot, /Rolle bestätigen:\*?\*? ok rolle schreiben\. Am Terminal für die Person schreiben, z\. B\. @anna: ok rolle\./)).toBe(
+      1,
+    );
+    await bot.say("ich", "ok rolle");
+    expect(bot.last().replace(/\s+/g, " ")).toMatch(
+      /Angefragt: Anna Arzt \(Koordination\), .*\. Am Terminal als Anna Arzt bestätigen: @anna: ok rolle\. Telefonisch erreicht\?/,
+    );
+    await bot.say("anna", "ok rolle");
+    expect(bot.last()).toMatch(/Anna Arzt\*?\*? bestätigt/);
+  });
+
   it("someone else claiming an asked role ends the plan for it (no deputy message later)", async () => {
     bot = await new TestBot({ config: CONFIG, caps: { buttons: false } }).start();
     await bot.command("anna", "verschlüsselung");

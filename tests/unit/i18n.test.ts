@@ -105,6 +105,18 @@ const SAMPLES: Record<string, unknown[][]> = {
     ["technik", undefined],
   ],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],
+  "err.noRoleToConfirm": [
+    [
+      {
+        asked: ["Anna (Coordination)", "Ben (Technical)"],
+        speakAs: { id: "anna", name: "Anna" },
+        phone: { cmd: "ok role technical" },
+        free: [],
+      },
+    ],
+    [{ asked: ["Ben (Technical)"], phone: { cmd: "ok role technical", by: "Anna" }, free: ["role communication"] }],
+    [{ asked: [], free: [] }],
+  ],
   handbookDone: [["handbook.pdf"]],
 };
 

@@ -52,7 +52,7 @@ const SPEAKER = /^@([\p{L}\p{N}._-]{1,40}):\s?(.*)$/u;
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = "console" as const;
-  readonly capabilities: Capabilities = NO_CAPABILITIES;
+  readonly capabilities: Capabilities = { ...NO_CAPABILITIES, speakAs: true };
   private readonly o: ConsoleOptions;
   private seq = 0;
   private lineNo = 0;

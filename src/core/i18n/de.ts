@@ -100,9 +100,11 @@ export const de = {
     confirmButton: "Rolle bestätigen",
     confirmButtons: "**Rolle bestätigen:** Knopf drücken oder `ok rolle` schreiben.",
     confirmTyped: "**Rolle bestätigen:** `ok rolle` schreiben.",
+    confirmAs: (id: string) => `Am Terminal für die Person schreiben, z. B. \`@${id}: ok rolle\`.`,
     confirmed: (who: string, roles: string, after: string) => `✅ **${who}** bestätigt: **${roles}** (nach ${after}).`,
     confirmedFor: (who: string, role: string, by: string) =>
       `✅ **${role}**: ${who} übernimmt (telefonisch, eingetragen von ${by}). Aufgaben dieser Rolle bestätigt die Koordination.`,
+    confirmedForInChat: (who: string, role: string, by: string) => `✅ **${role}**: ${who} übernimmt (telefonisch, eingetragen von ${by}).`,
     tookBack: (who: string, role: string, before: string) => `↩️ **${who}** übernimmt die Rolle **${role}** wieder (vorher ${before}).`,
     deputy: (role: string, missed: string, within: string, next: string, how: string) =>
       `⏰ **${role}**: ${missed} hat nicht binnen ${within} bestätigt. Vertretung: ${next} – ${how}`,
@@ -312,7 +314,31 @@ export const de = {
     takeoverReason: (cmd: string) => `Bitte mit Grund, er wird protokolliert, z. B. \`${cmd} seit 20 Minuten nicht erreichbar\`.`,
     roleAssignOthers: (coord: string) =>
       `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
-    noRoleToConfirm: "Für Sie ist keine Rolle zum Bestätigen offen. Eine freie Rolle übernehmen: `rolle technik`. Wer was hat: `status`.",
+    /**
+     * `ok rolle` by someone not asked: who is asked for which role (`asked`: "Name (Rolle)"), how to confirm as that
+     * person where one keyboard speaks for everyone (`speakAs`), who enters a person reached by phone (`phone`,
+     * `by` undefined: the writer is the coordination), and the roles nobody is asked for (`free`, commands).
+     */
+    noRoleToConfirm: (o: {
+      asked: string[];
+      speakAs?: { id: string; name: string };
+      phone?: { cmd: string; by?: string };
+      free: string[];
+    }) =>
+      [
+        "Für Sie ist keine Rolle zum Bestätigen offen.",
+        o.asked.length ? `Angefragt: ${o.asked.join(", ")}.` : "",
+        o.speakAs ? `Am Terminal als ${o.speakAs.name} bestätigen: \`@${o.speakAs.id}: ok rolle\`.` : "",
+        o.phone
+          ? o.phone.by
+            ? `Telefonisch erreicht? Dann trägt die Koordination (${o.phone.by}) die Person ein: \`${o.phone.cmd}\`.`
+            : `Telefonisch erreicht? Dann tragen Sie die Person ein: \`${o.phone.cmd}\`.`
+          : "",
+        o.free.length ? `Freie Rolle übernehmen: ${o.free.map((c) => `\`${c}\``).join(", ")}.` : "",
+        "Wer was hat: `status`.",
+      ]
+        .filter(Boolean)
+        .join(" "),
     roleConfirmedByOther: (role: string, who: string) =>
       `${role} hat inzwischen ${who} bestätigt. Die Koordination kann umbesetzen: \`rolle <Rolle> übergeben @Person <Grund>\`.`,
     handoverIncomplete: (role: string, target?: string) =>

@@ -102,9 +102,11 @@ export const en: Catalog = {
     confirmButton: "Confirm role",
     confirmButtons: "**Confirm your role:** press the button or type `ok role`.",
     confirmTyped: "**Confirm your role:** type `ok role`.",
+    confirmAs: (id: string) => `At the terminal, write as that person, e.g. \`@${id}: ok role\`.`,
     confirmed: (who: string, roles: string, after: string) => `✅ **${who}** confirmed: **${roles}** (after ${after}).`,
     confirmedFor: (who: string, role: string, by: string) =>
       `✅ **${role}**: ${who} takes it (by phone, entered by ${by}). The coordinator acknowledges this role's tasks.`,
+    confirmedForInChat: (who: string, role: string, by: string) => `✅ **${role}**: ${who} takes it (by phone, entered by ${by}).`,
     tookBack: (who: string, role: string, before: string) => `↩️ **${who}** takes the role **${role}** back (before: ${before}).`,
     deputy: (role: string, missed: string, within: string, next: string, how: string) =>
       `⏰ **${role}**: ${missed} did not confirm within ${within}. Deputy: ${next} – ${how}`,
@@ -314,7 +316,26 @@ export const en: Catalog = {
     takeoverReason: (cmd: string) => `Please give a reason, it is recorded, e.g. \`${cmd} not reachable for 20 minutes\`.`,
     roleAssignOthers: (coord: string) =>
       `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`role technical\`.`,
-    noRoleToConfirm: "There is no role waiting for your confirmation. Take a free role: `role technical`. Who has what: `status`.",
+    noRoleToConfirm: (o: {
+      asked: string[];
+      speakAs?: { id: string; name: string };
+      phone?: { cmd: string; by?: string };
+      free: string[];
+    }) =>
+      [
+        "There is no role waiting for your confirmation.",
+        o.asked.length ? `Asked: ${o.asked.join(", ")}.` : "",
+        o.speakAs ? `At the terminal, confirm as ${o.speakAs.name}: \`@${o.speakAs.id}: ok role\`.` : "",
+        o.phone
+          ? o.phone.by
+            ? `Reached them by phone? Then the coordinator (${o.phone.by}) enters them: \`${o.phone.cmd}\`.`
+            : `Reached them by phone? Then enter them yourself: \`${o.phone.cmd}\`.`
+          : "",
+        o.free.length ? `Take a free role: ${o.free.map((c) => `\`${c}\``).join(", ")}.` : "",
+        "Who has what: `status`.",
+      ]
+        .filter(Boolean)
+        .join(" "),
     roleConfirmedByOther: (role: string, who: string) =>
       `${who} has confirmed ${role} in the meantime. The coordinator can reassign: \`role <role> handover @person <reason>\`.`,
     handoverIncomplete: (role: string, target?: string) =>
