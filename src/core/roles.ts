@@ -170,14 +170,15 @@ function noRoleToConfirm(cx: IncidentCx, ev: Inbound): string {
   const inChat = pending.map((p) => ({ id: identityOn(p.person, L.rec.platform), name: escapeMd(p.person.name) })).find((p) => p.id);
   const example = pending.find((p) => p.role !== "koordinator") ?? pending[0];
   const coord = coordinatorId(L);
-  return t.err.noRoleToConfirm({
+  const asIt = capsOf(cx).speakAs ? inChat : undefined;
+  return t.err.noRoleToConfirm(
     asked,
-    ...(capsOf(cx).speakAs && inChat ? { speakAs: { id: inChat.id!, name: inChat.name } } : {}),
-    ...(example
-      ? { phone: { cmd: `ok ${t.roleCommand(example.role)}`, ...(coord === ev.actor.id ? {} : { by: escapeMd(nameOf(L, coord)!) }) } }
-      : {}),
     free,
-  });
+    example && `ok ${t.roleCommand(example.role)}`,
+    example && coord !== ev.actor.id ? escapeMd(nameOf(L, coord)!) : undefined,
+    asIt?.id,
+    asIt?.name,
+  );
 }
 
 /** The primary of the plan takes the role back (from a deputy, or after the plan gave up). */

@@ -106,16 +106,9 @@ const SAMPLES: Record<string, unknown[][]> = {
   ],
   "err.deliveryFailed": [["Task 3 due", "rate_limited"]],
   "err.noRoleToConfirm": [
-    [
-      {
-        asked: ["Anna (Coordination)", "Ben (Technical)"],
-        speakAs: { id: "anna", name: "Anna" },
-        phone: { cmd: "ok role technical" },
-        free: [],
-      },
-    ],
-    [{ asked: ["Ben (Technical)"], phone: { cmd: "ok role technical", by: "Anna" }, free: ["role communication"] }],
-    [{ asked: [], free: [] }],
+    [["Anna (Coordination)", "Ben (Technical)"], [], "ok role technical", undefined, "anna", "Anna"],
+    [["Ben (Technical)"], ["role communication"], "ok role technical", "Anna"],
+    [[], []],
   ],
   handbookDone: [["handbook.pdf"]],
 };

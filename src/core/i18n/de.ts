@@ -315,26 +315,21 @@ export const de = {
     roleAssignOthers: (coord: string) =>
       `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
     /**
-     * `ok rolle` by someone not asked: who is asked for which role (`asked`: "Name (Rolle)"), how to confirm as that
-     * person where one keyboard speaks for everyone (`speakAs`), who enters a person reached by phone (`phone`,
-     * `by` undefined: the writer is the coordination), and the roles nobody is asked for (`free`, commands).
+     * `ok rolle` by someone not asked: who is asked for which role (`asked`: "Name (Rolle)"), the roles nobody is
+     * asked for (`free`, commands), who enters a person reached by phone (`phoneCmd`; `phoneBy` undefined: the writer
+     * is the coordination), how to confirm as a person asked where one keyboard speaks for everyone (`asId`, `asName`).
      */
-    noRoleToConfirm: (o: {
-      asked: string[];
-      speakAs?: { id: string; name: string };
-      phone?: { cmd: string; by?: string };
-      free: string[];
-    }) =>
+    noRoleToConfirm: (asked: string[], free: string[], phoneCmd?: string, phoneBy?: string, asId?: string, asName?: string) =>
       [
         "Für Sie ist keine Rolle zum Bestätigen offen.",
-        o.asked.length ? `Angefragt: ${o.asked.join(", ")}.` : "",
-        o.speakAs ? `Am Terminal als ${o.speakAs.name} bestätigen: \`@${o.speakAs.id}: ok rolle\`.` : "",
-        o.phone
-          ? o.phone.by
-            ? `Telefonisch erreicht? Dann trägt die Koordination (${o.phone.by}) die Person ein: \`${o.phone.cmd}\`.`
-            : `Telefonisch erreicht? Dann tragen Sie die Person ein: \`${o.phone.cmd}\`.`
+        asked.length ? `Angefragt: ${asked.join(", ")}.` : "",
+        asId ? `Am Terminal als ${asName ?? asId} bestätigen: \`@${asId}: ok rolle\`.` : "",
+        phoneCmd
+          ? phoneBy
+            ? `Telefonisch erreicht? Dann trägt die Koordination (${phoneBy}) die Person ein: \`${phoneCmd}\`.`
+            : `Telefonisch erreicht? Dann tragen Sie die Person ein: \`${phoneCmd}\`.`
           : "",
-        o.free.length ? `Freie Rolle übernehmen: ${o.free.map((c) => `\`${c}\``).join(", ")}.` : "",
+        free.length ? `Freie Rolle übernehmen: ${free.map((c) => `\`${c}\``).join(", ")}.` : "",
         "Wer was hat: `status`.",
       ]
         .filter(Boolean)

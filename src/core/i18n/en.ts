@@ -316,22 +316,17 @@ export const en: Catalog = {
     takeoverReason: (cmd: string) => `Please give a reason, it is recorded, e.g. \`${cmd} not reachable for 20 minutes\`.`,
     roleAssignOthers: (coord: string) =>
       `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`role technical\`.`,
-    noRoleToConfirm: (o: {
-      asked: string[];
-      speakAs?: { id: string; name: string };
-      phone?: { cmd: string; by?: string };
-      free: string[];
-    }) =>
+    noRoleToConfirm: (asked: string[], free: string[], phoneCmd?: string, phoneBy?: string, asId?: string, asName?: string) =>
       [
         "There is no role waiting for your confirmation.",
-        o.asked.length ? `Asked: ${o.asked.join(", ")}.` : "",
-        o.speakAs ? `At the terminal, confirm as ${o.speakAs.name}: \`@${o.speakAs.id}: ok role\`.` : "",
-        o.phone
-          ? o.phone.by
-            ? `Reached them by phone? Then the coordinator (${o.phone.by}) enters them: \`${o.phone.cmd}\`.`
-            : `Reached them by phone? Then enter them yourself: \`${o.phone.cmd}\`.`
+        asked.length ? `Asked: ${asked.join(", ")}.` : "",
+        asId ? `At the terminal, confirm as ${asName ?? asId}: \`@${asId}: ok role\`.` : "",
+        phoneCmd
+          ? phoneBy
+            ? `Reached them by phone? Then the coordinator (${phoneBy}) enters them: \`${phoneCmd}\`.`
+            : `Reached them by phone? Then enter them yourself: \`${phoneCmd}\`.`
           : "",
-        o.free.length ? `Take a free role: ${o.free.map((c) => `\`${c}\``).join(", ")}.` : "",
+        free.length ? `Take a free role: ${free.map((c) => `\`${c}\``).join(", ")}.` : "",
         "Who has what: `status`.",
       ]
         .filter(Boolean)
