@@ -255,6 +255,11 @@ export function decideTimer(deps: Deps, L: Loaded | undefined, timer: TimerRow, 
 export function decideDeliveryFailed(deps: Deps, L: Loaded, row: { key: string; message: Outbound }, code: string, now: Date): Decision {
   const cx = about(newCx(deps, now, {}, L), L);
   log(cx, SYSTEM, "delivery-failed", `Nachricht nicht zustellbar (${code}): ${row.key}`, { key: row.key, code });
+  // never shown: the next update of that message is queued even when it looks like the one that failed
+  if (L.st.sent && Object.hasOwn(L.st.sent, row.key)) {
+    const { [row.key]: _failed, ...rest } = L.st.sent;
+    L.st.sent = rest;
+  }
   const coord = nameOf(L, coordinatorId(L))!;
   const preview = shorten(row.message.text.split("\n")[0]!, 80);
   post(cx, `${L.rec.id}/delivery-failed/${row.key}`, [

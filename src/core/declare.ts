@@ -114,8 +114,8 @@ export function declare(cx: Cx, ev: Inbound, playbookId: string, description: st
   // the legal clocks that run from the start. Tasks come with the roles (a role's card when it is taken), the
   // templates on `vorlage`, everything on `status` / `aufgaben`.
   // header: at channel level (becomes the thread root) or in the thread of the declaring message
-  post(icx, `${id}/header`, headerBlocks(L, e), { root: !threadRef });
-  if (pb.questions.length) post(icx, `${id}/questions`, questionsBlocks(L, e));
+  post(icx, `${id}/header`, headerBlocks(L, e), { root: !threadRef, updatable: true });
+  if (pb.questions.length) post(icx, `${id}/questions`, questionsBlocks(L, e), { updatable: true });
   scheduleRoleReminder(icx);
   scheduleTaskDue(icx, "erkennung");
   scheduleTaskDue(icx, "sofort");

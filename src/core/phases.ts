@@ -97,7 +97,7 @@ export function advance(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | 
   post(cx, `${L.rec.id}/phase/${entered}`, blocks);
   // the roles that are held get their tasks of the new phase (a free role: when someone takes it)
   postPhaseTasks(cx, entered);
-  if (entered === "nachbereitung" && L.pb.review.length) post(cx, `${L.rec.id}/review`, reviewBlocks(L, env(cx)));
+  if (entered === "nachbereitung" && L.pb.review.length) post(cx, `${L.rec.id}/review`, reviewBlocks(L, env(cx)), { updatable: true });
   scheduleTaskDue(cx, entered);
   refreshHeader(cx);
   return L;

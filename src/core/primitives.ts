@@ -4,6 +4,7 @@
  * and who-is-who (coordinator, role holders, mentions). All pure: they only change the {@link Cx}'s Work and the
  * loaded incident.
  */
+import { createHash } from "node:crypto";
 import type { IncidentEvent } from "../machines/machine.ts";
 import { persist, step } from "../machines/machine.ts";
 import type { Capabilities } from "./adapter.ts";
@@ -58,8 +59,17 @@ export function log(cx: IncidentCx, actor: ActorRef, kind: string, text: string,
  * Queues a message in the incident's thread (or, `root`, at channel level: the header that becomes the thread).
  * `replace` updates the message with the same key in place; the dispatcher posts it new when that key was never
  * delivered. Several updates of one key within one event: only the last is kept.
+ *
+ * A message that is updated later (`replace`, or `updatable` on its first post) has its content remembered in the
+ * incident's state (`sent`, committed with the outbox row); an update that would show exactly that again is not
+ * queued: on Matrix it would be an "(edited)" that changes nothing, on Slack and Teams an API call for nothing.
  */
-export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { replace?: boolean; root?: boolean } = {}): void {
+export function post(
+  cx: IncidentCx,
+  key: string,
+  blocks: Block[],
+  opts: { replace?: boolean; root?: boolean; updatable?: boolean } = {},
+): void {
   const { L, w } = cx;
   const drillBlocks: Block[] =
     L.rec.drill && !opts.root && !blocks.some((b) => b.type === "context" && b.text.includes("ÜBUNG"))
@@ -80,8 +90,23 @@ export function post(cx: IncidentCx, key: string, blocks: Block[], opts: { repla
     ...(L.rec.drill ? { drill: true } : {}),
     locale: cx.locale,
   };
+  if (opts.replace || opts.updatable) {
+    const hash = contentHash(msg);
+    if (opts.replace && L.st.sent?.[key] === hash) return;
+    L.st.sent = { ...L.st.sent, [key]: hash };
+  }
   if (opts.replace) w.outbox = w.outbox.filter((o) => !(o.key === key && o.message.replace));
   w.outbox.push({ key, incidentId: L.rec.id, lane: `inc:${L.rec.id}`, platform: L.rec.platform, message: msg, nextAttemptAt: cx.iso });
+}
+
+/**
+ * What a person sees of a message (text, blocks, mentions, drill marking, language), hashed short: two messages
+ * with the same hash render the same on every platform. Where it goes (thread, root) and how (new or in place) do
+ * not count: an update keeps the message where it is.
+ */
+function contentHash(m: Outbound): string {
+  const seen = [m.text, m.blocks, m.mentions ?? null, m.drill ?? false, m.locale ?? null];
+  return createHash("sha256").update(JSON.stringify(seen)).digest("base64url").slice(0, 16);
 }
 
 /** The people the blocks mention on purpose (`<@id>`), with their names as the incident knows them. */
@@ -170,7 +195,10 @@ export function refuse(cx: Cx, ev: Inbound, text: string): undefined {
   return undefined;
 }
 
-/** Re-renders the header (level, phase, roles) in place where the platform can update messages. */
+/**
+ * Re-renders the header (what happened, level, roles) in place where the platform can update messages; nothing is
+ * queued when it would look the same (a phase change: the header does not show the phase).
+ */
 export function refreshHeader(cx: IncidentCx): void {
   const { L } = cx;
   if (!cx.caps(L.rec.platform).update) return;

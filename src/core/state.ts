@@ -41,6 +41,12 @@ export interface IncidentState {
    * Absent in incidents stored before question reminders existed.
    */
   asked?: Record<string, string>;
+  /**
+   * What was last queued for each message that is updated in place (header, questions, review, task cards), as a
+   * short hash of its visible content, by message key: an update that would show the same is not queued
+   * (primitives.ts `post`). Written in the same commit as the outbox row. Absent in incidents stored before it.
+   */
+  sent?: Record<string, string>;
 }
 
 /** How one role of the plan is being filled: whom the bot asks now, who did not answer, who confirmed. */

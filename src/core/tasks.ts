@@ -121,7 +121,7 @@ export function postCard(cx: IncidentCx, phase: Phase, role: RoleId, lead: Block
   const card = cardOf(phase);
   if (cardPosted(L, card, role) || !roleTaskList(L, env(cx), card, role).length) return false;
   L.st.cards = [...(L.st.cards ?? []), `${card}/${role}`];
-  post(cx, cardKey(L, card, role), [...lead, ...tasksBlocks(L, env(cx), card, role)]);
+  post(cx, cardKey(L, card, role), [...lead, ...tasksBlocks(L, env(cx), card, role)], { updatable: true });
   return true;
 }
 
