@@ -246,6 +246,18 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       expect(text).toMatch(/gefälschte Rechnung/);
       expect(text).toMatch(/Fristen/);
     });
+
+    const traffic = h.traffic;
+    // platforms that update messages in place (Slack, Teams, Matrix)
+    if (traffic)
+      it("never edits a message into what it already showed (phase changes do not touch the header)", async () => {
+        const t = await traffic();
+        // NOTFALLBOT_TRAFFIC=1: the counts on stderr (what the bot sends per full incident, for comparing changes)
+        if (process.env.NOTFALLBOT_TRAFFIC) process.stderr.write(`traffic ${h.name}: ${JSON.stringify(t)}\n`);
+        expect(t.posts).toBeGreaterThan(0);
+        expect(t.edits).toBeGreaterThan(0);
+        expect(t.unchanged).toBe(0);
+      });
   });
 }
 

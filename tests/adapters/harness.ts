@@ -56,6 +56,12 @@ export interface AdapterHarness {
   redeliverLast(): Promise<void>;
   /** Wait until the bot has handled everything sent so far and delivered its outbox, and the platform side has seen it. */
   settle(): Promise<void>;
+  /**
+   * What the bot sent to the platform so far: new messages, edits of its messages in place, and edits that left the
+   * message exactly as it was (wasted: an "(edited)" mark on Matrix, an API call on Slack and Teams). Where the
+   * platform can update messages.
+   */
+  traffic?(): Promise<{ posts: number; edits: number; unchanged: number }>;
   /** Reactions the bot put on people's messages (light acknowledgements), where the platform has reactions. */
   botReactions?(): Promise<string[]>;
   /** How a person is mentioned in a message on this platform (e.g. `<@U0ANNA>`, `@anna:localhost`, `<at>Anna</at>`). */

@@ -203,6 +203,34 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
     return [...out.values()];
   };
 
+  /**
+   * The bot's messages and edits in the room's history; an edit is unchanged when it shows what the message showed
+   * before it (the original, or the edit before).
+   */
+  const traffic = async () => {
+    const shown = new Map<string, string>();
+    let posts = 0;
+    let edits = 0;
+    let unchanged = 0;
+    const view = (c: Obj) => JSON.stringify([c.body ?? null, c.formatted_body ?? null, c["m.mentions"] ?? null]);
+    for (const ev of await history()) {
+      if (ev.sender !== botUser.userId || ev.type !== "m.room.message") continue;
+      const content = ev.content as Obj;
+      const rel = content["m.relates_to"] as Obj | undefined;
+      if (rel?.rel_type === "m.replace") {
+        edits++;
+        const now = view(content["m.new_content"] as Obj);
+        if (shown.get(String(rel.event_id)) === now) unchanged++;
+        shown.set(String(rel.event_id), now);
+        continue;
+      }
+      posts++;
+      // anna's crypto client hands out an edited event with its newest content: compare edits with edits only there
+      if (!encrypted) shown.set(String(ev.event_id), view(content));
+    }
+    return { posts, edits, unchanged };
+  };
+
   /** Root of the newest incident thread. */
   const incidentRoot = async (): Promise<string> => {
     const msgs = await botMessages();
@@ -310,6 +338,7 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
     async messages() {
       return (await botMessages()).map((m) => m.seen);
     },
+    traffic,
     /**
      * Matrix redelivers an event when a client syncs again from an older position (crash after handling, before the
      * position was saved). Simulated for real: the bot is stopped, its saved sync state is put back to what it was

@@ -63,6 +63,8 @@ export class FakeSlackApi {
   /** Messages in posting order (ephemeral ones included, marked). */
   readonly messages: FakeMessage[] = [];
   readonly reactions: { channel: string; timestamp: string; name: string }[] = [];
+  /** chat.update calls that left the message exactly as it was. */
+  unchangedEdits = 0;
   private server: Server | undefined;
   private readonly failures = new Map<string, Failure[]>();
   private tsCounter = 0;
@@ -241,7 +243,9 @@ export class FakeSlackApi {
         if (blocks === "invalid") return { ok: false, error: "invalid_blocks_format" };
         const problems = blockKitProblems(blocks);
         if (problems.length > 0) return { ok: false, error: "invalid_blocks", errors: problems };
-        msg.text = str(a.text) ?? msg.text;
+        const text = str(a.text) ?? msg.text;
+        if (JSON.stringify([msg.text, msg.blocks]) === JSON.stringify([text, blocks])) this.unchangedEdits++;
+        msg.text = text;
         msg.blocks = blocks;
         msg.edits++;
         return { ok: true, channel, ts, text: msg.text, message: { text: msg.text, blocks } };

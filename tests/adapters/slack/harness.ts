@@ -378,6 +378,11 @@ export function slackHarness(): SlackHarness {
     },
     settle,
     botReactions: async () => api.reactions.map((r) => r.name),
+    traffic: async () => ({
+      posts: api.callsOf("chat.postMessage").length + api.callsOf("chat.postEphemeral").length,
+      edits: api.callsOf("chat.update").length,
+      unchanged: api.unchangedEdits,
+    }),
     mention: (who) => `<@${person(who).id}>`,
     configure(make) {
       makeConfig = make;

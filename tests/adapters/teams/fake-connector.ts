@@ -53,6 +53,8 @@ export const CONVERSATION_NOT_FOUND = { error: { code: "ConversationNotFound", m
  */
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
+  /** Updates that left the message exactly as it was (text, card, mentions). */
+  unchangedUpdates = 0;
   readonly messages = new Map<string, FakeMessage>();
   /** Conversations that exist, by id without `;messageid=`. */
   private readonly conversations = new Map<string, ConversationType>();
@@ -180,6 +182,8 @@ export class FakeConnector {
       if (!msg || msg.conversationId !== conversationId) {
         error = { status: 404, body: { error: { code: "ActivityNotFound", message: "Activity not found." } } };
       } else {
+        const shown = (a: Record<string, unknown>) => JSON.stringify([a.text ?? null, a.attachments ?? null, a.entities ?? null]);
+        if (shown(msg.activity) === shown(body)) this.unchangedUpdates++;
         msg.activity = body;
         msg.updates++;
         id = activityId!;

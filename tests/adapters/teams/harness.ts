@@ -366,6 +366,14 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
     async redeliverLast() {
       if (lastBody) await post(lastBody);
     },
+    traffic: async () => {
+      const ok = connector.calls.filter((c) => c.status < 300);
+      return {
+        posts: ok.filter((c) => c.kind === "send" || c.kind === "reply").length,
+        edits: ok.filter((c) => c.kind === "update").length,
+        unchanged: connector.unchangedUpdates,
+      };
+    },
     settle,
     mention: (person) => `<at>${PEOPLE[person]?.name ?? person}</at>`,
     configure(make) {
