@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { AdapterError } from "../../src/core/adapter.ts";
+import type { Outbound } from "../../src/core/message.ts";
 import { CoreBot, person } from "./_bot.ts";
 
 const anna = person("anna", "Anna");
@@ -50,5 +52,30 @@ describe("an update in place that would show the same is not queued", () => {
     const released = await t.send(ben, "rolle technik abgeben");
     expect(released.filter((m) => m.key === header)).toHaveLength(1);
     expect(await updatesOf(t, header)).toBe(before + 1);
+  });
+
+  it("an edit that could not be delivered for good is not taken as shown: the same content later goes out", async () => {
+    t = await CoreBot.start();
+    const id = await t.open(anna);
+    const header = `${id}/header`;
+    await t.send(anna, "rolle koordinator");
+    // the platform refuses the header edit that names Ben as Technik, for good
+    const deliver = t.adapter.deliver.bind(t.adapter);
+    let refused: Outbound | undefined;
+    t.adapter.deliver = async (msg) => {
+      if (msg.key === header && msg.replace && !refused) {
+        refused = msg;
+        throw new AdapterError("permanent", "refused for the test", { platformCode: "not_in_channel" });
+      }
+      return await deliver(msg);
+    };
+    await t.send(anna, "rolle technik <@ben>", { mentions: [ben] });
+    expect(refused?.text).toMatch(/Ben/);
+    expect((await t.timeline()).some((e) => e.kind === "delivery-failed")).toBe(true);
+    // the header re-rendered unchanged (a phase change) is the one that never arrived: it goes out now
+    const out = await t.send(anna, "weiter Sofortmaßnahmen laufen");
+    const edit = out.filter((m) => m.key === header);
+    expect(edit).toHaveLength(1);
+    expect(edit[0]!.text).toBe(refused!.text);
   });
 });
