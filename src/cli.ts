@@ -190,13 +190,11 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case "handbuch": {
-      // English is complete or not claimed: the printed handbook has no English version yet, and says so
-      if (lang === "en")
-        process.stderr.write("The printed handbook is in German only so far (see docs/paper.md); writing the German one.\n");
       const { writeHandbook } = await import("./handbook/write.ts");
       const files = await writeHandbook({
         playbooks: playbooks.list(),
         config,
+        ...(lang === "en" ? { locale: "en" as const } : {}),
         out: values.out ?? "notfallhandbuch.pdf",
         ...(configPath ? { configFile: configPath } : {}),
       });

@@ -60,10 +60,16 @@ export function handbookFor(
   const out = resolve(join(dirname(dbPath), "notfallhandbuch.pdf"));
   return {
     paths: [out, out.replace(/\.pdf$/i, ".md")].map((f) => shownName(f, namesRelativeTo)),
-    async write() {
+    async write(locale?: "de" | "en") {
       // laid out and written by the render worker (1.5–3 s), never on the loop that answers HTTP; resolves once both
       // files are on disk, so the core commits its reply only after them (docs/core.md, file effects)
-      for (const f of await renderWorker().handbook({ playbooks, config, out, ...(configFile ? { configFile } : {}) }))
+      for (const f of await renderWorker().handbook({
+        playbooks,
+        config,
+        out,
+        ...(configFile ? { configFile } : {}),
+        ...(locale === "en" ? { locale } : {}),
+      }))
         chmodSync(f, PRIVATE_FILE);
     },
   };

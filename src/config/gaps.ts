@@ -1,7 +1,7 @@
 import type { OrgConfig } from "../core/org.ts";
 import { type PlanPerson, phonesOf, rolePlan } from "../core/role-plan.ts";
 import { loc, type Playbook, ROLES, type RoleId } from "../machines/schema.ts";
-import { PLACEHOLDER_LABELS, scanTemplate } from "../templates/placeholders.ts";
+import { PLACEHOLDER_LABELS, placeholderLabels, scanTemplate } from "../templates/placeholders.ts";
 
 /** A value the organisation file lacks, and where people will notice: templates (by id) or the handbook. */
 export interface ConfigGap {
@@ -46,10 +46,16 @@ const EXTRA_LABELS: Record<string, string> = {
   "bank.hotline": "Telefon Bank (Überweisung stoppen)",
 };
 
+const EXTRA_LABELS_EN: Record<string, string> = {
+  "bank.name": "Name of the bank",
+  "bank.hotline": "Phone of the bank (stop a transfer)",
+};
+
 /** The visible-gap label of a simple field (`dpo.phone` → "Telefon Datenschutzbeauftragte:r"). */
-export function fieldLabel(field: string): string {
+export function fieldLabel(field: string, locale: "de" | "en" = "de"): string {
   const key = `org.${field}`;
-  return (PLACEHOLDER_LABELS as Record<string, string>)[key] ?? EXTRA_LABELS[field] ?? field;
+  const extra = locale === "en" ? EXTRA_LABELS_EN : EXTRA_LABELS;
+  return (placeholderLabels(locale) as Record<string, string>)[key] ?? extra[field] ?? field;
 }
 
 /** The value of a simple field, trimmed; undefined when missing or blank. */

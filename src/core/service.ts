@@ -40,8 +40,8 @@ export interface ExportSink {
 export interface HandbookSink {
   /** The files `write` produces. */
   readonly paths: string[];
-  /** Writes the handbook (overwriting the previous one). */
-  write(): unknown;
+  /** Writes the handbook (overwriting the previous one), in the bot's language. */
+  write(locale?: "de" | "en"): unknown;
 }
 
 export interface ServiceOptions {
@@ -231,7 +231,7 @@ export class IncidentService {
     const out: string[][] = [];
     for (const e of effects) {
       if (e.kind === "export" && this.o.exports) out.push(await this.o.exports.save(e.incidentId, await ready(this.o.exports, e.files)));
-      else if (e.kind === "handbook" && this.o.handbook) await this.o.handbook.write();
+      else if (e.kind === "handbook" && this.o.handbook) await this.o.handbook.write(this.locale);
     }
     return out;
   }

@@ -1,11 +1,10 @@
-import { isoDurationGerman, legalClocks } from "../config/clocks.ts";
+import { isoDuration, legalClocks } from "../config/clocks.ts";
 import { fieldLabel, fieldValue, roleHolders } from "../config/gaps.ts";
 import { systemsInOrder } from "../config/summary.ts";
-import { de } from "../core/i18n/de.ts";
 import { flagsOf, type OrgConfig } from "../core/org.ts";
 import { type CallTarget, phoneAt, phonesForTask } from "../core/phones.ts";
 import { type Condition, type Level, loc, type Playbook, ROLES, type Task, type Template, WORK_PHASES } from "../machines/schema.ts";
-import { PLACEHOLDER_LABELS } from "../templates/placeholders.ts";
+import { placeholderLabels } from "../templates/placeholders.ts";
 import { formBlock, shortQuestion } from "./forms.ts";
 import { type Block, type CheckItem, type Handbook, type HandbookPage, pageRef, type TocLine } from "./model.ts";
 import { type PaperContext, type PaperTarget, paperText } from "./paper.ts";
@@ -53,18 +52,18 @@ const EXAMPLES_SHOWN = 5;
 const gap = (label: string) => `[[${label}]]`;
 
 /** The value of a field of the organisation file, or its visible gap. */
-function v(cfg: OrgConfig | undefined, field: string): string {
-  return fieldValue(cfg, field) ?? gap(fieldLabel(field));
+function v(cx: { cfg: OrgConfig | undefined; t: HandbookText }, field: string): string {
+  return fieldValue(cx.cfg, field) ?? gap(fieldLabel(field, cx.t.locale));
 }
 
 /** Incident types in print order: by `rang` (1 first), unranked ones after them by title. */
-export function byRank(playbooks: readonly Playbook[]): Playbook[] {
+export function byRank(playbooks: readonly Playbook[], locale: HandbookLocale = "de"): Playbook[] {
   return playbooks
     .map((pb, i) => ({ pb, i }))
     .sort(
       (a, b) =>
         (a.pb.rang ?? Number.POSITIVE_INFINITY) - (b.pb.rang ?? Number.POSITIVE_INFINITY) ||
-        loc(a.pb.title).localeCompare(loc(b.pb.title), "de") ||
+        loc(a.pb.title, locale).localeCompare(loc(b.pb.title, locale), locale) ||
         a.i - b.i,
     )
     .map(({ pb }) => pb);
@@ -86,11 +85,18 @@ export function buildHandbook(input: HandbookInput): Handbook {
   const locale = input.locale ?? "de";
   const t = HANDBOOK_TEXT[locale];
   const cfg = input.config;
-  const playbooks = byRank(input.playbooks);
+  const playbooks = byRank(input.playbooks, locale);
   const common = commonTaskIds(playbooks, cfg);
   const sharedTemplates = sharedTemplatesOf(playbooks, cfg);
-  const types = new Map(playbooks.map((pb) => [pb.id, { title: loc(pb.title), anchor: ANCHOR.type(pb.id) }]));
+  const types = new Map(playbooks.map((pb) => [pb.id, { title: loc(pb.title, locale), anchor: ANCHOR.type(pb.id) }]));
   const names = new Map(playbooks.flatMap((pb) => [pb.id, ...pb.triggers].map((n) => [n.toLowerCase(), pb.id] as const)));
+  // English texts name another type by (a part of) its English title: "/notfall payment fraud"
+  if (locale === "en")
+    for (const pb of playbooks)
+      for (const part of loc(pb.title, "en")
+        .toLowerCase()
+        .split(/ and | or |, /))
+        if (!names.has(part.trim())) names.set(part.trim(), pb.id);
   const cx: Cx = { t, cfg, playbooks, common, sharedTemplates, types, names };
   const generatedAt = input.now ?? new Date();
   const examples = input.examples ?? [];
@@ -112,7 +118,7 @@ export function buildHandbook(input: HandbookInput): Handbook {
   return {
     locale,
     title: t.title,
-    org: v(cfg, "name"),
+    org: v(cx, "name"),
     generatedAt,
     hasConfig: cfg !== undefined,
     ...(input.configDate ? { configDate: input.configDate } : {}),
@@ -125,7 +131,7 @@ export function buildHandbook(input: HandbookInput): Handbook {
 function coverPage(cx: Cx, now: Date, configDate: Date | undefined, examples: readonly string[], pages: HandbookPage[]): HandbookPage {
   const { t, cfg } = cx;
   const blocks: Block[] = [
-    { type: "title", text: t.title, subtitle: v(cfg, "name") },
+    { type: "title", text: t.title, subtitle: v(cx, "name") },
     {
       type: "paragraph",
       size: "small",
@@ -138,7 +144,7 @@ function coverPage(cx: Cx, now: Date, configDate: Date | undefined, examples: re
     blocks.push({ type: "callout", tone: "warning", text: `${t.cover.examplesTitle}\n${t.cover.examplesText(fields)}` });
   }
   blocks.push(
-    { type: "callout", text: t.cover.emergencyNumber(v(cfg, "emergency_phone")) },
+    { type: "callout", text: t.cover.emergencyNumber(v(cx, "emergency_phone")) },
     { type: "paragraph", size: "small", text: t.cover.keep },
     { type: "subheading", text: t.cover.howTitle },
     { type: "list", ordered: true, items: t.cover.how.map((text) => ({ text })) },
@@ -169,49 +175,21 @@ function tocLines(cx: Cx, pages: HandbookPage[]): TocLine[] {
 }
 
 function emergencyCard(cx: Cx): HandbookPage {
-  const { t, cfg } = cx;
+  const { t } = cx;
+  const k = t.card;
   return {
     id: ANCHOR.card,
-    title: "IT-Notfallkarte",
+    title: k.title,
     blocks: [
-      { type: "title", text: "IT-Notfallkarte", subtitle: "Verhalten bei IT-Notfällen" },
-      { type: "paragraph", size: "large", bold: true, text: "Ruhe bewahren & IT-Notfall melden" },
-      { type: "callout", size: "large", text: `Interne IT-Notfallnummer: ${v(cfg, "emergency_phone")}` },
-      {
-        type: "paragraph",
-        text: "Lieber einmal zu oft anrufen als einmal zu wenig. Ob Defekt oder Angriff, entscheidet die IT, nicht Sie.",
-      },
-      { type: "subheading", text: "Was Sie am Telefon sagen" },
-      {
-        type: "list",
-        ordered: true,
-        size: "large",
-        items: [
-          { text: "Wer meldet? Name und Rückrufnummer." },
-          { text: "Welches IT-System ist betroffen? Gerät, Programm, Bildschirmmeldung." },
-          { text: "Wie haben Sie gearbeitet, was haben Sie beobachtet?" },
-          { text: "Wann ist es passiert oder aufgefallen?" },
-          { text: "Wo steht das Gerät? Gebäude, Raum, Arbeitsplatz." },
-        ],
-      },
-      { type: "subheading", text: "Was Sie sofort tun" },
-      {
-        type: "list",
-        size: "large",
-        items: [
-          { text: "Am betroffenen Gerät nicht weiterarbeiten.", strong: true },
-          {
-            text: "Bei Verdacht auf einen Angriff (Erpresserschreiben, Dateien lassen sich nicht öffnen, Maus bewegt sich von selbst): Netzwerkkabel am Gerät ziehen (Nase am Stecker drücken, die Lämpchen an der Buchse gehen aus) und WLAN ausschalten. Das Gerät bleibt eingeschaltet.",
-            strong: true,
-          },
-          { text: "Beobachtungen aufschreiben, Bildschirm mit dem Handy fotografieren." },
-          {
-            text: "Nichts auf eigene Faust reparieren oder löschen. Ausschalten nur auf Anweisung der IT oder der IT-Notfall-Koordination.",
-          },
-          { text: "Bei Feuer, Rauch oder Verletzten zuerst 112 rufen und das Gebäude verlassen.", strong: true },
-        ],
-      },
-      { type: "paragraph", size: "small", text: t.card.chat },
+      { type: "title", text: k.title, subtitle: k.subtitle },
+      { type: "paragraph", size: "large", bold: true, text: k.calm },
+      { type: "callout", size: "large", text: k.number(v(cx, "emergency_phone")) },
+      { type: "paragraph", text: k.rather },
+      { type: "subheading", text: k.sayTitle },
+      { type: "list", ordered: true, size: "large", items: k.say.map((text) => ({ text })) },
+      { type: "subheading", text: k.doTitle },
+      { type: "list", size: "large", items: k.do.map((x) => ({ ...x })) },
+      { type: "paragraph", size: "small", text: k.chat },
     ],
   };
 }
@@ -292,7 +270,10 @@ function paperFor(cx: Cx, pb: Playbook): PaperContext {
   for (const tpl of pb.templates) {
     if (!configHolds(tpl.when, cx.cfg)) continue;
     const shared = sharedFor(cx, tpl);
-    templates.set(tpl.id, { title: loc(tpl.title), anchor: shared?.anchor ?? ANCHOR.form(pb.id, tpl.id) });
+    const target = { title: loc(tpl.title, cx.t.locale), anchor: shared?.anchor ?? ANCHOR.form(pb.id, tpl.id) };
+    templates.set(tpl.id, target);
+    // English texts name templates by their English name: "(template staff)"
+    if (cx.t.locale === "en" && tpl.name_en && !templates.has(tpl.name_en)) templates.set(tpl.name_en, target);
   }
   return { t: cx.t, templates, playbooks: cx.types, playbookNames: cx.names, log: ANCHOR.log };
 }
@@ -319,13 +300,13 @@ function incidentPage(cx: Cx, pb: Playbook): HandbookPage {
   const now = immediateTasks(pb, cfg).filter((x) => !cx.common.has(x.id));
   const later = tasksIn(pb, cfg, LATER_PHASES);
   const levels = Object.entries(pb.levels ?? {}).map(([lvl, info]) => ({
-    label: t.incident.raiseWhen(de.levelName[lvl as Level]),
-    value: paperText(loc(info.raise_when), pcx),
+    label: t.incident.raiseWhen(t.names.levelName[lvl as Level]),
+    value: paperText(loc(info.raise_when, cx.t.locale), pcx),
   }));
   const blocks: Block[] = [
-    { type: "heading", text: loc(pb.title) },
-    { type: "paragraph", text: paperText(loc(pb.summary), pcx) },
-    { type: "facts", rows: [{ label: t.incident.level, value: de.levelName[pb.level] }, ...levels] },
+    { type: "heading", text: loc(pb.title, cx.t.locale) },
+    { type: "paragraph", text: paperText(loc(pb.summary, cx.t.locale), pcx) },
+    { type: "facts", rows: [{ label: t.incident.level, value: t.names.levelName[pb.level] }, ...levels] },
     {
       type: "paragraph",
       size: "small",
@@ -338,10 +319,12 @@ function incidentPage(cx: Cx, pb: Playbook): HandbookPage {
   if (own.length)
     blocks.push({
       type: "paragraph",
-      text: t.incident.templates(own.map((tpl) => `„${loc(tpl.title)}“ (${pageRef(ANCHOR.form(pb.id, tpl.id))})`).join(", ")),
+      text: t.incident.templates(
+        own.map((tpl) => `${t.forms.quote(loc(tpl.title, t.locale))} (${pageRef(ANCHOR.form(pb.id, tpl.id))})`).join(", "),
+      ),
     });
   blocks.push(...laterGroups(cx, later, pb, pcx));
-  return { id: ANCHOR.type(pb.id), title: loc(pb.title), blocks };
+  return { id: ANCHOR.type(pb.id), title: loc(pb.title, cx.t.locale), blocks };
 }
 
 /** One group per role: its name and its tasks with tick boxes, kept on one page when it fits. */
@@ -353,7 +336,7 @@ function roleGroups(cx: Cx, tasks: Task[], pb: Playbook, pcx: PaperContext): Blo
       {
         type: "group",
         blocks: [
-          { type: "subheading", text: de.roleName[role] },
+          { type: "subheading", text: cx.t.names.roleName[role] },
           { type: "checklist", items: mine.map((t) => checkItem(cx, t, pb, pcx, false)) },
         ],
       } satisfies Block,
@@ -371,7 +354,7 @@ function laterGroups(cx: Cx, tasks: Task[], pb: Playbook, pcx: PaperContext): Bl
         type: "group",
         split: true,
         blocks: [
-          { type: "subheading", text: de.phaseName[phase] },
+          { type: "subheading", text: cx.t.names.phaseName[phase] },
           { type: "checklist", size: "small", items: mine.map((t) => checkItem(cx, t, pb, pcx, true)) },
         ],
       } satisfies Block,
@@ -397,11 +380,11 @@ function laterGroups(cx: Cx, tasks: Task[], pb: Playbook, pcx: PaperContext): Bl
 function checkItem(cx: Cx, task: Task, pb: Playbook, pcx: PaperContext, withRole: boolean): CheckItem {
   const { t, cfg } = cx;
   const notes: string[] = [];
-  if (withRole) notes.push(de.roleShort[task.role]);
-  if (task.due) notes.push(t.incident.within(isoDurationGerman(task.due)));
+  if (withRole) notes.push(t.names.roleShort[task.role]);
+  if (task.due) notes.push(t.incident.within(isoDuration(task.due, t.locale)));
   const cond = conditionParts(task.when, pb, cfg, t);
   if (cond) notes.push(t.incident.onlyIf(cond));
-  const text = paperText(loc(task.text), pcx);
+  const text = paperText(loc(task.text, cx.t.locale), pcx);
   const phones = phonesForTask(task, cfg).map((p) => {
     const known = t.phones[p.target];
     return { label: p.name ?? known?.label ?? p.target, number: p.number ?? gap(known?.gap ?? p.target) };
@@ -419,12 +402,17 @@ function conditionParts(when: Condition | undefined, pb: Playbook, cfg: OrgConfi
   const parts: string[] = [];
   if (when.question) {
     const q = pb.questions.find((x) => x.id === when.question);
-    const text = q ? shortQuestion(loc(q.text)) : when.question;
+    const text = q ? shortQuestion(loc(q.text, t.locale)) : when.question;
+    const said = (a: string) => t.answers[a] ?? a;
     const ans =
-      when.answer === undefined ? t.incident.answered : Array.isArray(when.answer) ? when.answer.join(t.incident.or) : when.answer;
+      when.answer === undefined
+        ? t.incident.answered
+        : Array.isArray(when.answer)
+          ? when.answer.map(said).join(t.incident.or)
+          : said(when.answer);
     parts.push(`${text} ${ans}`);
   }
-  if (when.min_level) parts.push(t.incident.fromLevel(de.levelName[when.min_level]));
+  if (when.min_level) parts.push(t.incident.fromLevel(t.names.levelName[when.min_level]));
   if (when.config && !cfg) parts.push(t.incident.configWords[when.config] ?? when.config);
   return parts.length ? parts.join(", ") : undefined;
 }
@@ -434,7 +422,7 @@ function formsPage(cx: Cx, pb: Playbook): HandbookPage | undefined {
   const own = ownTemplates(cx, pb);
   if (own.length === 0) return undefined;
   const pcx = paperFor(cx, pb);
-  const title = cx.t.incident.formsTitle(loc(pb.title));
+  const title = cx.t.incident.formsTitle(loc(pb.title, cx.t.locale));
   return {
     id: ANCHOR.forms(pb.id),
     title,
@@ -457,7 +445,7 @@ function sharedFormsPage(cx: Cx): HandbookPage {
         const pb = owners[0]!;
         const form = formBlock(tpl, pb, cx.cfg, paperFor(cx, pb), conditionParts(tpl.when, pb, cx.cfg, t), anchor);
         if (form.type !== "form" || owners.length === cx.playbooks.length) return form;
-        return { ...form, meta: [...form.meta, t.forms.usedBy(owners.map((o) => loc(o.title)).join(", "))] };
+        return { ...form, meta: [...form.meta, t.forms.usedBy(owners.map((o) => loc(o.title, cx.t.locale)).join(", "))] };
       }),
     ],
   };
@@ -529,13 +517,13 @@ function contactPage(cx: Cx): HandbookPage {
   const holders = roleHolders(cfg);
   const blocks: Block[] = [
     { type: "heading", text: k.title },
-    { type: "callout", text: t.cover.emergencyNumber(v(cfg, "emergency_phone")) },
+    { type: "callout", text: t.cover.emergencyNumber(v(cx, "emergency_phone")) },
     { type: "paragraph", size: "small", text: k.keep },
-    { type: "paragraph", text: k.address(v(cfg, "address"), v(cfg, "phone"), v(cfg, "email")) },
+    { type: "paragraph", text: k.address(v(cx, "address"), v(cx, "phone"), v(cx, "email")) },
     { type: "subheading", text: k.roles },
     {
       type: "facts",
-      rows: ROLES.map((r) => ({ label: de.roleName[r], value: holders[r] ?? gap(PLACEHOLDER_LABELS[`role.${r}`]) })),
+      rows: ROLES.map((r) => ({ label: cx.t.names.roleName[r], value: holders[r] ?? gap(placeholderLabels(t.locale)[`role.${r}`]) })),
     },
     { type: "subheading", text: k.external },
     {
@@ -549,27 +537,27 @@ function contactPage(cx: Cx): HandbookPage {
       rows: [
         [
           k.bodies.it,
-          v(cfg, "it.name"),
-          v(cfg, "it.hotline"),
-          joinSome([v(cfg, "it.hours"), fieldValue(cfg, "it.contract"), fieldValue(cfg, "it.email")]),
+          v(cx, "it.name"),
+          v(cx, "it.hotline"),
+          joinSome([v(cx, "it.hours"), fieldValue(cfg, "it.contract"), fieldValue(cfg, "it.email")]),
         ],
-        [k.bodies.dpo, v(cfg, "dpo.name"), v(cfg, "dpo.phone"), v(cfg, "dpo.email")],
+        [k.bodies.dpo, v(cx, "dpo.name"), v(cx, "dpo.phone"), v(cx, "dpo.email")],
         [
           k.bodies.authority,
-          v(cfg, "authority.name"),
-          v(cfg, "authority.phone"),
+          v(cx, "authority.name"),
+          v(cx, "authority.phone"),
           joinSome([k.hints.authority, fieldValue(cfg, "authority.url")]),
         ],
-        [k.bodies.police, v(cfg, "police.name"), v(cfg, "police.phone"), joinSome([k.hints.police, fieldValue(cfg, "police.url")])],
+        [k.bodies.police, v(cx, "police.name"), v(cx, "police.phone"), joinSome([k.hints.police, fieldValue(cfg, "police.url")])],
         cfg && !cfg.insurer
           ? [k.bodies.insurer, k.noInsurer, "–", k.noInsurerHint]
           : [
               k.bodies.insurer,
-              v(cfg, "insurer.name"),
-              v(cfg, "insurer.hotline"),
+              v(cx, "insurer.name"),
+              v(cx, "insurer.hotline"),
               joinSome([k.hints.insurerFirst, cfg?.insurer?.policy ? k.hints.insurerPolicy(cfg.insurer.policy) : undefined]),
             ],
-        [k.bodies.bank, v(cfg, "bank.name"), v(cfg, "bank.hotline"), k.hints.bank],
+        [k.bodies.bank, v(cx, "bank.name"), v(cx, "bank.hotline"), k.hints.bank],
       ],
     },
     { type: "paragraph", size: "small", text: k.fixed.map(([who, phone]) => `${who}: ${phone}`).join(" · ") },
@@ -628,7 +616,7 @@ function recoveryPage(cx: Cx): HandbookPage {
 function deadlinePage(cx: Cx): HandbookPage {
   const { t, cfg } = cx;
   const d = t.deadlines;
-  const clocks = legalClocks(cx.playbooks, cfg);
+  const clocks = legalClocks(cx.playbooks, cfg, t.locale);
   const blocks: Block[] = [
     { type: "heading", text: d.title },
     { type: "paragraph", text: d.intro },
@@ -652,9 +640,9 @@ function deadlinePage(cx: Cx): HandbookPage {
     {
       type: "facts",
       rows: [
-        { label: d.authority, value: joinSome([v(cfg, "authority.name"), fieldValue(cfg, "authority.url")]) },
-        { label: d.dpo, value: joinSome([v(cfg, "dpo.name"), v(cfg, "dpo.phone")]) },
-        ...(cfg?.insurer || !cfg ? [{ label: d.insurer, value: joinSome([v(cfg, "insurer.name"), v(cfg, "insurer.hotline")]) }] : []),
+        { label: d.authority, value: joinSome([v(cx, "authority.name"), fieldValue(cfg, "authority.url")]) },
+        { label: d.dpo, value: joinSome([v(cx, "dpo.name"), v(cx, "dpo.phone")]) },
+        ...(cfg?.insurer || !cfg ? [{ label: d.insurer, value: joinSome([v(cx, "insurer.name"), v(cx, "insurer.hotline")]) }] : []),
       ],
     },
     { type: "paragraph", size: "small", text: d.note },

@@ -4,6 +4,7 @@ import type { TemplateContext } from "../templates/context.ts";
 import { renderPlaybookTemplate } from "../templates/render.ts";
 import type { Block } from "./model.ts";
 import { type PaperContext, paperText } from "./paper.ts";
+import type { HandbookText } from "./text.ts";
 
 /**
  * A playbook template printed as a form to fill by hand: what the organisation file knows is filled in, everything
@@ -17,10 +18,11 @@ export function shortQuestion(text: string): string {
 }
 
 /** Template context for paper: the organisation only; incident, roles and answers stay gaps. */
-export function paperContext(pb: Playbook, cfg: OrgConfig | undefined): TemplateContext {
+export function paperContext(pb: Playbook, cfg: OrgConfig | undefined, t: HandbookText): TemplateContext {
   return {
-    org: { ...(cfg ?? {}), kind: cfg?.kind === "praxis" ? "Praxis" : cfg?.kind === "kmu" ? "Firma" : undefined },
-    answerLabels: Object.fromEntries(pb.questions.map((q) => [q.id, shortQuestion(loc(q.text))])),
+    org: { ...(cfg ?? {}), kind: cfg?.kind === "praxis" ? t.kind.praxis : cfg?.kind === "kmu" ? t.kind.kmu : undefined },
+    answerLabels: Object.fromEntries(pb.questions.map((q) => [q.id, shortQuestion(loc(q.text, t.locale))])),
+    locale: t.locale,
   };
 }
 
@@ -34,7 +36,7 @@ export function formBlock(
   anchor: string,
 ): Block {
   const { t } = cx;
-  const r = renderPlaybookTemplate(tpl, paperContext(pb, cfg));
+  const r = renderPlaybookTemplate(tpl, paperContext(pb, cfg, t), t.locale);
   const meta = [t.forms.for(t.forms.audience[tpl.audience] ?? tpl.audience)];
   if (tpl.external) meta.push(t.forms.external);
   if (when) meta.push(t.forms.onlyIf(when));

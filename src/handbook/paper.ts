@@ -65,8 +65,10 @@ export function paperText(text: string, cx: PaperContext): string {
   out = out.replace(/\s*\(\/notfall (?:rolle|role)\)/g, t.paper.rolesRef(pageRef(cx.log)));
   // "Vorlage bank", "(Vorlage „Polizei“)", "die Vorlage it-dienstleister": the template's title and page
   out = out.replace(
-    new RegExp(String.raw`(\()?\b(die |der )?Vorlage:? ${TEMPLATE_NAME}(\))?`, "g"),
+    new RegExp(String.raw`(\()?\b${t.paper.templateWord}:? ${TEMPLATE_NAME}(\))?`, "g"),
     (all, open: string | undefined, article: string | undefined, q1, q2, id, close: string | undefined) => {
+      // English prose says "template" for other things too ("the IT provider template and …"): only "(template it)"
+      if (t.locale === "en" && !(open && close)) return all;
       const found = findTemplate(q1 ?? q2 ?? id, cx.templates);
       if (!found) return all;
       const ref = pageRef(found.anchor);
@@ -111,4 +113,4 @@ export function paperText(text: string, cx: PaperContext): string {
 }
 
 /** Chat syntax that must never reach paper; tests and the builder check for it. */
-export const CHAT_SYNTAX = /\/notfall\b|\bPlaybook [a-z]|\bim Bot\b|\bin diesen Verlauf\b/;
+export const CHAT_SYNTAX = /\/notfall\b|\bPlaybook [a-z]|\bim Bot\b|\bin diesen Verlauf\b|\bthis thread\b|\bin the bot\b/;

@@ -6,6 +6,7 @@ import type { Playbook } from "../machines/schema.ts";
 import { buildHandbook } from "./build.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { layoutPdf } from "./pdf.ts";
+import type { HandbookLocale } from "./text.ts";
 
 export { buildHandbook, type HandbookInput, immediateTasks } from "./build.ts";
 
@@ -20,6 +21,8 @@ export interface WriteHandbookOptions {
   now?: Date;
   /** The organisation file: its modification date is printed on every page, so an old printout is recognisable. */
   configFile?: string;
+  /** Language of the handbook; default German. */
+  locale?: HandbookLocale;
 }
 
 /**
@@ -33,6 +36,7 @@ export function handbookMarkdown(o: {
   now?: Date;
   configDate?: Date;
   examples?: readonly string[];
+  locale?: HandbookLocale;
 }): string {
   return renderMarkdown(buildHandbook(o));
 }

@@ -61,4 +61,6 @@ export interface TemplateContext {
   answer?: Record<string, Maybe>;
   /** Gap labels for unanswered questions by id (e.g. the question text); default `Antwort auf Frage "<id>"`. */
   answerLabels?: Record<string, string>;
+  /** Language of the gap labels of registered placeholders (default German). */
+  locale?: "de" | "en";
 }

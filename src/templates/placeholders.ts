@@ -49,6 +49,56 @@ export const PLACEHOLDER_LABELS = {
 /** A placeholder name from the registry (not counting `answer.<id>`). */
 export type PlaceholderName = keyof typeof PLACEHOLDER_LABELS;
 
+/** The same labels in English (the English handbook's gaps). */
+export const PLACEHOLDER_LABELS_EN: Record<PlaceholderName, string> = {
+  "org.name": "Name of the practice / company",
+  "org.kind": "Practice or company",
+  "org.address": "Address",
+  "org.phone": "Phone of the practice / company",
+  "org.email": "E-mail of the practice / company",
+  "org.emergency_phone": "Internal IT emergency number",
+  "org.dpo.name": "Name of the data protection officer, otherwise the management (practice owner, managing director)",
+  "org.dpo.phone": "Phone of the data protection officer",
+  "org.dpo.email": "E-mail of the data protection officer",
+  "org.it.name": "Name of the IT provider",
+  "org.it.hotline": "Emergency hotline of the IT provider",
+  "org.it.hours": "Hours of the IT provider",
+  "org.it.email": "E-mail of the IT provider",
+  "org.authority.name": "Data protection authority in charge",
+  "org.authority.url": "Reporting form of the data protection authority (web address)",
+  "org.authority.phone": "Phone of the data protection authority",
+  "org.police.name": "Police / cybercrime contact point (ZAC)",
+  "org.police.phone": "Phone of the police / ZAC",
+  "org.insurer.name": "Name of the cyber insurer",
+  "org.insurer.hotline": "Emergency hotline of the insurer",
+  "org.insurer.policy": "Policy number",
+  "org.property_insurer.name": "Name of the property or electronics insurer",
+  "org.property_insurer.hotline": "Claims hotline of the property or electronics insurer",
+  "org.property_insurer.policy": "Policy number of the property or electronics insurance",
+  "org.bank.name": "Name of the bank",
+  "org.bank.hotline": "Phone of the bank (stop a transfer)",
+  "org.software.name": "Vendor of the practice or business software",
+  "org.software.hotline": "Hotline of the vendor of the practice or business software",
+  "org.kv.name": "Regional association of statutory health insurance physicians (KV)",
+  "org.kv.phone": "Phone of the KV",
+  "incident.id": "Incident number",
+  "incident.title": "Title of the incident",
+  "incident.type": "Type of incident",
+  "incident.level": "Escalation level",
+  "incident.opened": "Start of handling (date, time)",
+  "incident.aware": "Time of awareness (date, time)",
+  "incident.description": "Description of the incident",
+  "incident.now": "Date and time",
+  "role.koordinator": "Name of the IT emergency coordinator",
+  "role.technik": "Name of the technical contact",
+  "role.kommunikation": "Name of the external communication contact",
+};
+
+/** The gap labels of one language. */
+export function placeholderLabels(locale: "de" | "en" = "de"): Record<PlaceholderName, string> {
+  return locale === "en" ? PLACEHOLDER_LABELS_EN : PLACEHOLDER_LABELS;
+}
+
 export const ANSWER_PREFIX = "answer.";
 
 export function isRegisteredPlaceholder(name: string): name is PlaceholderName {

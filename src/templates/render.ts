@@ -1,6 +1,6 @@
 import { loc, type Question, type Template } from "../machines/schema.ts";
 import type { TemplateContext } from "./context.ts";
-import { ANSWER_PREFIX, isRegisteredPlaceholder, PLACEHOLDER_LABELS, scanTemplate } from "./placeholders.ts";
+import { ANSWER_PREFIX, isRegisteredPlaceholder, placeholderLabels, scanTemplate } from "./placeholders.ts";
 
 /** A filled template: the text to copy and the labels of every gap still to fill by hand. */
 export interface RenderedText {
@@ -38,13 +38,14 @@ export function renderTemplate(body: string, ctx: TemplateContext = {}): Rendere
 
 /** The label shown for a placeholder without a value. */
 export function gapLabel(ctx: TemplateContext, name: string): string {
-  if (isRegisteredPlaceholder(name)) return PLACEHOLDER_LABELS[name];
+  const en = ctx.locale === "en";
+  if (isRegisteredPlaceholder(name)) return placeholderLabels(ctx.locale)[name];
   if (name.startsWith(ANSWER_PREFIX)) {
     const id = name.slice(ANSWER_PREFIX.length);
     const label = ctx.answerLabels && Object.hasOwn(ctx.answerLabels, id) ? ctx.answerLabels[id] : undefined;
-    return label ?? `Antwort auf Frage "${id}"`;
+    return label ?? (en ? `Answer to question "${id}"` : `Antwort auf Frage "${id}"`);
   }
-  return `unbekannter Platzhalter ${name}`;
+  return en ? `unknown placeholder ${name}` : `unbekannter Platzhalter ${name}`;
 }
 
 function lookup(ctx: TemplateContext, name: string): string | undefined {

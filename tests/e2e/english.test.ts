@@ -14,189 +14,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { numberedTasks } from "../../src/machines/conditions.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { loc, type Playbook, type RoleId } from "../../src/machines/schema.ts";
+import { germanIn } from "../helpers/german.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const orgFile = join(root, "tests", "fixtures", "english", "org.yaml");
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-/** Frequent German words that are not also English words (no "die", "an", "in", "so", "war", "also", "was"). */
-const GERMAN_WORDS = [
-  "und",
-  "der",
-  "das",
-  "nicht",
-  "ist",
-  "mit",
-  "für",
-  "auf",
-  "den",
-  "dem",
-  "des",
-  "ein",
-  "eine",
-  "einen",
-  "einem",
-  "einer",
-  "sich",
-  "oder",
-  "wird",
-  "werden",
-  "wurde",
-  "von",
-  "bei",
-  "nach",
-  "aus",
-  "wenn",
-  "noch",
-  "auch",
-  "sind",
-  "zum",
-  "zur",
-  "kein",
-  "keine",
-  "alle",
-  "bitte",
-  "oder",
-  "über",
-  "unter",
-  "sofort",
-  "jetzt",
-  "heute",
-  "uhr",
-  "aufgabe",
-  "aufgaben",
-  "erledigt",
-  "vorlage",
-  "vorlagen",
-  "stufe",
-  "frist",
-  "fristen",
-  "rolle",
-  "rollen",
-  "antwort",
-  "notiz",
-  "weiter",
-  "abschließen",
-  "eskalieren",
-  "hilfe",
-  "handbuch",
-  "bestätigt",
-  "übersprungen",
-  "koordinator",
-  "technik",
-  "kommunikation",
-  "mitarbeitende",
-  "datenschutz",
-  "behörde",
-  "polizei",
-  "versicherung",
-  "meldung",
-  "praxis",
-  "notfall",
-  "störung",
-  "krise",
-  "ja",
-  "nein",
-  "unklar",
-  "offen",
-  "dass",
-  "werden",
-  "müssen",
-  "kann",
-  "können",
-  "soll",
-  "sollte",
-  "haben",
-  "hat",
-  "wir",
-  "sie",
-  "ihr",
-  "ihre",
-  "unsere",
-  "unser",
-  "wer",
-  "wie",
-  "wann",
-  "warum",
-  "welche",
-  "welcher",
-  "prüfen",
-  "melden",
-  "informieren",
-  "sichern",
-  "betroffen",
-  "betroffene",
-  "geräte",
-  "gerät",
-  "daten",
-  "sicherung",
-  "dienstleister",
-  "nachbereitung",
-  "wiederherstellung",
-  "eindämmung",
-  "erkennung",
-  "sofortmaßnahmen",
-  "abgeschlossen",
-  "zusammenfassung",
-  "prüfkette",
-  "zeitleiste",
-  "ordnung",
-  "aktualisiert",
-  "gemeldet",
-  "grund",
-  "hinweis",
-  "seite",
-  "bis",
-  "vom",
-  "beim",
-  "nur",
-  "schon",
-  "hier",
-  "neu",
-  "neue",
-  "ich",
-  "uns",
-  "dieser",
-  "diese",
-  "dieses",
-  "jede",
-  "jeder",
-  "wurden",
-  "gibt",
-  "geht",
-  "sowie",
-  "bzw",
-  "usw",
-  "zeit",
-  "datum",
-];
-const WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}_-])(${GERMAN_WORDS.join("|")})(?![\\p{L}\\p{N}_-])`, "iu");
-const UMLAUT_RE = /[äöüÄÖÜß]/;
-/**
- * What is German on purpose: the names of German institutions and laws, quoted as names (with their English
- * explanation beside them), and the playbook ids, which are typed identifiers (`/notfall verschluesselung`).
- */
-const ALLOWED = [
-  /\bBSI(G)?\b/g,
-  /\bKV\b/g,
-  /\beGK\b/g,
-  /„[^“]*“/g, // a German name quoted on purpose, e.g. „Digitale Rettungskette“
-  /\/notfall\b/g, // the chat command's name (the slash command), typed as is in every language
-  /^notfall\b/g, // the same, where the printed report broke the line after the slash
-];
-
-/** The German a line contains, or undefined. */
-function germanIn(line: string, playbookIds: readonly string[]): string | undefined {
-  let s = line;
-  for (const re of ALLOWED) s = s.replace(re, " ");
-  for (const id of playbookIds) s = s.replaceAll(id, " ");
-  const u = UMLAUT_RE.exec(s);
-  if (u) return s.slice(Math.max(0, u.index - 12), u.index + 12);
-  const w = WORD_RE.exec(s);
-  return w ? w[1] : undefined;
-}
 
 function run(args: string[], input: string, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
@@ -343,17 +167,6 @@ describe("a drill in English", () => {
       return german ? [`${where}: [${german}] ${line.trim()}`] : [];
     });
     expect(leaks).toEqual([]);
-  });
-});
-
-describe("what is not English yet says so (English complete, or not claimed)", () => {
-  it("`handbuch --lang en` writes the German handbook and says in English that it is German only", { timeout: 120_000 }, async () => {
-    const dir = join(tmp.dir, "handbook");
-    mkdirSync(dir, { recursive: true });
-    const { code, err } = await run(["handbuch", "--lang", "en", "--config", orgFile, "--out", join(dir, "hb.pdf")], "", dir);
-    expect(code).toBe(0);
-    expect(err).toMatch(/The printed handbook is in German only so far/);
-    expect(readdirSync(dir).sort()).toEqual(["hb.md", "hb.pdf"]);
   });
 });
 

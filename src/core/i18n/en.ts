@@ -380,6 +380,5 @@ export const en: Catalog = {
   whatAdvance: "move to the next phase",
   whatEscalate: "change the level",
   whatClose: "close the emergency",
-  handbookDone: (where: string) =>
-    `📘 Emergency handbook created: ${where}. It is in German: the printed handbook has no English version yet. Print it and keep it next to the phone.`,
+  handbookDone: (where: string) => `📘 Emergency handbook created: ${where}. Print it and keep it next to the phone.`,
 };
