@@ -89,23 +89,29 @@ export function templateUses(playbooks: readonly Playbook[]): Map<string, string
  * else from the contacts' `role` text (first match), with the IT service provider as the Technischer Kontakt when no
  * contact says so.
  */
-export function roleHolders(cfg: OrgConfig | undefined): Record<RoleId, string | undefined> {
+export function roleHolders(cfg: OrgConfig | undefined, locale: "de" | "en" = "de"): Record<RoleId, string | undefined> {
   const find = (re: RegExp) => cfg?.contacts?.find((c) => c.role && re.test(c.role));
   const out = {} as Record<RoleId, string | undefined>;
-  const patterns: Record<RoleId, RegExp> = { koordinator: /koordinat/i, technik: /technisch|technik/i, kommunikation: /kommunikation/i };
+  const en = locale === "en";
+  // an English organisation file says "coordinator", "technical", "communication" in the contacts' role text
+  const patterns: Record<RoleId, RegExp> = en
+    ? { koordinator: /koordinat|coordinat/i, technik: /technisch|technik|technical/i, kommunikation: /kommunikation|communication/i }
+    : { koordinator: /koordinat/i, technik: /technisch|technik/i, kommunikation: /kommunikation/i };
+  const deputy = en ? "Deputy" : "Vertretung";
   const plan = rolePlan(cfg);
   const withPhone = (p: PlanPerson) => `${p.name}${phonesOf(p) ? `, ${phonesOf(p)}` : ""}`;
   for (const r of ROLES) {
     const planned = plan.find((x) => x.role === r);
     if (planned) {
       const [first, ...deputies] = planned.people;
-      out[r] = `${withPhone(first!)}${deputies.length ? ` · Vertretung: ${deputies.map(withPhone).join("; ")}` : ""}`;
+      out[r] = `${withPhone(first!)}${deputies.length ? ` · ${deputy}: ${deputies.map(withPhone).join("; ")}` : ""}`;
       continue;
     }
     const c = find(patterns[r]);
     out[r] = c ? `${c.name}${c.phone ? `, ${c.phone}` : ""}` : undefined;
   }
-  if (!out.technik && cfg?.it?.name) out.technik = `${cfg.it.name} (IT-Dienstleister)${cfg.it.hotline ? `, ${cfg.it.hotline}` : ""}`;
+  if (!out.technik && cfg?.it?.name)
+    out.technik = `${cfg.it.name} (${en ? "IT provider" : "IT-Dienstleister"})${cfg.it.hotline ? `, ${cfg.it.hotline}` : ""}`;
   return out;
 }
 

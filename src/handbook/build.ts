@@ -514,7 +514,7 @@ function callSheetPage(cx: Cx): HandbookPage {
 function contactPage(cx: Cx): HandbookPage {
   const { t, cfg } = cx;
   const k = t.contacts;
-  const holders = roleHolders(cfg);
+  const holders = roleHolders(cfg, t.locale);
   const blocks: Block[] = [
     { type: "heading", text: k.title },
     { type: "callout", text: t.cover.emergencyNumber(v(cx, "emergency_phone")) },

@@ -45,11 +45,11 @@ function run(args: string[], input = ""): Promise<{ code: number | null; out: st
   });
 }
 
-/** Lines of a text that contain German, with what was found. */
+/** Lines of a text that contain German, with what was found; hyphenated compounds too ("IT-Dienstleister"). */
 function leaks(where: string, text: string): string[] {
   return text
     .split("\n")
-    .map((line) => ({ line: line.trim(), german: germanIn(line, ids) }))
+    .map((line) => ({ line: line.trim(), german: germanIn(line, ids) ?? germanIn(line.replace(/-/g, " "), ids) }))
     .filter((l) => l.german)
     .map((l) => `${where}: [${l.german}] ${l.line}`);
 }
