@@ -45,6 +45,35 @@ deutlichen Warnung (Datei und Zeile) und nutzen die gültigen Teile. check-confi
 Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsdatei fehlerhaft (check-config,
             handbuch) · 4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 78 falsche Node-Version`;
 
+/** The same in English (`--help --lang en`); `handbook` is the English name of `handbuch`. */
+export const HELP_EN = `notfallbot – guides small companies and medical practices through an IT emergency
+
+Usage:
+  notfallbot [console]          Bot in the terminal (default; reads lines from stdin)
+  notfallbot serve              HTTP server with Slack/Teams/Matrix (depending on the variables set)
+  notfallbot export <NF-…>      Record of an incident: Markdown, JSON and incident report (PDF)
+  notfallbot playbooks [--diagram]   List the types of emergency (with a state diagram in Mermaid)
+  notfallbot playbooks --match "<text>"   Which type of emergency fits a description? (ranking with points)
+  notfallbot check-config [--config FILE]   Check the organisation file
+  notfallbot handbook [--out FILE]          Printable emergency handbook (PDF + Markdown)
+
+Options:
+  --db PATH         Database (default ./data/notfall.db, or NOTFALL_DB); PostgreSQL: DATABASE_URL=postgres://…
+  --tenant NAME     Tenant for console and export when NOTFALL_TENANTS=FOLDER is set (file name without .yaml)
+  --config PATH     Organisation file (otherwise NOTFALL_CONFIG, otherwise ./notfall.config.yaml)
+  --user NAME       Who speaks in the terminal without "@name:" (default: me)
+  --lang de|en      Language of the bot, the exports, the handbook and this help (default de)
+  -h, --help        This help
+
+In the terminal: "/notfall ransomware server shows a ransom note" reports an emergency,
+"@anna: role coordinator" speaks as anna. End of input (Ctrl+D) stops the bot.
+
+A broken organisation file does not stop the bot: console, serve and export start with a clear warning
+(file and line) and use the valid parts. check-config and handbook stop (exit 3).
+
+Exit codes: 0 ok · 1 error while running · 2 wrong usage · 3 organisation file broken (check-config,
+            handbook) · 4 playbook broken · 5 incident not found · 78 wrong Node version`;
+
 type Opts = {
   db?: string;
   tenant?: string;
@@ -82,9 +111,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  const cmd = positionals[0] ?? "console";
+  // the English name of a command works too: `notfallbot handbook --lang en`
+  const cmd = positionals[0] === "handbook" ? "handbuch" : (positionals[0] ?? "console");
   if (values.help || cmd === "help" || cmd === "hilfe") {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${values.lang === "en" ? HELP_EN : HELP}\n`);
     return 0;
   }
   const lang = values.lang === "en" ? "en" : values.lang === undefined || values.lang === "de" ? undefined : "bad";
@@ -146,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       // A broken file never gets here: main() already printed every issue with file, line and field, and returned 3.
       const { configSummary } = await import("./config/summary.ts");
-      process.stdout.write(`${configSummary(config ?? {}, playbooks.list(), reading!.file, reading!.warnings)}\n`);
+      process.stdout.write(`${configSummary(config ?? {}, playbooks.list(), reading!.file, reading!.warnings, lang ?? "de")}\n`);
       return 0;
     }
     case "playbooks": {
@@ -202,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`Unbekannter Befehl "${cmd}".\n\n${HELP}\n`);
+      process.stderr.write(lang === "en" ? `Unknown command "${cmd}".\n\n${HELP_EN}\n` : `Unbekannter Befehl "${cmd}".\n\n${HELP}\n`);
       return 2;
   }
 }

@@ -15,6 +15,8 @@ export interface LegalClock {
   applies: boolean;
   /** Why it does or does not apply, in a few words. */
   why: string;
+  /** The switch it depends on: `always` (DSGVO), `nis2` or `insurer`. */
+  when: "always" | "nis2" | "insurer";
   /** Audience of the template the playbook uses for the notice (e.g. `datenschutzbehoerde`), if any. */
   audience?: string;
 }
@@ -45,6 +47,7 @@ export function legalClocks(playbooks: readonly Playbook[], cfg: OrgConfig | und
       basis: loc(d.basis, locale),
       applies,
       why,
+      when: sw === "nis2" || sw === "insurer" ? sw : "always",
       ...(audience ? { audience } : {}),
     };
   });

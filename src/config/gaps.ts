@@ -1,7 +1,7 @@
 import type { OrgConfig } from "../core/org.ts";
 import { type PlanPerson, phonesOf, rolePlan } from "../core/role-plan.ts";
 import { loc, type Playbook, ROLES, type RoleId } from "../machines/schema.ts";
-import { PLACEHOLDER_LABELS, placeholderLabels, scanTemplate } from "../templates/placeholders.ts";
+import { placeholderLabels, scanTemplate } from "../templates/placeholders.ts";
 
 /** A value the organisation file lacks, and where people will notice: templates (by id) or the handbook. */
 export interface ConfigGap {
@@ -67,7 +67,7 @@ export function fieldValue(cfg: OrgConfig | undefined, field: string): string | 
 }
 
 /** Which templates use `{{org.<field>}}`, by field. */
-export function templateUses(playbooks: readonly Playbook[]): Map<string, string[]> {
+export function templateUses(playbooks: readonly Playbook[], locale: "de" | "en" = "de"): Map<string, string[]> {
   const uses = new Map<string, string[]>();
   for (const pb of playbooks) {
     for (const t of pb.templates) {
@@ -76,7 +76,8 @@ export function templateUses(playbooks: readonly Playbook[]): Map<string, string
         if (tok.kind !== "placeholder" || !tok.name.startsWith("org.")) continue;
         const field = tok.name.slice(4);
         const list = uses.get(field) ?? [];
-        if (!list.includes(t.id)) list.push(t.id);
+        const name = locale === "en" ? (t.name_en ?? t.id) : t.id;
+        if (!list.includes(name)) list.push(name);
         uses.set(field, list);
       }
     }
@@ -116,34 +117,46 @@ export function roleHolders(cfg: OrgConfig | undefined, locale: "de" | "en" = "d
 }
 
 /** Everything missing that would show as a gap in templates, the handbook or the status view. */
-export function configGaps(cfg: OrgConfig | undefined, playbooks: readonly Playbook[]): ConfigGap[] {
-  const uses = templateUses(playbooks);
+export function configGaps(cfg: OrgConfig | undefined, playbooks: readonly Playbook[], locale: "de" | "en" = "de"): ConfigGap[] {
+  const en = locale === "en";
+  const uses = templateUses(playbooks, locale);
   const gaps: ConfigGap[] = [];
   for (const field of FIELDS) {
     if (field.startsWith("insurer.") && !cfg?.insurer) continue;
-    if (fieldValue(cfg, field) === undefined) gaps.push({ field, label: fieldLabel(field), templates: uses.get(field) ?? [] });
+    if (fieldValue(cfg, field) === undefined) gaps.push({ field, label: fieldLabel(field, locale), templates: uses.get(field) ?? [] });
   }
   // Placeholders a template uses that are not in the list above (a new field in a template).
   for (const [field, templates] of uses) {
     if ((FIELDS as readonly string[]).includes(field) || fieldValue(cfg, field) !== undefined) continue;
     if (field.startsWith("insurer.") && !cfg?.insurer) continue;
-    gaps.push({ field, label: fieldLabel(field), templates });
+    gaps.push({ field, label: fieldLabel(field, locale), templates });
   }
   const contacts = cfg?.contacts ?? [];
-  if (contacts.length === 0) gaps.push({ field: "contacts", label: "Telefonliste (Kontakte mit Telefonnummer)", templates: [] });
+  if (contacts.length === 0)
+    gaps.push({
+      field: "contacts",
+      label: en ? "Phone list (contacts with a phone number)" : "Telefonliste (Kontakte mit Telefonnummer)",
+      templates: [],
+    });
   contacts.forEach((c, i) => {
-    if (!c.phone && !c.phone_alt) gaps.push({ field: `contacts[${i}].phone`, label: `Telefon ${c.name}`, templates: [] });
+    if (!c.phone && !c.phone_alt)
+      gaps.push({ field: `contacts[${i}].phone`, label: `${en ? "Phone" : "Telefon"} ${c.name}`, templates: [] });
   });
-  const holders = roleHolders(cfg);
+  const holders = roleHolders(cfg, locale);
+  const labels = placeholderLabels(locale);
   const roleLabels: Record<RoleId, string> = {
-    koordinator: PLACEHOLDER_LABELS["role.koordinator"],
-    technik: PLACEHOLDER_LABELS["role.technik"],
-    kommunikation: PLACEHOLDER_LABELS["role.kommunikation"],
+    koordinator: labels["role.koordinator"],
+    technik: labels["role.technik"],
+    kommunikation: labels["role.kommunikation"],
   };
   for (const r of ROLES) if (!holders[r]) gaps.push({ field: "contacts[].role", label: roleLabels[r], templates: [] });
   const systems = cfg?.systems ?? [];
   if (systems.length === 0)
-    gaps.push({ field: "systems", label: "Systeme mit Priorität, RTO und RPO (Wiederanlauf-Reihenfolge)", templates: [] });
+    gaps.push({
+      field: "systems",
+      label: en ? "Systems with priority, RTO and RPO (recovery order)" : "Systeme mit Priorität, RTO und RPO (Wiederanlauf-Reihenfolge)",
+      templates: [],
+    });
   systems.forEach((s, i) => {
     if (!s.rto) gaps.push({ field: `systems[${i}].rto`, label: `RTO ${s.name}`, templates: [] });
   });

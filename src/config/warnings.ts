@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
 import type { OrgConfig } from "../core/org.ts";
 import { hasAnyIdentity, personNamed, rolePlan } from "../core/role-plan.ts";
 import type { ConfigIssue } from "./messages.ts";
@@ -89,6 +90,8 @@ export function exampleData(cfg: OrgConfig, lineOf: (path: readonly PropertyKey[
 /** A warning about a usable file: what kind, where, and what to do. */
 export interface ConfigWarning extends ConfigIssue {
   kind: "examples" | "it-hotline" | "role-deputy" | "chat-identity";
+  /** The message in English (`check-config --lang en`). */
+  messageEn?: string;
 }
 
 /** The warnings `check-config` prints for a file that is otherwise usable. */
@@ -103,12 +106,15 @@ export function configWarnings(
   if (found.length) {
     const shown = found.slice(0, 6).map((e) => `${e.field} (Zeile ${e.line})`);
     const more = found.length > shown.length ? ` und ${found.length - shown.length} weitere` : "";
+    const shownEn = found.slice(0, 6).map((e) => `${e.field} (line ${e.line})`);
+    const moreEn = found.length > shown.length ? ` and ${found.length - shown.length} more` : "";
     out.push({
       kind: "examples",
       file,
       line: found[0]!.line,
       field: "",
       message: `Noch Beispieldaten aus der Vorlage: ${shown.join(", ")}${more}. Bitte durch die echten Angaben ersetzen – im Notfall würde sonst jemand eine erfundene Nummer anrufen.`,
+      messageEn: `Still example data from the template: ${shownEn.join(", ")}${moreEn}. Replace them with the real details – otherwise someone would call a made-up number in an emergency.`,
     });
   }
   out.push(...roleWarnings(cfg, file, lineOf));
@@ -120,6 +126,8 @@ export function configWarnings(
       field: "it.hotline",
       message:
         'Die Hotline des IT-Dienstleisters fehlt. Im Notfall ist das meist der erste Anruf. Ergänzen: it: hotline: "+49 …" (eine Nummer, die auch ohne Server und Telefonanlage erreichbar ist).',
+      messageEn:
+        'The IT provider\'s hotline is missing. In an emergency it is usually the first call. Add: it: hotline: "+49 …" (a number that works without servers and the phone system).',
     });
   }
   return out;
@@ -142,6 +150,7 @@ function roleWarnings(cfg: OrgConfig, file: string, lineOf: (path: readonly Prop
       line: lineOf(["roles", role]),
       field: `roles.${role}`,
       message: `Nicht unter contacts: eingetragen: ${missing.join(", ")}. Ohne Kontakt (mit Telefonnummer) lässt der Bot die Person in dieser Rolle aus.`,
+      messageEn: `Not entered under contacts: ${missing.join(", ")}. Without a contact (with a phone number) the bot leaves the person out of this role.`,
     });
   }
   for (const r of plan) {
@@ -152,6 +161,7 @@ function roleWarnings(cfg: OrgConfig, file: string, lineOf: (path: readonly Prop
       line: lineOf(["roles", r.role]),
       field: `roles.${r.role}`,
       message: `${de.roleName[r.role]} hat keine Vertretung. Ist ${r.people[0]!.name} krank oder im Urlaub, übernimmt niemand. Ergänzen: deputies: [Name aus contacts:]`,
+      messageEn: `${en.roleName[r.role]} has no deputy. If ${r.people[0]!.name} is ill or on holiday, nobody takes over. Add: deputies: [name from contacts:]`,
     });
   }
   const seen = new Set<string>();
@@ -166,6 +176,7 @@ function roleWarnings(cfg: OrgConfig, file: string, lineOf: (path: readonly Prop
         line: i >= 0 ? lineOf(["contacts", i]) : lineOf(["roles", r.role]),
         field: i >= 0 ? `contacts[${i}].chat` : `roles.${r.role}`,
         message: `${p.name} hat eine Notfallrolle, aber keine Chat-Kennung. Der Bot kann die Person nicht erwähnen und zeigt nur ihre Telefonnummer. Ergänzen: chat: { slack: "U…", teams: "name@firma.de", matrix: "@name:server" }`,
+        messageEn: `${p.name} has an emergency role but no chat identity. The bot cannot mention the person and only shows their phone number. Add: chat: { slack: "U…", teams: "name@company.com", matrix: "@name:server" }`,
       });
     }
   }
