@@ -4,7 +4,6 @@
  * only finds incidents of the asking tenant; numbering, exports and organisation data are per tenant; the folder
  * is read again without a restart.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -16,10 +15,10 @@ import { tenantDir, tenantSinks } from "../../src/deployment.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
 import { TenantDirectory, tenantOfEvent } from "../../src/tenants.ts";
+import { type CliRun, runCli } from "../helpers/cli.ts";
 import { MemoryAdapter } from "../helpers/memory-adapter.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const root = join(import.meta.dirname, "..", "..");
 const playbooks = loadPlaybooks();
 
 const ORG_A = `name: Praxis Anna Muster
@@ -224,24 +223,8 @@ describe("mapping platform identities to tenants", () => {
 });
 
 /** The real CLI, `export` with `--tenant`. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end("");
-  });
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return runCli(args, { cwd: tmp.dir, env });
 }
 
 describe("notfallbot export --tenant", () => {

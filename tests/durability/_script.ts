@@ -292,7 +292,8 @@ export function buildScript(rng: Rng, playbooks: PlaybookLibrary, opts: ScriptOp
 }
 
 /** Message keys of timer effects (reminders and missed deadlines): each may be posted at most once. */
-export const TIMER_MESSAGE = /\/(roles-reminder\/\d+|question-reminder\/[^/]+\/[^/]+|task-due\/.+|deadline\/[^/]+\/(reminder|urgent)\/.+|deadline\/[^/]+\/missed)$/;
+export const TIMER_MESSAGE =
+  /\/(roles-reminder\/\d+|question-reminder\/[^/]+\/[^/]+|task-due\/.+|deadline\/[^/]+\/(reminder|urgent)\/.+|deadline\/[^/]+\/missed)$/;
 /** Timeline kinds written by timers, one per timer message. */
 export const TIMER_ENTRY_KINDS = new Set(["reminder", "deadline-missed"]);
 

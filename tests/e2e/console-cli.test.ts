@@ -2,31 +2,16 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliRun, ROOT, runCli } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = ROOT;
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 /** Run the real CLI (`bin/notfallbot.mjs`) as a child process with `input` on stdin. */
-function run(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(input);
-  });
+function run(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(args, { cwd: tmp.dir, input, env });
 }
 
 const script = `/notfall verschlüsselung Server zeigt Erpressernachricht

@@ -2,36 +2,20 @@
  * `--lang en` for the CLI's own texts (#14 item 4): `--help` and `check-config` (summary, gaps and the warnings about
  * a usable file) are English; German stays the default. Names and addresses come from an English organisation file.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliRun, ROOT, runCli } from "../helpers/cli.ts";
 import { germanIn } from "../helpers/german.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = ROOT;
 const orgFile = join(root, "tests", "fixtures", "english", "org.yaml");
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end();
-  });
+function run(args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: tmp.dir });
 }
 
 /**

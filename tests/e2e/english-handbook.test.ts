@@ -4,7 +4,6 @@
  * incident leak test), no chat syntax, and the parts a person needs are there in English. The organisation file is
  * English (tests/fixtures/english/org.yaml), so names and addresses are not German either.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractText, getDocumentProxy, getMeta } from "unpdf";
@@ -14,10 +13,11 @@ import { renderMarkdown } from "../../src/handbook/markdown.ts";
 import { CHAT_SYNTAX } from "../../src/handbook/paper.ts";
 import { pdfText } from "../../src/handbook/pdf-text.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { type CliRun, ROOT, runCli } from "../helpers/cli.ts";
 import { germanIn } from "../helpers/german.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = ROOT;
 const orgFile = join(root, "tests", "fixtures", "english", "org.yaml");
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -25,24 +25,8 @@ const ids = loadPlaybooks()
   .list()
   .map((p) => p.id);
 
-function run(args: string[], input = ""): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
-      cwd: tmp.dir,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(input);
-  });
+function run(args: string[], input = ""): Promise<CliRun> {
+  return runCli(args, { cwd: tmp.dir, input });
 }
 
 /** Lines of a text that contain German, with what was found; hyphenated compounds too ("IT-Dienstleister"). */

@@ -6,7 +6,6 @@
  *
  * `ENGLISH_LEAK_REPORT=1` prints the share of German lines per playbook instead of only failing.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
@@ -14,32 +13,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { numberedTasks } from "../../src/machines/conditions.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { loc, type Playbook, type RoleId } from "../../src/machines/schema.ts";
+import { type CliRun, ROOT, runCli } from "../helpers/cli.ts";
 import { germanIn } from "../helpers/german.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = ROOT;
 const orgFile = join(root, "tests", "fixtures", "english", "org.yaml");
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function run(args: string[], input: string, cwd: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin", "notfallbot.mjs"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", COLUMNS: "100" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(input);
-  });
+function run(args: string[], input: string, cwd: string): Promise<CliRun> {
+  return runCli(args, { cwd, input, env: { COLUMNS: "100" } });
 }
 
 const ROLE_PERSON: Record<RoleId, string> = { koordinator: "anna", technik: "ben", kommunikation: "cem" };
