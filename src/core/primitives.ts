@@ -132,19 +132,35 @@ function threadOf(L: Loaded): { thread?: { ref: string } | { key: string } } {
 export function reply(cx: Cx, ev: Inbound, blocks: Block[], privately: boolean): void {
   const L = cx.L;
   const caps = cx.caps(ev.platform);
-  const thread = ev.threadRef ? { ref: ev.threadRef } : L ? threadOf(L).thread : undefined;
   const eph = privately && caps.ephemeral;
   const all: Block[] =
     privately && !caps.ephemeral && L ? [{ type: "context", text: `@${escapeMd(ev.actor.displayName)}:` }, ...blocks] : blocks;
-  const key = `${L?.rec.id ?? ev.channel}/reply/${ev.platform}:${ev.deliveryId}`;
+  answerWhereWritten(cx, ev, "reply", {
+    ...(eph ? { visibleTo: ev.actor.id } : {}),
+    text: blocksToPlain(all),
+    blocks: all,
+  });
+}
+
+/**
+ * Queues an answer to the person's event where they wrote it (the event's thread, else the incident's, else the
+ * channel), keyed by the event's delivery id so a redelivered event cannot answer twice.
+ */
+function answerWhereWritten(
+  cx: Cx,
+  ev: Inbound,
+  kind: "reply" | "ack",
+  body: Pick<Outbound, "text" | "blocks" | "visibleTo" | "reaction">,
+): void {
+  const L = cx.L;
+  const thread = ev.threadRef ? { ref: ev.threadRef } : L ? threadOf(L).thread : undefined;
+  const key = `${L?.rec.id ?? ev.channel}/${kind}/${ev.platform}:${ev.deliveryId}`;
   const msg: Outbound = {
     key,
     ...(L ? { incidentId: L.rec.id } : {}),
     channel: ev.channel,
     ...(thread ? { thread } : {}),
-    ...(eph ? { visibleTo: ev.actor.id } : {}),
-    text: blocksToPlain(all),
-    blocks: all,
+    ...body,
     locale: cx.locale,
   };
   cx.w.outbox.push({
@@ -162,30 +178,14 @@ export function reply(cx: Cx, ev: Inbound, blocks: Block[], privately: boolean):
  * message's id is known; otherwise one short line in the thread.
  */
 export function acknowledge(cx: Cx, ev: Inbound, emoji: string, line: string): void {
-  const L = cx.L;
   if (!cx.caps(ev.platform).reactions || !ev.messageRef) {
     reply(cx, ev, [{ type: "context", text: line }], false);
     return;
   }
-  const key = `${L?.rec.id ?? ev.channel}/ack/${ev.platform}:${ev.deliveryId}`;
-  const thread = ev.threadRef ? { ref: ev.threadRef } : L ? threadOf(L).thread : undefined;
-  const msg: Outbound = {
-    key,
-    ...(L ? { incidentId: L.rec.id } : {}),
-    channel: ev.channel,
-    ...(thread ? { thread } : {}),
+  answerWhereWritten(cx, ev, "ack", {
     reaction: { ref: ev.messageRef, emoji },
     text: emoji,
     blocks: [{ type: "context", text: emoji }],
-    locale: cx.locale,
-  };
-  cx.w.outbox.push({
-    key,
-    incidentId: L?.rec.id ?? null,
-    lane: L ? `inc:${L.rec.id}` : `ch:${ev.channel}`,
-    platform: ev.platform,
-    message: msg,
-    nextAttemptAt: cx.iso,
   });
 }
 
