@@ -50,7 +50,8 @@ function gate(_name: string): { gate: LeaderGatedAdapter; sync: FakeSync } {
   const sync = new FakeSync();
   const g = new LeaderGatedAdapter(
     sync,
-    (hooks) => new Leadership(db.url, "matrix-sync", { pollMs: 100, checkMs: 100, ...hooks, onError: () => {} }),
+    // rejoinMs: a holder that lost its session keeps out for 2 s, so the follower (polling every 100 ms) takes over
+    (hooks) => new Leadership(db.url, "matrix-sync", { pollMs: 100, checkMs: 100, rejoinMs: 2000, ...hooks, onError: () => {} }),
   );
   gates.push(g);
   return { gate: g, sync };
@@ -80,9 +81,11 @@ describe("Matrix sync behind the leadership role", () => {
     const admin = new pg.Client(db.url);
     await admin.connect();
     try {
-      await admin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'notfallbot leader:matrix-sync' and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
+      // only the holder's session (b's own session has the same application_name but holds no lock)
+      const killed = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'notfallbot leader:matrix-sync' and pid in (select pid from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database()))",
       );
+      expect(killed.rowCount).toBe(1);
     } finally {
       await admin.end();
     }

@@ -107,7 +107,7 @@ describe("leadership", () => {
     await admin.connect();
     try {
       await admin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'notfallbot leader:matrix-sync' and pid <> pg_backend_pid() and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'notfallbot leader:matrix-sync' and pid <> pg_backend_pid() and pid in (select pid from pg_locks where locktype = 'advisory' and granted)",
       );
     } finally {
       await admin.end();

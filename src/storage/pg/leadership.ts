@@ -2,7 +2,9 @@
  * "Exactly one process does this" (e.g. the Matrix sync) across processes sharing one PostgreSQL: a session-level
  * advisory lock held on a dedicated connection (not from the pool). When the holder dies, the server ends its
  * session and the lock is free; the others try every `pollMs` and one of them takes over. The holder checks its
- * connection every `checkMs` and gives the role up (`onLost`) as soon as the connection is gone.
+ * connection every `checkMs` and gives the role up (`onLost`) as soon as the connection is gone. A holder that lost
+ * its connection keeps out of the race for `rejoinMs`: the fault is likely on its side (network, overload), and
+ * without the pause it would often win the lock back at once, before a healthy follower polls.
  */
 import pg from "pg";
 
@@ -12,6 +14,11 @@ export interface LeadershipOptions {
   pollMs?: number;
   /** How often the holder checks that its connection (and so the lock) is still there, ms (default 2000). */
   checkMs?: number;
+  /**
+   * After losing the role through a broken connection, how long this process waits before trying again, ms
+   * (default 3 × pollMs), so that a follower takes over. start() clears the pause.
+   */
+  rejoinMs?: number;
   /** Called when this process becomes the holder. */
   onAcquired?: () => void;
   /** Called when this process stops being the holder (connection lost, or {@link Leadership.stop}). */
@@ -24,17 +31,20 @@ export interface LeadershipOptions {
 export class Leadership {
   readonly name: string;
   private readonly url: string;
-  private readonly opts: Required<Pick<LeadershipOptions, "pollMs" | "checkMs">> & LeadershipOptions;
+  private readonly opts: Required<Pick<LeadershipOptions, "pollMs" | "checkMs" | "rejoinMs">> & LeadershipOptions;
   private client: pg.Client | undefined;
   private held = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
+  /** Date.now() before which this process does not try to take the lock (after it lost its connection as holder). */
+  private pausedUntil = 0;
 
   constructor(url: string, name: string, opts: LeadershipOptions = {}) {
     this.url = url;
     this.name = name;
-    this.opts = { pollMs: 1000, checkMs: 2000, ...opts };
+    const pollMs = opts.pollMs ?? 1000;
+    this.opts = { pollMs, checkMs: 2000, rejoinMs: 3 * pollMs, ...opts };
   }
 
   /** Whether this process holds the role right now. */
@@ -45,6 +55,7 @@ export class Leadership {
   /** Starts trying (and keeps trying until {@link stop}); resolves after the first attempt. */
   start(): Promise<void> {
     this.stopped = false;
+    this.pausedUntil = 0;
     return this.tick();
   }
 
@@ -65,13 +76,16 @@ export class Leadership {
   private tick(): Promise<void> {
     this.running = this.attempt().finally(() => {
       if (this.stopped) return;
-      this.timer = setTimeout(() => void this.tick(), this.held ? this.opts.checkMs : this.opts.pollMs);
+      const wait = this.held ? this.opts.checkMs : Math.max(this.opts.pollMs, this.pausedUntil - Date.now());
+      this.timer = setTimeout(() => void this.tick(), wait);
       this.timer.unref();
     });
     return this.running;
   }
 
   private async attempt(): Promise<void> {
+    // paused after losing the role: leave the lock to the others for now (a timer set before the loss lands here)
+    if (!this.held && Date.now() < this.pausedUntil) return;
     try {
       if (!this.client) this.client = await this.connect();
       if (this.held) {
@@ -105,8 +119,10 @@ export class Leadership {
     const c = this.client;
     this.client = undefined;
     if (c) void c.end().catch(() => {});
-    if (this.held) this.lose(`connection lost: ${err.message}`);
-    else this.opts.onError?.(err);
+    if (this.held) {
+      this.pausedUntil = Date.now() + this.opts.rejoinMs;
+      this.lose(`connection lost: ${err.message}`);
+    } else this.opts.onError?.(err);
   }
 
   private lose(why: string): void {
