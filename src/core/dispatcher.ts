@@ -59,6 +59,8 @@ export class Dispatcher {
   private timerAt = Number.POSITIVE_INFINITY;
   private waiters: (() => void)[] = [];
   private recheck: NodeJS.Timeout | undefined;
+  /** Pumps in a row started because something was due, that found nothing to deliver (see {@link armAt}). */
+  private dueKicks = 0;
 
   constructor(o: DispatcherOptions) {
     this.o = o;
@@ -101,6 +103,7 @@ export class Dispatcher {
         if (limit <= 0) break;
         // one reader at a time: two could hand out the same row while `busy` does not know it yet
         const rows = await this.take(this.o.clock.now().toISOString(), limit);
+        if (rows.length) this.dueKicks = 0;
         for (const row of rows) {
           const lanes = this.lanesOf(row.tenant);
           lanes.add(row.lane);
@@ -198,11 +201,24 @@ export class Dispatcher {
   }
 
   private armAt(at: number): void {
+    if (at !== Number.POSITIVE_INFINITY && at <= this.o.clock.now().getTime()) {
+      // Due already. With a delivery in flight, its end pumps again (the due row may be that delivery's lane head).
+      // With none in flight nobody else would: the retry time passed between this pump's look and now (a short
+      // Retry-After); look again instead of waiting for an event that may never come.
+      if (this.timer) this.o.clock.clearTimer(this.timer);
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      if (this.inflight > 0) return;
+      // never a busy loop: should the store call something due that it then does not hand out, poll instead
+      if (++this.dueKicks > 3) this.armAt(this.o.clock.now().getTime() + BASE_BACKOFF_MS);
+      else this.kick();
+      return;
+    }
     if (at === this.timerAt) return;
     if (this.timer) this.o.clock.clearTimer(this.timer);
     this.timer = undefined;
     this.timerAt = at;
-    if (at === Number.POSITIVE_INFINITY || at <= this.o.clock.now().getTime()) return;
+    if (at === Number.POSITIVE_INFINITY) return;
     this.timer = this.o.clock.setTimer(new Date(at), () => {
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
