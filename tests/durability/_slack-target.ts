@@ -93,11 +93,14 @@ export function slackPlatform(): ServePlatform {
       } catch {
         return undefined;
       }
-      if (res.ok !== true) return undefined; // e.g. chat.update of a message that is gone: the adapter posts anew
+      // a reaction added again after a kill (added, not yet marked sent) is `already_reacted`: the adapter takes it
+      // as delivered and marks the row sent, so it counts like the one message in flight at a kill that may repeat
+      // (the person still sees one reaction)
+      const again = method === "reactions.add" && res.error === "already_reacted";
+      if (res.ok !== true && !again) return undefined; // e.g. chat.update of a message that is gone: the adapter posts anew
       const args = argsOf(call);
       if (method === "reactions.add") {
-        // a light acknowledgement (📝 on a person's line): the adapter stores `reaction:<ts>:<name>` as its ref;
-        // a second add of the same reaction (after a kill) is `already_reacted`, not ok, so it never counts twice
+        // a light acknowledgement (📝 on a person's line): the adapter stores `reaction:<ts>:<name>` as its ref
         const ts = String(args.timestamp);
         const name = String(args.name);
         return {
