@@ -102,7 +102,10 @@ describe("openStorage", () => {
       ).toEqual({
         ok: true,
       });
-      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+      // a real pause now and then: SQLite's busy handler polls with growing sleeps, and a writer that takes the lock
+      // again within microseconds for seconds on end starves the other process past its 5 s busy_timeout (no real
+      // process writes like that; the commits still interleave)
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
     }
     expect({ code: await done, stderr }).toEqual({ code: 0, stderr: "" });
     const counts = setup.db.$client.prepare("select lane, count(*) as n from outbox group by lane order by lane").all();
