@@ -147,7 +147,7 @@ export function sofortText(actions: readonly SofortAction[], env: ViewEnv): stri
     const text = loc(a.text, env.locale);
     if (!a.call) return `${i + 1}. ${text}`;
     const phone = phoneAt(env.config, a.call);
-    return `${i + 1}. ${text} ${phone.number ? `☎ **${escapeMd(phone.number)}**` : `☎ ${env.t.phoneMissing(a.call)}`}`;
+    return `${i + 1}. ${text} ${phone.number ? `☎ **${escapeMd(phone.number)}**` : env.t.phoneMissing}`;
   });
   return `**${env.t.nowTitle}**\n${lines.join("\n")}`;
 }

@@ -53,7 +53,7 @@ export const en: Catalog = {
   },
   headerReported: (text: string) => `Reported: "${text}"`,
   nowTitle: "Right now:",
-  phoneMissing: (field: string) => `number missing (add \`${field}\` to the organisation file)`,
+  phoneMissing: "– look the number up on the emergency card or in the contract",
   headerTakeButtons: "**Take a role:** press a button.",
   headerTake: (cmds: string[]) => `**Take a role:** ${cmds.join(" · ")}.`,
   headerWhere: { thread: "Everything else happens here in the thread.", here: "Everything else happens here." },
