@@ -87,14 +87,23 @@ export class MatrixSender {
     forgetEarlierSend(client, roomId, txnId);
     this.inFlight.add(txnId);
     try {
-      const res = await client.sendEvent(
+      const sending = client.sendEvent(
         roomId,
         null,
         (type === "m.reaction" ? EventType.Reaction : EventType.RoomMessage) as never,
         content as never,
         txnId,
       );
-      return res.event_id;
+      // the SDK adds its local echo before the first await: keep it to learn the event id if the send is taken over
+      const local = client.getRoom(roomId)?.getEventForTxnId(txnId);
+      const res = await sending;
+      if (res.event_id) return res.event_id;
+      // The SDK answers {} when the local echo's id changed while it encrypted: the /sync echo of an earlier send
+      // under the same transaction id (the homeserver keeps one event per id) arrived meanwhile and took this local
+      // echo over. Nothing was sent again; the event is the earlier one.
+      const id = local?.getId();
+      if (id && !id.startsWith("~")) return id;
+      throw new AdapterError("transient", "Matrix send: no event id returned", { platformCode: "no_event_id" });
     } catch (err) {
       // the SDK keeps a failed local echo and would send it again on its own; the outbox retries instead (same
       // transaction id, freed by forgetEarlierSend)
