@@ -328,7 +328,10 @@ export function changeRole(
   }
   const holder = ctx.roles[role];
   const self = who === ev.actor.id || (release && holder === ev.actor.id);
-  if (!isCoord && !self) return refuse(cx, ev, t.err.roleAssignOthers(escapeMd(nameOf(L, coordinatorId(L))!)));
+  if (!isCoord && !self) {
+    const free = ROLES.find((r) => !ctx.roles[r] && !pendingPlan(L, r));
+    return refuse(cx, ev, t.err.roleAssignOthers(escapeMd(nameOf(L, coordinatorId(L))!), free));
+  }
   if (!isCoord && holder && holder !== ev.actor.id) return refuse(cx, ev, t.err.roleTaken(t.roleName[role], escapeMd(nameOf(L, holder)!)));
   if (holder === (who ?? undefined))
     return refuse(cx, ev, t.roleAssigned(escapeMd(nameOf(L, holder)!), t.roleName[role], t.roleWhat[role]));
@@ -408,11 +411,11 @@ export function takeOverRole(cx: IncidentCx, ev: Inbound, role: RoleId, reason: 
   const holder = ctxOf(L).roles[role];
   if (!holder || holder === ev.actor.id) return changeRole(cx, ev, role, undefined, false);
   if (!holdsAnyRole(L, ev.actor.id) && L.rec.declaredBy !== ev.actor.id) {
-    const free = ROLES.find((r) => !ctxOf(L).roles[r]);
-    return refuse(cx, ev, t.err.takeoverNotAllowed(free ? `rolle ${free}` : "status"));
+    const free = ROLES.find((r) => !ctxOf(L).roles[r] && !pendingPlan(L, r));
+    return refuse(cx, ev, t.err.takeoverNotAllowed(free ? t.roleCommand(free) : "status"));
   }
   const why = sanitize(reason, 500);
-  if (!why) return refuse(cx, ev, t.err.takeoverReason(`rolle ${role} übernehmen`));
+  if (!why) return refuse(cx, ev, t.err.takeoverReason(t.roleTakeoverCommand(role)));
   setHolder(cx, role, ev.actor.id, "takeover", why);
   log(
     cx,

@@ -46,7 +46,7 @@ export class CoreBot {
   private root: string | undefined;
   private n = 0;
 
-  constructor() {
+  constructor(locale?: "de" | "en") {
     this.storage = openStorage(this.dbPath, { clock: this.clock });
     const exports: ExportSink = {
       paths: (name, exts) => exts.map((ext) => `${name}.${ext}`),
@@ -63,14 +63,16 @@ export class CoreBot {
       clock: this.clock,
       playbooks: library,
       exports,
+      ...(locale ? { locale } : {}),
       log: (level, msg, detail) => {
         if (level === "error") this.errors.push({ msg, detail });
       },
     });
   }
 
-  static async start(): Promise<CoreBot> {
-    const b = new CoreBot();
+  /** `locale`: the deployment's language (the organisation file's `locale`); German by default. */
+  static async start(locale?: "de" | "en"): Promise<CoreBot> {
+    const b = new CoreBot(locale);
     await b.bot.start();
     return b;
   }

@@ -73,7 +73,10 @@ const SAMPLES: Record<string, unknown[][]> = {
     ["boss", undefined],
   ],
   "err.roleTaken": [["Coordinator", "Anna"]],
-  "err.roleAssignOthers": [["Anna"]],
+  "err.roleAssignOthers": [
+    ["Anna", "kommunikation"],
+    ["Anna", undefined],
+  ],
   "err.mentionUnknown": [["Bob"]],
   "err.taskNrMissing": [["erledigt"], ["ok"], ["überspringen"]],
   "err.taskUnknown": [[40, 12]],

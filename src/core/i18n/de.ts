@@ -2,6 +2,8 @@
 export const de = {
   /** The command that takes a role: `rolle technik`. */
   roleCommand: (role: string) => `rolle ${role}`,
+  /** The command that takes over a role whose holder cannot be reached: `rolle koordinator übernehmen`. */
+  roleTakeoverCommand: (role: string) => `rolle ${role} übernehmen`,
   /** The command word that answers a question: `antwort 2 ja`. */
   answerWord: "antwort",
   levelName: { stoerung: "Störung", notfall: "Notfall", krise: "Krise", katastrophe: "Katastrophe" },
@@ -313,8 +315,9 @@ export const de = {
     takeoverNotAllowed: (cmd: string) =>
       `Übernehmen kann, wer schon eine Rolle hat (oder den Notfall gemeldet hat). Erst selbst eine Rolle übernehmen: \`${cmd}\`.`,
     takeoverReason: (cmd: string) => `Bitte mit Grund, er wird protokolliert, z. B. \`${cmd} seit 20 Minuten nicht erreichbar\`.`,
-    roleAssignOthers: (coord: string) =>
-      `Andere einteilen darf nur die Koordination (${coord}). Sie selbst können eine freie Rolle übernehmen: \`rolle technik\`.`,
+    /** `free`: a role nobody holds or is asked for (id); undefined when every role is taken. */
+    roleAssignOthers: (coord: string, free?: string) =>
+      `Andere einteilen darf nur die Koordination (${coord}). ${free ? `Sie selbst können eine freie Rolle übernehmen: \`rolle ${free}\`.` : "Alle Rollen sind vergeben; wer was hat, zeigt `status`."}`,
     /**
      * `ok rolle` by someone not asked: who is asked for which role (`asked`: "Name (Rolle)"), the roles nobody is
      * asked for (`free`, commands), who enters a person reached by phone (`phoneCmd`; `phoneBy` undefined: the writer

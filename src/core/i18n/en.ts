@@ -10,6 +10,7 @@ const ROLE_EN: Record<string, string> = { koordinator: "coordinator", technik: "
 
 export const en: Catalog = {
   roleCommand: (role: string) => `role ${ROLE_EN[role] ?? role}`,
+  roleTakeoverCommand: (role: string) => `role ${ROLE_EN[role] ?? role} takeover`,
   answerWord: "answer",
   levelName: { stoerung: "Disruption", notfall: "Emergency", krise: "Crisis", katastrophe: "Disaster" },
   levelsNow: (level: string) => `Level now: **${level}**. To change it (coordinator only):`,
@@ -314,8 +315,8 @@ export const en: Catalog = {
     takeoverNotAllowed: (cmd: string) =>
       `Taking over is for those who already have a role (or who reported the incident). Take a role first: \`${cmd}\`.`,
     takeoverReason: (cmd: string) => `Please give a reason, it is recorded, e.g. \`${cmd} not reachable for 20 minutes\`.`,
-    roleAssignOthers: (coord: string) =>
-      `Only the coordinator (${coord}) can assign other people. You can take a free role yourself: \`role technical\`.`,
+    roleAssignOthers: (coord: string, free?: string) =>
+      `Only the coordinator (${coord}) can assign other people. ${free ? `You can take a free role yourself: \`role ${ROLE_EN[free] ?? free}\`.` : "All roles are taken; `status` shows who has which."}`,
     noRoleToConfirm: (asked: string[], free: string[], phoneCmd?: string, phoneBy?: string, asId?: string, asName?: string) =>
       [
         "There is no role waiting for your confirmation.",
