@@ -14,7 +14,7 @@ import { exportIncident, handbook } from "./export-command.ts";
 import { showTasks } from "./guide.ts";
 import { help, parseError } from "./help.ts";
 import type { Inbound } from "./inbound.ts";
-import { offerMenu, type PendingMenu } from "./menu.ts";
+import { offerMenu } from "./menu.ts";
 import { escapeMd, type Outbound } from "./message.ts";
 import { freeText, note } from "./notes.ts";
 import { type Command, classifyLine } from "./parser.ts";
@@ -173,8 +173,6 @@ export interface Decision {
   commit: Commit;
   incident?: Loaded;
   effects: Effect[];
-  /** The menu now waiting for a person's answer, or `null` when it was answered (kept by the load step after the commit). */
-  menu?: { key: string; pending: PendingMenu | null };
 }
 
 function newCx(deps: Deps, now: Date, fetched: Fetched, L?: Loaded): Cx {
@@ -335,9 +333,9 @@ function finish(cx: Cx, L: Loaded | undefined, ev?: Inbound): Decision {
       cancelTimers: w.cancel,
       firedTimers: w.fired,
       outbox: w.outbox,
+      ...(w.menu ? { menu: w.menu } : {}),
     },
     ...(incident && L ? { incident: L } : {}),
     effects: w.effects,
-    ...(w.menu ? { menu: w.menu } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { type EventInput, type Need, needsOf, reactionNeeds } from "./decide.ts"
 import { incidentYear } from "./declare.ts";
 import { PAST_DRILLS } from "./drill-report.ts";
 import type { Inbound } from "./inbound.ts";
-import { menuAnswer, menuFresh, menuKey, type PendingMenu } from "./menu.ts";
+import { mayAnswerMenu, menuAnswer, menuFresh, menuKey } from "./menu.ts";
 import { type Command, parseCommand } from "./parser.ts";
 import type { IncidentRecord, StoragePort } from "./ports.ts";
 import type { IncidentState, Loaded } from "./state.ts";
@@ -30,12 +30,6 @@ export class Loader {
   private static readonly CACHE_MAX = 256;
   /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
   private readonly threads = new Map<string, string>();
-  /**
-   * Menus waiting for a typed answer (`1`, `2`, the name), by person and channel (src/core/menu.ts). In memory: a
-   * menu is answered within minutes, and after a restart `1` is read as any other line (buttons need nothing kept).
-   */
-  private readonly menus = new Map<string, PendingMenu>();
-  private static readonly MENUS_MAX = 1024;
 
   constructor(storage: StoragePort, deps: Deps) {
     this.storage = storage;
@@ -70,22 +64,15 @@ export class Loader {
     this.cache.delete(id);
   }
 
-  /** After a successful commit: the menu now waiting for a person's answer, or none any more. */
-  menu(change: { key: string; pending: PendingMenu | null }): void {
-    this.menus.delete(change.key);
-    if (change.pending) this.menus.set(change.key, change.pending);
-    if (this.menus.size > Loader.MENUS_MAX) this.menus.delete(this.menus.keys().next().value!);
-  }
-
-  /** A line answering the menu this person is waiting on in this channel (`1`, the name, "etwas anderes"). */
-  private menuAnswer(ev: Inbound, text: string, now: Date): { cmd: Command; key: string } | undefined {
+  /**
+   * A line answering the menu this person is waiting on in this channel (`1`, the name, "etwas anderes"). The menu
+   * is read from storage (any process may have shown it, before a restart too); one older than its time is no menu.
+   */
+  private async menuAnswer(ev: Inbound, text: string, now: Date): Promise<{ cmd: Command; key: string } | undefined> {
+    if (!mayAnswerMenu(text)) return undefined;
     const key = menuKey(ev);
-    const pending = this.menus.get(key);
-    if (!pending) return undefined;
-    if (!menuFresh(pending, now)) {
-      this.menus.delete(key);
-      return undefined;
-    }
+    const pending = await this.storage.pendingMenu(key);
+    if (!pending || !menuFresh(pending, now)) return undefined;
     const cmd = menuAnswer(text, pending, this.deps.playbooks.list(), ev.locale ?? this.deps.locale);
     return cmd ? { cmd, key } : undefined;
   }
@@ -112,7 +99,7 @@ export class Loader {
     const raw = ev.kind === "action" ? (ev.action?.command ?? "") : (ev.text ?? "");
     const text = sanitize(raw, 100_000);
     // a typed answer to a waiting menu ("1") counts wherever that person writes it in the channel
-    const answer = ev.kind === "action" ? undefined : this.menuAnswer(ev, text, now);
+    const answer = ev.kind === "action" ? undefined : await this.menuAnswer(ev, text, now);
     const answered = answer ? { answered: answer.key } : {};
     // the incident of the thread or channel, never the one a payload names
     let found = await this.find(ev);

@@ -4,8 +4,10 @@
  * "etwas anderes" for the full list (one line each, never a bare id); buttons where the platform has them, and
  * always numbered for typing (`1`, `2`, `3` or the name). Whatever is chosen keeps the description as typed.
  *
- * The menu waiting for an answer ({@link PendingMenu}) is kept by the load step per person and channel, in memory
- * for {@link MENU_TTL_MS}: a button carries its whole command and needs nothing kept.
+ * The menu waiting for a typed answer ({@link PendingMenu}) is stored per person and channel with the event that
+ * showed it (`Commit.menu`, in the same transaction) and counts for {@link MENU_TTL_MS}: whichever process receives
+ * the `1`, and after a restart, reads it through the storage port. A button carries its whole command and needs
+ * nothing kept.
  */
 import { loc, type Playbook } from "../machines/schema.ts";
 import type { Cx } from "./context.ts";
@@ -134,12 +136,8 @@ const OTHER = new Set([
  * anderes". Undefined when the line is no answer (then it is read as any other line).
  */
 export function menuAnswer(text: string, pending: PendingMenu, playbooks: readonly Playbook[], locale: "de" | "en"): Command | undefined {
-  const t = fold(text)
-    .replace(/^(?:nr|nummer|number)\.?\s*/, "")
-    .replace(/^#/, "")
-    .replace(/[.!:)]+$/, "")
-    .trim();
-  if (!t) return undefined;
+  const t = answerText(text);
+  if (!looksLikeAnswer(t)) return undefined;
   const base = { drill: pending.drill, ...(pending.force ? { force: true as const } : {}) };
   const other = (): Command => ({ kind: "choose-type", text: pending.text, candidates: [], all: true, ...base });
   const pick = (id: string): Command => ({ kind: "open", playbookId: id, description: pending.text, ...base });
@@ -151,8 +149,7 @@ export function menuAnswer(text: string, pending: PendingMenu, playbooks: readon
   }
   if (OTHER.has(t)) return pending.full ? undefined : other();
   // a name: every word typed (at most three) appears in one option's title or id, and in no other option
-  const typed = t.split(" ").filter((w) => w.length >= 3);
-  if (typed.length === 0 || typed.length > 3) return undefined;
+  const typed = nameWords(t);
   const hits = pending.options.filter((id) => {
     const pb = playbooks.find((p) => p.id === id);
     if (!pb) return false;
@@ -160,6 +157,36 @@ export function menuAnswer(text: string, pending: PendingMenu, playbooks: readon
     return typed.every((w) => name.includes(w));
   });
   return hits.length === 1 ? pick(hits[0]!) : undefined;
+}
+
+/** A line as a menu answer is read: folded, without `Nr.`/`#` before and punctuation after. */
+function answerText(text: string): string {
+  return fold(text)
+    .replace(/^(?:nr|nummer|number)\.?\s*/, "")
+    .replace(/^#/, "")
+    .replace(/[.!:)]+$/, "")
+    .trim();
+}
+
+/** The words of a name answer (three letters or more). */
+function nameWords(t: string): string[] {
+  return t.split(" ").filter((w) => w.length >= 3);
+}
+
+/** Whether a (normalised) line has the shape of an answer at all: a number, "etwas anderes", or one to three words. */
+function looksLikeAnswer(t: string): boolean {
+  if (!t) return false;
+  if (/^\d{1,2}$/.test(t) || OTHER.has(t)) return true;
+  const n = nameWords(t).length;
+  return n >= 1 && n <= 3;
+}
+
+/**
+ * Whether a line could answer some menu (the shape {@link menuAnswer} accepts, whatever the options): the load step
+ * looks for a waiting menu only then, so ordinary conversation costs no read.
+ */
+export function mayAnswerMenu(text: string): boolean {
+  return text.length <= 300 && looksLikeAnswer(answerText(text));
 }
 
 /** A waiting menu still counts (shown less than {@link MENU_TTL_MS} ago). */

@@ -1,3 +1,4 @@
+import type { PendingMenu } from "./menu.ts";
 import type { Outbound } from "./message.ts";
 
 /** An incident as stored. `snapshot` is the persisted XState snapshot (JSON), the source of truth for rules. */
@@ -103,6 +104,17 @@ export interface Commit {
   /** Timer ids fired by this commit (marked, never fire again). */
   firedTimers?: string[];
   outbox?: Omit<OutboxRow, "id" | "status" | "attempts" | "lastError" | "ref">[];
+  /**
+   * The "which kind of emergency?" menu now waiting for one person's typed answer in one channel (`pending`), or
+   * none any more (`null`: answered). Kept with the event that showed it, so any process reads it for the answer.
+   */
+  menu?: MenuChange;
+}
+
+/** A waiting menu by its key (src/core/menu.ts `menuKey`: platform workspace, channel, person), or its removal. */
+export interface MenuChange {
+  key: string;
+  pending: PendingMenu | null;
 }
 
 export type CommitResult = { ok: true } | { ok: false; reason: "duplicate" | "conflict" | "timer-already-fired" };
@@ -142,6 +154,11 @@ export interface StoragePort {
   keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined>;
   /** Platform ref of a delivered message key. */
   refForKey(key: string): Promise<string | undefined>;
+  /**
+   * The menu waiting for a typed answer under this key (written by {@link Commit.menu}), however old: whether it
+   * still counts is the core's business (src/core/menu.ts `menuFresh`).
+   */
+  pendingMenu(key: string): Promise<PendingMenu | undefined>;
   /** Pending outbox rows due at `now`, at most one (the oldest) per lane, skipping lanes in `busyLanes`. */
   dueOutbox(now: string, limit: number, busyLanes: ReadonlySet<string>): Promise<OutboxRow[]>;
   /** Earliest next attempt among pending rows, for arming the dispatcher. */

@@ -245,7 +245,6 @@ export class IncidentService {
       return "conflict";
     }
     if (d.incident) this.loader.committed(d.incident);
-    if (d.menu) this.loader.menu(d.menu);
     this.o.onCommitted?.(d.commit.timers ?? [], d.commit.cancelTimers ?? []);
     return "ok";
   }

@@ -1,6 +1,5 @@
 import type { IncidentReport } from "../report/model.ts";
-import type { PendingMenu } from "./menu.ts";
-import type { Commit, TaskRow, TimelineEntry, TimerRow } from "./ports.ts";
+import type { Commit, MenuChange, TaskRow, TimelineEntry, TimerRow } from "./ports.ts";
 
 type NewOutbox = NonNullable<Commit["outbox"]>[number];
 
@@ -23,6 +22,6 @@ export class Work {
   fired: string[] = [];
   tasks: TaskRow[] = [];
   effects: Effect[] = [];
-  /** The menu now waiting for this person's answer (`pending`), or none any more (`null`); kept by the load step. */
-  menu?: { key: string; pending: PendingMenu | null };
+  /** The menu now waiting for this person's answer (`pending`), or none any more (`null`); stored by the commit. */
+  menu?: MenuChange;
 }

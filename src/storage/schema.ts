@@ -12,6 +12,7 @@
  * Teams tenant, Matrix server; the core's `IncidentRecord.workspace`) is the column `workspace`.
  */
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { PendingMenu } from "../core/menu.ts";
 import type { Outbound } from "../core/message.ts";
 import { orm, sqliteCore } from "./drizzle.ts";
 
@@ -164,4 +165,21 @@ export const deliveries = sqliteTable(
     receivedAt: text("received_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenant, t.platform, t.id] })],
+);
+
+/**
+ * "Which kind of emergency?" menus waiting for a typed answer (`1`, a name), one per person and channel: `key` is the
+ * core's `menuKey` (platform workspace, channel, person). Written in the commit of the event that showed the menu,
+ * deleted by the one that answered it; a newer menu replaces an older one. Whether one still counts is decided
+ * from `shown_at` by the core (30 minutes).
+ */
+export const menus = sqliteTable(
+  "menus",
+  {
+    tenant: text("tenant").notNull(),
+    key: text("key").notNull(),
+    menu: text("menu", { mode: "json" }).$type<PendingMenu>().notNull(),
+    shownAt: text("shown_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.key] })],
 );

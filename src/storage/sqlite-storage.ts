@@ -3,6 +3,7 @@
  */
 import type Database from "better-sqlite3";
 import type { Clock } from "../core/clock.ts";
+import type { PendingMenu } from "../core/menu.ts";
 import type {
   Commit,
   CommitResult,
@@ -208,6 +209,12 @@ export class SqliteStorage implements StoragePort {
         });
       }
     }
+
+    if (c.menu) {
+      const { key, pending } = c.menu;
+      if (pending) st.upsertMenu.run({ key, menu: pending, shownAt: pending.at });
+      else st.deleteMenu.run({ key });
+    }
   }
 
   async pruneDeliveries(before: string): Promise<number> {
@@ -283,6 +290,10 @@ export class SqliteStorage implements StoragePort {
       dueAt,
       payload: payload === null ? null : JSON.parse(payload),
     }));
+  }
+
+  async pendingMenu(key: string): Promise<PendingMenu | undefined> {
+    return this.st.menuByKey.get({ key })?.menu;
   }
 
   async keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined> {

@@ -7,7 +7,7 @@ import type { Placeholder, SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { StorageDb } from "./connection.ts";
 import { orm, sqliteCore } from "./drizzle.ts";
-import { deliveries, incidents, outbox, tasks, timeline, timers } from "./schema.ts";
+import { deliveries, incidents, menus, outbox, tasks, timeline, timers } from "./schema.ts";
 
 const { and, asc, desc, eq, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
 const { alias } = sqliteCore;
@@ -168,8 +168,22 @@ export function prepareStatements(db: StorageDb, tenant: string) {
         sentAt: null,
       })
       .prepare(),
+    upsertMenu: db
+      .insert(menus)
+      .values({ tenant, key: ph("key"), menu: ph("menu"), shownAt: ph("shownAt") })
+      .onConflictDoUpdate({ target: [menus.tenant, menus.key], set: { menu: excluded(menus.menu), shownAt: excluded(menus.shownAt) } })
+      .prepare(),
+    deleteMenu: db
+      .delete(menus)
+      .where(and(eq(menus.tenant, tenant), eq(menus.key, ph("key"))))
+      .prepare(),
 
     // --- reads ---
+    menuByKey: db
+      .select({ menu: menus.menu })
+      .from(menus)
+      .where(and(eq(menus.tenant, tenant), eq(menus.key, ph("key"))))
+      .prepare(),
     hasDelivery: db
       .select({ one: sql<number>`1` })
       .from(deliveries)

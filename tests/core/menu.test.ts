@@ -91,7 +91,7 @@ describe("the menu when the matcher is unsure (#11 item 2)", () => {
     const [menu] = await b.send(anna, "Daten verloren nach Serverabsturz", { kind: "command" });
     const command = buttons(menu!).find((c) => c.startsWith("geraeteverlust "))!;
     expect(command).toBe("geraeteverlust Daten verloren nach Serverabsturz");
-    // a restart forgets the typed-answer state; the button still works
+    // after a restart the button works as before (it carries the whole command)
     await b.bot.stop();
     await b.bot.start();
     await b.adapter.handler!({

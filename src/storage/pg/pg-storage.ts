@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Clock } from "../../core/clock.ts";
+import type { PendingMenu } from "../../core/menu.ts";
 import type {
   Commit,
   CommitResult,
@@ -66,7 +67,7 @@ function lastPerKey<T>(rows: readonly T[], key: (r: T) => string): T[] {
 /** A commit that writes nothing needs no transaction. */
 function isEmpty(c: Commit): boolean {
   const lists = [c.timeline, c.tasks, c.timers, c.cancelTimers, c.firedTimers, c.outbox];
-  return !c.deliveryId && !c.incident && lists.every((l) => !l || l.length === 0);
+  return !c.deliveryId && !c.incident && !c.menu && lists.every((l) => !l || l.length === 0);
 }
 
 type RefusalReason = Extract<CommitResult, { ok: false }>["reason"];
@@ -223,6 +224,11 @@ export class PgStorage implements StoragePort {
         createdAt: now,
       });
     }
+    if (c.menu) {
+      const { key, pending } = c.menu;
+      if (pending) await w.upsertMenu.run(client, { _tenant, key, menu: pending, shownAt: pending.at });
+      else await w.deleteMenu.run(client, { _tenant, key });
+    }
     return undefined;
   }
 
@@ -292,6 +298,11 @@ export class PgStorage implements StoragePort {
     const r = this.s.reads;
     if (incidentId !== undefined) return r.pendingTimersOf.execute({ _tenant: this.tenant, id: incidentId });
     return r.pendingTimers.execute({ _tenant: this.tenant });
+  }
+
+  async pendingMenu(key: string): Promise<PendingMenu | undefined> {
+    const [row] = await this.s.reads.menuByKey.execute({ _tenant: this.tenant, key });
+    return row?.menu;
   }
 
   async keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined> {

@@ -15,6 +15,7 @@
  * sharing one database (src/storage/pg/claims.ts).
  */
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { PendingMenu } from "../../core/menu.ts";
 import type { Outbound } from "../../core/message.ts";
 import { orm } from "../drizzle.ts";
 import { pgCore } from "./drizzle.ts";
@@ -179,4 +180,16 @@ export const deliveries = pgTable(
     receivedAt: text("received_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenant, t.platform, t.id] })],
+);
+
+/** Menus waiting for a typed answer, one per person and channel (see src/storage/schema.ts). */
+export const menus = pgTable(
+  "menus",
+  {
+    tenant: text("tenant").notNull(),
+    key: text("key").notNull(),
+    menu: json("menu").$type<PendingMenu>().notNull(),
+    shownAt: text("shown_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.key] })],
 );

@@ -13,7 +13,7 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import { orm } from "../drizzle.ts";
-import { deliveries, incidents, outbox, tasks, timeline, timers } from "./schema.ts";
+import { deliveries, incidents, menus, outbox, tasks, timeline, timers } from "./schema.ts";
 
 const { and, asc, desc, eq, fillPlaceholders, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
 const ph = sql.placeholder;
@@ -226,6 +226,14 @@ export function commitStatements(db: NodePgDatabase) {
         .set({ cancelledAt: bound(timers.cancelledAt, "at") })
         .where(and(eq(timers.tenant, T), eq(timers.id, ph("id")), timerOpen)),
     ),
+    upsertMenu: new Named(
+      "nf_upsert_menu",
+      db
+        .insert(menus)
+        .values({ tenant: T, key: ph("key"), menu: ph("menu"), shownAt: ph("shownAt") })
+        .onConflictDoUpdate({ target: [menus.tenant, menus.key], set: { menu: excluded(menus.menu), shownAt: excluded(menus.shownAt) } }),
+    ),
+    deleteMenu: new Named("nf_delete_menu", db.delete(menus).where(and(eq(menus.tenant, T), eq(menus.key, ph("key"))))),
     insertOutbox: new Named(
       "nf_insert_outbox",
       db.insert(outbox).values({
@@ -261,6 +269,11 @@ export function poolStatements(db: NodePgDatabase) {
   // (recording a delivery as sent is always right: it happened).
   const notClaimedByOther = sql`(${outbox.claimedBy} IS NULL OR ${outbox.claimedBy} = ${ph("owner")})`;
   return {
+    menuByKey: db
+      .select({ menu: menus.menu })
+      .from(menus)
+      .where(and(eq(menus.tenant, T), eq(menus.key, ph("key"))))
+      .prepare("nf_menu_by_key"),
     hasDelivery: db
       .select({ one: sql<number>`1` })
       .from(deliveries)
