@@ -6,7 +6,7 @@
 import { join, resolve } from "node:path";
 import type { Tenancy, TenantSetup } from "./app.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
+import type { AdapterStatePort, OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import type { Playbook } from "./machines/schema.ts";
 import { openStorage, type SqliteStorage } from "./storage/index.ts";
@@ -30,6 +30,8 @@ export interface Storage {
   /** The store of the default tenant. */
   base: StoragePort;
   storeOf(tenant: string): StoragePort;
+  /** What adapters keep beyond one process (Teams conversation references), shared by every process on the database. */
+  adapterState: AdapterStatePort;
   /** Several processes on one database (PostgreSQL only). */
   shared?: SharedWorkPort;
   /** The outbox of every tenant in one query (SQLite: one process delivers all tenants of the file). */
@@ -51,6 +53,7 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
       dbPath: choice.file,
       base,
       storeOf: (t) => base.forTenant(t),
+      adapterState: base,
       dueAll: (now, limit, busy) => base.dueOutboxAllTenants(now, limit, busy),
       nextAll: () => base.nextOutboxAttemptAllTenants(),
       close: () => base.close(),
@@ -68,6 +71,7 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
     dbPath: join(dataDir, "notfall.db"),
     base: pg,
     storeOf: (t) => pg.forTenant(t),
+    adapterState: pg,
     shared: pg,
     pg,
     close: () => pg.close(),

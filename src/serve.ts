@@ -1,5 +1,5 @@
 import { createServer, Server } from "node:http";
-import { dirname, join, resolve } from "node:path";
+import { dirname } from "node:path";
 import express from "express";
 import {
   applyServerLimits,
@@ -19,6 +19,7 @@ import { createBot, type SharedWork } from "./app.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
+import type { AdapterStatePort } from "./core/ports.ts";
 import type { PlaybookSource } from "./core/service.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "./deployment.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
@@ -45,8 +46,11 @@ export interface ServeOptions {
  */
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): Promise<ChatAdapter[]> {
+/**
+ * Adapters whose settings are present in the environment. Each module is only loaded when configured. `state`: what
+ * adapters keep beyond one process (Teams conversation references), in the database.
+ */
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string, state?: AdapterStatePort): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
   if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
@@ -55,7 +59,7 @@ export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): P
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
     const { teamsFromEnv } = await import("./adapters/teams/index.ts");
-    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath) }));
+    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath), ...(state ? { state } : {}) }));
   }
   if (env.MATRIX_HOMESERVER_URL) {
     const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
@@ -148,26 +152,6 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   const stopRequested = new Promise<void>((resolve) => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
   });
-  let adapters: ChatAdapter[];
-  try {
-    adapters = await adaptersFromEnv(
-      env,
-      o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
-    );
-  } catch (err) {
-    // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
-    if (err instanceof Error && /ConfigError$/.test(err.name)) {
-      process.stderr.write(`${err.message}\n`);
-      return 3;
-    }
-    throw err;
-  }
-  if (adapters.length === 0) {
-    process.stderr.write(
-      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
-    );
-    return 2;
-  }
   let storage: Storage;
   try {
     storage = await openChosenStorage(o.storage, env, log);
@@ -176,6 +160,26 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${err instanceof Error ? err.message : String(err)}\n`,
     );
     return 1;
+  }
+  let adapters: ChatAdapter[];
+  try {
+    // the database first: adapters keep their routing data there (Teams references), shared by every process
+    adapters = await adaptersFromEnv(env, storage.dbPath, storage.adapterState);
+  } catch (err) {
+    await storage.close();
+    // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
+    if (err instanceof Error && /ConfigError$/.test(err.name)) {
+      process.stderr.write(`${err.message}\n`);
+      return 3;
+    }
+    throw err;
+  }
+  if (adapters.length === 0) {
+    await storage.close();
+    process.stderr.write(
+      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
+    );
+    return 2;
   }
   // several processes may share PostgreSQL: adapters that must run once (the Matrix sync) hold a role
   const roles: LeaderGatedAdapter[] = [];

@@ -194,3 +194,15 @@ export interface SharedWorkPort {
   /** Forgets inbound delivery ids of every tenant received before `before`. */
   pruneAllDeliveries(before: string): Promise<number>;
 }
+
+/**
+ * Small state an adapter keeps beyond one process (Teams: conversation references for proactive messages, display
+ * names, conversations already welcomed), by platform, kind and key. In the database, so that every process on it
+ * can deliver into a conversation another process heard of. Not per tenant: the keys carry the platform's own
+ * tenant (a Teams channel id names its Teams tenant). Values are the adapter's JSON text.
+ */
+export interface AdapterStatePort {
+  getAdapterState(platform: string, kind: string, key: string): Promise<string | undefined>;
+  /** Insert or replace. */
+  putAdapterState(platform: string, kind: string, key: string, value: string): Promise<void>;
+}

@@ -183,3 +183,21 @@ export const menus = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenant, t.key] })],
 );
+
+/**
+ * What an adapter keeps beyond one process, by platform, kind and key (Teams: conversation references, display
+ * names, welcomed conversations). Not incident data and not per tenant: the keys carry the platform's own tenant
+ * (`teams:<tenant id>:<conversation>`), so one row serves whichever organisation covers that chat. `value` is
+ * JSON text written and read by the adapter only.
+ */
+export const adapterState = sqliteTable(
+  "adapter_state",
+  {
+    platform: text("platform").notNull(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.kind, t.key] })],
+);

@@ -5,6 +5,7 @@ import type Database from "better-sqlite3";
 import type { Clock } from "../core/clock.ts";
 import type { PendingMenu } from "../core/menu.ts";
 import type {
+  AdapterStatePort,
   Commit,
   CommitResult,
   IncidentRecord,
@@ -19,7 +20,7 @@ import type {
 import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
-import { DEFAULT_TENANT, incidents } from "./schema.ts";
+import { adapterState, DEFAULT_TENANT, incidents } from "./schema.ts";
 import { incidentFields, prepareDeploymentStatements, prepareStatements, type Statements } from "./statements.ts";
 
 /** Options for {@link openStorage}. */
@@ -62,7 +63,7 @@ const { and, desc, eq, isNotNull, isNull } = orm;
  * call (a commit is one IMMEDIATE transaction that no other event can interleave with) and returns a settled
  * promise. The dispatcher relies on this: `markSent` is written in the same turn as the delivery's result.
  */
-export class SqliteStorage implements StoragePort {
+export class SqliteStorage implements StoragePort, AdapterStatePort {
   /** The drizzle database, for queries outside the port (exports, health checks). */
   readonly db: StorageDb;
   /** The tenant whose rows this store reads and writes. */
@@ -219,6 +220,24 @@ export class SqliteStorage implements StoragePort {
 
   async pruneDeliveries(before: string): Promise<number> {
     return this.st.pruneDeliveries.run({ before }).changes;
+  }
+
+  async getAdapterState(platform: string, kind: string, key: string): Promise<string | undefined> {
+    const row = this.db
+      .select({ value: adapterState.value })
+      .from(adapterState)
+      .where(and(eq(adapterState.platform, platform), eq(adapterState.kind, kind), eq(adapterState.key, key)))
+      .get();
+    return row?.value;
+  }
+
+  async putAdapterState(platform: string, kind: string, key: string, value: string): Promise<void> {
+    const updatedAt = this.clock.now().toISOString();
+    this.db
+      .insert(adapterState)
+      .values({ platform, kind, key, value, updatedAt })
+      .onConflictDoUpdate({ target: [adapterState.platform, adapterState.kind, adapterState.key], set: { value, updatedAt } })
+      .run();
   }
 
   async hasDelivery(platform: string, id: string): Promise<boolean> {

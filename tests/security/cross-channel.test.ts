@@ -238,7 +238,7 @@ beforeAll(async () => {
   connector.conversation(GROUP_TWO, "groupChat");
   storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
   slack = createSlackAdapter({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: api.url, clock, logSink: () => {} });
-  const teams = new TeamsAdapter({ clock, referenceFile: `${tmp.dir}/teams-references.json`, nodeEnv: "test", warn: () => {} });
+  const teams = new TeamsAdapter({ clock, state: storage, nodeEnv: "test", warn: () => {} });
   bot = createBot({
     storage,
     adapters: [slack, teams],

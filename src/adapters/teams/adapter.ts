@@ -14,7 +14,7 @@ import type { Outbound } from "../../core/message.ts";
 import { bearerShape, type HttpMountable, type RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { channelIdOf, isChannelConversation, parseChannelId, splitConversationId, threadConversationId } from "./ids.ts";
-import { checkTeamsOptions, GLOBAL_SERVICE_URL, type TeamsAdapterOptions } from "./options.ts";
+import { checkTeamsOptions, GLOBAL_SERVICE_URL, sdkAuth, type TeamsAdapterOptions } from "./options.ts";
 import { parseActivity, type TeamsActivity, tenantOf } from "./parse.ts";
 import { type ConversationRef, ReferenceStore } from "./references.ts";
 import { renderActivity } from "./render.ts";
@@ -88,16 +88,8 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     this.warnings = checkTeamsOptions(opts);
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
-    this.refs = new ReferenceStore(opts.referenceFile);
-    const auth: AuthConfiguration = opts.appId
-      ? {
-          clientId: opts.appId,
-          ...(opts.appPassword ? { clientSecret: opts.appPassword } : {}),
-          ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
-          // The core's outbox is the only retry mechanism.
-          msalRetryCount: 0,
-        }
-      : {};
+    this.refs = new ReferenceStore(opts.state);
+    const auth: AuthConfiguration = sdkAuth(opts);
     this.cloud = new CloudAdapter(auth, undefined, undefined, { validateServiceUrl: Boolean(opts.appId) });
     // The SDK's default would post "The agent encountered an error" into the chat; surface errors to us instead.
     this.cloud.onTurnError = async (_context, error) => {
@@ -161,6 +153,14 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
   async start(onEvent: InboundHandler): Promise<void> {
     const write = this.opts.warn ?? ((t: string) => process.stderr.write(`${t}\n`));
     for (const w of this.warnings) write(w);
+    if (this.opts.state && this.opts.legacyReferenceFile) {
+      const n = await this.refs.importFile(this.opts.legacyReferenceFile);
+      if (n > 0)
+        write(
+          `Teams: ${n} Einträge aus ${this.opts.legacyReferenceFile} in die Datenbank übernommen (Datei umbenannt in .imported). / ` +
+            `${n} entries moved from the reference file into the database.`,
+        );
+    }
     this.handler = onEvent;
   }
 
@@ -176,14 +176,14 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
   async deliver(message: Outbound): Promise<DeliveryResult> {
     const target = parseChannelId(message.channel);
     if (!target) throw new AdapterError("permanent", `not a Teams channel: ${message.channel}`, { platformCode: "bad_channel" });
-    const ref = this.refs.get(message.channel) ?? this.fallbackRef(target);
+    const ref = (await this.refs.get(message.channel)) ?? this.fallbackRef(target);
     if (!ref) {
       throw new AdapterError("permanent", "Teams: keine Verbindung zu diesem Kanal bekannt / no conversation reference", {
         platformCode: "no_conversation_reference",
       });
     }
     const conversationId = threadConversationId(ref.conversationId, message.thread?.ref, ref.conversationType);
-    const person = message.visibleTo ? this.refs.name(message.visibleTo) : undefined;
+    const person = message.visibleTo ? await this.refs.name(message.visibleTo) : undefined;
     const rendered = renderActivity(message, person ? { personName: person } : {});
     const update = message.replace === true && Boolean(message.replaceRef);
     const activity = Activity.fromObject({
@@ -249,7 +249,7 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
 
   private async turn(context: TurnContext): Promise<void> {
     const a = context.activity as unknown as TeamsActivity;
-    this.remember(a);
+    await this.remember(a);
     const inbound = parseActivity(a, this.clock.now());
     if (a.type === "invoke") {
       let body: unknown = INVOKE_OK;
@@ -266,9 +266,9 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     if (!inbound) return;
     if (a.type === "conversationUpdate") {
       // Teams sends "bot added" again on every reinstall: welcome each conversation once
-      if (this.refs.welcomed(inbound.channel)) return;
+      if (await this.refs.welcomed(inbound.channel)) return;
       await this.dispatch(inbound);
-      this.refs.markWelcomed(inbound.channel);
+      await this.refs.markWelcomed(inbound.channel);
       return;
     }
     await this.dispatch(inbound);
@@ -280,14 +280,14 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
   }
 
   /** Keep the conversation reference of every verified activity (service URLs can change). */
-  private remember(a: TeamsActivity): void {
+  private async remember(a: TeamsActivity): Promise<void> {
     const conv = a.conversation;
     if (!conv?.id || typeof a.serviceUrl !== "string" || !/^https?:\/\//.test(a.serviceUrl) || !a.recipient?.id) return;
     const tenant = tenantOf(a) ?? "";
     const { base } = splitConversationId(conv.id);
     const channel = channelIdOf(tenant, base);
     const person = a.from?.id && a.from.role !== "bot" ? { id: a.from.id, ...(a.from.name ? { name: a.from.name } : {}) } : undefined;
-    this.refs.remember(
+    await this.refs.remember(
       channel,
       {
         serviceUrl: a.serviceUrl,

@@ -9,6 +9,7 @@ import type pg from "pg";
 import type { Clock } from "../../core/clock.ts";
 import type { PendingMenu } from "../../core/menu.ts";
 import type {
+  AdapterStatePort,
   Commit,
   CommitResult,
   IncidentRecord,
@@ -25,7 +26,7 @@ import { type ClaimStatements, claimStatements } from "./claims.ts";
 import { applyPgMigrations, createPool, type PoolOptions } from "./connection.ts";
 import { nodePostgres } from "./drizzle.ts";
 import { Leadership, type LeadershipOptions } from "./leadership.ts";
-import { incidents } from "./schema.ts";
+import { adapterState, incidents } from "./schema.ts";
 import { type CommitStatements, commitStatements, incidentFields, type PoolStatements, poolStatements } from "./statements.ts";
 
 const { and, desc, eq, isNotNull, isNull } = orm;
@@ -117,7 +118,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
  * PostgreSQL storage of one tenant (the port's methods), and of the deployment (claims, leadership, pruning of all
  * tenants). Stores of other tenants share the pool: {@link forTenant}. Safe for any number of processes.
  */
-export class PgStorage implements StoragePort {
+export class PgStorage implements StoragePort, AdapterStatePort {
   /** The tenant whose rows the port's methods read and write. */
   readonly tenant: string;
   private readonly s: Shared;
@@ -230,6 +231,22 @@ export class PgStorage implements StoragePort {
       else await w.deleteMenu.run(client, { _tenant, key });
     }
     return undefined;
+  }
+
+  async getAdapterState(platform: string, kind: string, key: string): Promise<string | undefined> {
+    const rows = await this.s.db
+      .select({ value: adapterState.value })
+      .from(adapterState)
+      .where(and(eq(adapterState.platform, platform), eq(adapterState.kind, kind), eq(adapterState.key, key)));
+    return rows[0]?.value;
+  }
+
+  async putAdapterState(platform: string, kind: string, key: string, value: string): Promise<void> {
+    const updatedAt = this.s.clock.now().toISOString();
+    await this.s.db
+      .insert(adapterState)
+      .values({ platform, kind, key, value, updatedAt })
+      .onConflictDoUpdate({ target: [adapterState.platform, adapterState.kind, adapterState.key], set: { value, updatedAt } });
   }
 
   async hasDelivery(platform: string, id: string): Promise<boolean> {

@@ -193,3 +193,16 @@ export const menus = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenant, t.key] })],
 );
+
+/** Mirror of SQLite's `adapter_state`: an adapter's routing data shared by every process (Teams references). */
+export const adapterState = pgTable(
+  "adapter_state",
+  {
+    platform: text("platform").notNull(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.kind, t.key] })],
+);

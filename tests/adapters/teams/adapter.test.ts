@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -288,36 +288,6 @@ describe("Teams adapter: deliver() maps connector errors, no SDK retries", () =>
   });
 });
 
-describe("Teams adapter: conversation references survive a restart", () => {
-  it("a second adapter on the same reference file sends proactively without any new activity", async () => {
-    const file = join(dir, "refs", "teams-references.json");
-    const first = await startBot(new TeamsAdapter({ warn: quiet().warn, referenceFile: file, nodeEnv: "test" }));
-    await post(first.url, fixture("channel-message-mention", fake.url));
-    await first.close();
-    running.pop();
-    const saved = JSON.parse(readFileSync(file, "utf8")) as { channels: Record<string, { serviceUrl: string; botId: string }> };
-    expect(saved.channels[CHANNEL]).toMatchObject({ serviceUrl: fake.url, botId: BOT_ID, conversationType: "channel" });
-
-    const second = new TeamsAdapter({ warn: quiet().warn, referenceFile: file, nodeEnv: "test" });
-    await second.start(async () => {});
-    const n = fake.calls.length;
-    const res = await second.deliver({
-      key: "NF-2026-0001/reminder/1",
-      channel: CHANNEL,
-      thread: { ref: ROOT },
-      text: "Erinnerung: Meldung an die Datenschutzbehörde in 24 Stunden fällig.",
-      blocks: [],
-      locale: "de",
-      visibleTo: "29:1vL5aXc0Z1l3Q3xA8nNnA2m7oKc6hYqZpTj8WbQ0rXyFz9uE4sD2gH1kJ5mN7pR3t",
-    });
-    expect(res.ref).toBeTruthy();
-    expect(fake.calls[n]).toMatchObject({ kind: "send", conversationId: `${CHANNEL_CONV};messageid=${ROOT}` });
-    // ephemeral is not supported in channels: sent normally, addressed by the remembered name
-    expect(cardText(cardOf(fake.calls[n]!.body)!)).toMatch(/^Für Anna Albers/);
-    await second.stop();
-  });
-});
-
 describe("Teams adapter: authentication", () => {
   const APP_ID = "11111111-2222-4333-8444-555555555555";
 
@@ -367,6 +337,6 @@ describe("Teams adapter: authentication", () => {
         { MICROSOFT_APP_ID: " a ", MICROSOFT_APP_PASSWORD: "p", MICROSOFT_APP_TENANT_ID: "t", NODE_ENV: "production" },
         "/data",
       ),
-    ).toEqual({ appId: "a", appPassword: "p", tenantId: "t", nodeEnv: "production", referenceFile: "/data/teams-references.json" });
+    ).toEqual({ appId: "a", appPassword: "p", tenantId: "t", nodeEnv: "production", legacyReferenceFile: "/data/teams-references.json" });
   });
 });

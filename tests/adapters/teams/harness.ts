@@ -203,7 +203,7 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
 
   const boot = async () => {
     storage = openStorage(`${tmp.dir}/notfall.db`, { clock });
-    const adapter = new TeamsAdapter({ clock, referenceFile: `${tmp.dir}/teams-references.json`, nodeEnv: "test", warn: () => {} });
+    const adapter = new TeamsAdapter({ clock, state: storage, nodeEnv: "test", warn: () => {} });
     bot = createBot({
       storage,
       adapters: [adapter],
