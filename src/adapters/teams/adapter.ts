@@ -157,8 +157,8 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
       const n = await this.refs.importFile(this.opts.legacyReferenceFile);
       if (n > 0)
         write(
-          `Teams: ${n} Einträge aus ${this.opts.legacyReferenceFile} in die Datenbank übernommen (Datei umbenannt in .imported). / ` +
-            `${n} entries moved from the reference file into the database.`,
+          `Teams: ${n} ${n === 1 ? "Eintrag" : "Einträge"} aus ${this.opts.legacyReferenceFile} in die Datenbank übernommen ` +
+            `(Datei umbenannt in .imported). / ${n} ${n === 1 ? "entry" : "entries"} moved from the reference file into the database.`,
         );
     }
     this.handler = onEvent;
