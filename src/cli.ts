@@ -119,14 +119,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const lang = values.lang === "en" ? "en" : values.lang === undefined || values.lang === "de" ? undefined : "bad";
   if (lang === "bad") {
-    process.stderr.write(`--lang kennt nur de oder en (nicht "${values.lang}").\n`);
+    // which language the person reads is what went wrong: say it in both
+    process.stderr.write(`${de.cli.langUnknown(values.lang!)}\n${en.cli.langUnknown(values.lang!)}\n`);
     return 2;
   }
+  const t = lang === "en" ? en : de;
   const configPath = findConfigPath(values.config);
   const reading = configPath ? readOrgConfig(configPath) : undefined;
   if (reading?.issues.length && (cmd === "check-config" || cmd === "handbuch")) {
     // Checking the file, or printing it into the handbook: here a mistake is an error (exit 3).
-    process.stderr.write(`Die Organisationsdatei hat Fehler:\n${new ConfigError(reading.issues).message}\n`);
+    process.stderr.write(`${t.cli.configHasErrors}\n${new ConfigError(reading.issues, lang ?? "de").message}\n`);
     return 3;
   }
   // Everywhere else a broken file never keeps the bot from helping: a loud warning, then the valid parts.
@@ -158,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const tenant = values.tenant;
   if (tenant !== undefined && !process.env.NOTFALL_TENANTS) {
-    process.stderr.write("--tenant braucht NOTFALL_TENANTS=ORDNER (ein Ordner mit einer Organisationsdatei je Mandant).\n");
+    process.stderr.write(`${t.cli.tenantNeedsFolder}\n`);
     return 2;
   }
 
@@ -171,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "check-config": {
       if (!configPath) {
-        process.stderr.write("Keine Organisationsdatei gefunden. Vorlage kopieren: cp examples/praxis.yaml notfall.config.yaml\n");
+        process.stderr.write(`${t.cli.noConfigFile}\n`);
         return 3;
       }
       // A broken file never gets here: main() already printed every issue with file, line and field, and returned 3.
@@ -180,10 +182,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "playbooks": {
-      if (values.match !== undefined) return printMatch(values.match, playbooks.list());
+      if (values.match !== undefined) return printMatch(values.match, playbooks.list(), lang ?? "de");
       for (const w of playbooks.warnings) process.stderr.write(`${formatIssue(w)}\n`);
       for (const pb of playbooks.list()) {
-        process.stdout.write(`${pb.id.padEnd(20)} ${loc(pb.title)}  – Stichworte: ${pb.triggers.slice(0, 5).join(", ")}\n`);
+        process.stdout.write(
+          `${pb.id.padEnd(20)} ${loc(pb.title, lang ?? "de")}  – ${t.cli.keywords}: ${pb.triggers.slice(0, 5).join(", ")}\n`,
+        );
         if (values.diagram) {
           const { mermaidFor } = await import("./machines/diagram.ts");
           process.stdout.write(`\n\`\`\`mermaid\n${mermaidFor(pb)}\n\`\`\`\n\n`);
@@ -194,10 +198,10 @@ export async function main(argv: string[]): Promise<number> {
     case "export": {
       const id = positionals[1];
       if (!id) {
-        process.stderr.write("Welcher Notfall? Beispiel: notfallbot export NF-2026-0001\n");
+        process.stderr.write(`${t.cli.exportWhich}\n`);
         return 2;
       }
-      const opened = await openForCommand(choice, tenant, config, configPath, playbooks.list());
+      const opened = await openForCommand(choice, tenant, config, configPath, playbooks.list(), lang ?? "de");
       if (typeof opened === "number") return opened;
       try {
         const bot = createBot({
@@ -209,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
         });
         const L = await bot.service.incident(id);
         if (!L) {
-          process.stderr.write(`Notfall ${id} nicht gefunden in ${opened.where}.\n`);
+          process.stderr.write(`${t.cli.incidentNotFound(id, opened.where)}\n`);
           return 5;
         }
         const files = await bot.service.exportFiles(L);
@@ -248,8 +252,10 @@ async function openForCommand(
   config: OrgConfig | undefined,
   configPath: string | undefined,
   playbooks: Playbook[],
+  locale: "de" | "en",
   namesRelativeTo?: string,
 ): Promise<{ setup: TenantSetup; where: string; dataDir: string; close(): Promise<void> } | number> {
+  const t = locale === "en" ? en : de;
   const logErr = (level: string, msg: string) => {
     if (level !== "info") process.stderr.write(`${msg}\n`);
   };
@@ -257,15 +263,13 @@ async function openForCommand(
   try {
     storage = await openChosenStorage(choice, process.env, logErr);
   } catch (err) {
-    process.stderr.write(`Datenbank nicht erreichbar: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${t.cli.databaseUnreachable(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
   if (tenant === undefined && process.env.NOTFALL_TENANTS?.trim()) {
     // with tenants, `serve` files every event under a named tenant: without --tenant there would be nothing here
     const known = tenantsFromEnv(process.env, storage, playbooks, () => {})?.ids() ?? [];
-    process.stderr.write(
-      `NOTFALL_TENANTS ist gesetzt: bitte --tenant NAME angeben (${known.join(", ") || "keine .yaml-Dateien im Ordner"}). / with NOTFALL_TENANTS set, name the tenant with --tenant.\n`,
-    );
+    process.stderr.write(`${t.cli.tenantRequired(known)}\n`);
     await storage.close();
     return 2;
   }
@@ -282,24 +286,22 @@ async function openForCommand(
   const setup = dir?.get(tenant);
   if (!setup) {
     const known = dir?.ids() ?? [];
-    process.stderr.write(
-      `Mandant "${tenant}" gibt es nicht in ${process.env.NOTFALL_TENANTS} (dort: ${known.join(", ") || "keine .yaml-Dateien"}). Der Mandant ist der Dateiname ohne .yaml.\n`,
-    );
+    process.stderr.write(`${t.cli.tenantUnknown(tenant, process.env.NOTFALL_TENANTS ?? "", [...known])}\n`);
     await storage.close();
     return 2;
   }
-  return { setup, where: `${storage.description}, Mandant ${tenant}`, dataDir: storage.dataDir, close: () => storage.close() };
+  return { setup, where: t.cli.whereTenant(storage.description, tenant), dataDir: storage.dataDir, close: () => storage.close() };
 }
 
 /** `playbooks --match "<text>"`: the matcher's ranking with scores, for people writing playbooks. */
-async function printMatch(text: string, list: Playbook[]): Promise<number> {
+async function printMatch(text: string, list: Playbook[], locale: "de" | "en"): Promise<number> {
   if (!text.trim()) {
-    process.stderr.write('Bitte eine Beschreibung angeben, z. B. notfallbot playbooks --match "Maus bewegt sich von allein"\n');
+    process.stderr.write(`${(locale === "en" ? en : de).cli.matchEmpty}\n`);
     return 2;
   }
   const { matchPlaybooks } = await import("./core/match/index.ts");
   const { explainMatch } = await import("./core/match/explain.ts");
-  process.stdout.write(`${explainMatch(text, matchPlaybooks(text, list), list).join("\n")}\n`);
+  process.stdout.write(`${explainMatch(text, matchPlaybooks(text, list), list, locale).join("\n")}\n`);
   return 0;
 }
 
@@ -312,7 +314,7 @@ async function runConsole(o: {
   user: string | undefined;
   locale: "en" | undefined;
 }): Promise<number> {
-  const opened = await openForCommand(o.choice, o.tenant, o.config, o.configPath, o.playbooks.list());
+  const opened = await openForCommand(o.choice, o.tenant, o.config, o.configPath, o.playbooks.list(), o.locale ?? "de");
   if (typeof opened === "number") return opened;
   const { setup } = opened;
   const storage = setup.storage;

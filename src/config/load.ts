@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { OrgConfig } from "../core/org.ts";
 import { displayPath, type FieldPath, lineAt, parseYamlSource, UNKNOWN_ANCHOR } from "../machines/yaml-source.ts";
-import { type ConfigIssue, configIssues, fieldName } from "./messages.ts";
+import { type ConfigIssue, configIssues, fieldName, type Said, say } from "./messages.ts";
 import { followTips, validParts } from "./prune.ts";
 import { OrgConfigSchema } from "./schema.ts";
 import { firstPerSection, oneTabIssue, type Section, sectionsOf, tabbedSections, withoutSections } from "./sections.ts";
@@ -11,12 +11,13 @@ import { type ConfigWarning, configWarnings } from "./warnings.ts";
 export type { ConfigIssue } from "./messages.ts";
 
 /** Where to look for the full list of fields; appended to every error report. */
-export const CONFIG_HELP = "Alle Felder mit Beispielen: docs/configuration.md · Vorlagen: examples/praxis.yaml, examples/kmu.yaml";
+export const CONFIG_HELP = say((t) => t.help);
 
-/** `notfall.config.yaml:12 it.hotlin: Unbekanntes Feld …` plus the line as written. */
-export function formatConfigIssue(issue: ConfigIssue): string {
+/** `notfall.config.yaml:12 it.hotlin: Unbekanntes Feld …` plus the line as written; in English with `locale` en. */
+export function formatConfigIssue(issue: ConfigIssue, locale: "de" | "en" = "de"): string {
   const where = `${issue.file}:${issue.line}`;
-  const head = issue.field ? `${where} ${issue.field}: ${issue.message}` : `${where} ${issue.message}`;
+  const message = locale === "en" ? issue.messageEn : issue.message;
+  const head = issue.field ? `${where} ${issue.field}: ${message}` : `${where} ${message}`;
   // A tab is invisible in a terminal; shown as → so the reader sees where it is.
   return issue.source !== undefined ? `${head}\n    ${String(issue.line).padStart(4)} | ${issue.source.replace(/\t/g, "→")}` : head;
 }
@@ -28,8 +29,10 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 export class ConfigError extends Error {
   override name = "ConfigError";
   readonly issues: ConfigIssue[];
-  constructor(issues: ConfigIssue[]) {
-    super(`${issues.map(formatConfigIssue).join("\n")}\n${CONFIG_HELP}`);
+  constructor(issues: ConfigIssue[], locale: "de" | "en" = "de") {
+    super(
+      `${issues.map((i) => formatConfigIssue(i, locale)).join("\n")}\n${locale === "en" ? CONFIG_HELP.messageEn : CONFIG_HELP.message}`,
+    );
     this.issues = issues;
   }
 }
@@ -69,13 +72,10 @@ export function readOrgConfig(path: string): ConfigReading {
     text = readFileSync(abs, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const message =
-      code === "ENOENT"
-        ? "Datei nicht gefunden. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml"
-        : code === "EISDIR"
-          ? "Das ist ein Ordner, keine Datei. Bitte den Pfad zur YAML-Datei angeben."
-          : `Datei nicht lesbar (${code ?? String(err)}).`;
-    return { file, config: undefined, issues: [{ file, line: 1, field: "", message }], dropped: [], warnings: [] };
+    const said = say((t) =>
+      code === "ENOENT" ? t.fileMissing : code === "EISDIR" ? t.fileIsFolder : t.fileUnreadable(code ?? String(err)),
+    );
+    return { file, config: undefined, issues: [{ file, line: 1, field: "", ...said }], dropped: [], warnings: [] };
   }
   return readOrgConfigText(text, file);
 }
@@ -103,7 +103,7 @@ function strict(r: ConfigReading): OrgConfig {
 function readableSections(text: string, lines: readonly string[], file: string) {
   const sections = sectionsOf(lines);
   const tabbed = tabbedSections(lines, sections, file);
-  let src = parseYamlSource(tabbed.damaged.length ? withoutSections(lines, tabbed.damaged) : text, file);
+  let src = parseYamlSource(tabbed.damaged.length ? withoutSections(lines, tabbed.damaged) : text, file, true);
   if (src.syntaxIssues.length === 0 && tabbed.damaged.length === 0) return { src, issues: [], dropped: [] };
   const damaged = new Set<Section>(tabbed.damaged);
   const found: Omit<ConfigIssue, "source">[] = [...tabbed.issues];
@@ -113,14 +113,16 @@ function readableSections(text: string, lines: readonly string[], file: string) 
     // An alias whose anchor was in a section left out is a consequence, not a mistake of its own.
     found.push(...(found.length ? round.issues.filter((i) => !i.message.startsWith(UNKNOWN_ANCHOR)) : round.issues));
     for (const s of round.damaged) damaged.add(s);
-    src = parseYamlSource(withoutSections(lines, [...damaged]), file);
+    src = parseYamlSource(withoutSections(lines, [...damaged]), file, true);
   }
-  const issues = oneTabIssue(found).map((i) => ({ ...i, message: i.message.replace("genau ein Playbook", "genau eine Organisation") }));
-  const dropped = [...damaged].sort((a, b) => a.start - b.start).map((s) => s.key || "(Anfang der Datei)");
+  const issues = oneTabIssue(found);
+  const dropped = [...damaged].sort((a, b) => a.start - b.start).map((s) => s.key || FILE_START);
   return { src, issues, dropped };
 }
 
-const EMPTY = "Die Datei ist leer. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml";
+const EMPTY: Said = say((t) => t.fileEmpty);
+/** The name of what is left out when the lines before the first section are broken (German, as the other names are fields). */
+const FILE_START = say((t) => t.fileStart).message;
 
 /** {@link readOrgConfig} for a text already read; `file` is only used in messages. */
 export function readOrgConfigText(rawText: string, file = "notfall.config.yaml"): ConfigReading {
@@ -136,7 +138,7 @@ export function readOrgConfigText(rawText: string, file = "notfall.config.yaml")
   const dropped = [...readable.dropped];
   if (src.syntaxIssues.length) return done(undefined, dropped);
   if (src.data === null || src.data === undefined) {
-    if (issues.length === 0) issues.push({ file, line: 1, field: "", message: EMPTY });
+    if (issues.length === 0) issues.push({ file, line: 1, field: "", ...EMPTY });
     return done(undefined, dropped);
   }
   const parsed = OrgConfigSchema.safeParse(src.data);

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
 import { closestWord } from "../core/text.ts";
 import { describeValue, type FieldPath, showValue, valueAt } from "../machines/yaml-source.ts";
 import { PHONE_EXAMPLE, PHONE_FIELDS, SECTION_KEYS } from "./schema.ts";
@@ -118,8 +120,24 @@ export interface ConfigIssue {
   field: string;
   /** German explanation with what to write instead. */
   message: string;
+  /** The same in English (`--lang en`). */
+  messageEn: string;
   /** The offending line as written, when there is one (shown under the message). */
   source?: string;
+}
+
+/** The texts of the organisation file's messages (src/core/i18n, `config`). */
+export type ConfigTexts = typeof de.config;
+
+/** A message in both languages: `message` German, `messageEn` English. */
+export interface Said {
+  message: string;
+  messageEn: string;
+}
+
+/** A message from the catalogue, in German and English (the locale is for values described in it). */
+export function say(f: (t: ConfigTexts, locale: "de" | "en") => string): Said {
+  return { message: f(de.config, "de"), messageEn: f(en.config, "en") };
 }
 
 /** Context the converter needs from the parsed file. */
@@ -170,7 +188,7 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
   }
   for (const issue of issues) {
     if (issue.code === "invalid_type" && valueAt(site.data, issue.path) === undefined && meant.has(fieldName(issue.path))) continue;
-    const push = (p: FieldPath, message: string) => out.push({ file, line: site.lineOf(p), field: fieldName(p), message });
+    const push = (p: FieldPath, said: Said) => out.push({ file, line: site.lineOf(p), field: fieldName(p), ...said });
     const path = scalarPath(site.data, issue.path);
     const value = valueAt(site.data, path);
     const last = path[path.length - 1];
@@ -184,12 +202,19 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
           const elsewhere = guess
             ? []
             : Object.entries(SECTION_KEYS).filter(([s, keys]) => s !== "" && s !== section && keys.includes(key));
-          const hint = guess
-            ? `Meinten Sie "${guess}"?`
-            : elsewhere.length
-              ? `"${key}" gehört in einen Abschnitt: ${elsewhere.map(([s]) => `${s}:`).join(", ")}`
-              : `Erlaubt sind hier: ${allowed.join(", ")}.`;
-          push([...path, key], `Unbekanntes Feld "${key}". ${hint}`);
+          const hint = (t: ConfigTexts) =>
+            guess
+              ? t.meant(guess)
+              : elsewhere.length
+                ? t.belongsIn(
+                    key,
+                    elsewhere.map(([s]) => `${s}:`),
+                  )
+                : t.allowedHere([...allowed]);
+          push(
+            [...path, key],
+            say((t) => t.unknownField(key, hint(t))),
+          );
         }
         break;
       }
@@ -197,73 +222,85 @@ export function configIssues(file: string, site: IssueSite, issues: readonly Zod
         const allowed = issue.values.map(String);
         push(
           path,
-          `${showValue(value)} ist hier nicht erlaubt. Schreiben Sie ${allowed.map((v) => `"${v}"`).join(" oder ")}.${enumHint(field)}`,
+          say((t, locale) => `${t.notAllowed(showValue(value, locale), allowed)}${enumHint(t, field)}`),
         );
         break;
       }
       case "invalid_type":
-        push(path, typeMessage(path, field, value, issue.expected, site.rawAt?.(path)));
+        push(
+          path,
+          say((t, locale) => typeMessage(t, locale, path, field, value, issue.expected, site.rawAt?.(path))),
+        );
         break;
       case "too_small":
       case "too_big": {
         if (field === "priority")
           push(
             path,
-            `Priorität ${typeof value === "number" ? value : showValue(value)} geht nicht. Erlaubt sind ganze Zahlen von 1 bis 99 (1 = zuerst wiederherstellen).`,
+            say((t, locale) => t.priorityRange(typeof value === "number" ? String(value) : showValue(value, locale))),
           );
-        else if (issue.origin === "string") push(path, "Darf nicht leer sein. Wert eintragen oder die Zeile löschen.");
-        else push(path, issue.message);
+        else if (issue.origin === "string")
+          push(
+            path,
+            say((t) => t.empty),
+          );
+        else push(path, { message: issue.message, messageEn: issue.message });
         break;
       }
       case "invalid_format":
       case "custom":
-        push(
-          path,
-          issue.message && !issue.message.startsWith("Invalid") ? issue.message : `${showValue(value)} hat nicht das erwartete Format.`,
-        );
+        push(path, formatMessage(issue, value));
         break;
       default:
-        push(path, issue.message);
+        push(path, { message: issue.message, messageEn: issue.message });
     }
   }
   return out;
 }
 
-function enumHint(field: string): string {
-  if (field === "kind") return " (praxis = Arzt-, Zahnarzt- oder Therapiepraxis, kmu = Firma)";
-  if (field === "locale") return " (Sprache der Bot-Texte)";
+/**
+ * A value of the wrong form. The schema names the catalogue text of its own checks (`params.say`, with the
+ * arguments in `params.args`; its German `message` is the same text); e-mail and web addresses by their format.
+ */
+function formatMessage(issue: ZodIssue, value: unknown): Said {
+  const params = (issue as { params?: { say?: keyof ConfigTexts; args?: unknown[] } }).params;
+  if (params?.say) {
+    const key = params.say;
+    const args = params.args ?? [];
+    return say((t) => (t[key] as (...a: unknown[]) => string)(...args));
+  }
+  const format = (issue as { format?: string }).format;
+  if (issue.code === "invalid_format" && format === "email") return say((t) => t.email);
+  if (issue.code === "invalid_format" && format === "url") return say((t) => t.url);
+  return say((t, locale) => t.badFormat(showValue(value, locale)));
+}
+
+function enumHint(t: ConfigTexts, field: string): string {
+  if (field === "kind") return t.kindHint;
+  if (field === "locale") return t.localeHint;
   return "";
 }
 
-function typeMessage(path: FieldPath, field: string, value: unknown, expected: string, raw: string | undefined): string {
-  if (path.length === 0) {
-    return `Die Datei muss aus Feldern bestehen (${SECTION_HINT[""]}), nicht aus einer Liste oder einem einzelnen Text. Vorlage: examples/praxis.yaml`;
-  }
-  if (value === undefined) return `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`;
-  if (value === null) {
-    return expected === "object" || expected === "array"
-      ? "Der Abschnitt ist leer. Einträge darunter eingerückt ergänzen oder die Zeile löschen."
-      : "Kein Wert eingetragen. Wert ergänzen oder die Zeile löschen.";
-  }
-  if (PHONE_FIELDS.has(field) && typeof value === "number") {
-    return `Telefonnummern bitte in Anführungszeichen schreiben: ${field}: "${raw ?? PHONE_EXAMPLE}". Ohne Anführungszeichen liest YAML eine Zahl, und führende Nullen gehen verloren.`;
-  }
-  if (expected === "boolean")
-    return `${showValue(value)} ist kein Ja/Nein-Wert. Schreiben Sie ${field}: true (ja) oder ${field}: false (nein).`;
-  if (field === "priority" || expected === "int" || expected === "number") {
-    return `Erwartet eine ganze Zahl, gefunden ${describeValue(value)}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`;
-  }
-  if (expected === "array") {
-    const hint = (Object.hasOwn(SECTION_HINT, field) && SECTION_HINT[field]) || "- …";
-    return `Erwartet eine Liste, gefunden ${describeValue(value)}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`;
-  }
-  if (expected === "object") {
-    const keys = Object.hasOwn(SECTION_KEYS, field) ? SECTION_KEYS[field] : undefined;
-    return `Erwartet einen Abschnitt mit eingerückten Feldern${keys ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${describeValue(value)}.`;
-  }
-  if (expected === "string")
-    return `Erwartet einen Text, gefunden ${describeValue(value)}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${String(value)}".`;
-  return `Erwartet ${expected}, gefunden ${describeValue(value)}.`;
+function typeMessage(
+  t: ConfigTexts,
+  locale: "de" | "en",
+  path: FieldPath,
+  field: string,
+  value: unknown,
+  expected: string,
+  raw: string | undefined,
+): string {
+  if (path.length === 0) return t.notFields(SECTION_HINT[""]!);
+  if (value === undefined) return t.required(field);
+  if (value === null) return expected === "object" || expected === "array" ? t.emptySection : t.noValue;
+  if (PHONE_FIELDS.has(field) && typeof value === "number") return t.phoneQuotes(field, raw ?? PHONE_EXAMPLE);
+  const found = describeValue(value, locale);
+  if (expected === "boolean") return t.notYesNo(showValue(value, locale), field);
+  if (field === "priority" || expected === "int" || expected === "number") return t.notWholeNumber(found);
+  if (expected === "array") return t.notList(found, (Object.hasOwn(SECTION_HINT, field) && SECTION_HINT[field]) || "- …");
+  if (expected === "object") return t.notSection(found, Object.hasOwn(SECTION_KEYS, field) ? [...SECTION_KEYS[field]!] : []);
+  if (expected === "string") return t.notText(found, field, String(value));
+  return t.notExpected(expected, found);
 }
 
 /**

@@ -1,5 +1,17 @@
 import { z } from "zod";
 import { durationMs, normaliseDuration } from "../core/duration.ts";
+import { de } from "../core/i18n/de.ts";
+
+type ConfigTexts = typeof de.config;
+type Sayable = { [K in keyof ConfigTexts]: ConfigTexts[K] extends (...a: never[]) => string ? K : never }[keyof ConfigTexts];
+
+/**
+ * A message of the schema's own checks: the German text as zod's `message`, and which catalogue text it is with its
+ * arguments (`params`), so the issue can be told in English too (src/config/messages.ts).
+ */
+function said<K extends Sayable>(key: K, ...args: Parameters<ConfigTexts[K]>): { message: string; params: { say: K; args: unknown[] } } {
+  return { message: (de.config[key] as (...a: unknown[]) => string)(...args), params: { say: key, args } };
+}
 
 /**
  * Schema of `notfall.config.yaml`. Its output type is exactly `OrgConfig` (src/core/org.ts); a type test in
@@ -17,15 +29,13 @@ const PHONE_CHARS = /^\+?[0-9 ()/.\u2013-]+$/;
 const Phone = z
   .string()
   .trim()
-  .refine((s) => PHONE_CHARS.test(s) && (s.match(/[0-9]/g)?.length ?? 0) >= 3, {
-    message: `Keine Telefonnummer. Nur Ziffern, Leerzeichen, + am Anfang, - / und Klammern, z. B. "${PHONE_EXAMPLE}". Hinweise gehören in ein eigenes Feld (z. B. hours).`,
-  });
+  .refine((s) => PHONE_CHARS.test(s) && (s.match(/[0-9]/g)?.length ?? 0) >= 3, said("phone", PHONE_EXAMPLE));
 
-const Email = z.email({ message: 'Keine E-Mail-Adresse. Beispiel: "it-notfall@beispiel.de".' });
+const Email = z.email({ message: de.config.email });
 
 const Url = z.url({
   protocol: /^https?$/,
-  message: 'Keine Internetadresse. Bitte mit https:// beginnen, z. B. "https://www.beispiel.de/meldung".',
+  message: de.config.url,
 });
 
 /** A recovery time or data-loss window: 4h, 30 min, 1 Tag, 2 Wochen, PT4H, P1D. Normalised to "4 h", "30 min", "1 Tag". */
@@ -35,13 +45,7 @@ const Duration = z
   .transform((s, ctx) => {
     const norm = normaliseDuration(s);
     if (norm === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: /^\d+([.,]\d+)?$/.test(s)
-          ? `Bei ${s} fehlt die Einheit. Schreiben Sie z. B. ${s}h (Stunden), ${s} Tage oder ${s}min.`
-          : `"${s}" ist keine Dauer. Schreiben Sie z. B. 4h, 30min, 1 Tag, 2 Tage oder PT4H.`,
-        input: s,
-      });
+      ctx.addIssue({ code: "custom", ...(/^\d+([.,]\d+)?$/.test(s) ? said("durationUnit", s) : said("notDuration", s)), input: s });
       return z.NEVER;
     }
     return norm;
@@ -49,8 +53,8 @@ const Duration = z
 
 const Text = z.string().trim().min(1);
 
-/** One id or a list of ids of one platform; always a list afterwards. Each id checked by `valid`, with `message`. */
-function chatIds(valid: (s: string) => boolean, message: (s: string) => string) {
+/** One id or a list of ids of one platform; always a list afterwards. Each id checked by `valid`, told by `key`. */
+function chatIds(valid: (s: string) => boolean, key: "slackId" | "teamsId" | "matrixId" | "consoleName") {
   return z.preprocess(
     (v) => (typeof v === "string" || typeof v === "number" ? [v] : v),
     z
@@ -58,7 +62,9 @@ function chatIds(valid: (s: string) => boolean, message: (s: string) => string) 
         z
           .string()
           .trim()
-          .refine(valid, { error: (iss) => message(String(iss.input)) }),
+          .superRefine((s, ctx) => {
+            if (!valid(s)) ctx.addIssue({ code: "custom", ...said(key, s), input: s });
+          }),
       )
       .min(1),
   );
@@ -72,24 +78,10 @@ const CONSOLE_NAME = /^[\p{L}\p{N}._-]{1,40}$/u;
 
 /** How a person is reached in each chat; `chat:` of a contact. */
 const Chat = z.strictObject({
-  slack: chatIds(
-    (s) => SLACK_ID.test(s),
-    (s) =>
-      `"${s}" ist keine Slack-Mitglieds-ID. Sie beginnt mit U oder W, z. B. "U04ABC123" (in Slack: Profil → ⋮ → Mitglieds-ID kopieren).`,
-  ).optional(),
-  teams: chatIds(
-    (s) => UPN.test(s) || GUID.test(s) || /^29:\S+$/.test(s),
-    (s) =>
-      `"${s}" ist kein Teams-Konto. Schreiben Sie die Anmeldeadresse (z. B. "petra@beispiel.de") oder die Objekt-ID aus Entra ID (z. B. "3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d").`,
-  ).optional(),
-  matrix: chatIds(
-    (s) => MATRIX_ID.test(s),
-    (s) => `"${s}" ist keine Matrix-ID. Sie hat die Form "@name:server", z. B. "@petra:beispiel.de".`,
-  ).optional(),
-  console: chatIds(
-    (s) => CONSOLE_NAME.test(s),
-    (s) => `"${s}" geht im Terminal nicht als Name. Ein Wort aus Buchstaben, Ziffern, . _ -, z. B. "petra" (getippt als @petra: …).`,
-  ).optional(),
+  slack: chatIds((s) => SLACK_ID.test(s), "slackId").optional(),
+  teams: chatIds((s) => UPN.test(s) || GUID.test(s) || /^29:\S+$/.test(s), "teamsId").optional(),
+  matrix: chatIds((s) => MATRIX_ID.test(s), "matrixId").optional(),
+  console: chatIds((s) => CONSOLE_NAME.test(s), "consoleName").optional(),
 });
 
 const Contact = z.strictObject({
@@ -110,9 +102,8 @@ const MAX_CONFIRM_MS = 60 * 60_000;
 const PlannedRole = z.strictObject({
   primary: Text,
   deputies: Names.optional(),
-  confirm_within: Duration.refine((d) => (durationMs(d) ?? 0) <= MAX_CONFIRM_MS, {
-    error: (iss) =>
-      `${String(iss.input)} ist zu lang: Im Notfall wartet niemand so lange auf eine Antwort. Höchstens 60 min, üblich sind 5 min.`,
+  confirm_within: Duration.superRefine((d, ctx) => {
+    if ((durationMs(d) ?? 0) > MAX_CONFIRM_MS) ctx.addIssue({ code: "custom", ...said("confirmTooLong", d), input: d });
   }).optional(),
 });
 
@@ -174,12 +165,7 @@ export const OrgConfigSchema = z
       const key = s.name.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["systems", i, "name"],
-          message: `System "${s.name}" steht doppelt (auch Eintrag ${first + 1}). Bitte einen Eintrag löschen.`,
-          input: s.name,
-        });
+        ctx.addIssue({ code: "custom", path: ["systems", i, "name"], ...said("systemTwice", s.name, first + 1), input: s.name });
       } else seen.set(key, i);
     });
   });
@@ -200,12 +186,6 @@ function checkRoleNames(cfg: unknown, ctx: z.RefinementCtx): void {
     ),
   );
   const list = [...known.values()];
-  const shown = list.length
-    ? `Bekannt sind: ${list
-        .slice(0, 8)
-        .map((n) => `"${n}"`)
-        .join(", ")}${list.length > 8 ? " …" : ""}.`
-    : "Unter contacts: steht noch niemand.";
   for (const [role, plan] of Object.entries(cfg.roles)) {
     if (!isRecord(plan)) continue;
     const deputies = typeof plan.deputies === "string" ? [plan.deputies] : Array.isArray(plan.deputies) ? plan.deputies : [];
@@ -221,19 +201,9 @@ function checkRoleNames(cfg: unknown, ctx: z.RefinementCtx): void {
     for (const [name, path] of names) {
       const key = name.trim().toLowerCase();
       if (!known.has(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `Kein Kontakt "${name}" unter contacts:. Den Namen genau wie bei contacts: name: schreiben oder die Person dort eintragen (mit Telefonnummer). ${shown}`,
-          input: name,
-        });
+        ctx.addIssue({ code: "custom", path, ...said("unknownContact", name, list), input: name });
       } else if (seen.has(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path,
-          message: `"${name}" steht in dieser Rolle schon weiter oben. Als Vertretung bitte eine andere Person eintragen.`,
-          input: name,
-        });
+        ctx.addIssue({ code: "custom", path, ...said("deputyTwice", name), input: name });
       }
       seen.add(key);
     }

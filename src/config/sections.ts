@@ -1,4 +1,8 @@
 import type { PlaybookIssue } from "../machines/playbook-error.ts";
+import { type Said, say } from "./messages.ts";
+
+/** A syntax issue of the organisation file, in German and English. */
+type Issue = PlaybookIssue & Said;
 
 /**
  * The organisation file read as text, section by section. A YAML syntax error makes the parser misread everything
@@ -43,12 +47,12 @@ function sectionAt(sections: readonly Section[], line: number): Section {
  * mistake is a common one (see {@link tabbedSections} for tabs). Returns the issues and the damaged sections.
  */
 export function firstPerSection(
-  issues: readonly PlaybookIssue[],
+  issues: readonly Issue[],
   lines: readonly string[],
   sections: readonly Section[],
   skip: ReadonlySet<Section> = new Set(),
-): { issues: PlaybookIssue[]; damaged: Section[] } {
-  const first = new Map<Section, PlaybookIssue>();
+): { issues: Issue[]; damaged: Section[] } {
+  const first = new Map<Section, Issue>();
   for (const issue of [...issues].sort((a, b) => a.line - b.line)) {
     const s = sectionAt(sections, issue.line);
     if (first.has(s) || skip.has(s)) continue;
@@ -67,8 +71,8 @@ export function tabbedSections(
   lines: readonly string[],
   sections: readonly Section[],
   file: string,
-): { issues: PlaybookIssue[]; damaged: Section[] } {
-  const issues: PlaybookIssue[] = [];
+): { issues: Issue[]; damaged: Section[] } {
+  const issues: Issue[] = [];
   const damaged: Section[] = [];
   let block: number | undefined; // indentation of the key that opened a block text
   lines.forEach((l, i) => {
@@ -78,22 +82,23 @@ export function tabbedSections(
     const s = sectionAt(sections, i + 1);
     if (damaged.includes(s)) return;
     damaged.push(s);
-    issues.push({ file, line: i + 1, field: s.key, message: tabMessage(lines, s, i + 1) });
+    issues.push({ file, line: i + 1, field: s.key, ...tabMessage(lines, s, i + 1) });
   });
   return { issues, damaged };
 }
 
 /** Tabs in several sections are one habit of the editor, not several mistakes: one issue naming every line. */
-export function oneTabIssue(issues: readonly PlaybookIssue[]): PlaybookIssue[] {
-  const tabs = issues.filter((i) => i.message.startsWith(TAB));
+export function oneTabIssue(issues: readonly Issue[]): Issue[] {
+  const isTab = (i: Issue) => i.message.startsWith(TAB);
+  const tabs = issues.filter(isTab);
   if (tabs.length < 2) return [...issues];
   const shown = tabs.slice(0, 8).map((i) => i.line);
-  const merged: PlaybookIssue = {
+  const merged: Issue = {
     ...tabs[0]!,
     field: "",
-    message: `Die Datei ist mit Tabulatoren eingerückt (Zeilen ${shown.join(", ")}${tabs.length > shown.length ? " …" : ""}). YAML erlaubt nur Leerzeichen. Im Editor „Tabulatoren durch Leerzeichen ersetzen“ wählen, je Ebene 2 Leerzeichen.`,
+    ...say((t) => t.tabs(shown.join(", "), tabs.length > shown.length)),
   };
-  return [merged, ...issues.filter((i) => !i.message.startsWith(TAB))];
+  return [merged, ...issues.filter((i) => !isTab(i))];
 }
 
 /** The text with the given sections blanked out (line numbers stay), so the rest can be read on its own. */
@@ -101,7 +106,8 @@ export function withoutSections(lines: readonly string[], drop: readonly Section
   return lines.map((l, i) => (drop.some((s) => i + 1 >= s.start && i + 1 <= s.end) ? "" : l)).join("\n");
 }
 
-const TAB = "Die Zeile ist mit einem Tabulator eingerückt. YAML erlaubt nur Leerzeichen.";
+/** How a tab message starts (German), to find them among the issues. */
+const TAB = say((t) => t.tab).message;
 
 const indentOf = (l: string) => /^ */.exec(l)![0].length;
 const isItem = (l: string) => /^\s*-(\s|$)/.test(l);
@@ -111,7 +117,6 @@ const opensBlock = (l: string) => /:\s*(#.*)?$/.test(l) || /:\s*[|>][-+]?\s*$/.t
 const fieldColumn = (l: string) => (isItem(l) ? /^\s*-\s+/.exec(l)![0].length : indentOf(l));
 const meaningful = (l: string) => l.trim() !== "" && !l.trim().startsWith("#");
 const keyOf = (l: string) => /^\s*(?:-\s+)?([^\s:#"'][^:#]*?)\s*:(?:\s|$)/.exec(l)?.[1];
-const spaces = (n: number) => (n === 0 ? "ganz links (ohne Leerzeichen)" : n === 1 ? "mit 1 Leerzeichen" : `mit ${n} Leerzeichen`);
 
 /** The nearest meaningful line above `line` within the section (1-based) that matches, if any. */
 function above(lines: readonly string[], s: Section, line: number, match: (l: string) => boolean = () => true): number | undefined {
@@ -129,25 +134,22 @@ function below(lines: readonly string[], s: Section, line: number): number | und
  * Where the mistake is and what it is, for the common ones: "-" without a space, a field name without a colon,
  * a list item or field at another column than its neighbours. Undefined keeps the parser's own (translated) message.
  */
-function diagnose(lines: readonly string[], s: Section, reported: number): { line: number; message: string } | undefined {
+function diagnose(lines: readonly string[], s: Section, reported: number): ({ line: number } & Said) | undefined {
   const line = reported;
   const text = lines[line - 1] ?? "";
   if (/^\s*-[^\s-]/.test(text)) {
-    return { line, message: `Nach dem Bindestrich fehlt ein Leerzeichen: "${text.trim().replace(/^-/, "- ")}".` };
+    return { line, ...say((t) => t.dashSpace(text.trim().replace(/^-/, "- "))) };
   }
   const bare = /^\s*(?:-\s+)?([a-z_]+)\s+([^:\s].*)$/.exec(text);
   if (bare && !text.includes(": ") && !text.trimEnd().endsWith(":")) {
-    return { line, message: `Nach dem Feldnamen fehlt der Doppelpunkt: "${bare[1]}: ${bare[2]}".` };
+    return { line, ...say((t) => t.colon(`${bare[1]}: ${bare[2]}`)) };
   }
   const ind = indentOf(text);
   if (isItem(text)) {
     const sibling = above(lines, s, line, isItem);
     if (sibling !== undefined && indentOf(lines[sibling - 1]!) !== ind) {
       const want = indentOf(lines[sibling - 1]!);
-      return {
-        line,
-        message: `Dieser Listeneintrag beginnt ${spaces(ind)}, die Einträge darüber ${spaces(want)}. Alle Einträge einer Liste beginnen genau untereinander mit "- ".`,
-      };
+      return { line, ...say((t) => t.itemIndent(t.spaces(ind), t.spaces(want))) };
     }
   } else if (keyOf(text) !== undefined) {
     const prev = above(lines, s, line);
@@ -165,17 +167,14 @@ function diagnose(lines: readonly string[], s: Section, reported: number): { lin
   return undefined;
 }
 
-function tabMessage(lines: readonly string[], s: Section, line: number): string {
+function tabMessage(lines: readonly string[], s: Section, line: number): Said {
   const prev = above(lines, s, line);
   const l = prev === undefined ? "" : lines[prev - 1]!;
   const want = prev === undefined || opensBlock(l) ? indentOf(l) + 2 : fieldColumn(l);
-  return `${TAB} Den Tabulator durch ${want} Leerzeichen ersetzen (wie die Zeile darüber).`;
+  return say((t) => `${t.tab} ${t.tabFix(want)}`);
 }
 
-function misplaced(line: number, ind: number, fieldAbove: string): { line: number; message: string } {
-  const key = keyOf(fieldAbove);
-  return {
-    line,
-    message: `Diese Zeile beginnt ${spaces(ind)}, das Feld darüber${key ? ` (${key}:)` : ""} ${spaces(fieldColumn(fieldAbove))}. Felder eines Abschnitts oder Eintrags stehen genau untereinander; ein neuer Eintrag beginnt mit "- ".`,
-  };
+function misplaced(line: number, ind: number, fieldAbove: string): { line: number } & Said {
+  const key = keyOf(fieldAbove) ?? "";
+  return { line, ...say((t) => t.fieldIndent(t.spaces(ind), key, t.spaces(fieldColumn(fieldAbove)))) };
 }

@@ -1,3 +1,5 @@
+import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
 import { type ConfigReading, formatConfigIssue } from "./load.ts";
 
 /**
@@ -28,15 +30,16 @@ export function startupNotice(r: ConfigReading | undefined, locale: "de" | "en" 
   return undefined;
 }
 
-/** The same in English (`--lang en`). The mistakes themselves stay in German, as `check-config` reports them. */
+/** The same in English (`--lang en`), the mistakes included. */
 function startupNoticeEn(r: ConfigReading): string[] | undefined {
   if (r.issues.length > 0) {
     const n = r.issues.length === 1 ? "one mistake" : `${r.issues.length} mistakes`;
-    const without = r.config === undefined ? "without any organisation file" : `without these parts: ${r.dropped.join(", ")}`;
+    const parts = r.dropped.map((d) => (d === de.config.fileStart ? en.config.fileStart : d));
+    const without = r.config === undefined ? "without any organisation file" : `without these parts: ${parts.join(", ")}`;
     return [
       `⚠️  WARNING: the organisation file ${r.file} has ${n}. The bot starts anyway – ${without}.`,
       "Phone numbers and details from it are missing in tasks and templates (shown as [[…]]) until the file is fixed.",
-      ...r.issues.flatMap((i) => formatConfigIssue(i).split("\n")),
+      ...r.issues.flatMap((i) => formatConfigIssue(i, "en").split("\n")),
       "Fix it when there is time, then check: notfallbot check-config",
     ];
   }

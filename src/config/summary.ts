@@ -106,14 +106,7 @@ export function configSummary(
   const out: string[] =
     warnings.length === 0
       ? [w.ok(file), ""]
-      : [
-          w.notDone(file, warnings.length),
-          ...warnings.map((x) => {
-            const english = locale === "en" ? (x as { messageEn?: string }).messageEn : undefined;
-            return `⚠️  ${formatConfigIssue(english ? { ...x, message: english } : x)}`;
-          }),
-          "",
-        ];
+      : [w.notDone(file, warnings.length), ...warnings.map((x) => `⚠️  ${formatConfigIssue(x, locale)}`), ""];
   out.push(`${w.org} ${cfg.name ?? w.orgGap}${cfg.kind ? ` · ${w.kind[cfg.kind]}` : ""}`);
   out.push(`${w.emergency} ${cfg.emergency_phone ?? w.emergencyGap}`);
   const contacts = cfg.contacts ?? [];

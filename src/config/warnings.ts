@@ -90,8 +90,6 @@ export function exampleData(cfg: OrgConfig, lineOf: (path: readonly PropertyKey[
 /** A warning about a usable file: what kind, where, and what to do. */
 export interface ConfigWarning extends ConfigIssue {
   kind: "examples" | "it-hotline" | "role-deputy" | "chat-identity";
-  /** The message in English (`check-config --lang en`). */
-  messageEn?: string;
 }
 
 /** The warnings `check-config` prints for a file that is otherwise usable. */

@@ -8,6 +8,8 @@ export interface PlaybookIssue {
   field: string;
   /** German explanation, ideally with what to write instead. */
   message: string;
+  /** The same in English, where there is one (YAML syntax problems; the organisation file's issues always have it). */
+  messageEn?: string;
 }
 
 /** `playbooks/x.yaml:42 tasks[3].role: "technick" ist keine Rolle. …` */

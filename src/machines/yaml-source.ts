@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
 import type { PlaybookIssue } from "./playbook-error.ts";
 
 /** A path into parsed YAML data, as zod reports it: `["tasks", 3, "role"]`. */
@@ -14,8 +16,8 @@ export interface YamlSource {
   lines: LineCounter;
   /** Plain data (`undefined` when the file had syntax errors). */
   data: unknown;
-  /** YAML syntax problems, already in German. */
-  syntaxIssues: PlaybookIssue[];
+  /** YAML syntax problems, in German (`message`) and English (`messageEn`). */
+  syntaxIssues: (PlaybookIssue & { messageEn: string })[];
 }
 
 /** Relative to the working directory when the file lies inside it, else the absolute path. */
@@ -40,20 +42,29 @@ export function readYamlSource(absPath: string): YamlSource {
   try {
     text = readFileSync(absPath, "utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "Datei nicht gefunden" : String(err);
+    const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
     const lines = new LineCounter();
     return {
       file,
       doc: parseDocument("", { lineCounter: lines }),
       lines,
       data: undefined,
-      syntaxIssues: [{ file, line: 1, field: "", message: reason }],
+      syntaxIssues: [
+        {
+          file,
+          line: 1,
+          field: "",
+          message: missing ? de.yaml.fileMissing : String(err),
+          messageEn: missing ? en.yaml.fileMissing : String(err),
+        },
+      ],
     };
   }
   return parseYamlSource(text, file);
 }
 
-export function parseYamlSource(text: string, file: string): YamlSource {
+/** `organisation`: the file holds an organisation (`notfall.config.yaml`), not a playbook (said when it has several documents). */
+export function parseYamlSource(text: string, file: string, organisation = false): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src: YamlSource = { file, doc, lines, data: undefined, syntaxIssues: [] };
@@ -66,7 +77,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       file,
       line: lineOfOffset(lines, offset),
       field: fieldAtOffset(doc, offset),
-      message: yamlMessage(err.code, err.message),
+      ...yamlMessage(err.code, err.message, organisation),
     });
   }
   if (src.syntaxIssues.length === 0) {
@@ -83,7 +94,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
         file,
         line: lineOfOffset(lines, offset),
         field: fieldAtOffset(doc, offset),
-        message: yamlMessage(unresolved === undefined ? "RESOURCE_EXHAUSTION" : "BAD_ALIAS", err.message),
+        ...yamlMessage(unresolved === undefined ? "RESOURCE_EXHAUSTION" : "BAD_ALIAS", err.message, organisation),
       });
     }
   }
@@ -165,33 +176,37 @@ function fieldAtOffset(doc: Document, offset: number): string {
   return fieldPath(path);
 }
 
-/** The message for an alias (`*name`) whose anchor (`&name`) is not in the file. */
-export const UNKNOWN_ANCHOR = "Verweis (*name) auf einen Anker, den es nicht gibt.";
+/** The message for an alias (`*name`) whose anchor (`&name`) is not in the file (German). */
+export const UNKNOWN_ANCHOR = de.yaml.unknownAnchor;
 
-const YAML_MESSAGES: Partial<Record<string, string>> = {
-  BAD_INDENT: "Einrückung stimmt nicht. Felder auf derselben Ebene brauchen gleich viele Leerzeichen am Zeilenanfang.",
-  TAB_AS_INDENT: "Tabulator zum Einrücken. Bitte nur Leerzeichen verwenden.",
-  DUPLICATE_KEY: "Dieses Feld steht doppelt im selben Abschnitt. Bitte eines davon löschen.",
-  MISSING_CHAR: "Es fehlt ein Zeichen, z. B. ein schließendes Anführungszeichen oder eine Klammer.",
-  MULTILINE_IMPLICIT_KEY:
-    'Diese Zeile wurde mit der nächsten zusammengezogen. Meist ist die nächste Zeile zu weit eingerückt, oder ein Text enthält ": " ohne Anführungszeichen.',
-  BLOCK_AS_IMPLICIT_KEY: "Hier steht ein Block, wo ein Feldname erwartet wird. Fehlt ein Doppelpunkt?",
-  UNEXPECTED_TOKEN: "Unerwartetes Zeichen. Texte mit Doppelpunkt, # oder Anführungszeichen bitte in Anführungszeichen setzen.",
-  BAD_SCALAR_START: "Ein Text darf nicht mit diesem Zeichen beginnen. Bitte den Text in Anführungszeichen setzen.",
-  BAD_DQ_ESCAPE: "Ungültiges Steuerzeichen (\\) in Text mit doppelten Anführungszeichen.",
-  MULTIPLE_DOCS: "Mehrere YAML-Dokumente (---) in einer Datei. Eine Datei enthält genau ein Playbook.",
-  BAD_ALIAS: UNKNOWN_ANCHOR,
-  RESOURCE_EXHAUSTION: "Zu viele Verweise (*name) auf Anker (&name). Bitte die Inhalte direkt hinschreiben.",
+type YamlTexts = typeof de.yaml;
+
+/** The catalogue's text for each error code of the yaml library. */
+const YAML_MESSAGES: Partial<Record<string, (t: YamlTexts, organisation: boolean) => string>> = {
+  BAD_INDENT: (t) => t.badIndent,
+  TAB_AS_INDENT: (t) => t.tabAsIndent,
+  DUPLICATE_KEY: (t) => t.duplicateKey,
+  MISSING_CHAR: (t) => t.missingChar,
+  MULTILINE_IMPLICIT_KEY: (t) => t.joinedLines,
+  BLOCK_AS_IMPLICIT_KEY: (t) => t.blockAsKey,
+  UNEXPECTED_TOKEN: (t) => t.unexpectedToken,
+  BAD_SCALAR_START: (t) => t.badScalarStart,
+  BAD_DQ_ESCAPE: (t) => t.badEscape,
+  MULTIPLE_DOCS: (t, organisation) => t.multipleDocs(organisation),
+  BAD_ALIAS: (t) => t.unknownAnchor,
+  RESOURCE_EXHAUSTION: (t) => t.tooManyAliases,
 };
 
-function yamlMessage(code: string, original: string): string {
-  const german = original.includes("Nested mappings are not allowed in compact mappings")
-    ? 'Ein Text enthält ": " (Doppelpunkt mit Leerzeichen). Bitte den ganzen Text in Anführungszeichen setzen.'
-    : original.includes("Sequence item without - indicator")
-      ? 'Diese Zeile ist anders eingerückt als die Felder darüber. Felder eines Eintrags stehen genau untereinander; ein neuer Eintrag beginnt mit "- ".'
-      : (YAML_MESSAGES[code] ?? "YAML-Syntaxfehler.");
+/** The parser's error explained in German and English, its own first line after it in brackets. */
+function yamlMessage(code: string, original: string, organisation: boolean): { message: string; messageEn: string } {
+  const say = (t: YamlTexts) =>
+    original.includes("Nested mappings are not allowed in compact mappings")
+      ? t.colonInText
+      : original.includes("Sequence item without - indicator")
+        ? t.itemIndent
+        : (YAML_MESSAGES[code]?.(t, organisation) ?? t.other);
   const firstLine = original.split("\n")[0] ?? "";
-  return `${german} (YAML: ${firstLine})`;
+  return { message: `${say(de.yaml)} (YAML: ${firstLine})`, messageEn: `${say(en.yaml)} (YAML: ${firstLine})` };
 }
 
 /** The plain value at `path` in parsed YAML data (undefined when absent). */
@@ -204,18 +219,19 @@ export function valueAt(data: unknown, path: FieldPath): unknown {
   return cur;
 }
 
-/** A value as quoted in a German error message: strings in quotes, other values described. */
-export function showValue(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : describeValue(value);
+/** A value as quoted in an error message: strings in quotes, other values described. */
+export function showValue(value: unknown, locale: "de" | "en" = "de"): string {
+  return typeof value === "string" ? `"${value}"` : describeValue(value, locale);
 }
 
-/** What kind of value was found, in German ("eine Liste", "die Zahl 3" …). */
-export function describeValue(value: unknown): string {
-  if (value === null) return "einen leeren Wert";
-  if (Array.isArray(value)) return "eine Liste";
-  if (typeof value === "string") return `den Text "${value}"`;
-  if (typeof value === "boolean") return `den Wahrheitswert ${value}`;
-  if (typeof value === "number") return `die Zahl ${value}`;
-  if (typeof value === "object") return "einen Abschnitt mit Feldern";
+/** What kind of value was found ("eine Liste", "die Zahl 3" …; "a list", "the number 3" …). */
+export function describeValue(value: unknown, locale: "de" | "en" = "de"): string {
+  const t = (locale === "en" ? en : de).config.value;
+  if (value === null) return t.empty;
+  if (Array.isArray(value)) return t.list;
+  if (typeof value === "string") return t.text(value);
+  if (typeof value === "boolean") return t.boolean(String(value));
+  if (typeof value === "number") return t.number(String(value));
+  if (typeof value === "object") return t.section;
   return String(value);
 }

@@ -65,3 +65,90 @@ describe("the CLI's own texts in English (--lang en)", () => {
     expect(de.out).toContain("Die Hotline des IT-Dienstleisters fehlt");
   });
 });
+
+/** What is quoted ("…": what to type, or what the file holds) and file names taken out: the prose around them. */
+const prose = (text: string) => text.replace(/"[^"]*"/g, "…").replace(/\S+\.ya?ml\b/g, "…");
+
+describe("the CLI's mistakes and explanations in English (--lang en), German by default", () => {
+  /** A broken organisation file: an unknown field, a number without quotes, a wrong duration, a tab. */
+  const broken = () => {
+    const file = join(tmp.dir, "broken.yaml");
+    writeFileSync(
+      file,
+      'name: Praxis Beispiel\nit:\n  hotlin: "0800 123"\ncontacts:\n  - name: Anna\n    phone: 0301234\nsystems:\n  - name: PVS\n    priority: 1\n    rto: 4\nroles:\n\tkoordinator: x\n',
+    );
+    return file;
+  };
+
+  it("check-config with mistakes: every message in English (exit 3), German without --lang", { timeout: 60_000 }, async () => {
+    const file = broken();
+    const en = await run(["check-config", "--lang", "en", "--config", file]);
+    expect(en.code).toBe(3);
+    expect(en.err).toContain("The organisation file has mistakes:");
+    expect(en.err).toContain('it.hotlin: Unknown field "hotlin". Did you mean "hotline"?');
+    expect(en.err).toContain('Please write phone numbers in quotes: phone: "0301234".');
+    expect(en.err).toContain("4 has no unit. Write e.g. 4h (hours), 4 days or 4min.");
+    expect(en.err).toContain("The line is indented with a tab.");
+    expect(en.err).toContain("Every field with examples: docs/configuration.md");
+    expect(leaks(prose(en.err))).toEqual([]);
+    const de = await run(["check-config", "--config", file]);
+    expect(de.code).toBe(3);
+    expect(de.err).toContain("Die Organisationsdatei hat Fehler:");
+    expect(de.err).toContain('Unbekanntes Feld "hotlin". Meinten Sie "hotline"?');
+    expect(de.err).toContain("Die Zeile ist mit einem Tabulator eingerückt.");
+  });
+
+  it("the start warning of the terminal lists the mistakes in English", { timeout: 60_000 }, async () => {
+    const en = await run(["console", "--lang", "en", "--config", broken(), "--db", join(tmp.dir, "warn.db")]);
+    expect(en.code, en.err).toBe(0);
+    expect(en.err).toContain("WARNING: the organisation file");
+    expect(en.err).toContain('Unknown field "hotlin"');
+    expect(en.err).not.toContain("Unbekanntes Feld");
+    expect(leaks(prose(en.err))).toEqual([]);
+  });
+
+  it("an unknown --lang is answered in both languages (which one is what went wrong)", { timeout: 60_000 }, async () => {
+    const r = await run(["--lang", "fr"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('--lang kennt nur de oder en (nicht "fr").\n--lang takes de or en (not "fr").\n');
+  });
+
+  it("export without an incident id: the usage in the chosen language", { timeout: 60_000 }, async () => {
+    const en = await run(["export", "--lang", "en"]);
+    expect(en.code).toBe(2);
+    expect(en.err).toBe("Which incident? Example: notfallbot export NF-2026-0001 --lang en\n");
+    const de = await run(["export"]);
+    expect(de.err).toBe("Welcher Notfall? Beispiel: notfallbot export NF-2026-0001\n");
+  });
+
+  it("export of an unknown incident says so in English", { timeout: 60_000 }, async () => {
+    const en = await run(["export", "NF-2026-0042", "--lang", "en", "--db", join(tmp.dir, "export.db")]);
+    expect(en.code).toBe(5);
+    expect(en.err).toMatch(/^Incident NF-2026-0042 not found in /);
+  });
+
+  it("playbooks --match explains the ranking in English; without a text it says what to type", { timeout: 60_000 }, async () => {
+    const en = await run(["playbooks", "--match", "laptop stolen", "--lang", "en"]);
+    expect(en.code).toBe(0);
+    const lines = en.out.split("\n");
+    expect(lines[0]).toBe('"laptop stolen"');
+    expect(lines[1]).toBe("→ opens: geraeteverlust");
+    expect(lines[2]).toMatch(/^\* 1\. geraeteverlust {2}\d+\.\d\d {2}Lost or stolen device$/);
+    expect(lines[3]).toBe('     trigger "laptop stolen" at 100 %');
+    expect(lines[4]).toMatch(/^ {5}words: laptop, stolen/);
+    expect(leaks(prose(en.out))).toEqual([]);
+    const de = await run(["playbooks", "--match", "Laptop gestohlen"]);
+    expect(de.out).toMatch(/→ öffnet: geraeteverlust\n/);
+    expect(de.out).toMatch(/Auslöser „laptop gestohlen“ zu 100 %/);
+    const empty = await run(["playbooks", "--match", " ", "--lang", "en"]);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toBe('Please give a description, e.g. notfallbot playbooks --match "laptop stolen" --lang en\n');
+  });
+
+  it("playbooks --lang en lists the types with their English titles", { timeout: 60_000 }, async () => {
+    const en = await run(["playbooks", "--lang", "en"]);
+    expect(en.code).toBe(0);
+    expect(en.out).toMatch(/^verschluesselung +Encryption by ransomware {2}– keywords: /m);
+    expect(en.out).not.toContain("Stichworte");
+  });
+});

@@ -27,7 +27,7 @@ function issuesOf(text: string) {
     parseOrgConfig(text, "notfall.config.yaml");
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).issues.map(formatConfigIssue);
+    return (err as ConfigError).issues.map((i) => formatConfigIssue(i));
   }
   throw new Error("expected a ConfigError");
 }

@@ -26,7 +26,16 @@ interface Text {
   text: string;
   /** Written by us (playbooks, catalogue, handbook frame); organisation values are not. */
   ours: boolean;
+  /**
+   * Read in a terminal and quoting what is typed literally: the command line (`de.cli`), the organisation file's and
+   * YAML's messages (`de.config`, `de.yaml`). Their straight quotes, `contacts:.` and `notfallbot playbooks` are YAML
+   * and shell as typed, so the quotation mark, punctuation and "Playbook" rules leave them; every other rule holds.
+   */
+  syntax?: boolean;
 }
+
+/** Catalogue sections whose texts quote YAML or shell syntax (see {@link Text.syntax}). */
+const SYNTAX_SECTIONS = /^de\.(cli|config|yaml)\./;
 
 const playbooks = loadPlaybooks().list();
 const de_ = (x: Localized | undefined) => (x === undefined ? "" : loc(x, "de"));
@@ -70,7 +79,7 @@ function catalogueTexts(): Text[] {
   const out: Text[] = [];
   const arg = Object.assign(["X"], { toString: () => "X" });
   const walk = (value: unknown, where: string) => {
-    if (typeof value === "string") out.push({ where, text: value, ours: true });
+    if (typeof value === "string") out.push({ where, text: value, ours: true, ...(SYNTAX_SECTIONS.test(where) ? { syntax: true } : {}) });
     else if (typeof value === "function") {
       const fn = value as (...a: unknown[]) => unknown;
       walk(fn(...Array.from({ length: Math.max(fn.length, 1) }, () => arg)), where);
@@ -184,7 +193,7 @@ describe("German texts people read", () => {
   it("use German quotation marks „…“, never straight double quotes", () => {
     expect(
       problems((t) => {
-        const i = t.text.indexOf('"');
+        const i = t.syntax ? -1 : t.text.indexOf('"');
         if (i >= 0) return `gerades Anführungszeichen ${excerpt(t.text, i)}`;
         const open = t.text.split("„").length;
         const close = t.text.split("“").length;
@@ -196,7 +205,7 @@ describe("German texts people read", () => {
   it("have no repeated punctuation and no second colon after a value", () => {
     expect(
       problems((t) => {
-        const m = /([.,;:!?])\1|[,;:][.,;:]|\s[,;:!?](?!\d)/.exec(shown(t.text));
+        const m = t.syntax ? null : /([.,;:!?])\1|[,;:][.,;:]|\s[,;:!?](?!\d)/.exec(shown(t.text));
         if (m) return `Satzzeichen „${m[0]}“ ${excerpt(shown(t.text), m.index)}`;
         const line = t.text.split("\n").find((l) => /:\s*\{\{[^}]*\}\}\s*:/.test(l));
         return line ? `zweiter Doppelpunkt nach einem Wert: ${line.trim()}` : undefined;
@@ -210,7 +219,7 @@ describe("German texts people read", () => {
         const text = shown(t.text);
         const id = ID_RE.exec(text);
         if (id) return `interne Kennung „${id[0]}“ ${excerpt(text, id.index)}`;
-        const pb = /\bplaybooks?\b/i.exec(text);
+        const pb = t.syntax ? null : /\bplaybooks?\b/i.exec(text);
         return pb ? `englisches Wort „${pb[0]}“ ${excerpt(text, pb.index)}` : undefined;
       }),
     ).toEqual([]);

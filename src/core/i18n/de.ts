@@ -382,6 +382,143 @@ export const de = {
       `❗ Eine Nachricht konnte nicht zugestellt werden (${code}): „${what}“. Bitte Rechte/Kanal prüfen.`,
     handbookUnavailable: "Das Notfallhandbuch kann hier nicht erzeugt werden. Auf dem Server: `notfallbot handbuch --out handbuch.pdf`.",
   },
+  /** The command line (`notfallbot …`): usage mistakes and what the commands print. */
+  cli: {
+    langUnknown: (given: string) => `--lang kennt nur de oder en (nicht "${given}").`,
+    configHasErrors: "Die Organisationsdatei hat Fehler:",
+    noConfigFile: "Keine Organisationsdatei gefunden. Vorlage kopieren: cp examples/praxis.yaml notfall.config.yaml",
+    tenantNeedsFolder: "--tenant braucht NOTFALL_TENANTS=ORDNER (ein Ordner mit einer Organisationsdatei je Mandant).",
+    tenantRequired: (known: string[]) =>
+      `NOTFALL_TENANTS ist gesetzt: bitte --tenant NAME angeben (${known.join(", ") || "keine .yaml-Dateien im Ordner"}).`,
+    tenantUnknown: (tenant: string, folder: string, known: string[]) =>
+      `Mandant "${tenant}" gibt es nicht in ${folder} (dort: ${known.join(", ") || "keine .yaml-Dateien"}). Der Mandant ist der Dateiname ohne .yaml.`,
+    whereTenant: (database: string, tenant: string) => `${database}, Mandant ${tenant}`,
+    databaseUnreachable: (reason: string) => `Datenbank nicht erreichbar: ${reason}`,
+    exportWhich: "Welcher Notfall? Beispiel: notfallbot export NF-2026-0001",
+    incidentNotFound: (id: string, where: string) => `Notfall ${id} nicht gefunden in ${where}.`,
+    keywords: "Stichworte",
+    matchEmpty: 'Bitte eine Beschreibung angeben, z. B. notfallbot playbooks --match "Maus bewegt sich von allein"',
+    /** `playbooks --match`: the matcher's ranking explained (src/core/match/explain.ts). */
+    match: {
+      opens: (id: string) => `öffnet: ${id}`,
+      asks: (ids: string) => `fragt nach: ${ids}`,
+      none: "erkennt nichts (Auswahl aller Notfallarten)",
+      cue: { id: "Kennung", title: "Titel", trigger: "Auslöser", anzeichen: "Anzeichen" },
+      coverage: (cue: string, text: string, percent: number) => `${cue} „${text}“ zu ${percent} %`,
+      words: (words: string) => `Wörter: ${words}`,
+      guessOnly: "(nur vermutet: Tippfehler oder unbekanntes Wortteil)",
+      against: (words: string) => `dagegen: ${words}`,
+    },
+  },
+  /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
+  config: {
+    help: "Alle Felder mit Beispielen: docs/configuration.md · Vorlagen: examples/praxis.yaml, examples/kmu.yaml",
+    fileMissing: "Datei nicht gefunden. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml",
+    fileIsFolder: "Das ist ein Ordner, keine Datei. Bitte den Pfad zur YAML-Datei angeben.",
+    fileUnreadable: (code: string) => `Datei nicht lesbar (${code}).`,
+    fileEmpty: "Die Datei ist leer. Eine Vorlage anlegen: cp examples/praxis.yaml notfall.config.yaml",
+    /** What was left out when a section at the very top of the file is broken. */
+    fileStart: "(Anfang der Datei)",
+    unknownField: (key: string, hint: string) => `Unbekanntes Feld "${key}". ${hint}`,
+    meant: (guess: string) => `Meinten Sie "${guess}"?`,
+    belongsIn: (key: string, sections: string[]) => `"${key}" gehört in einen Abschnitt: ${sections.join(", ")}`,
+    allowedHere: (keys: string[]) => `Erlaubt sind hier: ${keys.join(", ")}.`,
+    notAllowed: (value: string, allowed: string[]) =>
+      `${value} ist hier nicht erlaubt. Schreiben Sie ${allowed.map((v) => `"${v}"`).join(" oder ")}.`,
+    kindHint: " (praxis = Arzt-, Zahnarzt- oder Therapiepraxis, kmu = Firma)",
+    localeHint: " (Sprache der Bot-Texte)",
+    priorityRange: (value: string) =>
+      `Priorität ${value} geht nicht. Erlaubt sind ganze Zahlen von 1 bis 99 (1 = zuerst wiederherstellen).`,
+    empty: "Darf nicht leer sein. Wert eintragen oder die Zeile löschen.",
+    badFormat: (value: string) => `${value} hat nicht das erwartete Format.`,
+    notFields: (hint: string) =>
+      `Die Datei muss aus Feldern bestehen (${hint}), nicht aus einer Liste oder einem einzelnen Text. Vorlage: examples/praxis.yaml`,
+    required: (field: string) => `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`,
+    emptySection: "Der Abschnitt ist leer. Einträge darunter eingerückt ergänzen oder die Zeile löschen.",
+    noValue: "Kein Wert eingetragen. Wert ergänzen oder die Zeile löschen.",
+    phoneQuotes: (field: string, example: string) =>
+      `Telefonnummern bitte in Anführungszeichen schreiben: ${field}: "${example}". Ohne Anführungszeichen liest YAML eine Zahl, und führende Nullen gehen verloren.`,
+    notYesNo: (value: string, field: string) =>
+      `${value} ist kein Ja/Nein-Wert. Schreiben Sie ${field}: true (ja) oder ${field}: false (nein).`,
+    notWholeNumber: (found: string) =>
+      `Erwartet eine ganze Zahl, gefunden ${found}. Priorität: 1 = zuerst wiederherstellen, 2 = danach, usw.`,
+    notList: (found: string, hint: string) =>
+      `Erwartet eine Liste, gefunden ${found}. Jeder Eintrag beginnt mit einem Bindestrich: ${hint}`,
+    notSection: (found: string, keys: string[]) =>
+      `Erwartet einen Abschnitt mit eingerückten Feldern${keys.length ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, gefunden ${found}.`,
+    notText: (found: string, field: string, value: string) =>
+      `Erwartet einen Text, gefunden ${found}. Tipp: den Wert in Anführungszeichen setzen, z. B. ${field}: "${value}".`,
+    notExpected: (expected: string, found: string) => `Erwartet ${expected}, gefunden ${found}.`,
+    /** A value as quoted in a message ("eine Liste", "die Zahl 3" …). */
+    value: {
+      empty: "einen leeren Wert",
+      list: "eine Liste",
+      text: (s: string) => `den Text "${s}"`,
+      boolean: (b: string) => `den Wahrheitswert ${b}`,
+      number: (n: string) => `die Zahl ${n}`,
+      section: "einen Abschnitt mit Feldern",
+    },
+    phone: (example: string) =>
+      `Keine Telefonnummer. Nur Ziffern, Leerzeichen, + am Anfang, - / und Klammern, z. B. "${example}". Hinweise gehören in ein eigenes Feld (z. B. hours).`,
+    email: 'Keine E-Mail-Adresse. Beispiel: "it-notfall@beispiel.de".',
+    url: 'Keine Internetadresse. Bitte mit https:// beginnen, z. B. "https://www.beispiel.de/meldung".',
+    durationUnit: (n: string) => `Bei ${n} fehlt die Einheit. Schreiben Sie z. B. ${n}h (Stunden), ${n} Tage oder ${n}min.`,
+    notDuration: (s: string) => `"${s}" ist keine Dauer. Schreiben Sie z. B. 4h, 30min, 1 Tag, 2 Tage oder PT4H.`,
+    slackId: (s: string) =>
+      `"${s}" ist keine Slack-Mitglieds-ID. Sie beginnt mit U oder W, z. B. "U04ABC123" (in Slack: Profil → ⋮ → Mitglieds-ID kopieren).`,
+    teamsId: (s: string) =>
+      `"${s}" ist kein Teams-Konto. Schreiben Sie die Anmeldeadresse (z. B. "petra@beispiel.de") oder die Objekt-ID aus Entra ID (z. B. "3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d").`,
+    matrixId: (s: string) => `"${s}" ist keine Matrix-ID. Sie hat die Form "@name:server", z. B. "@petra:beispiel.de".`,
+    consoleName: (s: string) =>
+      `"${s}" geht im Terminal nicht als Name. Ein Wort aus Buchstaben, Ziffern, . _ -, z. B. "petra" (getippt als @petra: …).`,
+    confirmTooLong: (s: string) =>
+      `${s} ist zu lang: Im Notfall wartet niemand so lange auf eine Antwort. Höchstens 60 min, üblich sind 5 min.`,
+    systemTwice: (name: string, first: number) => `System "${name}" steht doppelt (auch Eintrag ${first}). Bitte einen Eintrag löschen.`,
+    unknownContact: (name: string, known: string[]) =>
+      `Kein Kontakt "${name}" unter contacts:. Den Namen genau wie bei contacts: name: schreiben oder die Person dort eintragen (mit Telefonnummer). ${
+        known.length
+          ? `Bekannt sind: ${known
+              .slice(0, 8)
+              .map((n) => `"${n}"`)
+              .join(", ")}${known.length > 8 ? " …" : ""}.`
+          : "Unter contacts: steht noch niemand."
+      }`,
+    deputyTwice: (name: string) => `"${name}" steht in dieser Rolle schon weiter oben. Als Vertretung bitte eine andere Person eintragen.`,
+    /** Indentation, in the words of the messages below: "ganz links", "mit 2 Leerzeichen". */
+    spaces: (n: number) => (n === 0 ? "ganz links (ohne Leerzeichen)" : n === 1 ? "mit 1 Leerzeichen" : `mit ${n} Leerzeichen`),
+    tab: "Die Zeile ist mit einem Tabulator eingerückt. YAML erlaubt nur Leerzeichen.",
+    tabFix: (want: number) => `Den Tabulator durch ${want} Leerzeichen ersetzen (wie die Zeile darüber).`,
+    tabs: (lines: string, more: boolean) =>
+      `Die Datei ist mit Tabulatoren eingerückt (Zeilen ${lines}${more ? " …" : ""}). YAML erlaubt nur Leerzeichen. Im Editor „Tabulatoren durch Leerzeichen ersetzen“ wählen, je Ebene 2 Leerzeichen.`,
+    dashSpace: (fixed: string) => `Nach dem Bindestrich fehlt ein Leerzeichen: "${fixed}".`,
+    colon: (fixed: string) => `Nach dem Feldnamen fehlt der Doppelpunkt: "${fixed}".`,
+    itemIndent: (here: string, above: string) =>
+      `Dieser Listeneintrag beginnt ${here}, die Einträge darüber ${above}. Alle Einträge einer Liste beginnen genau untereinander mit "- ".`,
+    fieldIndent: (here: string, key: string, above: string) =>
+      `Diese Zeile beginnt ${here}, das Feld darüber${key ? ` (${key}:)` : ""} ${above}. Felder eines Abschnitts oder Eintrags stehen genau untereinander; ein neuer Eintrag beginnt mit "- ".`,
+  },
+  /** YAML syntax mistakes (organisation file and playbooks), after the parser's own words in brackets. */
+  yaml: {
+    unknownAnchor: "Verweis (*name) auf einen Anker, den es nicht gibt.",
+    badIndent: "Einrückung stimmt nicht. Felder auf derselben Ebene brauchen gleich viele Leerzeichen am Zeilenanfang.",
+    tabAsIndent: "Tabulator zum Einrücken. Bitte nur Leerzeichen verwenden.",
+    duplicateKey: "Dieses Feld steht doppelt im selben Abschnitt. Bitte eines davon löschen.",
+    missingChar: "Es fehlt ein Zeichen, z. B. ein schließendes Anführungszeichen oder eine Klammer.",
+    joinedLines:
+      'Diese Zeile wurde mit der nächsten zusammengezogen. Meist ist die nächste Zeile zu weit eingerückt, oder ein Text enthält ": " ohne Anführungszeichen.',
+    blockAsKey: "Hier steht ein Block, wo ein Feldname erwartet wird. Fehlt ein Doppelpunkt?",
+    unexpectedToken: "Unerwartetes Zeichen. Texte mit Doppelpunkt, # oder Anführungszeichen bitte in Anführungszeichen setzen.",
+    badScalarStart: "Ein Text darf nicht mit diesem Zeichen beginnen. Bitte den Text in Anführungszeichen setzen.",
+    badEscape: "Ungültiges Steuerzeichen (\\) in Text mit doppelten Anführungszeichen.",
+    multipleDocs: (organisation: boolean) =>
+      `Mehrere YAML-Dokumente (---) in einer Datei. Eine Datei enthält genau ${organisation ? "eine Organisation" : "ein Playbook"}.`,
+    tooManyAliases: "Zu viele Verweise (*name) auf Anker (&name). Bitte die Inhalte direkt hinschreiben.",
+    colonInText: 'Ein Text enthält ": " (Doppelpunkt mit Leerzeichen). Bitte den ganzen Text in Anführungszeichen setzen.',
+    itemIndent:
+      'Diese Zeile ist anders eingerückt als die Felder darüber. Felder eines Eintrags stehen genau untereinander; ein neuer Eintrag beginnt mit "- ".',
+    other: "YAML-Syntaxfehler.",
+    fileMissing: "Datei nicht gefunden",
+  },
   whatAdvance: "Die Phase wechseln",
   whatEscalate: "Die Stufe ändern",
   whatClose: "Abschließen",

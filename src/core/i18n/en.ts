@@ -378,6 +378,137 @@ export const en: Catalog = {
     handbookUnavailable:
       "The emergency handbook cannot be created here. On the server: `notfallbot handbuch --lang en --out handbook.pdf`.",
   },
+  /** The command line (`notfallbot …`): usage mistakes and what the commands print. */
+  cli: {
+    langUnknown: (given: string) => `--lang takes de or en (not "${given}").`,
+    configHasErrors: "The organisation file has mistakes:",
+    noConfigFile: "No organisation file found. Copy a template: cp examples/praxis.yaml notfall.config.yaml",
+    tenantNeedsFolder: "--tenant needs NOTFALL_TENANTS=FOLDER (a folder with one organisation file per tenant).",
+    tenantRequired: (known: string[]) =>
+      `NOTFALL_TENANTS is set: name the tenant with --tenant NAME (${known.join(", ") || "no .yaml files in the folder"}).`,
+    tenantUnknown: (tenant: string, folder: string, known: string[]) =>
+      `There is no tenant "${tenant}" in ${folder} (there: ${known.join(", ") || "no .yaml files"}). The tenant is the file name without .yaml.`,
+    whereTenant: (database: string, tenant: string) => `${database}, tenant ${tenant}`,
+    databaseUnreachable: (reason: string) => `Cannot reach the database: ${reason}`,
+    exportWhich: "Which incident? Example: notfallbot export NF-2026-0001 --lang en",
+    incidentNotFound: (id: string, where: string) => `Incident ${id} not found in ${where}.`,
+    keywords: "keywords",
+    matchEmpty: 'Please give a description, e.g. notfallbot playbooks --match "laptop stolen" --lang en',
+    /** `playbooks --match`: the matcher's ranking explained (src/core/match/explain.ts). */
+    match: {
+      opens: (id: string) => `opens: ${id}`,
+      asks: (ids: string) => `asks between: ${ids}`,
+      none: "recognises nothing (menu of all types of emergency)",
+      cue: { id: "id", title: "title", trigger: "trigger", anzeichen: "sign" },
+      coverage: (cue: string, text: string, percent: number) => `${cue} "${text}" at ${percent} %`,
+      words: (words: string) => `words: ${words}`,
+      guessOnly: "(guessed only: a typo or an unknown part of a word)",
+      against: (words: string) => `against: ${words}`,
+    },
+  },
+  /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
+  config: {
+    help: "Every field with examples: docs/configuration.md · Templates: examples/praxis.yaml, examples/kmu.yaml",
+    fileMissing: "File not found. Create one from a template: cp examples/praxis.yaml notfall.config.yaml",
+    fileIsFolder: "That is a folder, not a file. Please give the path to the YAML file.",
+    fileUnreadable: (code: string) => `Cannot read the file (${code}).`,
+    fileEmpty: "The file is empty. Create one from a template: cp examples/praxis.yaml notfall.config.yaml",
+    /** What was left out when a section at the very top of the file is broken. */
+    fileStart: "(start of the file)",
+    unknownField: (key: string, hint: string) => `Unknown field "${key}". ${hint}`,
+    meant: (guess: string) => `Did you mean "${guess}"?`,
+    belongsIn: (key: string, sections: string[]) => `"${key}" belongs in a section: ${sections.join(", ")}`,
+    allowedHere: (keys: string[]) => `Allowed here: ${keys.join(", ")}.`,
+    notAllowed: (value: string, allowed: string[]) => `${value} is not allowed here. Write ${allowed.map((v) => `"${v}"`).join(" or ")}.`,
+    kindHint: ` ("praxis" = medical, dental or therapy practice, "kmu" = company)`,
+    localeHint: " (language of the bot's texts)",
+    priorityRange: (value: string) => `Priority ${value} does not work. Whole numbers from 1 to 99 are allowed (1 = restore first).`,
+    empty: "Must not be empty. Enter a value or delete the line.",
+    badFormat: (value: string) => `${value} does not have the expected format.`,
+    notFields: (hint: string) => `The file must consist of fields (${hint}), not a list or a single text. Template: examples/praxis.yaml`,
+    required: (field: string) => `Required field missing. Please add "${field}:".`,
+    emptySection: "The section is empty. Add entries indented below it, or delete the line.",
+    noValue: "No value given. Add a value or delete the line.",
+    phoneQuotes: (field: string, example: string) =>
+      `Please write phone numbers in quotes: ${field}: "${example}". Without quotes YAML reads a number, and leading zeros are lost.`,
+    notYesNo: (value: string, field: string) => `${value} is not a yes/no value. Write ${field}: true (yes) or ${field}: false (no).`,
+    notWholeNumber: (found: string) => `Expected a whole number, found ${found}. Priority: 1 = restore first, 2 = next, and so on.`,
+    notList: (found: string, hint: string) => `Expected a list, found ${found}. Each entry starts with a dash: ${hint}`,
+    notSection: (found: string, keys: string[]) =>
+      `Expected a section with indented fields${keys.length ? ` (${keys.map((k) => `${k}:`).join(", ")})` : ""}, found ${found}.`,
+    notText: (found: string, field: string, value: string) =>
+      `Expected a text, found ${found}. Tip: put the value in quotes, e.g. ${field}: "${value}".`,
+    notExpected: (expected: string, found: string) => `Expected ${expected}, found ${found}.`,
+    /** A value as quoted in a message ("a list", "the number 3" …). */
+    value: {
+      empty: "an empty value",
+      list: "a list",
+      text: (s: string) => `the text "${s}"`,
+      boolean: (b: string) => `the yes/no value ${b}`,
+      number: (n: string) => `the number ${n}`,
+      section: "a section with fields",
+    },
+    phone: (example: string) =>
+      `Not a phone number. Only digits, spaces, + at the start, - / and brackets, e.g. "${example}". Notes belong in a field of their own (e.g. hours).`,
+    email: 'Not an email address. Example: "it-emergency@example.com".',
+    url: 'Not a web address. Please start with https://, e.g. "https://www.example.com/report".',
+    durationUnit: (n: string) => `${n} has no unit. Write e.g. ${n}h (hours), ${n} days or ${n}min.`,
+    notDuration: (s: string) => `"${s}" is not a duration. Write e.g. 4h, 30min, 1 day, 2 days or PT4H.`,
+    slackId: (s: string) =>
+      `"${s}" is not a Slack member ID. It starts with U or W, e.g. "U04ABC123" (in Slack: profile → ⋮ → copy member ID).`,
+    teamsId: (s: string) =>
+      `"${s}" is not a Teams account. Write the sign-in address (e.g. "petra@example.com") or the object ID from Entra ID (e.g. "3a1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d").`,
+    matrixId: (s: string) => `"${s}" is not a Matrix ID. It has the form "@name:server", e.g. "@petra:example.com".`,
+    consoleName: (s: string) =>
+      `"${s}" does not work as a name in the terminal. One word of letters, digits, . _ -, e.g. "petra" (typed as @petra: …).`,
+    confirmTooLong: (s: string) =>
+      `${s} is too long: in an emergency nobody waits that long for an answer. At most 60 min; 5 min is usual.`,
+    systemTwice: (name: string, first: number) => `System "${name}" appears twice (also entry ${first}). Please delete one entry.`,
+    unknownContact: (name: string, known: string[]) =>
+      `No contact "${name}" under contacts:. Write the name exactly as under contacts: name: or add the person there (with a phone number). ${
+        known.length
+          ? `Known: ${known
+              .slice(0, 8)
+              .map((n) => `"${n}"`)
+              .join(", ")}${known.length > 8 ? " …" : ""}.`
+          : "Nobody is under contacts: yet."
+      }`,
+    deputyTwice: (name: string) => `"${name}" is already named further up in this role. Please name another person as deputy.`,
+    /** Indentation, in the words of the messages below: "at the very left", "with 2 spaces". */
+    spaces: (n: number) => (n === 0 ? "at the very left (no spaces)" : n === 1 ? "with 1 space" : `with ${n} spaces`),
+    tab: "The line is indented with a tab. YAML allows spaces only.",
+    tabFix: (want: number) => `Replace the tab with ${want} spaces (like the line above).`,
+    tabs: (lines: string, more: boolean) =>
+      `The file is indented with tabs (lines ${lines}${more ? " …" : ""}). YAML allows spaces only. In the editor choose "convert tabs to spaces", 2 spaces per level.`,
+    dashSpace: (fixed: string) => `A space is missing after the dash: "${fixed}".`,
+    colon: (fixed: string) => `The colon after the field name is missing: "${fixed}".`,
+    itemIndent: (here: string, above: string) =>
+      `This list entry starts ${here}, the entries above ${above}. All entries of a list start exactly below each other with "- ".`,
+    fieldIndent: (here: string, key: string, above: string) =>
+      `This line starts ${here}, the field above${key ? ` (${key}:)` : ""} ${above}. Fields of a section or entry stand exactly below each other; a new entry starts with "- ".`,
+  },
+  /** YAML syntax mistakes (organisation file and playbooks), after the parser's own words in brackets. */
+  yaml: {
+    unknownAnchor: "Reference (*name) to an anchor that does not exist.",
+    badIndent: "The indentation is wrong. Fields on the same level need the same number of spaces at the start of the line.",
+    tabAsIndent: "Tab used for indentation. Please use spaces only.",
+    duplicateKey: "This field appears twice in the same section. Please delete one of them.",
+    missingChar: "A character is missing, e.g. a closing quote or bracket.",
+    joinedLines:
+      'This line was joined with the next one. Usually the next line is indented too far, or a text contains ": " without quotes.',
+    blockAsKey: "There is a block where a field name is expected. Is a colon missing?",
+    unexpectedToken: "Unexpected character. Please put texts with a colon, # or quotes in quotes.",
+    badScalarStart: "A text must not start with this character. Please put the text in quotes.",
+    badEscape: "Invalid control character (\\) in a text in double quotes.",
+    multipleDocs: (organisation: boolean) =>
+      `Several YAML documents (---) in one file. A file holds exactly one ${organisation ? "organisation" : "playbook"}.`,
+    tooManyAliases: "Too many references (*name) to anchors (&name). Please write the contents out directly.",
+    colonInText: 'A text contains ": " (a colon with a space). Please put the whole text in quotes.',
+    itemIndent:
+      'This line is indented differently from the fields above. Fields of an entry stand exactly below each other; a new entry starts with "- ".',
+    other: "YAML syntax error.",
+    fileMissing: "File not found",
+  },
   whatAdvance: "move to the next phase",
   whatEscalate: "change the level",
   whatClose: "close the emergency",

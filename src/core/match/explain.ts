@@ -3,30 +3,29 @@
  * every playbook with evidence, its score, the cue that matched best and the words for and against it.
  */
 import { loc, type Playbook } from "../../machines/schema.ts";
+import { de } from "../i18n/de.ts";
+import { en } from "../i18n/en.ts";
 import type { MatchResult } from "./rank.ts";
 
-const VERDICT: Record<MatchResult["verdict"], string> = {
-  open: "öffnet",
-  ask: "fragt nach",
-  none: "erkennt nichts",
-};
-
-const CUE: Record<string, string> = { id: "Kennung", title: "Titel", trigger: "Auslöser", anzeichen: "Anzeichen" };
-
 /** Lines describing `result` for `text`; ids are shown because playbook authors work with them. */
-export function explainMatch(text: string, result: MatchResult, playbooks: readonly Playbook[]): string[] {
-  const lines = [`„${text}“`];
+export function explainMatch(text: string, result: MatchResult, playbooks: readonly Playbook[], locale: "de" | "en" = "de"): string[] {
+  const t = (locale === "en" ? en : de).cli.match;
+  const cue = t.cue as Record<string, string>;
+  const lines = [locale === "en" ? `"${text}"` : `„${text}“`];
   const offered = new Set(result.candidates.map((c) => c.id));
-  if (result.verdict === "open") lines.push(`→ ${VERDICT.open}: ${result.id}`);
-  else if (result.verdict === "ask") lines.push(`→ ${VERDICT.ask}: ${result.candidates.map((c) => c.id).join(", ")}`);
-  else lines.push(`→ ${VERDICT.none} (Auswahl aller Notfallarten)`);
+  if (result.verdict === "open") lines.push(`→ ${t.opens(result.id!)}`);
+  else if (result.verdict === "ask") lines.push(`→ ${t.asks(result.candidates.map((c) => c.id).join(", "))}`);
+  else lines.push(`→ ${t.none}`);
   result.ranking.forEach((r, i) => {
     const pb = playbooks.find((p) => p.id === r.id);
     const mark = offered.has(r.id) ? "*" : " ";
-    lines.push(`${mark}${String(i + 1).padStart(2)}. ${r.id}  ${r.score.toFixed(2)}${pb ? `  ${loc(pb.title)}` : ""}`);
-    if (r.cue) lines.push(`     ${CUE[r.cue.kind] ?? r.cue.kind} „${r.cue.text}“ zu ${Math.round(r.coverage * 100)} %`);
-    const words = [`Wörter: ${r.words.join(", ")}${r.guessOnly ? " (nur vermutet: Tippfehler oder unbekanntes Wortteil)" : ""}`];
-    if (r.against.length) words.push(`dagegen: ${r.against.join(", ")}`);
+    lines.push(`${mark}${String(i + 1).padStart(2)}. ${r.id}  ${r.score.toFixed(2)}${pb ? `  ${loc(pb.title, locale)}` : ""}`);
+    if (r.cue)
+      lines.push(
+        `     ${t.coverage(Object.hasOwn(cue, r.cue.kind) ? cue[r.cue.kind]! : r.cue.kind, r.cue.text, Math.round(r.coverage * 100))}`,
+      );
+    const words = [`${t.words(r.words.join(", "))}${r.guessOnly ? ` ${t.guessOnly}` : ""}`];
+    if (r.against.length) words.push(t.against(r.against.join(", ")));
     lines.push(`     ${words.join(" · ")}`);
   });
   return lines;
