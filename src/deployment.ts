@@ -6,7 +6,7 @@
 import { join, resolve } from "node:path";
 import type { Tenancy, TenantSetup } from "./app.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { AdapterStatePort, OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
+import type { AdapterStatePort, InstallationsPort, OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
 import type { Playbook } from "./machines/schema.ts";
 import { openStorage, type SqliteStorage } from "./storage/index.ts";
@@ -32,6 +32,8 @@ export interface Storage {
   storeOf(tenant: string): StoragePort;
   /** What adapters keep beyond one process (Teams conversation references), shared by every process on the database. */
   adapterState: AdapterStatePort;
+  /** OAuth installations of chat workspaces (Slack), deployment-wide. */
+  installations: InstallationsPort;
   /** Several processes on one database (PostgreSQL only). */
   shared?: SharedWorkPort;
   /** The outbox of every tenant in one query (SQLite: one process delivers all tenants of the file). */
@@ -54,6 +56,7 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
       base,
       storeOf: (t) => base.forTenant(t),
       adapterState: base,
+      installations: base.installations(),
       dueAll: (now, limit, busy) => base.dueOutboxAllTenants(now, limit, busy),
       nextAll: () => base.nextOutboxAttemptAllTenants(),
       close: () => base.close(),
@@ -72,6 +75,7 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
     base: pg,
     storeOf: (t) => pg.forTenant(t),
     adapterState: pg,
+    installations: pg.installations(),
     shared: pg,
     pg,
     close: () => pg.close(),

@@ -206,3 +206,58 @@ export interface AdapterStatePort {
   /** Insert or replace. */
   putAdapterState(platform: string, kind: string, key: string, value: string): Promise<void>;
 }
+
+/**
+ * One installation of the bot into a chat workspace through the platform's OAuth flow (Slack: "Add to Slack"),
+ * kept by the deployment, not by a tenant: which tenant a workspace belongs to is the tenants' `covers:` business.
+ * The token is stored as Slack hands it out (the database is the place for it; logs never see it).
+ */
+export interface ChatInstallation {
+  /** `slack`. */
+  platform: string;
+  /** The workspace (Slack team id); absent for an organisation-wide install. */
+  workspace?: string;
+  /** The organisation (Slack Enterprise Grid id), for org-wide installs and workspaces that belong to one. */
+  organisation?: string;
+  /** Installed for the whole organisation (every workspace of it), not one workspace. */
+  orgWide: boolean;
+  botToken: string;
+  botUserId: string;
+  botId?: string;
+  appId?: string;
+  /** Who installed it (platform user id). */
+  installedBy: string;
+  scopes: string[];
+  /** The platform SDK's whole record, given back as stored. */
+  raw: unknown;
+  /** First installed (kept when the same workspace installs again); ISO-8601 UTC. */
+  installedAt: string;
+  /** Last (re)installed; ISO-8601 UTC. */
+  updatedAt: string;
+}
+
+/** Which installation: a workspace's own, or the organisation's for an org-wide install. */
+export interface InstallationQuery {
+  workspace?: string;
+  organisation?: string;
+  orgWide: boolean;
+}
+
+/** The installations of a deployment (both backends implement it; the Slack adapter gets it from the wiring). */
+export interface InstallationsPort {
+  /** Adds or replaces the installation of its workspace (or organisation, when org-wide). */
+  save(i: Omit<ChatInstallation, "installedAt" | "updatedAt">): Promise<void>;
+  /**
+   * The installation for a query: org-wide ones by organisation, others by workspace. A workspace without its own
+   * installation that belongs to an organisation installed org-wide gets that one, when `organisation` is given.
+   */
+  find(platform: string, q: InstallationQuery): Promise<ChatInstallation | undefined>;
+  /** The installation a workspace's messages go out with: its own, else the org-wide one of its organisation. */
+  forWorkspace(platform: string, workspace: string): Promise<ChatInstallation | undefined>;
+  /** Notes that `workspace` belongs to `organisation` (seen in an event), so {@link forWorkspace} finds org-wide installs. */
+  noteWorkspace(platform: string, workspace: string, organisation: string): Promise<void>;
+  /** Removes the installation the query names (uninstall, revoked token); returns how many rows went. */
+  remove(platform: string, q: InstallationQuery): Promise<number>;
+  /** All installations of a platform, oldest first (operations, health). */
+  list(platform: string): Promise<ChatInstallation[]>;
+}

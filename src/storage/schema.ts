@@ -201,3 +201,42 @@ export const adapterState = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.kind, t.key] })],
 );
+
+/**
+ * Installations of the bot through the platform's OAuth flow (Slack "Add to Slack"), one per workspace or, for an
+ * org-wide install, per organisation. Deployment-wide: which tenant a workspace belongs to is decided by the tenants'
+ * `covers:`. `key` is `ws:<team id>` or `org:<enterprise id>`. The bot token lives here (docs/operations.md: the
+ * database is backed up and protected like the secrets in the environment).
+ */
+export const installations = sqliteTable(
+  "installations",
+  {
+    platform: text("platform").notNull(),
+    key: text("key").notNull(),
+    workspace: text("workspace"),
+    organisation: text("organisation"),
+    orgWide: integer("org_wide", { mode: "boolean" }).notNull(),
+    botToken: text("bot_token").notNull(),
+    botUserId: text("bot_user_id").notNull(),
+    botId: text("bot_id"),
+    appId: text("app_id"),
+    installedBy: text("installed_by").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    raw: text("raw", { mode: "json" }).$type<unknown>().notNull(),
+    installedAt: text("installed_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.key] }), index("installations_organisation_idx").on(t.platform, t.organisation)],
+);
+
+/** Workspaces seen in events of an organisation that installed the bot org-wide: their messages use its token. */
+export const installationWorkspaces = sqliteTable(
+  "installation_workspaces",
+  {
+    platform: text("platform").notNull(),
+    workspace: text("workspace").notNull(),
+    organisation: text("organisation").notNull(),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.workspace] })],
+);

@@ -20,6 +20,7 @@ import type {
 import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
+import { SqliteInstallations } from "./installations.ts";
 import { adapterState, DEFAULT_TENANT, incidents } from "./schema.ts";
 import { incidentFields, prepareDeploymentStatements, prepareStatements, type Statements } from "./statements.ts";
 
@@ -104,6 +105,11 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
   }
 
   private readonly checkpointer: Checkpointer | undefined;
+
+  /** The deployment's OAuth installations (Slack), in this file; not per tenant. */
+  installations(): SqliteInstallations {
+    return new SqliteInstallations(this.db, this.clock);
+  }
 
   /** One look at the WAL now, as the checkpoint timer does (tests; resolves with the thread's checkpoint, if any). */
   checkpointTick(): Promise<CheckpointDone | undefined> {

@@ -64,7 +64,7 @@ function sqliteBackend(): Backend & { setup(): void; teardown(): Promise<void> }
   };
 }
 
-const TABLES = ["outbox", "timeline", "tasks", "timers", "deliveries", "menus", "incidents"];
+const TABLES = ["outbox", "timeline", "tasks", "timers", "deliveries", "menus", "incidents", "installations", "installation_workspaces"];
 
 function postgresBackend(): Backend & {
   setupFile(): Promise<void>;

@@ -25,6 +25,7 @@ import { DEFAULT_TENANT } from "../schema.ts";
 import { type ClaimStatements, claimStatements } from "./claims.ts";
 import { applyPgMigrations, createPool, type PoolOptions } from "./connection.ts";
 import { nodePostgres } from "./drizzle.ts";
+import { PgInstallations } from "./installations.ts";
 import { Leadership, type LeadershipOptions } from "./leadership.ts";
 import { adapterState, incidents } from "./schema.ts";
 import { type CommitStatements, commitStatements, incidentFields, type PoolStatements, poolStatements } from "./statements.ts";
@@ -137,6 +138,11 @@ export class PgStorage implements StoragePort, AdapterStatePort {
   /** The connection pool (health checks, tests). */
   get pool(): pg.Pool {
     return this.s.pool;
+  }
+
+  /** The deployment's OAuth installations (Slack), shared by every process; not per tenant. */
+  installations(): PgInstallations {
+    return new PgInstallations(this.s.db, this.s.clock);
   }
 
   /** This process's name on its leases. */

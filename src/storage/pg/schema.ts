@@ -206,3 +206,37 @@ export const adapterState = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.kind, t.key] })],
 );
+
+/** OAuth installations, deployment-wide (see src/storage/schema.ts). */
+export const installations = pgTable(
+  "installations",
+  {
+    platform: text("platform").notNull(),
+    key: text("key").notNull(),
+    workspace: text("workspace"),
+    organisation: text("organisation"),
+    orgWide: boolean("org_wide").notNull(),
+    botToken: text("bot_token").notNull(),
+    botUserId: text("bot_user_id").notNull(),
+    botId: text("bot_id"),
+    appId: text("app_id"),
+    installedBy: text("installed_by").notNull(),
+    scopes: json("scopes").$type<string[]>().notNull(),
+    raw: json("raw").$type<unknown>().notNull(),
+    installedAt: text("installed_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.key] }), index("installations_organisation_idx").on(t.platform, t.organisation)],
+);
+
+/** Workspaces of organisations installed org-wide (see src/storage/schema.ts). */
+export const installationWorkspaces = pgTable(
+  "installation_workspaces",
+  {
+    platform: text("platform").notNull(),
+    workspace: text("workspace").notNull(),
+    organisation: text("organisation").notNull(),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.workspace] })],
+);
