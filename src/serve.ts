@@ -19,7 +19,7 @@ import { createBot, type SharedWork } from "./app.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { AdapterStatePort } from "./core/ports.ts";
+import type { AdapterStatePort, InstallationsPort } from "./core/ports.ts";
 import type { PlaybookSource } from "./core/service.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "./deployment.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
@@ -46,15 +46,31 @@ export interface ServeOptions {
  */
 export const DEFAULT_HOST = "127.0.0.1";
 
+/** Slack's variables: one workspace (bot token) or many (OAuth installation). */
+const SLACK_VARS = [
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+];
+
 /**
  * Adapters whose settings are present in the environment. Each module is only loaded when configured. `state`: what
- * adapters keep beyond one process (Teams conversation references), in the database.
+ * adapters keep beyond one process (Teams conversation references), in the database; `installations`: Slack's OAuth
+ * installations (bot token per workspace), in the database.
  */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string, state?: AdapterStatePort): Promise<ChatAdapter[]> {
+export async function adaptersFromEnv(
+  env: NodeJS.ProcessEnv,
+  dbPath: string,
+  state?: AdapterStatePort,
+  installations?: InstallationsPort,
+): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
-  if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
+  if (SLACK_VARS.some((v) => env[v])) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
-    const slack = createSlackAdapterFromEnv(env);
+    const slack = createSlackAdapterFromEnv(env, {}, installations ? { installations } : {});
     if (slack) out.push(slack);
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
@@ -164,7 +180,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   let adapters: ChatAdapter[];
   try {
     // the database first: adapters keep their routing data there (Teams references), shared by every process
-    adapters = await adaptersFromEnv(env, storage.dbPath, storage.adapterState);
+    adapters = await adaptersFromEnv(env, storage.dbPath, storage.adapterState, storage.installations);
   } catch (err) {
     await storage.close();
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
@@ -177,7 +193,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   if (adapters.length === 0) {
     await storage.close();
     process.stderr.write(
-      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
+      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack, ein Workspace; viele Workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
     );
     return 2;
   }

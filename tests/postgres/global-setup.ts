@@ -9,7 +9,7 @@ import type { PostgresContext } from "./context.ts";
 import { PostgresServer } from "./server.ts";
 
 /** Test files under these folders need the server. */
-export const POSTGRES_TEST_DIRS = ["/tests/storage/", "/tests/postgres/", "/tests/durability/two-processes"];
+export const POSTGRES_TEST_DIRS = ["/tests/storage/", "/tests/postgres/", "/tests/durability/two-processes", "/tests/adapters/slack/oauth"];
 
 async function postgresTestsSelected(project: TestProject): Promise<boolean> {
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;

@@ -4,9 +4,12 @@ import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult,
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
 import type { Outbound } from "../../core/message.ts";
+import type { ChatInstallation, InstallationQuery, InstallationsPort } from "../../core/ports.ts";
 import type { HttpMountable, RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { parseSlackChannelId } from "./ids.ts";
+import { PortInstallationStore, SLACK } from "./installation-store.ts";
+import { failedPage, INSTALL_PATH, installedPage, REDIRECT_PATH } from "./oauth-pages.ts";
 import {
   type BlockActionsBody,
   type EventEnvelope,
@@ -20,10 +23,32 @@ import { ACTION_PREFIX, renderSlack } from "./render.ts";
 import { SLACK_MAX_BODY_BYTES, slackRoute } from "./route.ts";
 import { UserDirectory } from "./users.ts";
 
+/**
+ * Many workspaces: Bolt's OAuth installation flow (`GET /slack/install` → Slack → `GET /slack/oauth_redirect`)
+ * stores each workspace's installation through the port; events are authorised and messages sent with the token of
+ * the workspace they belong to.
+ */
+export interface SlackOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Keys the `state` of the install link (with the browser cookie Bolt sets: CSRF protection). */
+  stateSecret: string;
+  /** Where installations are kept (the deployment's database; given by the wiring, never opened here). */
+  installations: InstallationsPort;
+  /** Bot scopes asked for; default those of deploy/slack/manifest.yaml. */
+  scopes: readonly string[];
+  /** Full redirect URL when the app lists several; must end in `/slack/oauth_redirect`. */
+  redirectUri?: string;
+  /** Slack's authorize page (default Slack's). */
+  authorizationUrl?: string;
+}
+
 /** Everything the Slack adapter needs; built by `createSlackAdapter` from options or the environment. */
 export interface SlackAdapterSettings {
-  /** Bot token (`xoxb-…`). */
-  token: string;
+  /** Bot token (`xoxb-…`) of the one workspace; exactly one of `token` and `oauth`. */
+  token?: string;
+  /** Many workspaces through OAuth installation (HTTP mode only). */
+  oauth?: SlackOAuthSettings;
   /** Signing secret; required unless `appToken` (Socket Mode) is given. */
   signingSecret?: string;
   /** App-level token (`xapp-…`): Socket Mode instead of HTTP. */
@@ -32,6 +57,8 @@ export interface SlackAdapterSettings {
   slackApiUrl?: string;
   clock: Clock;
   logger: Logger;
+  /** Lines written whatever the log level (installed, uninstalled); default: the logger at warn. */
+  notice?: (msg: string) => void;
   /** Slash command name; default `/notfall`. */
   command?: string;
   /** Per-request timeout of Web API calls in ms (default 10 s); a hung call becomes a `transient` error. */
@@ -62,6 +89,9 @@ const SLACK_PATH = "/slack/events";
 const STARTING_TEXT =
   "Notfallbot startet gerade – bitte in ein paar Sekunden noch einmal versuchen. / Starting up, please try again in a few seconds.";
 
+/** WebClients kept per installation token (one per workspace in OAuth mode). */
+const MAX_CLIENTS = 1000;
+
 /** Slack's names of the emoji the core reacts with. */
 export const SLACK_EMOJI: Record<string, string> = { "📝": "memo", "✅": "white_check_mark", "👀": "eyes" };
 
@@ -75,9 +105,15 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   readonly platform = "slack" as const;
   readonly capabilities: Capabilities = { buttons: true, update: true, reactions: true, ephemeral: true, threads: true, threadRoot: "bot" };
 
-  /** The WebClient used for all outgoing calls (retries off, rate limits rejected). */
+  /** The WebClient of the one workspace (token mode; in OAuth mode without token, see {@link clientFor}). */
   readonly client: webApi.WebClient;
   private readonly settings: SlackAdapterSettings;
+  private readonly oauth: SlackOAuthSettings | undefined;
+  private readonly clientOptions: webApi.WebClientOptions;
+  /** OAuth mode: a WebClient per bot token. */
+  private readonly clients = new Map<string, webApi.WebClient>();
+  /** OAuth mode: workspaces of org-wide installs already noted (team:enterprise). */
+  private readonly noted = new Set<string>();
   private readonly receiver: Receiver;
   private readonly expressReceiver: ExpressReceiver | undefined;
   private readonly app: App;
@@ -92,7 +128,14 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
 
   constructor(settings: SlackAdapterSettings) {
     this.settings = settings;
+    this.oauth = settings.oauth;
     this.logger = settings.logger;
+    if ((settings.token === undefined) === (settings.oauth === undefined)) {
+      throw new Error("Slack: entweder SLACK_BOT_TOKEN (ein Workspace) oder die OAuth-Installation / either a bot token or OAuth");
+    }
+    if (settings.oauth && settings.appToken) {
+      throw new Error("Slack: die OAuth-Installation braucht den HTTP-Modus, nicht Socket Mode / OAuth needs HTTP mode");
+    }
     const clientOptions: webApi.WebClientOptions = {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
@@ -100,6 +143,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       logger: settings.logger,
       ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
     };
+    this.clientOptions = clientOptions;
     this.client = new webApi.WebClient(settings.token, clientOptions);
     this.users = new UserDirectory(this.client, settings.clock);
 
@@ -112,7 +156,27 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       this.expressReceiver = undefined;
     } else {
       if (!settings.signingSecret) throw new Error("Slack: SLACK_SIGNING_SECRET fehlt. / signing secret missing.");
+      const { logger: _l, ...installerClientOptions } = clientOptions;
+      const oauth = settings.oauth;
       this.expressReceiver = new ExpressReceiver({
+        ...(oauth
+          ? {
+              clientId: oauth.clientId,
+              clientSecret: oauth.clientSecret,
+              stateSecret: oauth.stateSecret,
+              scopes: [...oauth.scopes],
+              installationStore: new PortInstallationStore(oauth.installations, (i) => this.installed(i)),
+              ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}),
+              installerOptions: {
+                installPath: INSTALL_PATH,
+                redirectUriPath: REDIRECT_PATH,
+                // oauth.v2.access and auth.test of the new token go where every other call goes (SLACK_API_URL)
+                clientOptions: installerClientOptions,
+                ...(oauth.authorizationUrl ? { authorizationUrl: oauth.authorizationUrl } : {}),
+                callbackOptions: { success: installedPage, failure: failedPage },
+              },
+            }
+          : {}),
         signingSecret: settings.signingSecret,
         logger: settings.logger,
         endpoints: SLACK_PATH,
@@ -133,12 +197,27 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       clientOptions: { ...clientOptions },
       convoStore: false,
       ignoreSelf: true,
-      authorize: async () => {
-        const id = await this.ensureIdentity().catch(() => this.identity ?? {});
-        return { botToken: settings.token, ...(id.botId ? { botId: id.botId } : {}), ...(id.botUserId ? { botUserId: id.botUserId } : {}) };
-      },
+      // OAuth mode: Bolt's installer authorises each event with the token of its workspace (fetchInstallation)
+      ...(settings.oauth
+        ? {}
+        : {
+            authorize: async () => {
+              const id = await this.ensureIdentity().catch(() => this.identity ?? {});
+              return {
+                botToken: settings.token,
+                ...(id.botId ? { botId: id.botId } : {}),
+                ...(id.botUserId ? { botUserId: id.botUserId } : {}),
+              };
+            },
+          }),
     });
     this.app.error(async (error) => {
+      if (this.oauth && error.code === "slack_bolt_authorization_error") {
+        this.logger.warn(
+          `Slack: Ereignis aus einem Workspace ohne Installation ignoriert (Installation über ${INSTALL_PATH}) / event from a workspace without installation`,
+        );
+        return;
+      }
       this.logger.warn(`Slack: Fehler bei der Verarbeitung / processing error: ${error.code ?? error.name}`);
     });
     this.registerListeners();
@@ -155,6 +234,11 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   }
 
   async start(onEvent: InboundHandler): Promise<void> {
+    if (this.oauth) {
+      // no token to check: each workspace brings its own when it installs the app
+      this.handler = onEvent;
+      return;
+    }
     try {
       await this.ensureIdentity();
     } catch (err) {
@@ -187,6 +271,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   }
 
   health(): { ok: boolean; detail?: string } {
+    if (this.oauth) return { ok: true, detail: `OAuth: Installation über ${INSTALL_PATH}` };
     if (this.identity?.botUserId) return { ok: true, detail: `team ${this.identity.teamId ?? "?"}, bot ${this.identity.botUserId}` };
     return {
       ok: false,
@@ -205,14 +290,15 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     if (message.thread?.key && !message.thread.ref) {
       throw new AdapterError("transient", "Slack: Thread-Start noch nicht zugestellt / thread root not delivered yet");
     }
-    if (message.reaction) return this.react(target.channelId, message.reaction);
+    const client = await this.clientFor(target.teamId);
+    if (message.reaction) return this.react(client, target.channelId, message.reaction);
     const { text, blocks } = renderSlack(message);
     const channel = target.channelId;
     const threadTs = message.thread?.ref;
 
     if (message.visibleTo) {
       const res = await this.call("chat.postEphemeral", () =>
-        this.client.chat.postEphemeral({
+        client.chat.postEphemeral({
           channel,
           user: message.visibleTo!,
           text,
@@ -226,7 +312,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     if (message.replace && message.replaceRef) {
       try {
         const res = await this.call("chat.update", () =>
-          this.client.chat.update({ channel, ts: message.replaceRef!, text, blocks, ...AS_WRITTEN }),
+          client.chat.update({ channel, ts: message.replaceRef!, text, blocks, ...AS_WRITTEN }),
         );
         return { ref: res.ts ?? message.replaceRef };
       } catch (err) {
@@ -235,7 +321,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       }
     }
     const res = await this.call("chat.postMessage", () =>
-      this.client.chat.postMessage({
+      client.chat.postMessage({
         channel,
         text,
         blocks,
@@ -250,14 +336,78 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   }
 
   /** A light acknowledgement: the emoji as a reaction on a person's message; reacting twice is no error. */
-  private async react(channel: string, r: { ref: string; emoji: string }): Promise<DeliveryResult> {
+  private async react(client: webApi.WebClient, channel: string, r: { ref: string; emoji: string }): Promise<DeliveryResult> {
     const name = SLACK_EMOJI[r.emoji] ?? "memo";
     try {
-      await this.call("reactions.add", () => this.client.reactions.add({ channel, timestamp: r.ref, name }));
+      await this.call("reactions.add", () => client.reactions.add({ channel, timestamp: r.ref, name }));
     } catch (err) {
       if (!(err instanceof AdapterError && err.platformCode === "already_reacted")) throw err;
     }
     return { ref: `reaction:${r.ref}:${name}` };
+  }
+
+  /**
+   * The WebClient for a workspace's messages: token mode, the one client; OAuth mode, the token of the workspace's
+   * installation (its own, else its organisation's org-wide one), read from the installations on every delivery so
+   * a re-install or an uninstall in any process takes effect at once.
+   */
+  async clientFor(teamId: string): Promise<webApi.WebClient> {
+    if (!this.oauth) return this.client;
+    const inst = await this.oauth.installations.forWorkspace(SLACK, teamId);
+    if (!inst) {
+      throw new AdapterError(
+        "permanent",
+        `Slack: Workspace ${teamId} hat den Notfallbot nicht (mehr) installiert; Installation über ${INSTALL_PATH}. / workspace has not installed the app`,
+        { platformCode: "not_installed" },
+      );
+    }
+    return this.clientForToken(inst.botToken);
+  }
+
+  private clientForToken(token: string): webApi.WebClient {
+    let c = this.clients.get(token);
+    if (!c) {
+      if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value as string);
+      c = new webApi.WebClient(token, this.clientOptions);
+      this.clients.set(token, c);
+    }
+    return c;
+  }
+
+  /** A workspace (or organisation) installed the app: one log line naming what to put under `covers:`. */
+  private installed(i: ChatInstallation): void {
+    const what = i.orgWide ? `Organisation ${i.organisation}` : `Workspace ${i.workspace}`;
+    const id = i.orgWide ? i.organisation : i.workspace;
+    this.notice(`${what} hat den Notfallbot installiert (von ${i.installedBy}); Mandant zuordnen mit covers: slack: [${id}] / installed`);
+  }
+
+  /** app_uninstalled, or the bot token revoked: the installation goes (its messages then fail as not installed). */
+  private async uninstalled(context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }, why: string) {
+    if (!this.oauth) return;
+    const q: InstallationQuery = context.isEnterpriseInstall
+      ? { orgWide: true, ...(context.enterpriseId ? { organisation: context.enterpriseId } : {}) }
+      : { orgWide: false, ...(context.teamId ? { workspace: context.teamId } : {}) };
+    if (q.orgWide ? !q.organisation : !q.workspace) return;
+    const n = await this.oauth.installations.remove(SLACK, q);
+    const what = q.orgWide ? `Organisation ${q.organisation}` : `Workspace ${q.workspace}`;
+    this.notice(`${what}: ${why}, Installation ${n > 0 ? "gelöscht" : "war schon gelöscht"} / installation removed`);
+  }
+
+  /** A workspace of an org-wide install was seen: remember it, so its outgoing messages find the org's token. */
+  private async noteWorkspace(teamId: string, enterpriseId: string): Promise<void> {
+    const key = `${teamId}:${enterpriseId}`;
+    if (!this.oauth || this.noted.has(key)) return;
+    try {
+      await this.oauth.installations.noteWorkspace(SLACK, teamId, enterpriseId);
+      this.noted.add(key);
+    } catch (err) {
+      this.logger.warn(`Slack: Workspace ${teamId} nicht vermerkt / not noted: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private notice(msg: string): void {
+    if (this.settings.notice) this.settings.notice(msg);
+    else this.logger.warn(msg);
   }
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
@@ -293,41 +443,60 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     return this.identityPromise;
   }
 
-  private ctx(): ParseContext {
+  /** The bot's own ids for parsing: of the event's workspace (Bolt's context), else from auth.test. */
+  private ctx(context?: { botUserId?: string; botId?: string }): ParseContext {
     const c: ParseContext = { now: this.settings.clock.now() };
-    if (this.identity?.botUserId) c.botUserId = this.identity.botUserId;
-    if (this.identity?.botId) c.botId = this.identity.botId;
+    const botUserId = context?.botUserId ?? this.identity?.botUserId;
+    const botId = context?.botId ?? this.identity?.botId;
+    if (botUserId) c.botUserId = botUserId;
+    if (botId) c.botId = botId;
     return c;
   }
 
   private registerListeners(): void {
-    this.app.command(this.settings.command ?? "/notfall", async ({ command, ack }) => {
+    if (this.oauth) {
+      this.app.use(async ({ context, next }) => {
+        if (context.isEnterpriseInstall && context.enterpriseId && context.teamId)
+          await this.noteWorkspace(context.teamId, context.enterpriseId);
+        await next();
+      });
+      this.app.event("app_uninstalled", async ({ context }) => {
+        await this.uninstalled(context, "App entfernt (app_uninstalled)");
+      });
+      this.app.event("tokens_revoked", async ({ event, context }) => {
+        if ((event.tokens.bot ?? []).length > 0) await this.uninstalled(context, "Bot-Token widerrufen (tokens_revoked)");
+      });
+    }
+    this.app.command(this.settings.command ?? "/notfall", async ({ command, ack, context, client }) => {
       if (!this.handler) {
         await ack({ response_type: "ephemeral", text: STARTING_TEXT });
         return;
       }
       await ack(); // within Slack's 3 s, before any work
-      void this.dispatch(parseSlashCommand(command as unknown as SlashCommandBody, this.ctx()));
+      void this.dispatch(parseSlashCommand(command as unknown as SlashCommandBody, this.ctx(context)), client);
     });
     for (const type of ["message", "app_mention", "reaction_added"] as const) {
-      this.app.event(type, async ({ body }) => {
-        await this.dispatch(parseEventEnvelope(body as unknown as EventEnvelope, this.ctx()));
+      this.app.event(type, async ({ body, context, client }) => {
+        await this.dispatch(parseEventEnvelope(body as unknown as EventEnvelope, this.ctx(context)), client);
       });
     }
-    this.app.action({ type: "block_actions", action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body }) => {
+    this.app.action({ type: "block_actions", action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body, context, client }) => {
       await ack();
-      void this.dispatch(parseBlockAction(body as unknown as BlockActionsBody, this.ctx()));
+      void this.dispatch(parseBlockAction(body as unknown as BlockActionsBody, this.ctx(context)), client);
     });
   }
 
-  /** Enrich (names via users.info) and hand to the core; never throws into Bolt. */
-  private dispatch(ev: Inbound | undefined): Promise<void> {
+  /**
+   * Enrich (names via users.info, with the client Bolt authorised for the event's workspace) and hand to the core;
+   * never throws into Bolt.
+   */
+  private dispatch(ev: Inbound | undefined, client?: webApi.WebClient): Promise<void> {
     const handler = this.handler;
     if (!ev || !handler) return Promise.resolve();
     // After the current I/O phase: requests that arrived together are all acknowledged before any of them is
     // worked on (the core's work is synchronous and would otherwise hold back the next request's ack).
     const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.enrich(ev))
+      .then(() => this.enrich(ev, this.oauth ? client : undefined))
       .then((full) => handler(full))
       .catch((err: unknown) => {
         const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -340,11 +509,12 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     return p;
   }
 
-  private async enrich(ev: Inbound): Promise<Inbound> {
+  private async enrich(ev: Inbound, client?: webApi.WebClient): Promise<Inbound> {
     const fallback = ev.actor.displayName !== ev.actor.id ? ev.actor.displayName : undefined;
+    const ws = this.oauth ? ev.tenant : "";
     const [actor, ...mentioned] = await Promise.all([
-      this.users.get(ev.actor.id, fallback),
-      ...(ev.mentions ?? []).map((m) => this.users.get(m.id, m.displayName !== m.id ? m.displayName : undefined)),
+      this.users.get(ev.actor.id, fallback, client, ws),
+      ...(ev.mentions ?? []).map((m) => this.users.get(m.id, m.displayName !== m.id ? m.displayName : undefined, client, ws)),
     ]);
     const out: Inbound = { ...ev, actor: { id: ev.actor.id, displayName: actor!.displayName } };
     if (actor!.locale && !ev.locale) out.locale = actor!.locale;

@@ -20,6 +20,19 @@ function format(parts: unknown[]): string {
     .join(" ");
 }
 
+/** The default sink: one line on stderr. */
+const STDERR: LogSink = (_lvl, line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * Lines an operator must see whatever the log level (a workspace installed or removed the app), redacted like
+ * every other line.
+ */
+export function createNotice(secrets: readonly string[], sink: LogSink = STDERR): (msg: string) => void {
+  return (msg) => sink(LogLevel.INFO, redact(`[INFO] slack: ${msg}`, secrets));
+}
+
 /**
  * A Bolt/WebClient logger that never writes a token or the signing secret: every line passes through
  * the shared redaction (`src/adapters/redact.ts`). Default level `warn`.

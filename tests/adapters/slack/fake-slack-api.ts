@@ -2,6 +2,11 @@
  * A fake of Slack's Web API on 127.0.0.1: speaks the wire format (POST /api/<method>, form-encoded or JSON body,
  * `Authorization: Bearer <token>`, JSON answers `{ok, …}`), records every call, and can be told to fail.
  * The real @slack/web-api WebClient (inside Bolt) talks to it through `slackApiUrl`.
+ *
+ * Several workspaces: each installed workspace has its own bot token ({@link FakeSlackApi.approve} plays Slack's
+ * authorize page, `oauth.v2.access` exchanges the code for the token as documented at
+ * https://docs.slack.dev/reference/methods/oauth.v2.access); `auth.test` answers for the token's workspace, and
+ * every call is recorded with the token it came with.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -56,6 +61,23 @@ export interface FakeMessage {
   edits: number;
 }
 
+/** A workspace of the fake, with the bot's identity there. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  /** Enterprise Grid organisation the workspace belongs to. */
+  enterprise?: { id: string; name: string };
+}
+
+/** The app as registered at Slack (Basic Information → App Credentials). */
+export interface FakeApp {
+  appId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string } | { network: true };
 
 export class FakeSlackApi {
@@ -69,12 +91,20 @@ export class FakeSlackApi {
   private readonly failures = new Map<string, Failure[]>();
   private tsCounter = 0;
   private readonly tsBase: number;
-  private readonly token: string;
+  /** Valid bot tokens and the workspace (or, org-wide, the organisation's first workspace) each belongs to. */
+  private readonly tokens = new Map<string, FakeWorkspace & { orgWide?: boolean }>();
+  private readonly codes = new Map<string, { ws: FakeWorkspace; user: string; orgWide: boolean; redirectUri?: string; used: boolean }>();
+  private codeCounter = 0;
   private readonly users = new Map<string, FakeUser>();
   private readonly listeners = new Set<(call: RecordedCall) => void>();
+  /** The registered app (OAuth); `approve` and `oauth.v2.access` check against it. */
+  readonly app: FakeApp = { appId: "A0NOTFALL", clientId: "1111111111.2222222222", clientSecret: "c0ffeec0ffeec0ffeec0ffeec0ffee42" };
 
-  constructor(opts: { token?: string; tsBase?: number; users?: FakeUser[] } = {}) {
-    this.token = opts.token ?? BOT_TOKEN;
+  constructor(opts: { token?: string; tsBase?: number; users?: FakeUser[]; workspace?: FakeWorkspace } = {}) {
+    this.tokens.set(
+      opts.token ?? BOT_TOKEN,
+      opts.workspace ?? { teamId: TEAM_ID, teamName: "Praxis Test", botUserId: BOT_USER_ID, botId: BOT_ID },
+    );
     this.tsBase = opts.tsBase ?? 1_772_438_400; // 2026-03-02T08:00:00Z
     for (const u of opts.users ?? FAKE_USERS) this.users.set(u.id, u);
   }
@@ -102,6 +132,46 @@ export class FakeSlackApi {
   get url(): string {
     return `http://127.0.0.1:${this.port}/api/`;
   }
+
+  /**
+   * Slack's authorize page: a person of `ws` clicks "Allow" on the `authorizeUrl` our install page links to.
+   * Returns where Slack sends the browser next: the redirect URL with `code` and the unchanged `state`.
+   * Checks what Slack checks: the client id, and the redirect URL (when given) against the app's.
+   */
+  approve(authorizeUrl: string, ws: FakeWorkspace, opts: { user?: string; orgWide?: boolean; redirectUri: string }): string {
+    const u = new URL(authorizeUrl);
+    if (u.searchParams.get("client_id") !== this.app.clientId)
+      throw new Error(`authorize: unknown client_id ${u.searchParams.get("client_id")}`);
+    const asked = u.searchParams.get("redirect_uri");
+    if (asked && asked !== opts.redirectUri) throw new Error(`authorize: redirect_uri ${asked} not registered`);
+    const code = `${Date.now()}.${++this.codeCounter}.fakecode${this.codeCounter.toString(16).padStart(8, "0")}`;
+    this.codes.set(code, {
+      ws,
+      user: opts.user ?? "U0ANNA",
+      orgWide: opts.orgWide === true,
+      used: false,
+      ...(asked ? { redirectUri: asked } : {}),
+    });
+    const back = new URL(opts.redirectUri);
+    back.searchParams.set("code", code);
+    const state = u.searchParams.get("state");
+    if (state !== null) back.searchParams.set("state", state);
+    return back.toString();
+  }
+
+  /** The bot token a workspace got on installation (undefined: not installed or revoked). */
+  tokenOf(teamId: string): string | undefined {
+    for (const [t, ws] of this.tokens) if (ws.teamId === teamId) return t;
+    return undefined;
+  }
+
+  /** The workspace uninstalled the app: its token stops working (Slack answers `token_revoked`). */
+  revoke(token: string): void {
+    this.tokens.delete(token);
+    this.revoked.add(token);
+  }
+
+  private readonly revoked = new Set<string>();
 
   /** Answer the next `n` calls of `method` with `failure` (429 + Retry-After, 5xx, `{ok:false, error}`, or a dropped connection). */
   failNext(method: string, n: number, failure: Failure): void {
@@ -141,7 +211,7 @@ export class FakeSlackApi {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const m = /^\/api\/([A-Za-z.]+)$/.exec(url.pathname);
+    const m = /^\/api\/([A-Za-z0-9.]+)$/.exec(url.pathname);
     const contentType = String(req.headers["content-type"] ?? "");
     if (req.method !== "POST" || !m) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -182,9 +252,12 @@ export class FakeSlackApi {
       return;
     }
 
+    if (method === "oauth.v2.access") return this.answer(res, record, this.exchange(args, auth));
     if (!token) return this.answer(res, record, { ok: false, error: "not_authed" });
-    if (token !== this.token) return this.answer(res, record, { ok: false, error: "invalid_auth" });
-    return this.answer(res, record, this.dispatch(method, args));
+    if (this.revoked.has(token)) return this.answer(res, record, { ok: false, error: "token_revoked" });
+    const ws = this.tokens.get(token);
+    if (!ws) return this.answer(res, record, { ok: false, error: "invalid_auth" });
+    return this.answer(res, record, this.dispatch(method, args, ws));
   }
 
   private answer(res: ServerResponse, record: (s: number, r: Record<string, unknown>) => void, r: Record<string, unknown>): void {
@@ -192,18 +265,54 @@ export class FakeSlackApi {
     json(res, 200, r);
   }
 
-  private dispatch(method: string, a: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * `oauth.v2.access`: client credentials as form fields or HTTP Basic, a code used once; the answer as documented
+   * (bot token in `access_token`, scopes comma-separated, `team`/`enterprise` objects or null, `authed_user`).
+   */
+  private exchange(a: Record<string, unknown>, auth: string): Record<string, unknown> {
+    let clientId = str(a.client_id);
+    let clientSecret = str(a.client_secret);
+    if (auth.startsWith("Basic ")) [clientId, clientSecret] = Buffer.from(auth.slice(6), "base64").toString("utf8").split(":");
+    if (clientId !== this.app.clientId) return { ok: false, error: "invalid_client_id" };
+    if (clientSecret !== this.app.clientSecret) return { ok: false, error: "bad_client_secret" };
+    const grant = this.codes.get(str(a.code) ?? "");
+    if (!grant || grant.used) return { ok: false, error: "invalid_code" };
+    if (grant.redirectUri && str(a.redirect_uri) !== grant.redirectUri) return { ok: false, error: "bad_redirect_uri" };
+    grant.used = true;
+    const ws = grant.ws;
+    const token = `xoxb-${ws.teamId}-${1000 + this.codeCounter}-${"fake".repeat(3)}${this.codeCounter}`;
+    this.tokens.set(token, { ...ws, ...(grant.orgWide ? { orgWide: true } : {}) });
+    return {
+      ok: true,
+      access_token: token,
+      token_type: "bot",
+      scope:
+        "commands,chat:write,chat:write.public,reactions:read,reactions:write,users:read,channels:history,groups:history,im:history,mpim:history,app_mentions:read",
+      bot_user_id: ws.botUserId,
+      app_id: this.app.appId,
+      team: grant.orgWide ? null : { name: ws.teamName, id: ws.teamId },
+      enterprise: ws.enterprise ? { name: ws.enterprise.name, id: ws.enterprise.id } : null,
+      is_enterprise_install: grant.orgWide,
+      authed_user: { id: grant.user },
+    };
+  }
+
+  private dispatch(method: string, a: Record<string, unknown>, ws: FakeWorkspace & { orgWide?: boolean }): Record<string, unknown> {
     switch (method) {
       case "auth.test":
         return {
           ok: true,
-          url: "https://praxis-test.slack.com/",
-          team: "Praxis Test",
+          url:
+            ws.orgWide && ws.enterprise
+              ? `https://${ws.enterprise.id.toLowerCase()}.enterprise.slack.com/`
+              : `https://${ws.teamId.toLowerCase()}.slack.com/`,
+          team: ws.teamName,
           user: "notfallbot",
-          team_id: TEAM_ID,
-          user_id: BOT_USER_ID,
-          bot_id: BOT_ID,
-          is_enterprise_install: false,
+          team_id: ws.teamId,
+          user_id: ws.botUserId,
+          bot_id: ws.botId,
+          ...(ws.enterprise ? { enterprise_id: ws.enterprise.id } : {}),
+          is_enterprise_install: ws.orgWide === true,
         };
       case "chat.postMessage":
       case "chat.postEphemeral": {

@@ -23,8 +23,9 @@ describe("deploy/slack/manifest.yaml", () => {
       ]),
     );
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(["message.channels", "message.groups", "reaction_added", "app_mention"]),
+      expect.arrayContaining(["message.channels", "message.groups", "reaction_added", "app_mention", "app_uninstalled", "tokens_revoked"]),
     );
+    expect(manifest.oauth_config.redirect_urls).toEqual(["https://YOUR-HOST/slack/oauth_redirect"]);
     expect(manifest.settings.event_subscriptions.request_url).toBe("https://YOUR-HOST/slack/events");
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: "https://YOUR-HOST/slack/events" });
     expect(manifest.display_information.long_description.length).toBeGreaterThanOrEqual(174);

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Installation, InstallURLOptions } from "@slack/bolt";
+
+/** Where people start the installation (Bolt's install page with the "Add to Slack" link and the state cookie). */
+export const INSTALL_PATH = "/slack/install";
+/** Where Slack sends the browser back after "Allow" (must be listed under OAuth & Permissions → Redirect URLs). */
+export const REDIRECT_PATH = "/slack/oauth_redirect";
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function page(res: ServerResponse, status: number, title: string, body: string): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  res.end(
+    `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+      `<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;line-height:1.5}code{background:#eee;padding:0 .2em}</style>` +
+      `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+  );
+}
+
+/**
+ * After a successful installation: which workspace (or organisation) it was, and the id the service provider puts
+ * under `covers: slack:` in the client's organisation file (NOTFALL_TENANTS).
+ */
+export function installedPage(installation: Installation, _o: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void {
+  const orgWide = installation.isEnterpriseInstall === true;
+  const id = orgWide ? installation.enterprise?.id : installation.team?.id;
+  const name = (orgWide ? installation.enterprise?.name : installation.team?.name) ?? id ?? "?";
+  page(
+    res,
+    200,
+    "Notfallbot ist installiert",
+    `<p>Der Notfallbot ist jetzt in <strong>${escapeHtml(name)}</strong> installiert${orgWide ? " (für die ganze Organisation)" : ""}.</p>` +
+      `<p>Nächste Schritte in Slack: den Bot in den Notfall-Kanal einladen (<code>/invite @Notfallbot</code>) und <code>/notfall</code> tippen.</p>` +
+      `<p>Für den Betreiber: ${orgWide ? "Organisations-ID" : "Workspace-ID"} <code>${escapeHtml(id ?? "?")}</code> – in der Organisationsdatei des Mandanten ` +
+      `unter <code>covers: slack: [${escapeHtml(id ?? "?")}]</code> eintragen.</p>` +
+      `<p lang="en"><em>Notfallbot is installed in ${escapeHtml(name)}. Invite it to your incident channel and type /notfall.</em></p>`,
+  );
+}
+
+/** A failed installation, in German first: a stale or foreign link (state) is 400 and says to start again. */
+export function failedPage(error: { code?: string }, _o: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void {
+  const code = typeof error.code === "string" && /^[a-z0-9_]{1,64}$/.test(error.code) ? error.code : "unknown";
+  const stateProblem = code === "slack_oauth_invalid_state" || code === "slack_oauth_missing_state";
+  const clientProblem = stateProblem || code === "slack_oauth_missing_code";
+  page(
+    res,
+    clientProblem ? 400 : 500,
+    "Installation nicht abgeschlossen",
+    stateProblem
+      ? `<p>Der Installations-Link ist abgelaufen oder wurde in einem anderen Browser geöffnet. Bitte die Installation noch einmal über ` +
+          `<a href="${INSTALL_PATH}">${INSTALL_PATH}</a> starten (im selben Browser, innerhalb von 10 Minuten).</p>` +
+          `<p lang="en"><em>The installation link expired or came from another browser. Please start again at ${INSTALL_PATH}.</em></p>`
+      : `<p>Slack hat die Installation nicht bestätigt (<code>${escapeHtml(code)}</code>). Bitte noch einmal über ` +
+          `<a href="${INSTALL_PATH}">${INSTALL_PATH}</a> versuchen; bleibt es dabei, hilft der Betreiber (Log des Notfallbots).</p>` +
+          `<p lang="en"><em>Slack did not confirm the installation (${escapeHtml(code)}). Please try again.</em></p>`,
+  );
+}
