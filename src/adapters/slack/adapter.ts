@@ -9,7 +9,7 @@ import type { HttpMountable, RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { parseSlackChannelId } from "./ids.ts";
 import { PortInstallationStore, SLACK } from "./installation-store.ts";
-import { failedPage, INSTALL_PATH, installedPage, REDIRECT_PATH } from "./oauth-pages.ts";
+import { failedPage, INSTALL_PATH, installedPage, installPage, REDIRECT_PATH } from "./oauth-pages.ts";
 import {
   type BlockActionsBody,
   type EventEnvelope,
@@ -174,6 +174,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
                 clientOptions: installerClientOptions,
                 ...(oauth.authorizationUrl ? { authorizationUrl: oauth.authorizationUrl } : {}),
                 callbackOptions: { success: installedPage, failure: failedPage },
+                renderHtmlForInstallPath: installPage,
               },
             }
           : {}),

@@ -19,6 +19,23 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   );
 }
 
+/** The install page (`GET /slack/install`): what happens next, and the "Add to Slack" link carrying the state. */
+export function installPage(authorizeUrl: string): string {
+  const href = escapeHtml(authorizeUrl);
+  return (
+    `<!doctype html><html lang="de"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Notfallbot zu Slack hinzufügen</title>` +
+    `<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;line-height:1.5}</style></head><body>` +
+    `<h1>Notfallbot zu Slack hinzufügen</h1>` +
+    `<p>Der Notfallbot führt Ihr Team im IT-Notfall Schritt für Schritt durch Meldung, Aufgaben und Fristen. ` +
+    `Sie brauchen Administratorrechte im Workspace; Slack zeigt Ihnen vor dem Hinzufügen, was der Bot darf.</p>` +
+    `<p><a href="${href}"><img alt="Add to Slack" height="40" width="139" src="https://platform.slack-edge.com/img/add_to_slack.png" ` +
+    `srcset="https://platform.slack-edge.com/img/add_to_slack.png 1x, https://platform.slack-edge.com/img/add_to_slack@2x.png 2x"></a></p>` +
+    `<p>Der Link gilt 10 Minuten und nur in diesem Browser.</p>` +
+    `<p lang="en"><em>Add Notfallbot to your Slack workspace (admin rights needed). The link is valid for 10 minutes in this browser.</em></p>` +
+    `</body></html>`
+  );
+}
+
 /**
  * After a successful installation: which workspace (or organisation) it was, and the id the service provider puts
  * under `covers: slack:` in the client's organisation file (NOTFALL_TENANTS).

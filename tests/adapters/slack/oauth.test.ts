@@ -11,6 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLACK_BOT_SCOPES } from "../../../src/adapters/slack/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { freshDatabase } from "../../postgres/context.ts";
 import { type ServeChild, SIGNING_SECRET, startServe } from "../../security/_serve.ts";
@@ -26,6 +27,7 @@ const CHANNEL = { T0PRAXISA: "C0ALBERS", T0PRAXISB: "C0BERGER" } as const;
 /** What a browser keeps between the install page and Slack's redirect: the state cookie and the authorize link. */
 interface InstallPage {
   status: number;
+  html: string;
   cookie: string | undefined;
   authorizeUrl: string;
 }
@@ -93,7 +95,7 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     const href = /href="(https:\/\/slack\.com\/oauth\/v2\/authorize\?[^"]+)"/.exec(html)?.[1];
     if (!href) throw new Error(`no authorize link on the install page:\n${html}`);
     const cookie = res.headers.get("set-cookie")?.split(";")[0];
-    return { status: res.status, cookie, authorizeUrl: href.replace(/&amp;/g, "&") };
+    return { status: res.status, html, cookie, authorizeUrl: href.replace(/&amp;/g, "&") };
   }
 
   /** Follows Slack's redirect back to us with the browser's cookie. */
@@ -152,6 +154,9 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     const mine = await openInstallPage();
     const other = await openInstallPage(); // another browser (or an attacker's link)
     expect(mine.status).toBe(200);
+    expect(mine.html).toContain("Notfallbot zu Slack hinzufügen");
+    const link = new URL(mine.authorizeUrl);
+    expect(link.searchParams.get("scope")).toBe(SLACK_BOT_SCOPES.join(","));
     expect(mine.cookie).toMatch(/^slack-app-oauth-state=.+/);
     const back = api.approve(other.authorizeUrl, PRAXIS_A, { redirectUri: `${base}/slack/oauth_redirect` });
     const refused = await redirectBack(back, mine.cookie);
