@@ -22,7 +22,15 @@ const STATE_SECRET = "state-5f0c2a7e9b1d3f4a6c8e0b2d4f6a8c0e";
 
 const PRAXIS_A: FakeWorkspace = { teamId: "T0PRAXISA", teamName: "Praxis Albers", botUserId: "U0BOTA", botId: "B0BOTA" };
 const PRAXIS_B: FakeWorkspace = { teamId: "T0PRAXISB", teamName: "Kanzlei Berger", botUserId: "U0BOTB", botId: "B0BOTB" };
-const CHANNEL = { T0PRAXISA: "C0ALBERS", T0PRAXISB: "C0BERGER" } as const;
+/** A workspace of an Enterprise Grid organisation that installs the app for the whole organisation. */
+const STATION: FakeWorkspace = {
+  teamId: "T0STATION",
+  teamName: "Station 3",
+  botUserId: "U0BOTK",
+  botId: "B0BOTK",
+  enterprise: { id: "E0KLINIK", name: "Klinikverbund" },
+};
+const CHANNEL = { T0PRAXISA: "C0ALBERS", T0PRAXISB: "C0BERGER", T0STATION: "C0STATION" } as const;
 
 /** What a browser keeps between the install page and Slack's redirect: the state cookie and the authorize link. */
 interface InstallPage {
@@ -45,6 +53,7 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     tenants = tempDir("notfallbot-oauth-tenants-");
     writeFileSync(join(tenants.dir, "praxis-albers.yaml"), "name: Praxis Albers\ncovers:\n  slack: [T0PRAXISA]\n");
     writeFileSync(join(tenants.dir, "kanzlei-berger.yaml"), "name: Kanzlei Berger\ncovers:\n  slack: [T0PRAXISB]\n");
+    writeFileSync(join(tenants.dir, "klinik.yaml"), "name: Klinikverbund\ncovers:\n  slack: [T0STATION]\n");
     if (backend === "postgres") pgDb = await freshDatabase("oauth");
     const data = join(tenants.dir, "data");
     mkdirSync(data, { recursive: true });
@@ -104,13 +113,16 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     return { status: res.status, html: await res.text() };
   }
 
-  async function install(ws: FakeWorkspace, user = "U0ANNA"): Promise<{ status: number; html: string }> {
+  async function install(ws: FakeWorkspace, user = "U0ANNA", orgWide = false): Promise<{ status: number; html: string }> {
     const page = await openInstallPage();
-    const back = api.approve(page.authorizeUrl, ws, { user, redirectUri: `${base}/slack/oauth_redirect` });
+    const back = api.approve(page.authorizeUrl, ws, { user, orgWide, redirectUri: `${base}/slack/oauth_redirect` });
     return redirectBack(back, page.cookie);
   }
 
   function slash(ws: FakeWorkspace, text: string, n: number): Promise<{ status: number }> {
+    const org: Record<string, string> = ws.enterprise
+      ? { enterprise_id: ws.enterprise.id, enterprise_name: ws.enterprise.name, is_enterprise_install: "true" }
+      : { is_enterprise_install: "false" };
     const body = formBody({
       token: "gIkuvaNzQIHg97ATvDxqgjtO",
       team_id: ws.teamId,
@@ -122,7 +134,7 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
       command: "/notfall",
       text,
       api_app_id: api.app.appId,
-      is_enterprise_install: "false",
+      ...org,
       response_url: `https://hooks.slack.com/commands/${ws.teamId}/${n}/xyz`,
       trigger_id: `${1_000_000 + n}.738474920.${n.toString(16).padStart(12, "0")}`,
     });
@@ -138,7 +150,16 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
       type: "event_callback",
       event_id: `Ev0OAUTH${String(n).padStart(4, "0")}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: ws.teamId, user_id: ws.botUserId, is_bot: true, is_enterprise_install: false }],
+      ...(ws.enterprise ? { enterprise_id: ws.enterprise.id } : {}),
+      authorizations: [
+        {
+          enterprise_id: ws.enterprise?.id ?? null,
+          team_id: ws.enterprise ? null : ws.teamId,
+          user_id: ws.botUserId,
+          is_bot: true,
+          is_enterprise_install: ws.enterprise !== undefined,
+        },
+      ],
       is_ext_shared_channel: false,
     });
     return postSigned(`${base}/slack/events`, SIGNING_SECRET, { body, contentType: "application/json" });
@@ -249,5 +270,37 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     expect(api.calls.slice(from).filter((c) => c.args.channel === CHANNEL.T0PRAXISA && c.response.ok === true)).toEqual([]);
     expect(api.calls.slice(from).filter((c) => c.method === "users.info" && c.token === tokenA)).toEqual([]);
     expect(serve.stderr()).toContain("Workspace T0PRAXISA: App entfernt (app_uninstalled), Installation gelöscht");
+  });
+
+  it("an org-wide install serves every workspace of the organisation; revoking its bot token removes it", async () => {
+    const page = await install(STATION, "U0CEM", true);
+    expect(page.status, serve.stderr()).toBe(200);
+    expect(page.html).toContain("für die ganze Organisation");
+    expect(page.html).toContain("covers: slack: [E0KLINIK]");
+    const tokenK = api.tokenOf("T0STATION")!;
+    expect((await installations()).find((r) => r.key === "org:E0KLINIK")).toMatchObject({ workspace: null, bot_token: tokenK });
+
+    // /notfall in a workspace of the organisation: authorised with the org's installation, answered with its token
+    expect((await slash(STATION, "ransomware Station 3", 5)).status).toBe(200);
+    const root = await firstPostIn(CHANNEL.T0STATION);
+    expect(String(root.args.text)).toMatch(/NF-\d{4}-0001/);
+    expect(root.token).toBe(tokenK);
+
+    // the bot token revoked (an admin removed it): the installation and what was noted about its workspaces go
+    api.revoke(tokenK);
+    const res = await event(STATION, { type: "tokens_revoked", tokens: { oauth: [], bot: ["U0BOTK"] } }, 2);
+    expect(res.status).toBe(200);
+    expect((await installations()).map((r) => r.key)).not.toContain("org:E0KLINIK");
+    expect(serve.stderr()).toContain("Organisation E0KLINIK: Bot-Token widerrufen (tokens_revoked), Installation gelöscht");
+  });
+});
+
+describe("Slack OAuth installation: settings", () => {
+  it("serve refuses to start with only part of the OAuth settings and says in German what to set", async () => {
+    const started = startServe({ env: { SLACK_BOT_TOKEN: undefined, SLACK_CLIENT_ID: "1111111111.2222222222" } });
+    await expect(started).rejects.toThrow(/serve exited with 3/);
+    await expect(started).rejects.toThrow(
+      /es fehlt SLACK_CLIENT_SECRET \(Basic Information → App Credentials → Client Secret\), SLACK_STATE_SECRET/,
+    );
   });
 });
