@@ -60,16 +60,22 @@ export function installedPage(installation: Installation, _o: InstallURLOptions,
 export function failedPage(error: { code?: string }, _o: InstallURLOptions, _req: IncomingMessage, res: ServerResponse): void {
   const code = typeof error.code === "string" && /^[a-z0-9_]{1,64}$/.test(error.code) ? error.code : "unknown";
   const stateProblem = code === "slack_oauth_invalid_state" || code === "slack_oauth_missing_state";
-  const clientProblem = stateProblem || code === "slack_oauth_missing_code";
+  // Slack's "Cancel" comes back as error=access_denied (Bolt: authorization error); a redirect without code, too
+  const cancelled = code === "slack_oauth_installer_authorization_error" || code === "slack_oauth_missing_code";
+  const clientProblem = stateProblem || cancelled;
   page(
     res,
     clientProblem ? 400 : 500,
     "Installation nicht abgeschlossen",
-    stateProblem
-      ? `<p>Der Installations-Link ist abgelaufen oder wurde in einem anderen Browser geöffnet. Bitte die Installation noch einmal über ` +
+    cancelled
+      ? `<p>Die Installation wurde in Slack abgebrochen oder nicht erlaubt – im Workspace hat sich nichts geändert. ` +
+          `Neu starten über <a href="${INSTALL_PATH}">${INSTALL_PATH}</a>.</p>` +
+          `<p lang="en"><em>The installation was cancelled in Slack; nothing changed. Start again at ${INSTALL_PATH}.</em></p>`
+      : stateProblem
+        ? `<p>Der Installations-Link ist abgelaufen oder wurde in einem anderen Browser geöffnet. Bitte die Installation noch einmal über ` +
           `<a href="${INSTALL_PATH}">${INSTALL_PATH}</a> starten (im selben Browser, innerhalb von 10 Minuten).</p>` +
           `<p lang="en"><em>The installation link expired or came from another browser. Please start again at ${INSTALL_PATH}.</em></p>`
-      : `<p>Slack hat die Installation nicht bestätigt (<code>${escapeHtml(code)}</code>). Bitte noch einmal über ` +
+        : `<p>Slack hat die Installation nicht bestätigt (<code>${escapeHtml(code)}</code>). Bitte noch einmal über ` +
           `<a href="${INSTALL_PATH}">${INSTALL_PATH}</a> versuchen; bleibt es dabei, hilft der Betreiber (Log des Notfallbots).</p>` +
           `<p lang="en"><em>Slack did not confirm the installation (${escapeHtml(code)}). Please try again.</em></p>`,
   );

@@ -190,6 +190,13 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
       undefined,
     );
     expect(noCookie.status).toBe(400);
+    // "Cancel" on Slack's page: Slack comes back with error=access_denied and no code
+    const cancelled = new URL(`${base}/slack/oauth_redirect`);
+    cancelled.searchParams.set("error", "access_denied");
+    cancelled.searchParams.set("state", new URL(mine.authorizeUrl).searchParams.get("state")!);
+    const cancel = await redirectBack(cancelled.toString(), mine.cookie);
+    expect(cancel.status).toBe(400);
+    expect(cancel.html).toContain("Die Installation wurde in Slack abgebrochen oder nicht erlaubt");
     expect(api.callsOf("oauth.v2.access")).toHaveLength(0);
     expect(await installations()).toEqual([]);
   });
