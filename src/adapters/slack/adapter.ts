@@ -112,6 +112,10 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   private readonly clientOptions: webApi.WebClientOptions;
   /** OAuth mode: a WebClient per bot token. */
   private readonly clients = new Map<string, webApi.WebClient>();
+  /** OAuth mode: installations as last counted for /healthz, and when (ms of the clock). */
+  private counted: { n: number; at: number } | undefined;
+  /** The count running now; a new count waits for it (so the last one started sees the last change). */
+  private counting: Promise<void> = Promise.resolve();
   /** OAuth mode: workspaces of org-wide installs already noted (team:enterprise). */
   private readonly noted = new Set<string>();
   private readonly receiver: Receiver;
@@ -237,6 +241,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   async start(onEvent: InboundHandler): Promise<void> {
     if (this.oauth) {
       // no token to check: each workspace brings its own when it installs the app
+      await this.count();
       this.handler = onEvent;
       return;
     }
@@ -272,7 +277,12 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   }
 
   health(): { ok: boolean; detail?: string } {
-    if (this.oauth) return { ok: true, detail: `OAuth: Installation über ${INSTALL_PATH}` };
+    if (this.oauth) {
+      // counted again at most every 30 s (another process may have installed a workspace)
+      if (!this.counted || this.settings.clock.now().getTime() - this.counted.at > 30_000) void this.count();
+      const n = this.counted ? `${this.counted.n} Installation${this.counted.n === 1 ? "" : "en"}` : "Installationen noch nicht gezählt";
+      return { ok: true, detail: `OAuth: ${n}, neue über ${INSTALL_PATH}` };
+    }
     if (this.identity?.botUserId) return { ok: true, detail: `team ${this.identity.teamId ?? "?"}, bot ${this.identity.botUserId}` };
     return {
       ok: false,
@@ -375,10 +385,26 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     return c;
   }
 
+  /** How many installations the database holds (for /healthz); a failure leaves the last count. */
+  private count(): Promise<void> {
+    const oauth = this.oauth;
+    if (!oauth) return Promise.resolve();
+    this.counting = this.counting.then(async () => {
+      try {
+        const n = (await oauth.installations.list(SLACK)).length;
+        this.counted = { n, at: this.settings.clock.now().getTime() };
+      } catch {
+        // the database answers /healthz itself; keep the last count
+      }
+    });
+    return this.counting;
+  }
+
   /** A workspace (or organisation) installed the app: one log line naming what to put under `covers:`. */
-  private installed(i: ChatInstallation): void {
+  private async installed(i: ChatInstallation): Promise<void> {
     const what = i.orgWide ? `Organisation ${i.organisation}` : `Workspace ${i.workspace}`;
     const id = i.orgWide ? i.organisation : i.workspace;
+    await this.count();
     this.notice(`${what} hat den Notfallbot installiert (von ${i.installedBy}); Mandant zuordnen mit covers: slack: [${id}] / installed`);
   }
 
@@ -390,6 +416,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
       : { orgWide: false, ...(context.teamId ? { workspace: context.teamId } : {}) };
     if (q.orgWide ? !q.organisation : !q.workspace) return;
     const n = await this.oauth.installations.remove(SLACK, q);
+    await this.count();
     const what = q.orgWide ? `Organisation ${q.organisation}` : `Workspace ${q.workspace}`;
     this.notice(`${what}: ${why}, Installation ${n > 0 ? "gelöscht" : "war schon gelöscht"} / installation removed`);
   }

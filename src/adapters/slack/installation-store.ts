@@ -43,9 +43,10 @@ export function fromBolt(i: Installation): Omit<ChatInstallation, "installedAt" 
  */
 export class PortInstallationStore implements InstallationStore {
   private readonly port: InstallationsPort;
-  private readonly onStored: (i: ChatInstallation) => void;
+  private readonly onStored: (i: ChatInstallation) => Promise<void> | void;
 
-  constructor(port: InstallationsPort, onStored: (i: ChatInstallation) => void = () => {}) {
+  /** `onStored`: after each stored installation, before Bolt answers the browser. */
+  constructor(port: InstallationsPort, onStored: (i: ChatInstallation) => Promise<void> | void = () => {}) {
     this.port = port;
     this.onStored = onStored;
   }
@@ -54,7 +55,7 @@ export class PortInstallationStore implements InstallationStore {
     const row = fromBolt(installation as Installation);
     await this.port.save(row);
     const now = new Date().toISOString();
-    this.onStored({ ...row, installedAt: now, updatedAt: now });
+    await this.onStored({ ...row, installedAt: now, updatedAt: now });
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<"v1" | "v2", boolean>> {

@@ -210,6 +210,10 @@ describe.each(["sqlite", "postgres"] as const)("Slack OAuth installation through
     expect(b.status).toBe(200);
     expect(b.html).toContain("Kanzlei Berger");
 
+    // /healthz says how many workspaces are installed
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { adapters: { slack: { ok: boolean; detail: string } } };
+    expect(health.adapters.slack).toEqual({ ok: true, detail: "OAuth: 2 Installationen, neue über /slack/install" });
+
     const exchanges = api.callsOf("oauth.v2.access");
     expect(exchanges).toHaveLength(2);
     // the real client sends the app's credentials and no bot token
