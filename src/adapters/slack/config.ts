@@ -102,7 +102,7 @@ function readOAuth(
   ].filter((m): m is string => m !== undefined);
   if (missing.length > 0) {
     throw new SlackConfigError(
-      `Slack-Installation über OAuth (mehrere Workspaces): es fehlt ${missing.join(", ")}. ` +
+      `Slack-Installation über OAuth (mehrere Workspaces): es ${missing.length === 1 ? "fehlt" : "fehlen"} ${missing.join(", ")}. ` +
         "Für einen einzelnen Workspace stattdessen SLACK_CLIENT_ID, SLACK_CLIENT_SECRET und SLACK_STATE_SECRET weglassen und SLACK_BOT_TOKEN setzen. " +
         `/ Slack OAuth installation: missing ${missing.map((m) => m.split(" ")[0]).join(", ")}.`,
     );

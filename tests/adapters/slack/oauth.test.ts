@@ -311,7 +311,7 @@ describe("Slack OAuth installation: settings", () => {
     const started = startServe({ env: { SLACK_BOT_TOKEN: undefined, SLACK_CLIENT_ID: "1111111111.2222222222" } });
     await expect(started).rejects.toThrow(/serve exited with 3/);
     await expect(started).rejects.toThrow(
-      /es fehlt SLACK_CLIENT_SECRET \(Basic Information → App Credentials → Client Secret\), SLACK_STATE_SECRET/,
+      /es fehlen SLACK_CLIENT_SECRET \(Basic Information → App Credentials → Client Secret\), SLACK_STATE_SECRET/,
     );
   });
 });
