@@ -152,9 +152,15 @@ export function sofortText(actions: readonly SofortAction[], env: ViewEnv): stri
   return `**${env.t.nowTitle}**\n${lines.join("\n")}`;
 }
 
-/** Who holds which role (one fact per role): the place in the first message and in `status` for the roles. */
+/**
+ * Who holds which role, in the first message: one fact per role; while nobody holds one and the emergency plan asks
+ * nobody (no organisation plan), one line for all three (the line after it says how to take one).
+ */
 export function rolesBlock(L: Loaded, env: ViewEnv): Block {
   const { t } = env;
+  const ctx = ctxOf(L);
+  if (ROLES.every((r) => !ctx.roles[r] && !pendingPlan(L, r)))
+    return { type: "facts", facts: [{ label: t.facts.roles, value: t.unassigned }] };
   return { type: "facts", facts: ROLES.map((r) => ({ label: t.roleShort[r], value: roleValue(L, env, r) })) };
 }
 

@@ -70,6 +70,35 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     });
   }
 
+  it("without an emergency plan the roles are one line until someone takes one; then one line per role", async () => {
+    // the terminal's capabilities, and messages updated in place (the first message shows the roles as they change)
+    tb = await new TestBot({ caps: { ...NO_CAPABILITIES, update: true } }).start();
+    await tb.command("anna", "verschluesselung Server zeigt Erpressernachricht");
+    const first = screen(tb.adapter.visible()[0]!);
+    const rows = first.split("\n").map((l) => l.replace(/^▌ /, ""));
+    expect(rows.filter((l) => l.includes("noch niemand"))).toEqual(["Rollen: — noch niemand —"]);
+    expect(first).not.toMatch(/Koordination:|Technik:|Kommunikation:/);
+    // how to take one follows right after
+    expect(rows[rows.indexOf("Rollen: — noch niemand —") + 1]).toMatch(/^Rolle übernehmen: rolle koordinator · rolle technik ·/);
+    expect(lines(first.trimEnd()), first).toBe(13);
+    expect(words(first), first).toBe(61);
+    await tb.say("ben", "rolle technik");
+    const updated = screen(tb.adapter.visible()[0]!).replace(/^▌ /gm, "");
+    expect(updated).toMatch(/^Koordination: — noch niemand —$/m);
+    expect(updated).toMatch(/^Technik: ben$/m);
+    expect(updated).toMatch(/^Kommunikation: — noch niemand —$/m);
+    expect(updated).not.toMatch(/^Rollen:/m);
+  });
+
+  it("in English the same: one line for the roles nobody holds yet", async () => {
+    tb = await new TestBot({ caps: { ...NO_CAPABILITIES }, locale: "en" }).start();
+    await tb.command("anna", "ransomware server shows a ransom note");
+    const rows = screen(tb.adapter.visible()[0]!)
+      .split("\n")
+      .map((l) => l.replace(/^▌ /, ""));
+    expect(rows.filter((l) => l.includes("nobody yet"))).toEqual(["Roles: — nobody yet —"]);
+  });
+
   it("taking a role brings that role's tasks of the current phase, short and numbered (no reasons)", async () => {
     const t = await declare("verschluesselung");
     const before = t.adapter.visible().length;
