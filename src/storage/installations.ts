@@ -8,7 +8,7 @@ import type { StorageDb } from "./connection.ts";
 import { orm } from "./drizzle.ts";
 import { installations, installationWorkspaces } from "./schema.ts";
 
-const { and, asc, eq } = orm;
+const { and, asc, eq, sql } = orm;
 
 /** The row key of an installation: `org:<organisation>` for org-wide installs, else `ws:<workspace>`. */
 export function installationKey(q: InstallationQuery): string {
@@ -63,10 +63,24 @@ export function installationRow(i: Omit<ChatInstallation, "installedAt" | "updat
 export class SqliteInstallations implements InstallationsPort {
   private readonly db: StorageDb;
   private readonly clock: Pick<Clock, "now">;
+  /** Prepared once: every Slack delivery looks its workspace's token up (a few µs instead of building the query). */
+  private readonly byKeyStmt;
+  private readonly linkStmt;
 
   constructor(db: StorageDb, clock: Pick<Clock, "now"> = { now: () => new Date() }) {
     this.db = db;
     this.clock = clock;
+    const ph = sql.placeholder;
+    this.byKeyStmt = db
+      .select()
+      .from(installations)
+      .where(and(eq(installations.platform, ph("platform")), eq(installations.key, ph("key"))))
+      .prepare();
+    this.linkStmt = db
+      .select()
+      .from(installationWorkspaces)
+      .where(and(eq(installationWorkspaces.platform, ph("platform")), eq(installationWorkspaces.workspace, ph("workspace"))))
+      .prepare();
   }
 
   async save(i: Omit<ChatInstallation, "installedAt" | "updatedAt">): Promise<void> {
@@ -88,11 +102,7 @@ export class SqliteInstallations implements InstallationsPort {
   async forWorkspace(platform: string, workspace: string): Promise<ChatInstallation | undefined> {
     const own = this.byKey(platform, installationKey({ orgWide: false, workspace }));
     if (own) return own;
-    const link = this.db
-      .select()
-      .from(installationWorkspaces)
-      .where(and(eq(installationWorkspaces.platform, platform), eq(installationWorkspaces.workspace, workspace)))
-      .get();
+    const link = this.linkStmt.get({ platform, workspace });
     return link ? this.byKey(platform, installationKey({ orgWide: true, organisation: link.organisation })) : undefined;
   }
 
@@ -131,11 +141,7 @@ export class SqliteInstallations implements InstallationsPort {
   }
 
   private byKey(platform: string, key: string): ChatInstallation | undefined {
-    const r = this.db
-      .select()
-      .from(installations)
-      .where(and(eq(installations.platform, platform), eq(installations.key, key)))
-      .get();
+    const r = this.byKeyStmt.get({ platform, key });
     return r ? rowToInstallation(r) : undefined;
   }
 }
