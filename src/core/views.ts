@@ -424,7 +424,7 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
     const sys = [...env.config.systems].sort((a, b) => a.priority - b.priority);
     blocks.push({
       type: "paragraph",
-      text: `**Wiederanlauf-Reihenfolge**\n${sys.map((s, i) => `${i + 1}. ${escapeMd(s.name)}${s.rto ? ` – RTO ${s.rto}${rtoLeft(s.rto, L, env)}` : ""}${s.rpo ? `, RPO ${s.rpo}` : ""}`).join("\n")}`,
+      text: `**${t.statusRecovery}**\n${sys.map((s, i) => `${i + 1}. ${escapeMd(s.name)}${s.rto ? ` – RTO ${s.rto}${rtoLeft(s.rto, L, env)}` : ""}${s.rpo ? `, RPO ${s.rpo}` : ""}`).join("\n")}`,
     });
   }
   blocks.push({ type: "paragraph", text: `**${t.statusNext}:** ${nextStep(L, env)}` });

@@ -221,4 +221,21 @@ describe("status with an organisation file", () => {
     expect(status).toMatch(/Wiederanlauf-Reihenfolge/);
     expect(status).toMatch(new RegExp(`1\\. ${first.name.replace(/[()]/g, ".")} – RTO ${first.rto} \\(noch `));
   });
+
+  it("shows the recovery order in English under an English deployment, in German under a German one", async () => {
+    const { loadOrgConfig } = await import("../../src/config/load.ts");
+    const config = loadOrgConfig("examples/praxis.yaml");
+    for (const [locale, heading, other] of [
+      ["en", "Recovery order", "Wiederanlauf"],
+      ["de", "Wiederanlauf-Reihenfolge", "Recovery order"],
+    ] as const) {
+      tb = await new TestBot({ config, locale }).start();
+      await tb.command("anna", "verschlüsselung");
+      await tb.say("anna", "status");
+      const status = tb.last();
+      expect(status).toContain(`${heading}\n1. `);
+      expect(status).not.toContain(other);
+      if (locale === "en") await tb.stop(); // the German one is stopped after the test
+    }
+  });
 });

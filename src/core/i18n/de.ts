@@ -254,6 +254,8 @@ export const de = {
   statusTitle: (id: string) => `Lage ${id}`,
   statusOpenTasks: "Offene Aufgaben",
   statusDeadlines: "Fristen",
+  /** `status` with systems in the organisation file: their order of recovery (priority, RTO, RPO). */
+  statusRecovery: "Wiederanlauf-Reihenfolge",
   statusNext: "Nächster Schritt",
   statusQuestions: "Fragen",
   statusTemplates: "Fertige Texte: `vorlage` zeigt die Liste. Ihre Aufgaben: `meine aufgaben`, alle: `aufgaben`.",

@@ -253,6 +253,7 @@ export const en: Catalog = {
   statusTitle: (id: string) => `Status ${id}`,
   statusOpenTasks: "Open tasks",
   statusDeadlines: "Deadlines",
+  statusRecovery: "Recovery order",
   statusNext: "Next step",
   statusQuestions: "Questions",
   statusTemplates: "Ready-made texts: `template` shows the list. Your tasks: `my tasks`, all: `tasks`.",
