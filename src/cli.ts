@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     choice = selectStorage(process.env, values.db !== undefined ? { db: values.db } : {});
   } catch (err) {
     if (err instanceof StorageConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${lang === "en" ? err.messageEn : err.message}\n`);
       return 2;
     }
     throw err;
@@ -261,7 +261,7 @@ async function openForCommand(
   };
   let storage: Storage;
   try {
-    storage = await openChosenStorage(choice, process.env, logErr);
+    storage = await openChosenStorage(choice, process.env, logErr, locale);
   } catch (err) {
     process.stderr.write(`${t.cli.databaseUnreachable(err instanceof Error ? err.message : String(err))}\n`);
     return 1;

@@ -5,6 +5,8 @@
  */
 import { join, resolve } from "node:path";
 import type { Tenancy, TenantSetup } from "./app.ts";
+import { de } from "./core/i18n/de.ts";
+import { en } from "./core/i18n/en.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { AdapterStatePort, InstallationsPort, OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./core/ports.ts";
 import { exportDirFor, fileExportSink, handbookFor } from "./exports.ts";
@@ -23,6 +25,8 @@ export interface Storage {
   choice: StorageChoice;
   /** `SQLite /path` or `PostgreSQL user@host/db`, never a password. */
   description: string;
+  /** The language the process reports in (`--lang`): its log lines about the database and the tenants. */
+  locale: "de" | "en";
   /** Exports, handbook, Teams references, Matrix state: next to the SQLite file, else `NOTFALL_DATA` or `./data`. */
   dataDir: string;
   /** A path in the data directory standing for "the database" where adapters want one (Matrix state files). */
@@ -44,13 +48,20 @@ export interface Storage {
 }
 
 /** Opens the chosen backend (applies migrations). Throws with the server's message when PostgreSQL is unreachable. */
-export async function openChosenStorage(choice: StorageChoice, env: NodeJS.ProcessEnv, log: Log = () => {}): Promise<Storage> {
-  const description = describeStorage(choice);
+export async function openChosenStorage(
+  choice: StorageChoice,
+  env: NodeJS.ProcessEnv,
+  log: Log = () => {},
+  locale: "de" | "en" = "de",
+): Promise<Storage> {
+  const t = locale === "en" ? en : de;
+  const description = describeStorage(choice, locale);
   if (choice.kind === "sqlite") {
     const base: SqliteStorage = openStorage(choice.file);
     return {
       choice,
       description,
+      locale,
       dataDir: resolve(choice.file, ".."),
       dbPath: choice.file,
       base,
@@ -64,12 +75,13 @@ export async function openChosenStorage(choice: StorageChoice, env: NodeJS.Proce
   }
   const { openPgStorage } = await import("./storage/pg/index.ts");
   const pg = await openPgStorage(choice.url, {
-    onError: (err) => log("warn", "PostgreSQL-Verbindung unterbrochen / connection lost", err),
+    onError: (err) => log("warn", t.storage.connectionLost, err),
   });
   const dataDir = resolve(env.NOTFALL_DATA ?? "data");
   return {
     choice,
     description,
+    locale,
     dataDir,
     dbPath: join(dataDir, "notfall.db"),
     base: pg,
@@ -89,7 +101,8 @@ export function tenantDir(dataDir: string, tenant: string): string {
 
 /**
  * The tenants: the folder `NOTFALL_TENANTS` (watched for changes), else undefined (the bot's one tenant with the
- * organisation file of `--config`). `namesRelativeTo`: how files are named in chat replies (see fileExportSink).
+ * organisation file of `--config`). `namesRelativeTo`: how files are named in chat replies (see fileExportSink). Its log
+ * lines are in the storage's language (the process's `--lang`).
  */
 export function tenantsFromEnv(
   env: NodeJS.ProcessEnv,
@@ -107,6 +120,7 @@ export function tenantsFromEnv(
       sinks: (t, config, file) => tenantSinks(storage.dataDir, t, config, file, playbooks, namesRelativeTo),
     },
     log,
+    storage.locale,
   );
 }
 

@@ -170,7 +170,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   });
   let storage: Storage;
   try {
-    storage = await openChosenStorage(o.storage, env, log);
+    storage = await openChosenStorage(o.storage, env, log, o.locale ?? "de");
   } catch (err) {
     process.stderr.write(
       `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${err instanceof Error ? err.message : String(err)}\n`,

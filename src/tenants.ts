@@ -9,6 +9,8 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Tenancy, TenantSetup } from "./app.ts";
 import { formatConfigIssue, readOrgConfig } from "./config/load.ts";
+import { de } from "./core/i18n/de.ts";
+import { en } from "./core/i18n/en.ts";
 import type { Inbound } from "./core/inbound.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { StoragePort } from "./core/ports.ts";
@@ -37,30 +39,31 @@ export class TenantDirectory implements Tenancy {
   readonly dir: string;
   private readonly factory: TenantFactory;
   private readonly log: Log;
+  /** The language of the log lines (the process's `--lang`). */
+  private readonly locale: "de" | "en";
   private entries = new Map<string, Entry>();
   /** `slack:T123`, `teams:<tenant id>`, `matrix:!room:server`, `matrix::server` → tenant id. */
   private covers = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(dir: string, factory: TenantFactory, log: Log = () => {}) {
+  constructor(dir: string, factory: TenantFactory, log: Log = () => {}, locale: "de" | "en" = "de") {
     this.dir = dir;
     this.factory = factory;
     this.log = log;
+    this.locale = locale;
     this.reload();
   }
 
   /** Reads the folder again (new, changed and removed files); returns whether anything changed. */
   reload(): boolean {
+    const t = (this.locale === "en" ? en : de).tenants;
     let names: string[];
     try {
       names = readdirSync(this.dir)
         .filter((n) => /\.ya?ml$/i.test(n))
         .sort();
     } catch (err) {
-      this.log(
-        "error",
-        `NOTFALL_TENANTS: Ordner ${this.dir} nicht lesbar (${(err as NodeJS.ErrnoException).code ?? err}) / folder not readable`,
-      );
+      this.log("error", t.folderUnreadable(this.dir, String((err as NodeJS.ErrnoException).code ?? err)));
       return false;
     }
     const next = new Map<string, Entry>();
@@ -69,11 +72,11 @@ export class TenantDirectory implements Tenancy {
       const id = name.replace(/\.ya?ml$/i, "");
       const file = join(this.dir, name);
       if (!TENANT_ID.test(id)) {
-        this.log("warn", `NOTFALL_TENANTS: ${name} übersprungen: Dateiname nur aus a–z, 0–9, - und _ (z. B. praxis-muster.yaml) / skipped`);
+        this.log("warn", t.badName(name));
         continue;
       }
       if (next.has(id)) {
-        this.log("warn", `NOTFALL_TENANTS: ${name} übersprungen: ${id} gibt es schon als .yaml / duplicate tenant id`);
+        this.log("warn", t.duplicate(name, id));
         continue;
       }
       let stamp: string;
@@ -90,19 +93,19 @@ export class TenantDirectory implements Tenancy {
       }
       changed = true;
       const reading = readOrgConfig(file);
-      for (const issue of reading.issues) this.log("warn", `Mandant ${id}: ${formatConfigIssue(issue)}`);
+      for (const issue of reading.issues) this.log("warn", t.issue(id, formatConfigIssue(issue, this.locale)));
       const config = reading.config;
       next.set(id, {
         file,
         stamp,
         setup: { id, storage: this.factory.storeOf(id), config, ...this.factory.sinks(id, config, file) },
       });
-      this.log("info", `Mandant ${id} ${have ? "neu gelesen" : "geladen"} (${name}) / tenant ${have ? "reloaded" : "loaded"}`);
+      this.log("info", t.loaded(id, name, Boolean(have)));
     }
     for (const id of this.entries.keys()) {
       if (!next.has(id)) {
         changed = true;
-        this.log("info", `Mandant ${id} entfernt (Datei fehlt) / tenant removed`);
+        this.log("info", t.removed(id));
       }
     }
     if (!changed) return false;
@@ -113,6 +116,7 @@ export class TenantDirectory implements Tenancy {
 
   /** Who covers what; a chat named by two files stays with the first (alphabetical) and is logged. */
   private coverMap(): Map<string, string> {
+    const t = (this.locale === "en" ? en : de).tenants;
     const map = new Map<string, string>();
     for (const [id, e] of this.entries) {
       const c = e.setup.config?.covers;
@@ -123,8 +127,7 @@ export class TenantDirectory implements Tenancy {
       ];
       for (const k of keys) {
         const other = map.get(k);
-        if (other && other !== id)
-          this.log("warn", `NOTFALL_TENANTS: ${k} steht bei ${other} und ${id}; gilt für ${other} / covered twice`);
+        if (other && other !== id) this.log("warn", t.coveredTwice(k, other, id));
         else map.set(k, id);
       }
     }
@@ -138,7 +141,7 @@ export class TenantDirectory implements Tenancy {
       try {
         this.reload();
       } catch (err) {
-        this.log("error", "NOTFALL_TENANTS: Ordner konnte nicht neu gelesen werden / reload failed", err);
+        this.log("error", (this.locale === "en" ? en : de).tenants.reloadFailed, err);
       }
     }, everyMs);
     this.timer.unref();

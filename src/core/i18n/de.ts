@@ -412,6 +412,28 @@ export const de = {
       against: (words: string) => `dagegen: ${words}`,
     },
   },
+  /** The database setting (`DATABASE_URL`, `--db`) and the connection, as the process reports them. */
+  storage: {
+    notPostgres:
+      "DATABASE_URL muss mit postgres:// oder postgresql:// beginnen, z. B. DATABASE_URL=postgres://notfall:geheim@db.example:5432/notfall. Für SQLite DATABASE_URL weglassen und --db PFAD oder NOTFALL_DB setzen.",
+    bothSet: (db: string) =>
+      `--db ${db} und DATABASE_URL sind beide gesetzt: entweder SQLite (--db) oder PostgreSQL (DATABASE_URL). Eines davon weglassen.`,
+    /** In logs and `/healthz` when the address cannot be taken apart (the password is never shown). */
+    urlUnreadable: "PostgreSQL (DATABASE_URL nicht lesbar)",
+    connectionLost: "PostgreSQL-Verbindung unterbrochen",
+  },
+  /** Log lines about the folder of organisation files (`NOTFALL_TENANTS`), read again every few seconds. */
+  tenants: {
+    folderUnreadable: (dir: string, code: string) => `NOTFALL_TENANTS: Ordner ${dir} nicht lesbar (${code}).`,
+    badName: (name: string) => `NOTFALL_TENANTS: ${name} übersprungen: Dateiname nur aus a–z, 0–9, - und _ (z. B. praxis-muster.yaml).`,
+    duplicate: (name: string, id: string) => `NOTFALL_TENANTS: ${name} übersprungen: ${id} gibt es schon als .yaml.`,
+    issue: (id: string, issue: string) => `Mandant ${id}: ${issue}`,
+    loaded: (id: string, file: string, again: boolean) => `Mandant ${id} ${again ? "neu gelesen" : "geladen"} (${file}).`,
+    removed: (id: string) => `Mandant ${id} entfernt (Datei fehlt).`,
+    coveredTwice: (chat: string, first: string, second: string) =>
+      `NOTFALL_TENANTS: ${chat} steht bei ${first} und ${second}; gilt für ${first}.`,
+    reloadFailed: "NOTFALL_TENANTS: Ordner konnte nicht neu gelesen werden.",
+  },
   /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
   config: {
     help: "Alle Felder mit Beispielen: docs/configuration.md · Vorlagen: examples/praxis.yaml, examples/kmu.yaml",

@@ -407,6 +407,25 @@ export const en: Catalog = {
       against: (words: string) => `against: ${words}`,
     },
   },
+  storage: {
+    notPostgres:
+      "DATABASE_URL must start with postgres:// or postgresql://, e.g. DATABASE_URL=postgres://notfall:secret@db.example:5432/notfall. For SQLite leave DATABASE_URL unset and set --db PATH or NOTFALL_DB.",
+    bothSet: (db: string) =>
+      `--db ${db} and DATABASE_URL are both set: either SQLite (--db) or PostgreSQL (DATABASE_URL). Leave one of them out.`,
+    urlUnreadable: "PostgreSQL (DATABASE_URL unreadable)",
+    connectionLost: "PostgreSQL connection lost",
+  },
+  tenants: {
+    folderUnreadable: (dir: string, code: string) => `NOTFALL_TENANTS: folder ${dir} not readable (${code}).`,
+    badName: (name: string) => `NOTFALL_TENANTS: ${name} skipped: file names only of a–z, 0–9, - and _ (e.g. practice-smith.yaml).`,
+    duplicate: (name: string, id: string) => `NOTFALL_TENANTS: ${name} skipped: ${id} exists already as .yaml.`,
+    issue: (id: string, issue: string) => `Tenant ${id}: ${issue}`,
+    loaded: (id: string, file: string, again: boolean) => `Tenant ${id} ${again ? "read again" : "loaded"} (${file}).`,
+    removed: (id: string) => `Tenant ${id} removed (file gone).`,
+    coveredTwice: (chat: string, first: string, second: string) =>
+      `NOTFALL_TENANTS: ${chat} is named by ${first} and ${second}; it stays with ${first}.`,
+    reloadFailed: "NOTFALL_TENANTS: the folder could not be read again.",
+  },
   /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
   config: {
     help: "Every field with examples: docs/configuration.md · Templates: examples/praxis.yaml, examples/kmu.yaml",
