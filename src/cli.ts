@@ -169,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       return runConsole({ choice, tenant, config, configPath, playbooks, user: values.user, locale: lang });
     case "serve": {
       const { serve } = await import("./serve.ts");
-      return serve({ storage: choice, config, configPath, playbooks, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
+      return serve({ storage: choice, config, configPath, locale: lang, port: Number(values.port ?? process.env.PORT ?? 3978) });
     }
     case "check-config": {
       if (!configPath) {

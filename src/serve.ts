@@ -1,5 +1,5 @@
 import { createServer, Server } from "node:http";
-import { dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import express from "express";
 import {
   applyServerLimits,
@@ -15,15 +15,11 @@ import {
   serverOptions,
 } from "./adapters/http.ts";
 import { redactor, redactStream, secretsFromEnv } from "./adapters/redact.ts";
-import { createBot, type SharedWork } from "./app.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
-import { systemClock } from "./core/clock.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { AdapterStatePort, InstallationsPort } from "./core/ports.ts";
-import type { PlaybookSource } from "./core/service.ts";
-import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "./deployment.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
 import type { StorageChoice } from "./storage/select.ts";
+import { BotThread } from "./workers/bot-thread.ts";
 
 export interface ServeOptions {
   /** The backend (selectStorage): SQLite file or PostgreSQL URL. */
@@ -31,12 +27,15 @@ export interface ServeOptions {
   config: OrgConfig | undefined;
   /** The organisation file (its date goes on the printed handbook). */
   configPath?: string | undefined;
-  playbooks: PlaybookSource;
   locale: "en" | undefined;
   port: number;
   /** Interface to listen on; default `HOST` from the environment, else {@link DEFAULT_HOST}. */
   host?: string;
   env?: NodeJS.ProcessEnv;
+  /** The playbook folder the bot thread loads (default: the bundled playbooks, as `playbooks` came from). */
+  playbookDir?: string;
+  /** Benchmarks: extra routes on the app (after the adapters), with the bot thread (`idle()`). */
+  instrument?: (app: express.Express, thread: BotThread) => void;
 }
 
 /**
@@ -46,36 +45,17 @@ export interface ServeOptions {
  */
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** Slack's variables: one workspace (bot token) or many (OAuth installation). */
-const SLACK_VARS = [
-  "SLACK_SIGNING_SECRET",
-  "SLACK_BOT_TOKEN",
-  "SLACK_APP_TOKEN",
-  "SLACK_CLIENT_ID",
-  "SLACK_CLIENT_SECRET",
-  "SLACK_STATE_SECRET",
-];
-
-/**
- * Adapters whose settings are present in the environment. Each module is only loaded when configured. `state`: what
- * adapters keep beyond one process (Teams conversation references), in the database; `installations`: Slack's OAuth
- * installations (bot token per workspace), in the database.
- */
-export async function adaptersFromEnv(
-  env: NodeJS.ProcessEnv,
-  dbPath: string,
-  state?: AdapterStatePort,
-  installations?: InstallationsPort,
-): Promise<ChatAdapter[]> {
+/** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
-  if (SLACK_VARS.some((v) => env[v])) {
+  if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
-    const slack = createSlackAdapterFromEnv(env, {}, installations ? { installations } : {});
+    const slack = createSlackAdapterFromEnv(env);
     if (slack) out.push(slack);
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
     const { teamsFromEnv } = await import("./adapters/teams/index.ts");
-    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath), ...(state ? { state } : {}) }));
+    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath) }));
   }
   if (env.MATRIX_HOMESERVER_URL) {
     const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
@@ -168,21 +148,13 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   const stopRequested = new Promise<void>((resolve) => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
   });
-  let storage: Storage;
-  try {
-    storage = await openChosenStorage(o.storage, env, log, o.locale ?? "de");
-  } catch (err) {
-    process.stderr.write(
-      `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    return 1;
-  }
   let adapters: ChatAdapter[];
   try {
-    // the database first: adapters keep their routing data there (Teams references), shared by every process
-    adapters = await adaptersFromEnv(env, storage.dbPath, storage.adapterState, storage.installations);
+    adapters = await adaptersFromEnv(
+      env,
+      o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
+    );
   } catch (err) {
-    await storage.close();
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
     if (err instanceof Error && /ConfigError$/.test(err.name)) {
       process.stderr.write(`${err.message}\n`);
@@ -191,77 +163,69 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     throw err;
   }
   if (adapters.length === 0) {
-    await storage.close();
     process.stderr.write(
-      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack, ein Workspace; viele Workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
+      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
     );
     return 2;
   }
-  // several processes may share PostgreSQL: adapters that must run once (the Matrix sync) hold a role
-  const roles: LeaderGatedAdapter[] = [];
-  if (storage.pg) {
-    const pg = storage.pg;
-    adapters = adapters.map((a) => {
-      if (a.platform !== "matrix") return a;
-      const gated = new LeaderGatedAdapter(
-        a,
-        (hooks) =>
-          pg.leadership("matrix-sync", {
-            ...hooks,
-            onError: (err) => log("warn", "matrix-sync: Rolle nicht prüfbar / cannot check role", err),
-          }),
-        log,
-      );
-      roles.push(gated);
-      return gated;
-    });
-  }
-  const playbookList = o.playbooks.list();
-  // replies in chat name files relative to the data directory, never by their path on the server
-  const tenancy = tenantsFromEnv(env, storage, playbookList, log, storage.dataDir);
-  tenancy?.watch();
-  const single = tenantSinks(storage.dataDir, "default", o.config, o.configPath, playbookList, storage.dataDir);
-  const shared: SharedWork | undefined = storage.shared
-    ? {
-        port: storage.shared,
-        ...numberFromEnv(env, "NOTFALL_OUTBOX_LEASE_MS", (v) => ({ outboxLeaseMs: v })),
-        ...numberFromEnv(env, "NOTFALL_TIMER_LEASE_MS", (v) => ({ timerLeaseMs: v })),
-        ...numberFromEnv(env, "NOTFALL_POLL_MS", (v) => ({ pollMs: v })),
-      }
-    : undefined;
-  const bot = createBot({
-    storage: storage.base,
-    ...(tenancy ? { tenancy } : {}),
-    ...(shared ? { shared } : {}),
-    deployment: {
-      storeOf: storage.storeOf,
-      ...(storage.dueAll ? { dueAll: storage.dueAll } : {}),
-      ...(storage.nextAll ? { nextAll: storage.nextAll } : {}),
+  // the incident service, storage, scheduler and dispatcher run in their own thread (src/workers/bot-thread.ts):
+  // nothing they do delays the event loop that verifies and acknowledges requests here
+  const gated = o.storage.kind === "postgres" ? adapters.filter((a) => a.platform === "matrix") : [];
+  let down = false;
+  const thread: BotThread = new BotThread({
+    data: {
+      storage: o.storage,
+      config: o.config,
+      configPath: o.configPath,
+      playbookDir: o.playbookDir,
+      locale: o.locale,
+      env: { ...env },
+      adapters: adapters.map((a) => ({ platform: a.platform, capabilities: a.capabilities })),
+      gated: gated.map((a) => ({ platform: a.platform, role: "matrix-sync" })),
     },
     adapters,
-    clock: systemClock,
-    playbooks: o.playbooks,
-    ...(o.config ? { config: o.config } : {}),
-    ...(o.locale ? { locale: o.locale } : {}),
-    ...(single.exports ? { exports: single.exports } : {}),
-    ...(single.handbook ? { handbook: single.handbook } : {}),
     log,
+    onDeath: (why) => {
+      // like a crash: the service manager restarts the process; what was not committed was not acknowledged
+      if (down) return;
+      down = true;
+      log("error", `${why} — notfallbot beendet sich / exiting`);
+      process.exit(70);
+    },
   });
+  // several processes may share PostgreSQL: adapters that must run once (the Matrix sync) hold a role
+  const roles: LeaderGatedAdapter[] = [];
+  if (gated.length) {
+    adapters = adapters.map((a) => {
+      if (a.platform !== "matrix") return a;
+      const gate = new LeaderGatedAdapter(a, thread.role("matrix-sync"), log);
+      roles.push(gate);
+      return gate;
+    });
+  }
+  const started = await thread.start();
+  if (!started.ok) {
+    down = true;
+    await thread.stop();
+    if (started.stage === "storage") {
+      process.stderr.write(
+        `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${started.message}\n`,
+      );
+      return 1;
+    }
+    throw new Error(started.message);
+  }
+  const info = started.info;
   const app = express();
   app.disable("x-powered-by");
   app.get("/healthz", async (_req, res) => {
-    let db = true;
-    try {
-      await storage.base.hasDelivery("healthz", "probe");
-    } catch {
-      db = false;
-    }
+    const { database: db, tenants } = await thread.health();
     const status = Object.fromEntries(adapters.map((a) => [a.platform, a.health?.() ?? { ok: true }]));
     const ok = db && Object.values(status).every((s) => s.ok);
     res.status(ok ? 200 : 503).json({
       ok,
       database: db,
-      backend: storage.choice.kind,
+      backend: o.storage.kind,
       adapters: status,
       // which roles this process holds: every process delivers the outbox and fires timers (claims); the
       // Matrix sync runs in one process at a time
@@ -271,22 +235,27 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
         timers: true,
         ...Object.fromEntries(roles.map((r) => [r.role.name, r.active])),
       },
-      ...(tenancy ? { tenants: tenancy.ids().length } : {}),
-      ...(storage.pg ? { process: storage.pg.owner } : {}),
+      ...(tenants !== undefined ? { tenants } : {}),
+      ...(info.owner ? { process: info.owner } : {}),
     });
   });
   // cheap checks before any body is read (headers, size, type); then the adapters' own verification
   app.use(guardRoutes(routeLimitsOf(adapters), refusalLog()));
   for (const a of adapters) if (isHttpMountable(a)) a.mount(app);
+  o.instrument?.(app, thread);
   app.use(notFound);
+  const stopAll = async () => {
+    for (const a of adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
+    down = true;
+    await thread.stop();
+  };
   try {
-    await bot.start();
+    for (const a of adapters) await a.start(thread.receive);
   } catch (err) {
     // e.g. a rejected Slack token: the adapter says in German what to fix
     if (err instanceof AdapterError && err.code === "unauthorized") {
       process.stderr.write(`${err.message}\n`);
-      tenancy?.stop();
-      await storage.close();
+      await stopAll();
       return 3;
     }
     throw err;
@@ -298,9 +267,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       `notfallbot kann nicht auf ${authority(host, o.port)} hören (${server.code ?? server.message}). ` +
         "Bitte HOST (Adresse dieses Rechners, z. B. 127.0.0.1 oder 0.0.0.0) und PORT prüfen. / cannot listen, check HOST and PORT.\n",
     );
-    await bot.stop();
-    tenancy?.stop();
-    await storage.close();
+    await stopAll();
     return 2;
   }
   const addr = server.address();
@@ -311,20 +278,12 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   log("info", `notfallbot hört auf http://${authority(host, port)} (${adapters.map((a) => a.platform).join(", ")}), ${where}`);
   log(
     "info",
-    `Datenbank: ${storage.description}${tenancy ? `, ${tenancy.ids().length} Mandanten aus ${tenancy.dir}` : ""}${storage.pg ? ` (Prozess ${storage.pg.owner})` : ""}`,
+    `Datenbank: ${info.description}${info.tenantDir ? `, ${info.tenants} Mandanten aus ${info.tenantDir}` : ""}${info.owner ? ` (Prozess ${info.owner})` : ""}`,
   );
   process.stdout.write(`READY ${port}\n`);
   await stopRequested;
   await new Promise<void>((resolve) => server.close(() => resolve())); // answers requests already in flight
 
-  await bot.stop();
-  tenancy?.stop();
-  await storage.close();
+  await stopAll();
   return 0;
-}
-
-/** A positive whole number from the environment, as options (tests shorten leases and polls this way). */
-function numberFromEnv<T>(env: NodeJS.ProcessEnv, name: string, as: (v: number) => T): T | Record<string, never> {
-  const v = Number(env[name]);
-  return Number.isInteger(v) && v > 0 ? as(v) : {};
 }

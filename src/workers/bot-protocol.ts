@@ -1,0 +1,65 @@
+/**
+ * Messages between the HTTP thread of `notfallbot serve` and the bot thread (`bot-worker.ts`): plain, structured-
+ * clonable data, no shared memory. See docs/performance.md, "Dienst und Datenbank in einem Worker-Thread".
+ */
+import type { AdapterErrorCode, Capabilities, Platform } from "../core/adapter.ts";
+import type { Inbound } from "../core/inbound.ts";
+import type { Outbound } from "../core/message.ts";
+import type { OrgConfig } from "../core/org.ts";
+import type { StorageChoice } from "../storage/select.ts";
+
+/** What the bot thread is started with. */
+export interface BotWorkerData {
+  storage: StorageChoice;
+  config: OrgConfig | undefined;
+  configPath: string | undefined;
+  /** Playbook folder; undefined: the bundled playbooks. */
+  playbookDir: string | undefined;
+  locale: "en" | undefined;
+  env: Record<string, string | undefined>;
+  /** The adapters of the HTTP thread: their platform and capabilities (the core renders for them). */
+  adapters: { platform: Platform; capabilities: Capabilities }[];
+  /** Platforms that run in one process at a time (Matrix on PostgreSQL): delivered only while the role is held. */
+  gated: { platform: Platform; role: string }[];
+}
+
+/** A failed delivery as it crosses the threads (an {@link AdapterError} is rebuilt on the other side). */
+export interface WireError {
+  adapter: boolean;
+  code: AdapterErrorCode;
+  message: string;
+  retryAfterMs?: number;
+  platformCode?: string;
+}
+
+/** HTTP thread → bot thread. */
+export type ToBot =
+  | { kind: "inbound"; seq: number; event: Inbound }
+  | { kind: "delivered"; id: number; ref?: string; error?: WireError }
+  | { kind: "health"; id: number }
+  | { kind: "idle"; id: number }
+  | { kind: "role-start"; id: number; name: string }
+  | { kind: "role-stop"; id: number; name: string }
+  | { kind: "stop" };
+
+/** What the bot thread reports once it runs. */
+export interface BotReady {
+  description: string;
+  dataDir: string;
+  tenants: number | undefined;
+  tenantDir: string | undefined;
+  owner: string | undefined;
+}
+
+/** Bot thread → HTTP thread. */
+export type FromBot =
+  | { kind: "ready"; info: BotReady }
+  | { kind: "failed"; stage: "storage" | "start"; message: string }
+  | { kind: "handled"; seq: number }
+  | { kind: "deliver"; id: number; platform: Platform; message: Outbound }
+  | { kind: "log"; level: "info" | "warn" | "error"; msg: string; detail?: string }
+  | { kind: "health"; id: number; database: boolean; tenants: number | undefined }
+  | { kind: "idle"; id: number }
+  | { kind: "role"; name: string; event: "acquired" | "lost"; why?: string }
+  | { kind: "role-done"; id: number; isLeader: boolean }
+  | { kind: "stopped" };

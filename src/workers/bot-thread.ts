@@ -1,0 +1,230 @@
+/**
+ * The HTTP thread's side of the bot thread (`bot-worker.ts`): starts the worker, forwards every event a receiver
+ * gives to it in receive order (`postMessage` between two threads is FIFO), runs the deliveries the worker asks for
+ * through the real adapters here, and answers `/healthz`.
+ *
+ * A worker that dies (an uncaught error, an exit) is a crash of the bot: {@link BotThreadOptions.onDeath} is called
+ * once, and `serve` ends the process non-zero so that systemd starts it again — never a silent restart of the thread
+ * with half a state. What was not committed counts as not acknowledged, exactly as after a crash of the process.
+ */
+import { Worker } from "node:worker_threads";
+import type { Logger } from "../app.ts";
+import { AdapterError, type ChatAdapter, type InboundHandler, type Platform } from "../core/adapter.ts";
+import type { Inbound } from "../core/inbound.ts";
+import type { RoleFactory } from "../leader-gate.ts";
+import type { BotReady, BotWorkerData, FromBot, ToBot, WireError } from "./bot-protocol.ts";
+
+export interface BotThreadOptions {
+  data: BotWorkerData;
+  /** The adapters of this thread, by platform (the worker's deliveries go to them). */
+  adapters: readonly ChatAdapter[];
+  log: Logger;
+  /** The worker ended without being asked to (after start-up). Called once. */
+  onDeath: (why: string) => void;
+  /** The worker's module; tests use another one. */
+  url?: URL;
+}
+
+export type StartResult = { ok: true; info: BotReady } | { ok: false; stage: "storage" | "start"; message: string };
+
+export class BotThread {
+  private readonly worker: Worker;
+  private readonly o: BotThreadOptions;
+  private readonly adapters: Map<string, ChatAdapter>;
+  private seq = 0;
+  private nextId = 0;
+  private readonly handled = new Map<number, () => void>();
+  private readonly requests = new Map<number, (m: FromBot) => void>();
+  private readonly roleHooks = new Map<string, { onAcquired: () => void; onLost: (why: string) => void; isLeader: boolean }>();
+  private starting: ((r: StartResult) => void) | undefined;
+  private stopped: (() => void) | undefined;
+  private stopping = false;
+  private dead = false;
+
+  constructor(o: BotThreadOptions) {
+    this.o = o;
+    this.adapters = new Map(o.adapters.map((a) => [a.platform as string, a]));
+    this.worker = new Worker(o.url ?? new URL("./bot-worker.ts", import.meta.url), { workerData: o.data });
+    this.worker.on("message", (m: FromBot) => this.onMessage(m));
+    this.worker.on("error", (err) => this.die(`Fehler im Bot-Thread / error in the bot thread: ${err.stack ?? err.message}`));
+    this.worker.on("exit", (code) => {
+      if (this.stopping) this.stopped?.();
+      else this.die(`Bot-Thread unerwartet beendet (Code ${code}) / bot thread exited`);
+    });
+  }
+
+  /** Resolves when the worker has opened the storage and started timers and delivery (or says why it could not). */
+  start(): Promise<StartResult> {
+    return new Promise((resolve) => {
+      this.starting = resolve;
+    });
+  }
+
+  /** The handler for the adapters of this thread: resolves when the worker has committed the event. */
+  readonly receive: InboundHandler = (event: Inbound) =>
+    new Promise<void>((resolve) => {
+      const seq = ++this.seq;
+      this.handled.set(seq, resolve);
+      this.send({ kind: "inbound", seq, event });
+    });
+
+  /** Whether the database answers (asked in the worker; false after `timeoutMs`). */
+  async health(timeoutMs = 5000): Promise<{ database: boolean; tenants: number | undefined }> {
+    const answer = await Promise.race([
+      this.request((id) => ({ kind: "health", id })),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutMs).unref()),
+    ]);
+    return answer?.kind === "health" ? { database: answer.database, tenants: answer.tenants } : { database: false, tenants: undefined };
+  }
+
+  /** Resolves when every event sent so far is handled and nothing deliverable is left (benchmarks, tests). */
+  async idle(): Promise<void> {
+    await this.request((id) => ({ kind: "idle", id }));
+  }
+
+  /** A role held through the worker's PostgreSQL connection (the Matrix sync in one process at a time). */
+  role(name: string): RoleFactory {
+    return (hooks) => {
+      const state = { ...hooks, isLeader: false };
+      this.roleHooks.set(name, state);
+      return {
+        name,
+        get isLeader() {
+          return state.isLeader;
+        },
+        start: async () => {
+          const m = await this.request((id) => ({ kind: "role-start", id, name }));
+          if (m.kind === "role-done" && m.isLeader && !state.isLeader) {
+            state.isLeader = true;
+            hooks.onAcquired();
+          }
+        },
+        stop: async () => {
+          await this.request((id) => ({ kind: "role-stop", id, name }));
+          if (state.isLeader) {
+            state.isLeader = false;
+            hooks.onLost("stopped");
+          }
+        },
+      };
+    };
+  }
+
+  /**
+   * Stops timers and delivery in the worker and closes the storage (adapters here must be stopped first, so that no
+   * new events come), then ends the thread.
+   */
+  async stop(): Promise<void> {
+    if (this.dead) return;
+    this.stopping = true;
+    const exited = new Promise<void>((r) => {
+      this.stopped = r;
+    });
+    const done = new Promise<void>((r) => {
+      this.requests.set(-1, () => r());
+    });
+    this.send({ kind: "stop" });
+    await Promise.race([done, exited]);
+    await this.worker.terminate();
+  }
+
+  private send(m: ToBot): void {
+    if (!this.dead) this.worker.postMessage(m);
+  }
+
+  private request(make: (id: number) => ToBot): Promise<FromBot> {
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      this.requests.set(id, resolve);
+      this.send(make(id));
+    });
+  }
+
+  private onMessage(m: FromBot): void {
+    switch (m.kind) {
+      case "ready":
+        this.starting?.({ ok: true, info: m.info });
+        this.starting = undefined;
+        return;
+      case "failed":
+        this.starting?.({ ok: false, stage: m.stage, message: m.message });
+        this.starting = undefined;
+        return;
+      case "handled": {
+        const r = this.handled.get(m.seq);
+        this.handled.delete(m.seq);
+        r?.();
+        return;
+      }
+      case "deliver":
+        void this.deliver(m.id, m.platform, m.message);
+        return;
+      case "log":
+        this.o.log(m.level, m.msg, m.detail !== undefined ? new Error(m.detail) : undefined);
+        return;
+      case "role": {
+        const h = this.roleHooks.get(m.name);
+        if (!h) return;
+        if (m.event === "acquired" && !h.isLeader) {
+          h.isLeader = true;
+          h.onAcquired();
+        } else if (m.event === "lost" && h.isLeader) {
+          h.isLeader = false;
+          h.onLost(m.why ?? "");
+        }
+        return;
+      }
+      case "stopped": {
+        const r = this.requests.get(-1);
+        this.requests.delete(-1);
+        r?.(m);
+        return;
+      }
+      case "health":
+      case "idle":
+      case "role-done": {
+        const r = this.requests.get(m.id);
+        this.requests.delete(m.id);
+        r?.(m);
+        return;
+      }
+    }
+  }
+
+  private async deliver(id: number, platform: Platform, message: Parameters<ChatAdapter["deliver"]>[0]): Promise<void> {
+    const a = this.adapters.get(platform);
+    try {
+      if (!a) throw new AdapterError("permanent", `Kein Adapter für ${platform} / no adapter for ${platform}`);
+      if (a.canDeliver?.() === false)
+        throw new AdapterError("transient", `${platform} stellt hier gerade nicht zu / not delivering here now`);
+      const r = await a.deliver(message);
+      this.send({ kind: "delivered", id, ref: r.ref });
+    } catch (err) {
+      this.send({ kind: "delivered", id, error: wireError(err) });
+    }
+  }
+
+  private die(why: string): void {
+    if (this.dead || this.stopping) return;
+    this.dead = true;
+    // start-up still waiting: it fails like any start-up error
+    if (this.starting) {
+      this.starting({ ok: false, stage: "start", message: why });
+      this.starting = undefined;
+    }
+    this.o.onDeath(why);
+  }
+}
+
+function wireError(err: unknown): WireError {
+  if (err instanceof AdapterError) {
+    return {
+      adapter: true,
+      code: err.code,
+      message: err.message,
+      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+      ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}),
+    };
+  }
+  return { adapter: false, code: "transient", message: err instanceof Error ? err.message : String(err) };
+}

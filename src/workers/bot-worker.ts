@@ -1,0 +1,199 @@
+/**
+ * The bot thread of `notfallbot serve` (started by `bot-thread.ts`): the incident service, the storage connection
+ * (SQLite file or PostgreSQL pool), the scheduler and the outbox dispatcher run here, so that their work — loading,
+ * deciding, the one transaction per event, timers, the outbox queries — never delays the event loop that answers
+ * HTTP. The adapters stay in the HTTP thread: events arrive here as `inbound` messages in the order the receivers
+ * gave them and go into the same `createBot` as in every other wiring (one transaction per event, order per thread,
+ * deduplication unchanged); a delivery goes back as `deliver` and the adapter there sends it.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type Bot, createBot, type Logger, type SharedWork } from "../app.ts";
+import { AdapterError, type ChatAdapter, type DeliveryResult, type InboundHandler, type Platform } from "../core/adapter.ts";
+import { systemClock } from "../core/clock.ts";
+import type { Outbound } from "../core/message.ts";
+import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
+import { loadPlaybooks } from "../machines/loader.ts";
+import type { BotWorkerData, FromBot, ToBot } from "./bot-protocol.ts";
+
+const port = parentPort;
+if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
+const data = workerData as BotWorkerData;
+const post = (m: FromBot) => port.postMessage(m);
+
+const log: Logger = (level, msg, detail) => {
+  const d = detail instanceof Error ? detail.message : detail === undefined ? undefined : String(detail);
+  post({ kind: "log", level, msg, ...(d !== undefined ? { detail: d } : {}) });
+};
+
+/** Deliveries waiting for the adapter in the HTTP thread. */
+const deliveries = new Map<number, { resolve: (r: DeliveryResult) => void; reject: (e: Error) => void }>();
+let nextDelivery = 0;
+
+/** An adapter of the HTTP thread as the core and the dispatcher see it: its capabilities, and delivery by message. */
+class RemoteAdapter implements ChatAdapter {
+  readonly platform: Platform;
+  readonly capabilities: ChatAdapter["capabilities"];
+  private readonly gate: (() => boolean) | undefined;
+  constructor(platform: Platform, capabilities: ChatAdapter["capabilities"], gate: (() => boolean) | undefined) {
+    this.platform = platform;
+    this.capabilities = capabilities;
+    this.gate = gate;
+  }
+  async start(_onEvent: InboundHandler): Promise<void> {}
+  async stop(): Promise<void> {}
+  deliver(message: Outbound): Promise<DeliveryResult> {
+    const id = ++nextDelivery;
+    return new Promise((resolve, reject) => {
+      deliveries.set(id, { resolve, reject });
+      post({ kind: "deliver", id, platform: this.platform, message });
+    });
+  }
+  canDeliver(): boolean {
+    return this.gate?.() ?? true;
+  }
+}
+
+/** Roles (PostgreSQL advisory locks) this process competes for on behalf of the HTTP thread's gated adapters. */
+const roles = new Map<string, { isLeader: boolean; start(): Promise<void>; stop(): Promise<void> }>();
+
+let storage: Storage | undefined;
+let bot: Bot | undefined;
+let tenancy: ReturnType<typeof tenantsFromEnv>;
+
+async function main(): Promise<void> {
+  try {
+    storage = await openChosenStorage(data.storage, data.env, log);
+  } catch (err) {
+    post({ kind: "failed", stage: "storage", message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  const s = storage;
+  const playbooks = loadPlaybooks(...(data.playbookDir ? [data.playbookDir] : []));
+  const playbookList = playbooks.list();
+  tenancy = tenantsFromEnv(data.env, s, playbookList, log, s.dataDir);
+  tenancy?.watch();
+  const single = tenantSinks(s.dataDir, "default", data.config, data.configPath, playbookList, s.dataDir);
+  const num = (name: string) => {
+    const v = Number(data.env[name]);
+    return Number.isInteger(v) && v > 0 ? v : undefined;
+  };
+  const shared: SharedWork | undefined = s.shared
+    ? {
+        port: s.shared,
+        ...(num("NOTFALL_OUTBOX_LEASE_MS") ? { outboxLeaseMs: num("NOTFALL_OUTBOX_LEASE_MS")! } : {}),
+        ...(num("NOTFALL_TIMER_LEASE_MS") ? { timerLeaseMs: num("NOTFALL_TIMER_LEASE_MS")! } : {}),
+        ...(num("NOTFALL_POLL_MS") ? { pollMs: num("NOTFALL_POLL_MS")! } : {}),
+      }
+    : undefined;
+  const adapters = data.adapters.map((a) => {
+    const role = data.gated.find((g) => g.platform === a.platform)?.role;
+    return new RemoteAdapter(a.platform, a.capabilities, role ? () => roles.get(role)?.isLeader === true : undefined);
+  });
+  bot = createBot({
+    storage: s.base,
+    ...(tenancy ? { tenancy } : {}),
+    ...(shared ? { shared } : {}),
+    deployment: {
+      storeOf: s.storeOf,
+      ...(s.dueAll ? { dueAll: s.dueAll } : {}),
+      ...(s.nextAll ? { nextAll: s.nextAll } : {}),
+    },
+    adapters,
+    clock: systemClock,
+    playbooks,
+    ...(data.config ? { config: data.config } : {}),
+    ...(data.locale ? { locale: data.locale } : {}),
+    ...(single.exports ? { exports: single.exports } : {}),
+    ...(single.handbook ? { handbook: single.handbook } : {}),
+    log,
+  });
+  try {
+    await bot.start();
+  } catch (err) {
+    post({ kind: "failed", stage: "start", message: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  post({
+    kind: "ready",
+    info: {
+      description: s.description,
+      dataDir: s.dataDir,
+      tenants: tenancy ? tenancy.ids().length : undefined,
+      tenantDir: tenancy?.dir,
+      owner: s.pg?.owner,
+    },
+  });
+}
+
+async function stop(): Promise<void> {
+  await bot?.stop();
+  for (const r of roles.values()) await r.stop().catch((err) => log("warn", "Rolle konnte nicht abgegeben werden", err));
+  tenancy?.stop();
+  await storage?.close();
+  post({ kind: "stopped" });
+  port!.close();
+}
+
+port.on("message", (m: ToBot) => {
+  switch (m.kind) {
+    case "inbound":
+      // bot.receive queues the event synchronously (one queue, events in the order they arrive) and never rejects
+      void bot!.receive(m.event).then(() => post({ kind: "handled", seq: m.seq }));
+      return;
+    case "delivered": {
+      const d = deliveries.get(m.id);
+      if (!d) return;
+      deliveries.delete(m.id);
+      if (!m.error) d.resolve({ ref: m.ref ?? "" });
+      else if (m.error.adapter)
+        d.reject(
+          new AdapterError(m.error.code, m.error.message, {
+            ...(m.error.retryAfterMs !== undefined ? { retryAfterMs: m.error.retryAfterMs } : {}),
+            ...(m.error.platformCode !== undefined ? { platformCode: m.error.platformCode } : {}),
+          }),
+        );
+      else d.reject(new Error(m.error.message));
+      return;
+    }
+    case "health":
+      void (async () => {
+        let database = true;
+        try {
+          await storage!.base.hasDelivery("healthz", "probe");
+        } catch {
+          database = false;
+        }
+        post({ kind: "health", id: m.id, database, tenants: tenancy ? tenancy.ids().length : undefined });
+      })();
+      return;
+    case "idle":
+      void bot!.idle().then(() => post({ kind: "idle", id: m.id }));
+      return;
+    case "role-start":
+      void (async () => {
+        const pg = storage?.pg;
+        if (!pg) throw new Error(`Rolle ${m.name} braucht PostgreSQL / role needs PostgreSQL`);
+        const role = pg.leadership(m.name, {
+          onAcquired: () => post({ kind: "role", name: m.name, event: "acquired" }),
+          onLost: (why) => post({ kind: "role", name: m.name, event: "lost", why }),
+          onError: (err) => log("warn", `${m.name}: Rolle nicht prüfbar / cannot check role`, err),
+        });
+        roles.set(m.name, role);
+        await role.start();
+        post({ kind: "role-done", id: m.id, isLeader: role.isLeader });
+      })();
+      return;
+    case "role-stop":
+      void (async () => {
+        const role = roles.get(m.name);
+        await role?.stop();
+        post({ kind: "role-done", id: m.id, isLeader: false });
+      })();
+      return;
+    case "stop":
+      void stop();
+      return;
+  }
+});
+
+await main();
