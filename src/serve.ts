@@ -34,8 +34,10 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** The playbook folder the bot thread loads (default: the bundled playbooks, as `playbooks` came from). */
   playbookDir?: string;
-  /** Benchmarks: extra routes on the app (after the adapters), with the bot thread (`idle()`). */
-  instrument?: (app: express.Express, thread: BotThread) => void;
+  /** Benchmarks: extra routes on the app (after the adapters), with the bot thread (`idle()`) and the adapters. */
+  instrument?: (app: express.Express, bot: { thread: BotThread; adapters: readonly ChatAdapter[] }) => void;
+  /** Benchmarks: called with the port once the server listens (after `READY <port>`). */
+  onListening?: (port: number) => void;
 }
 
 /**
@@ -242,7 +244,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   // cheap checks before any body is read (headers, size, type); then the adapters' own verification
   app.use(guardRoutes(routeLimitsOf(adapters), refusalLog()));
   for (const a of adapters) if (isHttpMountable(a)) a.mount(app);
-  o.instrument?.(app, thread);
+  o.instrument?.(app, { thread, adapters });
   app.use(notFound);
   const stopAll = async () => {
     for (const a of adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
@@ -281,6 +283,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     `Datenbank: ${info.description}${info.tenantDir ? `, ${info.tenants} Mandanten aus ${info.tenantDir}` : ""}${info.owner ? ` (Prozess ${info.owner})` : ""}`,
   );
   process.stdout.write(`READY ${port}\n`);
+  o.onListening?.(port);
   await stopRequested;
   await new Promise<void>((resolve) => server.close(() => resolve())); // answers requests already in flight
 

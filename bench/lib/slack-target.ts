@@ -5,9 +5,12 @@
  * `processBeforeResponse: true`: the answer goes out when the listener returns, which for `/notfall` is right after
  * `ack()`; log level warn):
  *
- *   --mode ours   our real stack, wired like `notfallbot serve` (src/serve.ts): express app with `x-powered-by` off
- *                 and `GET /healthz`, our SlackAdapter mounted, the bot (createBot, system clock, all playbooks) on a
- *                 real SQLite file (openStorage: WAL, synchronous NORMAL), the Web API pointed at `--api`.
+ *   --mode ours   our real stack: `serve()` of src/serve.ts itself (as `notfallbot serve` with SLACK_SIGNING_SECRET,
+ *                 SLACK_BOT_TOKEN and SLACK_API_URL=`--api`), SQLite file in `--dir`: express, route guards, our
+ *                 SlackAdapter on this thread, the incident service, storage, scheduler and dispatcher in the bot thread
+ *                 (src/workers/bot-thread.ts).
+ *   --mode inproc diagnosis, the shape before the bot thread: the same SlackAdapter and the bot (createBot, system
+ *                 clock, all playbooks) on a real SQLite file (openStorage) in this thread, on the loop that answers HTTP.
  *   --mode floor  a bare Bolt app (same Bolt, same receiver set-up) whose `/notfall` handler only calls `ack()`;
  *                 its WebClient also points at `--api` (Bolt's one auth.test for the token).
  *
@@ -22,11 +25,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
+import Database from "better-sqlite3";
 import express from "express";
 import { createSlackAdapter } from "../../src/adapters/slack/index.ts";
 import { type Bot, createBot } from "../../src/app.ts";
 import { systemClock } from "../../src/core/clock.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { serve } from "../../src/serve.ts";
 import { openStorage, type SqliteStorage } from "../../src/storage/index.ts";
 import { BOT_TOKEN } from "../../tests/adapters/slack/fake-slack-api.ts";
 import { args } from "./args.ts";
@@ -50,7 +55,44 @@ const checkpoints: number[] = [];
 const threadCheckpoints: number[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
+let serving: Promise<number> | undefined;
+let serveDb: string | undefined;
+let servedUrl: string | undefined;
+
 if (mode === "ours") {
+  // warnings and errors of serve() go to stderr: counted (the first five shown)
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const line = String(chunk);
+    if (/\[(warn|error)\]/i.test(line)) {
+      errors++;
+      if (errors > 5) return true;
+    } else if (/\[info\]/.test(line)) return true;
+    return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  serveDb = join(a.str("dir"), "notfall.db");
+  const listening = new Promise<number>((resolve) => {
+    serving = serve({
+      storage: { kind: "sqlite", file: serveDb! },
+      config: undefined,
+      locale: undefined,
+      port: 0,
+      host: "127.0.0.1",
+      env: { ...process.env, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: apiUrl },
+      instrument: (app, { thread, adapters }) => {
+        app.get("/bench/idle", (_req, res) => {
+          void (async () => {
+            for (const ad of adapters) await (ad as { idle?: () => Promise<void> }).idle?.();
+            await thread.idle();
+            res.json({ ok: true });
+          })();
+        });
+      },
+      onListening: resolve,
+    });
+  });
+  servedUrl = `http://127.0.0.1:${await listening}`;
+} else if (mode === "inproc") {
   // --checkpoint-ms: diagnosis only (0 = SQLite's automatic checkpoint inside a commit); default: the storage's own.
   storage = openStorage(join(a.str("dir"), "notfall.db"), {
     ...(a.flag("checkpoint-ms") ? { checkpointMs: a.num("checkpoint-ms", 1000) } : {}),
@@ -125,13 +167,15 @@ if (mode === "ours") {
   });
   app.use(receiver.router);
 } else {
-  throw new Error(`--mode ours|floor, nicht ${mode}`);
+  throw new Error(`--mode ours|inproc|floor, nicht ${mode}`);
 }
 
-const server: Server = await new Promise((resolve) => {
-  const s = app.listen(0, "127.0.0.1", () => resolve(s));
-});
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const server: Server | undefined = servedUrl
+  ? undefined
+  : await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+const base = servedUrl ?? `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
 
 // --profile: a CPU profile of everything between ready and SIGTERM (the measured rounds and their delivery).
 let stopProfile: (() => void) | undefined;
@@ -149,10 +193,20 @@ process.once("SIGTERM", () => {
   void (async () => {
     stopProfile?.();
     await profiling;
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
     let incidents = 0;
     let unsent = 0;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    if (serving && serveDb) {
+      // serve() ends on this SIGTERM by itself (answers in flight, adapters, bot thread, storage)
+      await serving;
+      const sql = new Database(serveDb, { readonly: true });
+      incidents = (sql.prepare("SELECT count(*) AS n FROM incidents").get() as { n: number }).n;
+      unsent = (sql.prepare("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").get() as { n: number }).n;
+      sql.close();
+    }
     if (bot && storage) {
       await bot.stop();
       const sql = storage.db.$client;

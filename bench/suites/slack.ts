@@ -10,7 +10,8 @@
  *    below what the bot can handle, so the figure is the ack latency and not a queue;
  *  - back to back (info): each client sends its next command as soon as the last is acknowledged: the servers'
  *    saturation (latency ≈ clients / throughput).
- * A third server, our stack with the WAL checkpoint timer off (diagnosis), runs in the paced rounds too.
+ * A third server, our stack as it was before the bot thread (createBot on the loop that answers HTTP; diagnosis), runs in
+ * the paced and the back-to-back rounds too.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -50,8 +51,6 @@ interface TargetStats {
 const CLIENTS = 50;
 /** Commands per second offered in the paced rounds (Poisson arrivals). */
 const RATE = 50;
-/** Checkpoint timer so long that none runs during the benchmark (diagnosis: what the fsyncs cost the acks). */
-const NO_CHECKPOINT_MS = 1_000_000_000;
 
 /** Per round, the p-th percentile; then the median over the rounds (one stall of the machine spoils one round only). */
 function perRound(samples: Sample[], p: number, value: (s: Sample) => number = (s) => s.ms): number {
@@ -104,24 +103,15 @@ export const slackBenchmark: Benchmark = {
       const profile = ctx.profileDir ? ["--profile", join(ctx.profileDir, "slack-ours.cpuprofile")] : [];
       const floor = await start<Ready>("lib/slack-target.ts", ["--mode", "floor", "--api", api.ready.url]);
       const ours = await start<Ready>("lib/slack-target.ts", ["--mode", "ours", "--api", api.ready.url, "--dir", dir("ours"), ...profile]);
-      const noCkpt = await start<Ready>("lib/slack-target.ts", [
-        "--mode",
-        "ours",
-        "--api",
-        api.ready.url,
-        "--dir",
-        dir("ours-nockpt"),
-        "--checkpoint-ms",
-        String(NO_CHECKPOINT_MS),
-      ]);
+      const inProc = await start<Ready>("lib/slack-target.ts", ["--mode", "inproc", "--api", api.ready.url, "--dir", dir("inproc")]);
       const targets = [
         { name: "floor", ...floor.ready },
         { name: "ours", ...ours.ready },
-        { name: "nockpt", ...noCkpt.ready },
+        { name: "inproc", ...inProc.ready },
       ];
 
       ctx.log(
-        `slack: ${CLIENTS} Clients, ${RATE} Befehle/s, ${size.rounds} Runden × ${size.perRound} je Server (Bolt nackt, unser Stack, ohne Checkpoint)`,
+        `slack: ${CLIENTS} Clients, ${RATE} Befehle/s, ${size.rounds} Runden × ${size.perRound} je Server (Bolt nackt, unser Stack, Bot im HTTP-Thread)`,
       );
       const paced = (
         await runChild<LoadResult>("lib/slack-load.ts", [
@@ -143,7 +133,7 @@ export const slackBenchmark: Benchmark = {
       const sat = (
         await runChild<LoadResult>("lib/slack-load.ts", [
           "--targets",
-          JSON.stringify(targets.slice(0, 2)),
+          JSON.stringify(targets),
           "--clients",
           String(CLIENTS),
           "--per-round",
@@ -165,7 +155,7 @@ export const slackBenchmark: Benchmark = {
       const stats = new Map<string, TargetStats>();
       for (const [name, s] of [
         ["ours", ours],
-        ["nockpt", noCkpt],
+        ["inproc", inProc],
         ["floor", floor],
       ] as const) {
         stats.set(name, (await s.stop()) as TargetStats);
@@ -180,13 +170,14 @@ export const slackBenchmark: Benchmark = {
       const floor99 = perRound(P.floor!, 0.99);
       const o = stats.get("ours")!;
       const f = stats.get("floor")!;
-      const incidents = o.incidents + stats.get("nockpt")!.incidents;
+      const i = stats.get("inproc")!;
+      const incidents = o.incidents + stats.get("inproc")!.incidents;
       const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
-        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; WAL checkpoints on the event loop: ${o.checkpoints}, p50 ${o.checkpointP50.toFixed(2)} ms, max ${o.checkpointMax.toFixed(0)} ms, ${o.checkpointOver10} over 10 ms; in the checkpoint thread: ${o.threadCheckpoints ?? 0}, max ${(o.threadCheckpointMax ?? 0).toFixed(0)} ms`,
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; bot on the HTTP loop (diagnosis) max ${i.loopDelayMax.toFixed(0)} ms (p99 ${i.loopDelayP99.toFixed(1)}); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop, ${i.threadCheckpoints ?? 0} in the checkpoint thread (max ${(i.threadCheckpointMax ?? 0).toFixed(0)} ms)`,
         first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end`,
-        sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s`,
+        sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s, bot on the HTTP loop (diagnosis) ${rate("inproc", sat).toFixed(0)} acks/s`,
       };
       const out: Measured[] = [
         row(
@@ -200,7 +191,7 @@ export const slackBenchmark: Benchmark = {
           notes.p99,
         ),
         row("Slack ack p50, 50 clients, 50 commands/s", perRound(P.ours!, 0.5), "ms", perRound(P.floor!, 0.5), "cost"),
-        row("Slack ack p99, no WAL checkpoint on the event loop (diagnosis)", perRound(P.nockpt!, 0.99), "ms", floor99, "cost"),
+        row("Slack ack p99, bot on the HTTP loop as before the bot thread (diagnosis)", perRound(P.inproc!, 0.99), "ms", floor99, "cost"),
         row(
           "Slack command → first thread message at the API p50",
           perRound(P.ours!, 0.5, first),
