@@ -47,6 +47,21 @@ export interface ServeOptions {
  */
 export const DEFAULT_HOST = "127.0.0.1";
 
+const NO_ADAPTER =
+  "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n";
+
+/** Whether the environment has settings of any adapter ({@link adaptersFromEnv} may still build none). */
+function adapterSettings(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env.SLACK_SIGNING_SECRET ||
+      env.SLACK_BOT_TOKEN ||
+      env.SLACK_APP_TOKEN ||
+      env.MICROSOFT_APP_ID !== undefined ||
+      env.NOTFALL_TEAMS === "1" ||
+      env.MATRIX_HOMESERVER_URL,
+  );
+}
+
 /** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
 export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
@@ -150,29 +165,13 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   const stopRequested = new Promise<void>((resolve) => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
   });
-  let adapters: ChatAdapter[];
-  try {
-    adapters = await adaptersFromEnv(
-      env,
-      o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
-    );
-  } catch (err) {
-    // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
-    if (err instanceof Error && /ConfigError$/.test(err.name)) {
-      process.stderr.write(`${err.message}\n`);
-      return 3;
-    }
-    throw err;
-  }
-  if (adapters.length === 0) {
-    process.stderr.write(
-      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n",
-    );
+  // the incident service, storage, scheduler and dispatcher run in their own thread (src/workers/bot-thread.ts):
+  // nothing they do delays the event loop that verifies and acknowledges requests here. It starts first and opens the
+  // storage while the adapters are built; without any adapter settings there is nothing to start (and no file to create).
+  if (!adapterSettings(env)) {
+    process.stderr.write(NO_ADAPTER);
     return 2;
   }
-  // the incident service, storage, scheduler and dispatcher run in their own thread (src/workers/bot-thread.ts):
-  // nothing they do delays the event loop that verifies and acknowledges requests here
-  const gated = o.storage.kind === "postgres" ? adapters.filter((a) => a.platform === "matrix") : [];
   let down = false;
   const thread: BotThread = new BotThread({
     data: {
@@ -182,10 +181,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       playbookDir: o.playbookDir,
       locale: o.locale,
       env: { ...env },
-      adapters: adapters.map((a) => ({ platform: a.platform, capabilities: a.capabilities })),
-      gated: gated.map((a) => ({ platform: a.platform, role: "matrix-sync" })),
     },
-    adapters,
     log,
     onDeath: (why) => {
       // like a crash: the service manager restarts the process; what was not committed was not acknowledged
@@ -195,6 +191,29 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       process.exit(70);
     },
   });
+  let adapters: ChatAdapter[];
+  try {
+    adapters = await adaptersFromEnv(
+      env,
+      o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
+    );
+  } catch (err) {
+    // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
+    down = true;
+    await thread.stop();
+    if (err instanceof Error && /ConfigError$/.test(err.name)) {
+      process.stderr.write(`${err.message}\n`);
+      return 3;
+    }
+    throw err;
+  }
+  if (adapters.length === 0) {
+    down = true;
+    await thread.stop();
+    process.stderr.write(NO_ADAPTER);
+    return 2;
+  }
+  const gated = o.storage.kind === "postgres" ? adapters.filter((a) => a.platform === "matrix") : [];
   // several processes may share PostgreSQL: adapters that must run once (the Matrix sync) hold a role
   const roles: LeaderGatedAdapter[] = [];
   if (gated.length) {
@@ -205,7 +224,10 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       return gate;
     });
   }
-  const started = await thread.start();
+  const started = await thread.start(
+    adapters,
+    gated.map((a) => ({ platform: a.platform, role: "matrix-sync" })),
+  );
   if (!started.ok) {
     down = true;
     await thread.stop();

@@ -17,10 +17,22 @@ export interface BotWorkerData {
   playbookDir: string | undefined;
   locale: "en" | undefined;
   env: Record<string, string | undefined>;
+}
+
+/**
+ * What the bot thread needs from the adapters, sent once the HTTP thread has built them (the worker opens the
+ * storage and loads the playbooks meanwhile).
+ */
+export interface BotAdapters {
   /** The adapters of the HTTP thread: their platform and capabilities (the core renders for them). */
   adapters: { platform: Platform; capabilities: Capabilities }[];
   /** Platforms that run in one process at a time (Matrix on PostgreSQL): delivered only while the role is held. */
-  gated: { platform: Platform; role: string }[];
+  gated: Gated[];
+}
+
+export interface Gated {
+  platform: Platform;
+  role: string;
 }
 
 /** A failed delivery as it crosses the threads (an {@link AdapterError} is rebuilt on the other side). */
@@ -34,6 +46,7 @@ export interface WireError {
 
 /** HTTP thread → bot thread. */
 export type ToBot =
+  | ({ kind: "start" } & BotAdapters)
   | { kind: "inbound"; seq: number; event: Inbound }
   | { kind: "delivered"; id: number; ref?: string; error?: WireError }
   | { kind: "health"; id: number }

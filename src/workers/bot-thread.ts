@@ -12,12 +12,10 @@ import type { Logger } from "../app.ts";
 import { AdapterError, type ChatAdapter, type InboundHandler, type Platform } from "../core/adapter.ts";
 import type { Inbound } from "../core/inbound.ts";
 import type { RoleFactory } from "../leader-gate.ts";
-import type { BotReady, BotWorkerData, FromBot, ToBot, WireError } from "./bot-protocol.ts";
+import type { BotReady, BotWorkerData, FromBot, Gated, ToBot, WireError } from "./bot-protocol.ts";
 
 export interface BotThreadOptions {
   data: BotWorkerData;
-  /** The adapters of this thread, by platform (the worker's deliveries go to them). */
-  adapters: readonly ChatAdapter[];
   log: Logger;
   /** The worker ended without being asked to (after start-up). Called once. */
   onDeath: (why: string) => void;
@@ -30,7 +28,8 @@ export type StartResult = { ok: true; info: BotReady } | { ok: false; stage: "st
 export class BotThread {
   private readonly worker: Worker;
   private readonly o: BotThreadOptions;
-  private readonly adapters: Map<string, ChatAdapter>;
+  private adapters = new Map<string, ChatAdapter>();
+  private readonly result: Promise<StartResult>;
   private seq = 0;
   private nextId = 0;
   private readonly handled = new Map<number, () => void>();
@@ -43,7 +42,9 @@ export class BotThread {
 
   constructor(o: BotThreadOptions) {
     this.o = o;
-    this.adapters = new Map(o.adapters.map((a) => [a.platform as string, a]));
+    this.result = new Promise((resolve) => {
+      this.starting = resolve;
+    });
     this.worker = new Worker(o.url ?? new URL("./bot-worker.ts", import.meta.url), { workerData: o.data });
     this.worker.on("message", (m: FromBot) => this.onMessage(m));
     this.worker.on("error", (err) => this.die(`Fehler im Bot-Thread / error in the bot thread: ${err.stack ?? err.message}`));
@@ -53,11 +54,16 @@ export class BotThread {
     });
   }
 
-  /** Resolves when the worker has opened the storage and started timers and delivery (or says why it could not). */
-  start(): Promise<StartResult> {
-    return new Promise((resolve) => {
-      this.starting = resolve;
-    });
+  /**
+   * Hands the adapters of this thread to the worker (it renders for their capabilities and delivers through them;
+   * `gated`: platforms delivered only while this process holds their role). Resolves when the worker has opened the
+   * storage and started timers and delivery, or says why it could not. The worker opens the storage and loads the
+   * playbooks from its construction on, while this thread builds the adapters.
+   */
+  start(adapters: readonly ChatAdapter[], gated: Gated[] = []): Promise<StartResult> {
+    this.adapters = new Map(adapters.map((a) => [a.platform as string, a]));
+    this.send({ kind: "start", adapters: adapters.map((a) => ({ platform: a.platform, capabilities: a.capabilities })), gated });
+    return this.result;
   }
 
   /** The handler for the adapters of this thread: resolves when the worker has committed the event. */

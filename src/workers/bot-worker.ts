@@ -13,7 +13,7 @@ import { systemClock } from "../core/clock.ts";
 import type { Outbound } from "../core/message.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
 import { loadPlaybooks } from "../machines/loader.ts";
-import type { BotWorkerData, FromBot, ToBot } from "./bot-protocol.ts";
+import type { BotAdapters, BotWorkerData, FromBot, ToBot } from "./bot-protocol.ts";
 
 const port = parentPort;
 if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
@@ -59,6 +59,11 @@ const roles = new Map<string, { isLeader: boolean; start(): Promise<void>; stop(
 let storage: Storage | undefined;
 let bot: Bot | undefined;
 let tenancy: ReturnType<typeof tenantsFromEnv>;
+/** The adapters of the HTTP thread, once it has built them. */
+let adaptersGiven!: (a: BotAdapters) => void;
+const adaptersKnown = new Promise<BotAdapters>((r) => {
+  adaptersGiven = r;
+});
 
 async function main(): Promise<void> {
   try {
@@ -85,8 +90,9 @@ async function main(): Promise<void> {
         ...(num("NOTFALL_POLL_MS") ? { pollMs: num("NOTFALL_POLL_MS")! } : {}),
       }
     : undefined;
-  const adapters = data.adapters.map((a) => {
-    const role = data.gated.find((g) => g.platform === a.platform)?.role;
+  const given = await adaptersKnown;
+  const adapters = given.adapters.map((a) => {
+    const role = given.gated.find((g) => g.platform === a.platform)?.role;
     return new RemoteAdapter(a.platform, a.capabilities, role ? () => roles.get(role)?.isLeader === true : undefined);
   });
   bot = createBot({
@@ -136,6 +142,9 @@ async function stop(): Promise<void> {
 
 port.on("message", (m: ToBot) => {
   switch (m.kind) {
+    case "start":
+      adaptersGiven(m);
+      return;
     case "inbound":
       // bot.receive queues the event synchronously (one queue, events in the order they arrive) and never rejects
       void bot!.receive(m.event).then(() => post({ kind: "handled", seq: m.seq }));

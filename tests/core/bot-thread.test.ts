@@ -1,0 +1,127 @@
+/**
+ * `notfallbot serve` runs the incident service, storage, scheduler and dispatcher in a worker thread
+ * (src/workers/bot-thread.ts, bot-worker.ts). Through the real worker on a temporary SQLite file, with an adapter on
+ * this thread: events are committed in the worker, deliveries come back to the adapter here, a redelivered event has
+ * no second effect, the storage is closed on stop. A worker that dies is reported once (serve exits non-zero on it).
+ */
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { AdapterError } from "../../src/core/adapter.ts";
+import type { Inbound } from "../../src/core/inbound.ts";
+import { blocksToPlain } from "../../src/core/message.ts";
+import { BotThread } from "../../src/workers/bot-thread.ts";
+import { MemoryAdapter } from "../helpers/memory-adapter.ts";
+import { tempDir } from "../helpers/tmp.ts";
+
+const tmp = tempDir("notfallbot-bot-thread-");
+const threads: BotThread[] = [];
+afterEach(async () => {
+  while (threads.length) await threads.pop()!.stop();
+});
+
+function thread(file: string, deaths: string[] = [], url?: URL): BotThread {
+  const t = new BotThread({
+    data: {
+      storage: { kind: "sqlite", file },
+      config: undefined,
+      configPath: undefined,
+      playbookDir: undefined,
+      locale: undefined,
+      env: {},
+    },
+    log: () => {},
+    onDeath: (why) => deaths.push(why),
+    ...(url ? { url } : {}),
+  });
+  threads.push(t);
+  return t;
+}
+
+const command = (deliveryId: string, text: string, channel = "memory:t:c1"): Inbound => ({
+  platform: "memory",
+  tenant: "t",
+  channel,
+  actor: { id: "anna", displayName: "Anna" },
+  kind: "command",
+  text,
+  receivedAt: new Date(),
+  deliveryId,
+});
+
+describe("the bot thread of serve", () => {
+  it("commits events in the worker, delivers through the adapter of this thread, ignores a redelivery", async () => {
+    const file = join(tmp.dir, "a.db");
+    const adapter = new MemoryAdapter();
+    const deaths: string[] = [];
+    const t = thread(file, deaths);
+    const started = await t.start([adapter]);
+    expect(started).toMatchObject({ ok: true, info: { description: `SQLite ${file}` } });
+    await adapter.start(t.receive);
+
+    // three incidents in three channels, sent without waiting: handled in the order received
+    await Promise.all([1, 2, 3].map((n) => adapter.handler!(command(`d${n}`, `verschlüsselung Server ${n}`, `memory:t:c${n}`))));
+    await t.idle();
+    const headers = adapter.sent.filter((m) => !m.thread && m.key.endsWith("/header"));
+    expect(headers.map((m) => m.channel)).toEqual(["memory:t:c1", "memory:t:c2", "memory:t:c3"]);
+    expect(blocksToPlain(headers[0]!.blocks)).toMatch(/NF-\d{4}-0001/);
+    const before = adapter.sent.length;
+
+    await adapter.handler!(command("d1", "verschlüsselung Server 1")); // the platform's retry of the first
+    await t.idle();
+    expect(adapter.sent.length).toBe(before);
+    expect((await t.health()).database).toBe(true);
+
+    await t.stop();
+    threads.length = 0;
+    expect(deaths).toEqual([]);
+    const db = new Database(file, { readonly: true });
+    expect((db.prepare("SELECT count(*) AS n FROM incidents").get() as { n: number }).n).toBe(3);
+    expect((db.prepare("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").get() as { n: number }).n).toBe(0);
+    db.close();
+  });
+
+  it("a delivery error of the adapter reaches the worker's dispatcher as the same AdapterError (retried, then sent)", async () => {
+    const adapter = new MemoryAdapter();
+    adapter.failures.push(new AdapterError("rate_limited", "zu schnell", { retryAfterMs: 1, platformCode: "ratelimited" }));
+    const t = thread(join(tmp.dir, "b.db"));
+    expect((await t.start([adapter])).ok).toBe(true);
+    await adapter.start(t.receive);
+    await adapter.handler!(command("e1", "verschlüsselung Server"));
+    await t.idle();
+    expect(adapter.failures).toEqual([]);
+    expect(adapter.sent.some((m) => !m.thread && m.key.endsWith("/header"))).toBe(true);
+  });
+
+  it("a storage that cannot be opened is a failed start with the reason, not a death", async () => {
+    const adapter = new MemoryAdapter();
+    const deaths: string[] = [];
+    const t = thread(join(tmp.dir, "no-such-dir", "x", "\0bad.db"), deaths);
+    const started = await t.start([adapter]);
+    expect(started.ok).toBe(false);
+    expect(started).toMatchObject({ stage: "storage" });
+    expect(deaths).toEqual([]);
+  });
+
+  it("a worker that dies is reported once, with its exit code", async () => {
+    const deaths: string[] = [];
+    const t = thread(join(tmp.dir, "c.db"), deaths, new URL("./bot-thread-dies.mjs", import.meta.url));
+    expect((await t.start([new MemoryAdapter()])).ok).toBe(true);
+    void t.receive(command("x1", "hilfe"));
+    await expect.poll(() => deaths.length).toBe(1);
+    expect(deaths[0]).toMatch(/Code 3/);
+    threads.length = 0;
+  });
+
+  it("an uncaught error in the worker is reported once, with its message", async () => {
+    const deaths: string[] = [];
+    const t = thread(join(tmp.dir, "d.db"), deaths, new URL("./bot-thread-throws.mjs", import.meta.url));
+    expect((await t.start([new MemoryAdapter()])).ok).toBe(true);
+    void t.receive(command("x1", "hilfe"));
+    await expect.poll(() => deaths.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toMatch(/kaputt beim Ereignis/);
+    threads.length = 0;
+  });
+});
