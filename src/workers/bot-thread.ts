@@ -23,6 +23,9 @@ export interface BotThreadOptions {
   url?: URL;
 }
 
+/** The bot thread's young generation (MB): three semi-spaces of 4 MB, like the main thread under `bin/notfallbot.mjs`. */
+const YOUNG_GENERATION_MB = 12;
+
 export type StartResult = { ok: true; info: BotReady } | { ok: false; stage: "storage" | "start"; message: string };
 
 export class BotThread {
@@ -45,7 +48,12 @@ export class BotThread {
     this.result = new Promise((resolve) => {
       this.starting = resolve;
     });
-    this.worker = new Worker(o.url ?? new URL("./bot-worker.ts", import.meta.url), { workerData: o.data });
+    this.worker = new Worker(o.url ?? new URL("./bot-worker.ts", import.meta.url), {
+      workerData: o.data,
+      // the young generation of the launcher's `--max-semi-space-size=4` (3 × 4 MB), which a worker does not inherit:
+      // ~15 MB less RSS, as for the main thread (docs/performance.md, "Speicher")
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     this.worker.on("message", (m: FromBot) => this.onMessage(m));
     this.worker.on("error", (err) => this.die(`Fehler im Bot-Thread / error in the bot thread: ${err.stack ?? err.message}`));
     this.worker.on("exit", (code) => {
