@@ -17,6 +17,7 @@ import {
 import { redactor, redactStream, secretsFromEnv } from "./adapters/redact.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import type { OrgConfig } from "./core/org.ts";
+import type { AdapterStatePort } from "./core/ports.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
 import type { StorageChoice } from "./storage/select.ts";
 import { BotThread } from "./workers/bot-thread.ts";
@@ -62,8 +63,11 @@ function adapterSettings(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
-/** Adapters whose settings are present in the environment. Each module is only loaded when configured. */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): Promise<ChatAdapter[]> {
+/**
+ * Adapters whose settings are present in the environment. Each module is only loaded when configured. `state`: what
+ * adapters keep beyond one process (Teams conversation references), in the database.
+ */
+export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string, state?: AdapterStatePort): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
   if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
@@ -72,7 +76,7 @@ export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string): P
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
     const { teamsFromEnv } = await import("./adapters/teams/index.ts");
-    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath) }));
+    out.push(teamsFromEnv(env, { dataDir: dirname(dbPath), ...(state ? { state } : {}) }));
   }
   if (env.MATRIX_HOMESERVER_URL) {
     const { matrixFromEnv } = await import("./adapters/matrix/index.ts");
@@ -193,9 +197,12 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   });
   let adapters: ChatAdapter[];
   try {
+    // adapters keep their routing data in the database (Teams references), shared by every process: through the
+    // bot thread, which opens the database before anything else
     adapters = await adaptersFromEnv(
       env,
       o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
+      thread.adapterState,
     );
   } catch (err) {
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace

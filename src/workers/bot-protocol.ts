@@ -53,6 +53,8 @@ export type ToBot =
   | { kind: "idle"; id: number }
   | { kind: "role-start"; id: number; name: string }
   | { kind: "role-stop"; id: number; name: string }
+  | { kind: "state-get"; id: number; platform: string; stateKind: string; key: string }
+  | { kind: "state-put"; id: number; platform: string; stateKind: string; key: string; value: string }
   | { kind: "stop" };
 
 /** What the bot thread reports once it runs. */
@@ -75,4 +77,5 @@ export type FromBot =
   | { kind: "idle"; id: number }
   | { kind: "role"; name: string; event: "acquired" | "lost"; why?: string }
   | { kind: "role-done"; id: number; isLeader: boolean }
+  | { kind: "state"; id: number; value?: string; error?: string }
   | { kind: "stopped" };

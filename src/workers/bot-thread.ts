@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "../app.ts";
 import { AdapterError, type ChatAdapter, type InboundHandler, type Platform } from "../core/adapter.ts";
 import type { Inbound } from "../core/inbound.ts";
+import type { AdapterStatePort } from "../core/ports.ts";
 import type { RoleFactory } from "../leader-gate.ts";
 import type { BotReady, BotWorkerData, FromBot, Gated, ToBot, WireError } from "./bot-protocol.ts";
 
@@ -95,6 +96,24 @@ export class BotThread {
   async idle(): Promise<void> {
     await this.request((id) => ({ kind: "idle", id }));
   }
+
+  /**
+   * What adapters keep beyond one process (Teams conversation references), read and written in the database of the
+   * worker. Usable from construction on: the worker answers once its storage is open.
+   */
+  readonly adapterState: AdapterStatePort = {
+    getAdapterState: async (platform, stateKind, key) => {
+      const m = await this.request((id) => ({ kind: "state-get", id, platform, stateKind, key }));
+      if (m.kind !== "state" || m.error !== undefined)
+        throw new Error(m.kind === "state" ? m.error : "Bot-Thread beendet / bot thread ended");
+      return m.value;
+    },
+    putAdapterState: async (platform, stateKind, key, value) => {
+      const m = await this.request((id) => ({ kind: "state-put", id, platform, stateKind, key, value }));
+      if (m.kind !== "state" || m.error !== undefined)
+        throw new Error(m.kind === "state" ? m.error : "Bot-Thread beendet / bot thread ended");
+    },
+  };
 
   /** A role held through the worker's PostgreSQL connection (the Matrix sync in one process at a time). */
   role(name: string): RoleFactory {
@@ -196,7 +215,8 @@ export class BotThread {
       }
       case "health":
       case "idle":
-      case "role-done": {
+      case "role-done":
+      case "state": {
         const r = this.requests.get(m.id);
         this.requests.delete(m.id);
         r?.(m);

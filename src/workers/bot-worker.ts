@@ -65,13 +65,21 @@ const adaptersKnown = new Promise<BotAdapters>((r) => {
   adaptersGiven = r;
 });
 
+/** The storage once open (adapter state is asked for from then on, also before the adapters are handed over). */
+let storageOpened!: (s: Storage | undefined) => void;
+const storageReady = new Promise<Storage | undefined>((r) => {
+  storageOpened = r;
+});
+
 async function main(): Promise<void> {
   try {
     storage = await openChosenStorage(data.storage, data.env, log);
   } catch (err) {
+    storageOpened(undefined);
     post({ kind: "failed", stage: "storage", message: err instanceof Error ? err.message : String(err) });
     return;
   }
+  storageOpened(storage);
   const s = storage;
   const playbooks = loadPlaybooks(...(data.playbookDir ? [data.playbookDir] : []));
   const playbookList = playbooks.list();
@@ -197,6 +205,25 @@ port.on("message", (m: ToBot) => {
         const role = roles.get(m.name);
         await role?.stop();
         post({ kind: "role-done", id: m.id, isLeader: false });
+      })();
+      return;
+    case "state-get":
+    case "state-put":
+      // what adapters keep beyond one process (Teams conversation references), in the database of this thread
+      void (async () => {
+        try {
+          const s = await storageReady;
+          if (!s) throw new Error("Datenbank nicht geöffnet / database not open");
+          if (m.kind === "state-get") {
+            const value = await s.adapterState.getAdapterState(m.platform, m.stateKind, m.key);
+            post({ kind: "state", id: m.id, ...(value !== undefined ? { value } : {}) });
+          } else {
+            await s.adapterState.putAdapterState(m.platform, m.stateKind, m.key, m.value);
+            post({ kind: "state", id: m.id });
+          }
+        } catch (err) {
+          post({ kind: "state", id: m.id, error: err instanceof Error ? err.message : String(err) });
+        }
       })();
       return;
     case "stop":

@@ -81,6 +81,20 @@ describe("the bot thread of serve", () => {
     db.close();
   });
 
+  it("adapter state (Teams references) is read and written in the worker's database, also before the adapters are handed over", async () => {
+    const file = join(tmp.dir, "s.db");
+    const t = thread(file);
+    await t.adapterState.putAdapterState("teams", "ref", "teams:t1:c1", '{"serviceUrl":"https://x"}');
+    expect(await t.adapterState.getAdapterState("teams", "ref", "teams:t1:c1")).toBe('{"serviceUrl":"https://x"}');
+    expect(await t.adapterState.getAdapterState("teams", "ref", "teams:t1:other")).toBeUndefined();
+    expect((await t.start([new MemoryAdapter()])).ok).toBe(true);
+    await t.stop();
+    threads.length = 0;
+    const db = new Database(file, { readonly: true });
+    expect((db.prepare("SELECT count(*) AS n FROM adapter_state").get() as { n: number }).n).toBe(1);
+    db.close();
+  });
+
   it("a delivery error of the adapter reaches the worker's dispatcher as the same AdapterError (retried, then sent)", async () => {
     const adapter = new MemoryAdapter();
     adapter.failures.push(new AdapterError("rate_limited", "zu schnell", { retryAfterMs: 1, platformCode: "ratelimited" }));
