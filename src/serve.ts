@@ -132,6 +132,14 @@ function refusalLog(everyMs = 60_000): (route: string, r: Refusal) => void {
   };
 }
 
+/** The database could not be opened or migrated: what to check, exit 1. */
+function databaseUnreachable(choice: StorageChoice, message: string): number {
+  process.stderr.write(
+    `Datenbank nicht erreichbar oder nicht migrierbar (${choice.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${message}\n`,
+  );
+  return 1;
+}
+
 /** `host:port` as a URL authority (IPv6 in brackets). */
 function authority(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -208,6 +216,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
     down = true;
     await thread.stop();
+    if (thread.storageError !== undefined) return databaseUnreachable(o.storage, thread.storageError);
     if (err instanceof Error && /ConfigError$/.test(err.name)) {
       process.stderr.write(`${err.message}\n`);
       return 3;
@@ -238,12 +247,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   if (!started.ok) {
     down = true;
     await thread.stop();
-    if (started.stage === "storage") {
-      process.stderr.write(
-        `Datenbank nicht erreichbar oder nicht migrierbar (${o.storage.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${started.message}\n`,
-      );
-      return 1;
-    }
+    if (started.stage === "storage") return databaseUnreachable(o.storage, started.message);
     throw new Error(started.message);
   }
   const info = started.info;

@@ -40,6 +40,8 @@ export class BotThread {
   private readonly requests = new Map<number, (m: FromBot) => void>();
   private readonly roleHooks = new Map<string, { onAcquired: () => void; onLost: (why: string) => void; isLeader: boolean }>();
   private starting: ((r: StartResult) => void) | undefined;
+  /** The worker could not open the storage (its message), as soon as it said so. */
+  storageError: string | undefined;
   private stopped: (() => void) | undefined;
   private stopping = false;
   private dead = false;
@@ -180,6 +182,7 @@ export class BotThread {
         this.starting = undefined;
         return;
       case "failed":
+        if (m.stage === "storage") this.storageError = m.message;
         this.starting?.({ ok: false, stage: m.stage, message: m.message });
         this.starting = undefined;
         return;
