@@ -43,8 +43,8 @@ Eine fehlerhafte Organisationsdatei hält den Bot nicht auf: Terminal, serve und
 deutlichen Warnung (Datei und Zeile) und nutzen die gültigen Teile. check-config und handbuch brechen ab (Exit 3).
 
 Exit-Codes: 0 ok · 1 Fehler beim Lauf · 2 falscher Aufruf · 3 Organisationsdatei fehlerhaft (check-config,
-            handbuch) · 4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 70 Bot-Thread von serve abgestürzt (neu starten,
-            wie nach einem Absturz) · 78 falsche Node-Version`;
+            handbuch) · 4 Playbook fehlerhaft · 5 Notfall nicht gefunden · 70 serve: Bot-Thread abgestürzt
+            (der Dienst startet neu wie nach einem Absturz) · 78 falsche Node-Version`;
 
 /** The same in English (`--help --lang en`); `handbook` is the English name of `handbuch`. */
 export const HELP_EN = `notfallbot – guides small companies and medical practices through an IT emergency
@@ -73,8 +73,8 @@ A broken organisation file does not stop the bot: console, serve and export star
 (file and line) and use the valid parts. check-config and handbook stop (exit 3).
 
 Exit codes: 0 ok · 1 error while running · 2 wrong usage · 3 organisation file broken (check-config,
-            handbook) · 4 playbook broken · 5 incident not found · 70 the bot thread of serve crashed (restart, as after
-            a crash) · 78 wrong Node version`;
+            handbook) · 4 playbook broken · 5 incident not found · 70 serve: the bot thread crashed
+            (the service restarts as after a crash) · 78 wrong Node version`;
 
 type Opts = {
   db?: string;
