@@ -104,7 +104,8 @@ describe("the bot thread of serve", () => {
     await adapter.handler!(command("e1", "verschlüsselung Server"));
     await t.idle();
     expect(adapter.failures).toEqual([]);
-    expect(adapter.sent.some((m) => !m.thread && m.key.endsWith("/header"))).toBe(true);
+    // the retry waits retryAfterMs on the system clock of the worker (idle() does not wait for a retry not yet due)
+    await expect.poll(() => adapter.sent.some((m) => !m.thread && m.key.endsWith("/header")), { timeout: 10_000 }).toBe(true);
   });
 
   it("a storage that cannot be opened is a failed start with the reason, not a death", async () => {
