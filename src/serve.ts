@@ -17,7 +17,7 @@ import {
 import { redactor, redactStream, secretsFromEnv } from "./adapters/redact.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
 import type { OrgConfig } from "./core/org.ts";
-import type { AdapterStatePort } from "./core/ports.ts";
+import type { AdapterStatePort, InstallationsPort } from "./core/ports.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
 import type { StorageChoice } from "./storage/select.ts";
 import { BotThread } from "./workers/bot-thread.ts";
@@ -49,7 +49,7 @@ export interface ServeOptions {
 export const DEFAULT_HOST = "127.0.0.1";
 
 const NO_ADAPTER =
-  "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n";
+  "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack, ein Workspace; viele Workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n";
 
 /** Whether the environment has settings of any adapter ({@link adaptersFromEnv} may still build none). */
 function adapterSettings(env: NodeJS.ProcessEnv): boolean {
@@ -63,15 +63,31 @@ function adapterSettings(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
+/** Slack's variables: one workspace (bot token) or many (OAuth installation). */
+const SLACK_VARS = [
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+];
+
 /**
  * Adapters whose settings are present in the environment. Each module is only loaded when configured. `state`: what
- * adapters keep beyond one process (Teams conversation references), in the database.
+ * adapters keep beyond one process (Teams conversation references), in the database; `installations`: Slack's OAuth
+ * installations (bot token per workspace), in the database.
  */
-export async function adaptersFromEnv(env: NodeJS.ProcessEnv, dbPath: string, state?: AdapterStatePort): Promise<ChatAdapter[]> {
+export async function adaptersFromEnv(
+  env: NodeJS.ProcessEnv,
+  dbPath: string,
+  state?: AdapterStatePort,
+  installations?: InstallationsPort,
+): Promise<ChatAdapter[]> {
   const out: ChatAdapter[] = [];
-  if (env.SLACK_SIGNING_SECRET || env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN) {
+  if (SLACK_VARS.some((v) => env[v])) {
     const { createSlackAdapterFromEnv } = await import("./adapters/slack/index.ts");
-    const slack = createSlackAdapterFromEnv(env);
+    const slack = createSlackAdapterFromEnv(env, {}, installations ? { installations } : {});
     if (slack) out.push(slack);
   }
   if (env.MICROSOFT_APP_ID !== undefined || env.NOTFALL_TEAMS === "1") {
@@ -211,6 +227,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       env,
       o.storage.kind === "sqlite" ? o.storage.file : join(resolve(env.NOTFALL_DATA ?? "data"), "notfall.db"),
       thread.adapterState,
+      thread.installations,
     );
   } catch (err) {
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace

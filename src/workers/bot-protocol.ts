@@ -53,9 +53,16 @@ export type ToBot =
   | { kind: "idle"; id: number }
   | { kind: "role-start"; id: number; name: string }
   | { kind: "role-stop"; id: number; name: string }
-  | { kind: "state-get"; id: number; platform: string; stateKind: string; key: string }
-  | { kind: "state-put"; id: number; platform: string; stateKind: string; key: string; value: string }
+  | { kind: "port"; id: number; port: StoragePortName; method: string; args: unknown[] }
   | { kind: "stop" };
+
+/** Storage the HTTP thread's adapters use (through the bot thread), and the methods they may call. */
+export const STORAGE_PORTS = {
+  adapterState: ["getAdapterState", "putAdapterState"],
+  installations: ["save", "find", "forWorkspace", "noteWorkspace", "remove", "list"],
+} as const;
+
+export type StoragePortName = keyof typeof STORAGE_PORTS;
 
 /** What the bot thread reports once it runs. */
 export interface BotReady {
@@ -77,5 +84,5 @@ export type FromBot =
   | { kind: "idle"; id: number }
   | { kind: "role"; name: string; event: "acquired" | "lost"; why?: string }
   | { kind: "role-done"; id: number; isLeader: boolean }
-  | { kind: "state"; id: number; value?: string; error?: string }
+  | { kind: "port"; id: number; value?: unknown; error?: string }
   | { kind: "stopped" };

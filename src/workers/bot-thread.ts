@@ -11,9 +11,18 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "../app.ts";
 import { AdapterError, type ChatAdapter, type InboundHandler, type Platform } from "../core/adapter.ts";
 import type { Inbound } from "../core/inbound.ts";
-import type { AdapterStatePort } from "../core/ports.ts";
+import type { AdapterStatePort, InstallationsPort } from "../core/ports.ts";
 import type { RoleFactory } from "../leader-gate.ts";
-import type { BotReady, BotWorkerData, FromBot, Gated, ToBot, WireError } from "./bot-protocol.ts";
+import {
+  type BotReady,
+  type BotWorkerData,
+  type FromBot,
+  type Gated,
+  STORAGE_PORTS,
+  type StoragePortName,
+  type ToBot,
+  type WireError,
+} from "./bot-protocol.ts";
 
 export interface BotThreadOptions {
   data: BotWorkerData;
@@ -103,19 +112,24 @@ export class BotThread {
    * What adapters keep beyond one process (Teams conversation references), read and written in the database of the
    * worker. Usable from construction on: the worker answers once its storage is open.
    */
-  readonly adapterState: AdapterStatePort = {
-    getAdapterState: async (platform, stateKind, key) => {
-      const m = await this.request((id) => ({ kind: "state-get", id, platform, stateKind, key }));
-      if (m.kind !== "state" || m.error !== undefined)
-        throw new Error(m.kind === "state" ? m.error : "Bot-Thread beendet / bot thread ended");
-      return m.value;
-    },
-    putAdapterState: async (platform, stateKind, key, value) => {
-      const m = await this.request((id) => ({ kind: "state-put", id, platform, stateKind, key, value }));
-      if (m.kind !== "state" || m.error !== undefined)
-        throw new Error(m.kind === "state" ? m.error : "Bot-Thread beendet / bot thread ended");
-    },
-  };
+  readonly adapterState: AdapterStatePort = this.remote("adapterState") as unknown as AdapterStatePort;
+
+  /** Slack's OAuth installations (bot token per workspace), in the database of the worker; usable from construction on. */
+  readonly installations: InstallationsPort = this.remote("installations") as unknown as InstallationsPort;
+
+  /** A storage port of the worker as an object of async methods here. */
+  private remote(port: StoragePortName): Record<string, (...args: unknown[]) => Promise<unknown>> {
+    const out: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    for (const method of STORAGE_PORTS[port]) {
+      out[method] = async (...args: unknown[]) => {
+        const m = await this.request((id) => ({ kind: "port", id, port, method, args }));
+        if (m.kind !== "port") throw new Error("Bot-Thread beendet / bot thread ended");
+        if (m.error !== undefined) throw new Error(m.error);
+        return m.value;
+      };
+    }
+    return out;
+  }
 
   /** A role held through the worker's PostgreSQL connection (the Matrix sync in one process at a time). */
   role(name: string): RoleFactory {
@@ -219,7 +233,7 @@ export class BotThread {
       case "health":
       case "idle":
       case "role-done":
-      case "state": {
+      case "port": {
         const r = this.requests.get(m.id);
         this.requests.delete(m.id);
         r?.(m);

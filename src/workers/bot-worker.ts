@@ -13,7 +13,7 @@ import { systemClock } from "../core/clock.ts";
 import type { Outbound } from "../core/message.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
 import { loadPlaybooks } from "../machines/loader.ts";
-import type { BotAdapters, BotWorkerData, FromBot, ToBot } from "./bot-protocol.ts";
+import { type BotAdapters, type BotWorkerData, type FromBot, STORAGE_PORTS, type ToBot } from "./bot-protocol.ts";
 
 const port = parentPort;
 if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
@@ -207,22 +207,19 @@ port.on("message", (m: ToBot) => {
         post({ kind: "role-done", id: m.id, isLeader: false });
       })();
       return;
-    case "state-get":
-    case "state-put":
-      // what adapters keep beyond one process (Teams conversation references), in the database of this thread
+    case "port":
+      // what adapters keep in the database (Teams references, Slack installations), answered once it is open
       void (async () => {
         try {
           const s = await storageReady;
           if (!s) throw new Error("Datenbank nicht geöffnet / database not open");
-          if (m.kind === "state-get") {
-            const value = await s.adapterState.getAdapterState(m.platform, m.stateKind, m.key);
-            post({ kind: "state", id: m.id, ...(value !== undefined ? { value } : {}) });
-          } else {
-            await s.adapterState.putAdapterState(m.platform, m.stateKind, m.key, m.value);
-            post({ kind: "state", id: m.id });
-          }
+          const allowed: readonly string[] = STORAGE_PORTS[m.port];
+          if (!allowed.includes(m.method)) throw new Error(`${m.port}.${m.method} gibt es nicht / no such method`);
+          const target = s[m.port] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+          const value = await target[m.method]!.apply(target, m.args);
+          post({ kind: "port", id: m.id, ...(value !== undefined ? { value } : {}) });
         } catch (err) {
-          post({ kind: "state", id: m.id, error: err instanceof Error ? err.message : String(err) });
+          post({ kind: "port", id: m.id, error: err instanceof Error ? err.message : String(err) });
         }
       })();
       return;
