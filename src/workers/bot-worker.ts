@@ -73,7 +73,7 @@ const storageReady = new Promise<Storage | undefined>((r) => {
 
 async function main(): Promise<void> {
   try {
-    storage = await openChosenStorage(data.storage, data.env, log);
+    storage = await openChosenStorage(data.storage, data.env, log, data.locale ?? "de");
   } catch (err) {
     storageOpened(undefined);
     post({ kind: "failed", stage: "storage", message: err instanceof Error ? err.message : String(err) });
