@@ -145,7 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     playbooks = loadPlaybooks();
   } catch (err) {
     if (err instanceof PlaybookError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${lang === "en" ? err.messageEn : err.message}\n`);
       return 4;
     }
     throw err;
@@ -185,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "playbooks": {
       if (values.match !== undefined) return printMatch(values.match, playbooks.list(), lang ?? "de");
-      for (const w of playbooks.warnings) process.stderr.write(`${formatIssue(w)}\n`);
+      for (const w of playbooks.warnings) process.stderr.write(`${formatIssue(w, lang ?? "de")}\n`);
       for (const pb of playbooks.list()) {
         process.stdout.write(
           `${pb.id.padEnd(20)} ${loc(pb.title, lang ?? "de")}  – ${t.cli.keywords}: ${pb.triggers.slice(0, 5).join(", ")}\n`,

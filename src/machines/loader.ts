@@ -9,7 +9,7 @@ import {
   type MergedPlaybook,
   type Origin,
 } from "./playbook-checks.ts";
-import { PlaybookError, type PlaybookIssue, uniqueIssues } from "./playbook-error.ts";
+import { PlaybookError, type PlaybookIssue, sayPb, uniqueIssues } from "./playbook-error.ts";
 import { Fragment, PHASES, type Phase, Playbook } from "./schema.ts";
 import { schemaIssues } from "./schema-messages.ts";
 import { displayPath, readYamlSource, type YamlSource } from "./yaml-source.ts";
@@ -51,13 +51,12 @@ type FragmentIndex = Map<string, LoadedFragment | null>;
 export function loadPlaybooks(dir: string = DEFAULT_PLAYBOOK_DIR): PlaybookLibrary {
   const absDir = resolve(dir);
   if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
-    throw new PlaybookError([{ file: displayPath(absDir), line: 1, field: "", message: "Ordner mit Playbooks nicht gefunden." }]);
+    throw new PlaybookError([{ file: displayPath(absDir), line: 1, field: "", ...sayPb((t) => t.folderMissing) }]);
   }
   const issues: PlaybookIssue[] = [];
   const fragments = readFragments(join(absDir, "shared"), issues);
   const files = yamlFiles(absDir);
-  if (files.length === 0)
-    issues.push({ file: displayPath(absDir), line: 1, field: "", message: "Keine Playbooks (*.yaml) in diesem Ordner." });
+  if (files.length === 0) issues.push({ file: displayPath(absDir), line: 1, field: "", ...sayPb((t) => t.noPlaybooks) });
 
   const merged: MergedPlaybook[] = [];
   for (const file of files) {
@@ -131,7 +130,7 @@ function readFragments(dir: string, issues: PlaybookIssue[]): FragmentIndex {
         file: src.file,
         line: 1,
         field: "id",
-        message: `"${parsed.data.id}" passt nicht zum Dateinamen. Die Kennung muss "${id}" heißen.`,
+        ...sayPb((t) => t.idNotFileName(parsed.data.id, id)),
       });
     }
     index.set(id, { fragment: parsed.data, src });
@@ -169,7 +168,7 @@ function readPlaybook(
         file: src.file,
         line,
         field: `include[${i}]`,
-        message: `Baustein "${id}" gibt es nicht in playbooks/shared/.${known.length ? ` Vorhanden: ${known.join(", ")}` : ""}`,
+        ...sayPb((t) => t.unknownFragment(id, known)),
       });
       complete = false;
     } else if (frag === null) complete = false;

@@ -1,6 +1,6 @@
 import { phraseKey } from "../core/match/index.ts";
 import { ANSWER_PREFIX, isRegisteredPlaceholder, PLACEHOLDER_LABELS, scanTemplate } from "../templates/placeholders.ts";
-import type { PlaybookIssue } from "./playbook-error.ts";
+import { type PlaybookIssue, type PlaybookTexts, sayPb } from "./playbook-error.ts";
 import {
   type Condition,
   type Deadline,
@@ -81,9 +81,12 @@ export function normaliseTrigger(trigger: string): string {
     .trim();
 }
 
-function issueAt(origin: Origin, more: FieldPath, message: string): PlaybookIssue {
+/** A message from the catalogue, told in German and English. */
+type Say = (t: PlaybookTexts) => string;
+
+function issueAt(origin: Origin, more: FieldPath, say: Say): PlaybookIssue {
   const path = [...origin.path, ...more];
-  return { file: origin.src.file, line: lineAt(origin.src, path), field: fieldPath(path), message };
+  return { file: origin.src.file, line: lineAt(origin.src, path), field: fieldPath(path), ...sayPb(say) };
 }
 
 function where(origin: Origin): string {
@@ -96,22 +99,21 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   const root: Origin = { src: m.src, path: [] };
   const pb = m.playbook;
 
-  if (pb.id !== fileId)
-    out.push(issueAt(root, ["id"], `"${pb.id}" passt nicht zum Dateinamen. Die Kennung muss "${fileId}" heißen (wie die Datei).`));
+  if (pb.id !== fileId) out.push(issueAt(root, ["id"], (t) => t.idNotFile(pb.id, fileId)));
 
   // Unique ids per list (fragment items come first, so the playbook's copy is the one reported).
   const lists = [
-    ["Frage", m.questions],
-    ["Aufgabe", m.tasks],
-    ["Vorlage", m.templates],
-    ["Frist", m.deadlines],
-    ["Nachbereitungsfrage", m.review],
+    ["question", m.questions],
+    ["task", m.tasks],
+    ["template", m.templates],
+    ["deadline", m.deadlines],
+    ["review", m.review],
   ] as const;
   for (const [noun, list] of lists) {
     const first = new Map<string, Origin>();
     for (const { item, at } of list as readonly Located<{ id: string }>[]) {
       const prev = first.get(item.id);
-      if (prev) out.push(issueAt(at, ["id"], `${noun} "${item.id}" gibt es schon (${where(prev)}). Bitte eine andere Kennung wählen.`));
+      if (prev) out.push(issueAt(at, ["id"], (t) => t.duplicateId(t.noun[noun], item.id, where(prev))));
       else first.set(item.id, at);
     }
   }
@@ -124,61 +126,46 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   // Questions.
   let awareness: Origin | undefined;
   for (const { item: q, at } of m.questions) {
-    if (q.sets_awareness && q.kind !== "time")
-      out.push(issueAt(at, ["sets_awareness"], "Nur eine Zeit-Frage (kind: time) kann den Zeitpunkt der Kenntnisnahme setzen."));
+    if (q.sets_awareness && q.kind !== "time") out.push(issueAt(at, ["sets_awareness"], (t) => t.awarenessTimeOnly));
     if (q.sets_awareness && q.kind === "time") {
-      if (awareness)
-        out.push(issueAt(at, ["sets_awareness"], `Nur eine Frage darf die Kenntnisnahme setzen; das tut schon ${where(awareness)}.`));
+      const first = awareness && where(awareness);
+      if (first) out.push(issueAt(at, ["sets_awareness"], (t) => t.awarenessTwice(first)));
       else awareness = at;
     }
-    if (q.raise_to && q.kind !== "yesno") out.push(issueAt(at, ["raise_to"], "raise_to geht nur bei Ja/Nein-Fragen (kind: yesno)."));
+    if (q.raise_to && q.kind !== "yesno") out.push(issueAt(at, ["raise_to"], (t) => t.raiseYesNo));
     if (q.raise_to && LEVELS.indexOf(q.raise_to) <= base)
-      out.push(issueAt(at, ["raise_to"], `"${q.raise_to}" liegt nicht über der Grundstufe "${pb.level}" dieses Playbooks.`));
+      out.push(issueAt(at, ["raise_to"], (t) => t.raiseNotAbove(q.raise_to!, pb.level)));
   }
 
   // Levels described must lie above the base level.
   for (const level of Object.keys(pb.levels ?? {})) {
     if (LEVELS.indexOf(level as (typeof LEVELS)[number]) <= base)
-      out.push(
-        issueAt(root, ["levels", level], `"${level}" liegt nicht über der Grundstufe "${pb.level}"; hier nur höhere Stufen beschreiben.`),
-      );
+      out.push(issueAt(root, ["levels", level], (t) => t.levelNotAbove(level, pb.level)));
   }
 
   const checkWhen = (when: Condition | undefined, at: Origin) => {
     if (!when) return;
     if (when.answer !== undefined && when.question === undefined) {
-      out.push(issueAt(at, ["when", "answer"], 'Eine Antwort-Bedingung braucht "question:" mit der Kennung der Frage.'));
+      out.push(issueAt(at, ["when", "answer"], (t) => t.answerNeedsQuestion));
       return;
     }
     if (when.question === undefined) return;
     const q = questions.get(when.question);
     if (!q) {
       const guess = closest(when.question, [...questions.keys()]);
-      out.push(
-        issueAt(
-          at,
-          ["when", "question"],
-          `Frage "${when.question}" gibt es nicht.${guess ? ` Meinten Sie "${guess}"?` : ` Vorhanden: ${[...questions.keys()].join(", ")}`}`,
-        ),
-      );
+      out.push(issueAt(at, ["when", "question"], (t) => t.unknownRef(t.noun.question, when.question!, guess, [...questions.keys()])));
       return;
     }
     if (when.answer === undefined) return;
     if (q.kind !== "yesno") {
-      out.push(
-        issueAt(
-          at,
-          ["when", "answer"],
-          `Antwort-Bedingungen gehen nur bei Ja/Nein-Fragen; "${q.id}" ist eine ${q.kind === "time" ? "Zeit" : "Freitext"}-Frage.`,
-        ),
-      );
+      out.push(issueAt(at, ["when", "answer"], (t) => t.answerOnlyYesNo(q.id, q.kind === "time")));
       return;
     }
     const answers = Array.isArray(when.answer) ? when.answer : [when.answer];
     answers.forEach((a, i) => {
       if (!(YESNO_ANSWERS as readonly string[]).includes(a)) {
         const more: FieldPath = Array.isArray(when.answer) ? ["when", "answer", i] : ["when", "answer"];
-        out.push(issueAt(at, more, `"${a}" ist keine Antwort auf eine Ja/Nein-Frage. Erlaubt: ${YESNO_ANSWERS.join(", ")}`));
+        out.push(issueAt(at, more, (t) => t.notYesNoAnswer(a, YESNO_ANSWERS)));
       }
     });
   };
@@ -188,23 +175,23 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
     const target = questions.get(id);
     if (!target) {
       const guess = closest(id, [...questions.keys()]);
-      out.push(issueAt(at, more, `Frage "${id}" gibt es nicht.${guess ? ` Meinten Sie "${guess}"?` : ""}`));
+      out.push(issueAt(at, more, (t) => t.unknownRef(t.noun.question, id, guess, undefined)));
       return false;
     }
     if (target.kind !== "yesno") {
-      out.push(issueAt(at, more, `"${id}" ist keine Ja/Nein-Frage; hier gehen nur Fragen mit kind: yesno.`));
+      out.push(issueAt(at, more, (t) => t.notYesNoQuestion(id)));
       return false;
     }
     if (own !== undefined && id === own) {
-      out.push(issueAt(at, more, "Eine Frage kann sich nicht auf sich selbst beziehen."));
+      out.push(issueAt(at, more, (t) => t.selfReference));
       return false;
     }
     return true;
   };
   for (const { item: q, at } of m.questions) {
-    if (q.when?.question === q.id) out.push(issueAt(at, ["when", "question"], "Eine Frage kann nicht von ihrer eigenen Antwort abhängen."));
+    if (q.when?.question === q.id) out.push(issueAt(at, ["when", "question"], (t) => t.ownAnswer));
     else checkWhen(q.when, at);
-    if (q.implies && q.kind !== "yesno") out.push(issueAt(at, ["implies"], "implies geht nur bei Ja/Nein-Fragen (kind: yesno)."));
+    if (q.implies && q.kind !== "yesno") out.push(issueAt(at, ["implies"], (t) => t.impliesYesNo));
     else
       for (const [answer, targets] of Object.entries(q.implies ?? {}))
         for (const id of Object.keys(targets ?? {})) yesNoTarget(id, at, ["implies", answer, id], q.id);
@@ -212,35 +199,25 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   for (const id of Object.keys(pb.defaults ?? {})) yesNoTarget(id, root, ["defaults", id]);
 
   // Tasks.
-  for (const { item: t, at } of m.tasks) {
-    checkWhen(t.when, at);
-    if (t.fulfils !== undefined && !deadlines.has(t.fulfils))
-      out.push(issueAt(at, ["fulfils"], unknownRef("Frist", t.fulfils, [...deadlines.keys()])));
-    if (t.ziel !== undefined && !t.critical)
-      out.push(
-        issueAt(
-          at,
-          ["ziel"],
-          'Ein Ziel ("ziel:") gibt es nur für wichtige Aufgaben. Bitte "critical: true" setzen oder "ziel:" weglassen.',
-        ),
-      );
-    if (t.ziel !== undefined && !/[1-9]/.test(t.ziel))
-      out.push(
-        issueAt(at, ["ziel"], `"${t.ziel}" ist null Minuten. Bitte eine erreichbare Zeit angeben, z. B. PT5M (5 Minuten) oder PT1H.`),
-      );
+  for (const { item: task, at } of m.tasks) {
+    checkWhen(task.when, at);
+    const fulfils = task.fulfils;
+    if (fulfils !== undefined && !deadlines.has(fulfils))
+      out.push(issueAt(at, ["fulfils"], unknownRef("deadline", fulfils, [...deadlines.keys()])));
+    if (task.ziel !== undefined && !task.critical) out.push(issueAt(at, ["ziel"], (t) => t.zielCriticalOnly));
+    const ziel = task.ziel;
+    if (ziel !== undefined && !/[1-9]/.test(ziel)) out.push(issueAt(at, ["ziel"], (t) => t.zielZero(ziel)));
   }
   for (const phase of WORK_PHASES) {
-    if (!m.tasks.some((t) => t.item.phase === phase))
-      out.push(issueAt(root, ["tasks"], `Die Phase "${phase}" hat keine Aufgabe. Jede Phase braucht mindestens eine.`));
+    if (!m.tasks.some((t) => t.item.phase === phase)) out.push(issueAt(root, ["tasks"], (t) => t.phaseWithoutTask(phase)));
   }
 
   // Templates: conditions and placeholders.
-  for (const { item: t, at } of m.templates) {
-    checkWhen(t.when, at);
-    if (t.applies_when !== undefined && t.when === undefined)
-      out.push(issueAt(at, ["applies_when"], 'applies_when beschreibt die Bedingung "when:"; ohne "when:" bitte weglassen.'));
+  for (const { item: tpl, at } of m.templates) {
+    checkWhen(tpl.when, at);
+    if (tpl.applies_when !== undefined && tpl.when === undefined) out.push(issueAt(at, ["applies_when"], (t) => t.appliesWhenAlone));
     for (const key of ["title", "body"] as const) {
-      for (const [lang, text] of localizedParts(t[key])) {
+      for (const [lang, text] of localizedParts(tpl[key])) {
         for (const token of scanTemplate(text)) {
           if (token.kind !== "placeholder") continue;
           const more: FieldPath = lang ? [key, lang] : [key];
@@ -255,18 +232,15 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   for (const { item: d, at } of m.deadlines) {
     checkWhen(d.when, at);
     if (d.template !== undefined && !templates.has(d.template))
-      out.push(issueAt(at, ["template"], unknownRef("Vorlage", d.template, [...templates])));
-    if (d.from === "deadline" && d.after === undefined)
-      out.push(issueAt(at, ["after"], 'Mit "from: deadline" muss "after:" die Frist nennen, nach der diese beginnt.'));
+      out.push(issueAt(at, ["template"], unknownRef("template", d.template, [...templates])));
+    if (d.from === "deadline" && d.after === undefined) out.push(issueAt(at, ["after"], (t) => t.afterNeeded));
     if (d.after !== undefined) {
-      if (d.from !== "deadline") out.push(issueAt(at, ["from"], '"after:" wirkt nur mit "from: deadline".'));
-      if (d.after === d.id) out.push(issueAt(at, ["after"], "Eine Frist kann nicht nach sich selbst beginnen."));
-      else if (!deadlines.has(d.after)) out.push(issueAt(at, ["after"], unknownRef("Frist", d.after, [...deadlines.keys()])));
-      else if (dependsOn(d.after, d.id, deadlines))
-        out.push(issueAt(at, ["after"], `Kreis: "${d.after}" wartet selbst (über andere Fristen) auf "${d.id}".`));
+      if (d.from !== "deadline") out.push(issueAt(at, ["from"], (t) => t.afterOnlyFromDeadline));
+      if (d.after === d.id) out.push(issueAt(at, ["after"], (t) => t.afterSelf));
+      else if (!deadlines.has(d.after)) out.push(issueAt(at, ["after"], unknownRef("deadline", d.after, [...deadlines.keys()])));
+      else if (dependsOn(d.after, d.id, deadlines)) out.push(issueAt(at, ["after"], (t) => t.afterCircle(d.after!, d.id)));
     }
-    if (d.within === undefined && d.remind_before.length > 0)
-      out.push(issueAt(at, ["remind_before"], 'Erinnerungen vor Ablauf brauchen eine Frist "within:". Ohne "within" gilt "unverzüglich".'));
+    if (d.within === undefined && d.remind_before.length > 0) out.push(issueAt(at, ["remind_before"], (t) => t.remindNeedsWithin));
   }
 
   // Triggers within this playbook.
@@ -274,19 +248,13 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
   pb.triggers.forEach((trigger, i) => {
     const at: FieldPath = ["triggers", i];
     if (trigger !== trigger.trim().toLowerCase() || /\s{2,}/.test(trigger))
-      out.push(
-        issueAt(
-          root,
-          at,
-          `Auslöser bitte in Kleinbuchstaben und ohne zusätzliche Leerzeichen: "${trigger.trim().toLowerCase().replace(/\s+/g, " ")}"`,
-        ),
-      );
+      out.push(issueAt(root, at, (t) => t.triggerForm(trigger.trim().toLowerCase().replace(/\s+/g, " "))));
     const firstWord = normaliseTrigger(trigger).split(" ")[0] ?? "";
     if ((RESERVED_WORDS as readonly string[]).some((w) => normaliseTrigger(w) === firstWord))
-      out.push(issueAt(root, at, `"${trigger}" beginnt mit einem Befehlswort von /notfall (${firstWord}). Bitte anders formulieren.`));
+      out.push(issueAt(root, at, (t) => t.triggerCommand(trigger, firstWord)));
     const exact = trigger.trim().toLowerCase();
     const prev = seen.get(exact);
-    if (prev !== undefined) out.push(issueAt(root, at, `Auslöser "${trigger}" steht schon in triggers[${prev}].`));
+    if (prev !== undefined) out.push(issueAt(root, at, (t) => t.triggerTwice(trigger, prev)));
     else seen.set(exact, i);
   });
 
@@ -297,18 +265,12 @@ export function checkPlaybook(m: MergedPlaybook, fileId: string): PlaybookIssue[
       const at: FieldPath = lang ? ["anzeichen", i, lang] : ["anzeichen", i];
       const key = phraseKey(text);
       if (!key) {
-        out.push(
-          issueAt(
-            root,
-            at,
-            `"${text}" besteht nur aus Füllwörtern. Bitte beschreiben, was man sieht, z. B. "Maus bewegt sich von allein".`,
-          ),
-        );
+        out.push(issueAt(root, at, (t) => t.fillerOnly(text)));
         continue;
       }
       if (lang === "en") continue;
       const prev = phrases.get(key);
-      if (prev !== undefined) out.push(issueAt(root, at, `Anzeichen "${text}" steht schon in anzeichen[${prev}] (gleiche Wörter).`));
+      if (prev !== undefined) out.push(issueAt(root, at, (t) => t.symptomTwice(text, prev)));
       else phrases.set(key, i);
     }
   });
@@ -360,20 +322,13 @@ function checkEnglish(m: MergedPlaybook, root: Origin): PlaybookIssue[] {
   const out: PlaybookIssue[] = [];
   if (texts.some((x) => typeof x.text !== "string" && x.text.en !== undefined)) {
     for (const { text, at, more } of texts) {
-      if (typeof text === "string" || text.en === undefined)
-        out.push(
-          issueAt(
-            at,
-            more,
-            "Die englische Fassung fehlt (en:). Dieses Playbook hat schon englische Texte; ohne en: stünde hier bei --lang en Deutsch. Schreiben Sie den Text als de: und en: darunter.",
-          ),
-        );
+      if (typeof text === "string" || text.en === undefined) out.push(issueAt(at, more, (t) => t.englishMissing));
     }
   }
   const names = new Map<string, Origin>();
-  for (const { item: t, at } of m.templates) {
+  for (const { item: tpl, at } of m.templates) {
     for (const key of ["title", "body"] as const) {
-      const text = t[key];
+      const text = tpl[key];
       if (typeof text === "string" || text.en === undefined) continue;
       const de = placeholderNames(text.de);
       const en = placeholderNames(text.en);
@@ -381,20 +336,21 @@ function checkEnglish(m: MergedPlaybook, root: Origin): PlaybookIssue[] {
       const extra = [...en].filter((n) => !de.has(n));
       if (missing.length || extra.length)
         out.push(
-          issueAt(
-            at,
-            [key, "en"],
-            `Die englische Fassung füllt andere Platzhalter als die deutsche.${missing.length ? ` Es fehlen: ${missing.map((n) => `{{${n}}}`).join(", ")}.` : ""}${extra.length ? ` Nur englisch: ${extra.map((n) => `{{${n}}}`).join(", ")}.` : ""}`,
+          issueAt(at, [key, "en"], (t) =>
+            t.placeholdersDiffer(
+              missing.map((n) => `{{${n}}}`),
+              extra.map((n) => `{{${n}}}`),
+            ),
           ),
         );
     }
-    if (t.name_en !== undefined) {
-      const prev = names.get(t.name_en);
-      const clash = m.templates.find((x) => x.item.id === t.name_en && x.item !== t);
-      if (prev) out.push(issueAt(at, ["name_en"], `Der englische Name "${t.name_en}" gehört schon zu ${where(prev)}.`));
-      else if (clash)
-        out.push(issueAt(at, ["name_en"], `"${t.name_en}" ist schon die Kennung einer anderen Vorlage (${where(clash.at)}).`));
-      else names.set(t.name_en, at);
+    const nameEn = tpl.name_en;
+    if (nameEn !== undefined) {
+      const prev = names.get(nameEn);
+      const clash = m.templates.find((x) => x.item.id === nameEn && x.item !== tpl);
+      if (prev) out.push(issueAt(at, ["name_en"], (t) => t.nameEnTaken(nameEn, where(prev))));
+      else if (clash) out.push(issueAt(at, ["name_en"], (t) => t.nameEnIsId(nameEn, where(clash.at))));
+      else names.set(nameEn, at);
     }
   }
   return out;
@@ -420,13 +376,7 @@ export function checkAnzeichenAcross(playbooks: readonly MergedPlaybook[]): Play
       if (!prev) owner.set(key, { m, index });
       else if (prev.m !== m) {
         const prevAt = `${prev.m.src.file}:${lineAt(prev.m.src, ["anzeichen", prev.index])}`;
-        out.push(
-          issueAt(
-            { src: m.src, path: [] },
-            ["anzeichen", index],
-            `Hinweis: Anzeichen "${text}" steht auch im Playbook "${prev.m.playbook.id}" (${prevAt}). Wer es meldet, wird dann gefragt, welches gemeint ist. Besser in einem Playbook genauer beschreiben.`,
-          ),
-        );
+        out.push(issueAt({ src: m.src, path: [] }, ["anzeichen", index], (t) => t.symptomAcross(text, prev.m.playbook.id, prevAt)));
       }
     });
   }
@@ -445,35 +395,28 @@ export function checkTriggersAcross(playbooks: readonly MergedPlaybook[]): Playb
         owner.set(key, { m, index });
       } else if (prev.m !== m) {
         const prevAt = `${prev.m.src.file}:${lineAt(prev.m.src, ["triggers", prev.index])}`;
-        out.push(
-          issueAt(
-            { src: m.src, path: [] },
-            ["triggers", index],
-            `Auslöser "${trigger}" steht auch im Playbook "${prev.m.playbook.id}" (${prevAt}). Jeder Auslöser darf nur in einem Playbook stehen.`,
-          ),
-        );
+        out.push(issueAt({ src: m.src, path: [] }, ["triggers", index], (t) => t.triggerAcross(trigger, prev.m.playbook.id, prevAt)));
       }
     });
   }
   return out;
 }
 
-function placeholderProblem(name: string, questions: ReadonlyMap<string, Question>): string | undefined {
+function placeholderProblem(name: string, questions: ReadonlyMap<string, Question>): Say | undefined {
   if (isRegisteredPlaceholder(name)) return undefined;
   if (name.startsWith(ANSWER_PREFIX)) {
     const id = name.slice(ANSWER_PREFIX.length);
     if (questions.has(id)) return undefined;
     const guess = closest(id, [...questions.keys()]);
-    return `Platzhalter {{${name}}}: Frage "${id}" gibt es nicht.${guess ? ` Meinten Sie {{${ANSWER_PREFIX}${guess}}}?` : ""}`;
+    return (t) => t.placeholderNoQuestion(name, id, guess ? `${ANSWER_PREFIX}${guess}` : undefined);
   }
   const guess = closest(name, Object.keys(PLACEHOLDER_LABELS));
-  return `Unbekannter Platzhalter {{${name}}}.${guess ? ` Meinten Sie {{${guess}}}?` : " Erlaubt sind org.…, incident.…, role.… und answer.<frage>."}`;
+  return (t) => t.placeholderUnknown(name, guess);
 }
 
-function unknownRef(noun: string, id: string, known: readonly string[]): string {
+function unknownRef(noun: keyof PlaybookTexts["noun"], id: string, known: readonly string[]): Say {
   const guess = closest(id, known);
-  const hint = guess ? ` Meinten Sie "${guess}"?` : known.length ? ` Vorhanden: ${known.join(", ")}` : "";
-  return `${noun} "${id}" gibt es nicht.${hint}`;
+  return (t) => t.unknownRef(t.noun[noun], id, guess, known.length ? [...known] : undefined);
 }
 
 function dependsOn(start: string, target: string, deadlines: ReadonlyMap<string, Deadline>): boolean {

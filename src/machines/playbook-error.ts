@@ -1,3 +1,6 @@
+import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
+
 /** One problem in a playbook file, located by file, line and field path. */
 export interface PlaybookIssue {
   /** File as shown to the user: relative to the working directory when inside it, else absolute. */
@@ -8,14 +11,29 @@ export interface PlaybookIssue {
   field: string;
   /** German explanation, ideally with what to write instead. */
   message: string;
-  /** The same in English, where there is one (YAML syntax problems; the organisation file's issues always have it). */
+  /** The same in English (`--lang en`), where there is one; without, English shows the German. */
   messageEn?: string;
 }
 
-/** `playbooks/x.yaml:42 tasks[3].role: "technick" ist keine Rolle. …` */
-export function formatIssue(issue: PlaybookIssue): string {
+/** The texts of a playbook's mistakes (src/core/i18n, `playbook`). */
+export type PlaybookTexts = typeof de.playbook;
+
+/** A playbook mistake from the catalogue, in German (`message`) and English (`messageEn`). */
+export function sayPb(f: (t: PlaybookTexts, locale: "de" | "en") => string): { message: string; messageEn: string } {
+  return { message: f(de.playbook, "de"), messageEn: f(en.playbook, "en") };
+}
+
+/** `playbooks/x.yaml:42 tasks[3].role: "technick" ist keine Rolle. …`; in English with `locale` en. */
+export function formatIssue(issue: PlaybookIssue, locale: "de" | "en" = "de"): string {
   const where = `${issue.file}:${issue.line}`;
-  return issue.field ? `${where} ${issue.field}: ${issue.message}` : `${where} ${issue.message}`;
+  const message = locale === "en" ? (issue.messageEn ?? issue.message) : issue.message;
+  return issue.field ? `${where} ${issue.field}: ${message}` : `${where} ${message}`;
+}
+
+/** Every issue, one line each, with a count above when there are several. */
+function report(issues: PlaybookIssue[], locale: "de" | "en"): string {
+  const head = issues.length > 1 ? `${(locale === "en" ? en : de).playbook.errors(issues.length)}\n` : "";
+  return head + issues.map((i) => formatIssue(i, locale)).join("\n");
 }
 
 /**
@@ -28,11 +46,13 @@ export class PlaybookError extends Error {
   readonly line: number;
   readonly field: string;
   readonly issues: PlaybookIssue[];
+  /** The same report in English (`--lang en`). */
+  readonly messageEn: string;
 
   constructor(issues: PlaybookIssue[]) {
-    const first = issues[0] ?? { file: "", line: 0, field: "", message: "Unbekannter Fehler" };
-    const head = issues.length > 1 ? `${issues.length} Fehler in den Playbooks:\n` : "";
-    super(head + issues.map(formatIssue).join("\n"));
+    const first = issues[0] ?? { file: "", line: 0, field: "", ...sayPb((t) => t.unknownError) };
+    super(report(issues, "de"));
+    this.messageEn = report(issues, "en");
     this.file = first.file;
     this.line = first.line;
     this.field = first.field;

@@ -1,31 +1,11 @@
 import type { z } from "zod";
+import { de } from "../core/i18n/de.ts";
 import { closestWord } from "../core/text.ts";
-import type { PlaybookIssue } from "./playbook-error.ts";
+import { type PlaybookIssue, type PlaybookTexts, sayPb } from "./playbook-error.ts";
 import { Condition, Deadline, LEVELS, LevelInfo, Question, Task, Template } from "./schema.ts";
 import { describeValue, type FieldPath, fieldPath, lineAt, showValue, valueAt, type YamlSource } from "./yaml-source.ts";
 
 type ZodIssue = z.core.$ZodIssue;
-
-/** What a wrong enum value is "not", by field name: `"technick" ist keine Rolle`. */
-const ENUM_NOUNS: Record<string, string> = {
-  role: "keine Rolle",
-  phase: "keine Phase",
-  level: "keine Eskalationsstufe",
-  min_level: "keine Eskalationsstufe",
-  raise_to: "keine Eskalationsstufe",
-  audience: "keine Zielgruppe",
-  kind: "keine Fragenart",
-  config: "kein Schalter der Organisationsdatei",
-  from: "kein Startpunkt für eine Frist",
-};
-
-const TYPE_NAMES: Record<string, string> = {
-  string: "Text",
-  boolean: "true oder false",
-  number: "eine Zahl",
-  array: 'eine Liste (Zeilen mit "- ")',
-  object: "einen Abschnitt mit Feldern (name: wert)",
-};
 
 /** Allowed field names of the object at `path`, for "Meinten Sie …?" on unknown fields. */
 export function allowedKeys(path: FieldPath, rootKeys: readonly string[]): readonly string[] {
@@ -45,21 +25,33 @@ export function allowedKeys(path: FieldPath, rootKeys: readonly string[]): reado
   return ["de", "en"];
 }
 
-/** Converts zod issues into German issues with file, line and field. */
+/** Converts zod issues into issues with file, line and field, in German (`message`) and English (`messageEn`). */
 export function schemaIssues(src: YamlSource, issues: readonly ZodIssue[], rootKeys: readonly string[]): PlaybookIssue[] {
   const out: PlaybookIssue[] = [];
   for (const issue of issues) convert(src, issue, issue.path, rootKeys, out);
   return out;
 }
 
+type Say = (t: PlaybookTexts, locale: "de" | "en") => string;
+
+/** The schema's own checks (src/machines/schema.ts) give the catalogue's German text as zod's message. */
+const OWN = ["duration", "nameEn", "lowercaseId", "rankMax", "rankWhole"] as const;
+
+/** Which catalogue text a message of the schema's own checks is, if it is one. */
+function schemaSaid(issue: ZodIssue): (typeof OWN)[number] | undefined {
+  return OWN.find((k) => de.playbook[k] === issue.message);
+}
+
 function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: readonly string[], out: PlaybookIssue[]): void {
-  const push = (p: FieldPath, message: string) => out.push({ file: src.file, line: lineAt(src, p), field: fieldPath(p), message });
+  const push = (p: FieldPath, say: Say) => out.push({ file: src.file, line: lineAt(src, p), field: fieldPath(p), ...sayPb(say) });
   const value = valueAt(src.data, path);
   const field = String(path[path.length - 1] ?? "");
+  const own = schemaSaid(issue);
+  const ownText = (t: PlaybookTexts) => (own ? t[own] : issue.message);
 
   const missing = value === undefined && path.length > 0 && valueAt(src.data, path.slice(0, -1)) !== undefined;
   if (missing && (issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union")) {
-    push(path, `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`);
+    push(path, (t) => t.required(field));
     return;
   }
 
@@ -68,27 +60,22 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
       const allowed = allowedKeys(path, rootKeys);
       for (const key of issue.keys) {
         const guess = closest(key, allowed);
-        const hint = guess ? `Meinten Sie "${guess}"?` : `Erlaubt: ${allowed.join(", ")}`;
-        push([...path, key], `Unbekanntes Feld "${key}". ${hint}`);
+        push([...path, key], (t) => t.unknownField(key, guess ? t.meant(guess) : t.allowed([...allowed])));
       }
       return;
     }
     case "invalid_value": {
       const allowed = issue.values.map(String);
-      const noun = ENUM_NOUNS[field] ?? "ist hier nicht erlaubt";
-      const verb = noun.startsWith("ist") ? noun : `ist ${noun}`;
-      push(path, `${showValue(value)} ${verb}. Erlaubt: ${allowed.join(", ")}`);
+      push(path, (t, locale) => t.wrongValue(showValue(value, locale), t.notA[field], allowed));
       return;
     }
     case "invalid_type": {
       if (path.length === 0) {
-        push(path, "Die Datei muss aus Feldern bestehen (id:, title:, …), nicht aus einer Liste oder einem einzelnen Text.");
+        push(path, (t) => t.notFields);
         return;
       }
-      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      const hint =
-        issue.expected === "string" && typeof value !== "object" ? ' Tipp: den Wert in Anführungszeichen setzen, z. B. "ja".' : "";
-      push(path, `Erwartet ${expected}, gefunden ${describeValue(value)}.${hint}`);
+      const quoteTip = issue.expected === "string" && typeof value !== "object";
+      push(path, (t, locale) => t.expected(t.typeName[issue.expected] ?? issue.expected, describeValue(value, locale), quoteTip));
       return;
     }
     case "invalid_union": {
@@ -100,32 +87,31 @@ function convert(src: YamlSource, issue: ZodIssue, path: FieldPath, rootKeys: re
           return;
         }
       }
-      push(path, `Erwartet einen Text oder "de:" (Deutsch) mit optional "en:" (Englisch), gefunden ${describeValue(value)}.`);
+      push(path, (t, locale) => t.textOrLanguages(describeValue(value, locale)));
       return;
     }
     case "too_small": {
-      if (issue.origin === "array") {
-        push(path, `Braucht mindestens ${issue.minimum} ${Number(issue.minimum) === 1 ? "Eintrag" : "Einträge"}.`);
-      } else if (issue.origin === "string") {
-        push(path, Number(issue.minimum) <= 1 ? "Darf nicht leer sein." : `Braucht mindestens ${issue.minimum} Zeichen.`);
-      } else push(path, `Zu klein (mindestens ${issue.minimum}).`);
+      const min = Number(issue.minimum);
+      if (issue.origin === "array") push(path, (t) => t.minEntries(min));
+      else if (issue.origin === "string") push(path, (t) => (min <= 1 ? t.notEmpty : t.minChars(min)));
+      else push(path, (t) => t.tooSmall(String(issue.minimum)));
       return;
     }
     case "too_big": {
-      if (issue.origin === "string") push(path, `Zu lang: höchstens ${issue.maximum} Zeichen, damit es auf eine Zeile passt.`);
-      else push(path, `Zu groß (höchstens ${issue.maximum}).`);
+      if (issue.origin === "string") push(path, (t) => t.tooLong(String(issue.maximum)));
+      else push(path, (t) => t.tooBig(String(issue.maximum)));
       return;
     }
     case "invalid_format": {
-      if (issue.message && !issue.message.startsWith("Invalid")) {
-        push(path, `${showValue(value)}: ${issue.message}`);
+      if (own || (issue.message && !issue.message.startsWith("Invalid"))) {
+        push(path, (t, locale) => `${showValue(value, locale)}: ${ownText(t)}`);
       } else if (issue.format === "regex" && "pattern" in issue && String(issue.pattern).includes("a-z0-9-")) {
-        push(path, `${showValue(value)} ist keine gültige Kennung. Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. "netz-trennen".`);
-      } else push(path, `${showValue(value)} hat nicht das erwartete Format.`);
+        push(path, (t, locale) => t.badId(showValue(value, locale)));
+      } else push(path, (t, locale) => t.badFormat(showValue(value, locale)));
       return;
     }
     default:
-      push(path, issue.message);
+      push(path, ownText);
   }
 }
 

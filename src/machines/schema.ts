@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { de } from "../core/i18n/de.ts";
 
 /**
  * The playbook format. One YAML file per incident type under `playbooks/`; shared fragments under
@@ -22,9 +23,7 @@ export const Localized = z.union([z.string().min(1), z.object({ de: z.string().m
 export type Localized = z.infer<typeof Localized>;
 
 /** ISO-8601 duration as used here: PT15M, PT4H, P1D, P1M (one calendar month), combinations like P1DT2H. */
-export const Duration = z
-  .string()
-  .regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet");
+export const Duration = z.string().regex(/^P(?!$)(\d+M(?=$|T|\d))?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, de.playbook.duration);
 
 /**
  * Switches of the organisation file a condition may name: `nis2` (`nis2: true`), `insurer` (a cyber insurer is
@@ -101,7 +100,7 @@ export type CallTarget = (typeof CALL_TARGETS)[number];
 
 export const Task = z
   .object({
-    id: z.string().regex(/^[a-z0-9-]+$/, "Nur Kleinbuchstaben, Ziffern und Bindestriche"),
+    id: z.string().regex(/^[a-z0-9-]+$/, de.playbook.lowercaseId),
     phase: z.enum(WORK_PHASES),
     role: z.enum(ROLES),
     text: Localized,
@@ -148,7 +147,7 @@ export const Template = z
      */
     name_en: z
       .string()
-      .regex(/^[a-z0-9-]+$/, "Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. police oder breach-record")
+      .regex(/^[a-z0-9-]+$/, de.playbook.nameEn)
       .optional(),
     /** Body with placeholders `{{org.name}}`, `{{incident.id}}` … Unknown values become visible gaps `[[…]]`. */
     body: Localized,
@@ -257,12 +256,7 @@ export const Playbook = z
      * Place in the printed handbook: 1 comes first. Ranks incident types by how likely and how urgent they are for
      * a small practice or firm (ransomware first). Optional: unranked types follow the ranked ones, by title.
      */
-    rang: z
-      .number()
-      .min(1)
-      .max(99, "Höchstens 99. Der Rang ordnet die Notfallarten im Handbuch: 1 steht vorn.")
-      .refine(Number.isInteger, "Eine ganze Zahl erwartet, z. B. 1 (steht im Handbuch vorn), 2 oder 3.")
-      .optional(),
+    rang: z.number().min(1).max(99, de.playbook.rankMax).refine(Number.isInteger, de.playbook.rankWhole).optional(),
   })
   .strict();
 export type Playbook = z.infer<typeof Playbook>;

@@ -27,15 +27,16 @@ interface Text {
   /** Written by us (playbooks, catalogue, handbook frame); organisation values are not. */
   ours: boolean;
   /**
-   * Read in a terminal and quoting what is typed literally: the command line (`de.cli`), the organisation file's and
-   * YAML's messages (`de.config`, `de.yaml`). Their straight quotes, `contacts:.` and `notfallbot playbooks` are YAML
+   * Read in a terminal and quoting what is typed literally: the command line (`de.cli`), the organisation file's,
+   * the playbooks' and YAML's messages (`de.config`, `de.playbook`, `de.yaml`), the process's log lines about the
+   * database and the tenant folder (`de.storage`, `de.tenants`). Their straight quotes, `contacts:.` and `notfallbot playbooks` are YAML
    * and shell as typed, so the quotation mark, punctuation and "Playbook" rules leave them; every other rule holds.
    */
   syntax?: boolean;
 }
 
 /** Catalogue sections whose texts quote YAML or shell syntax (see {@link Text.syntax}). */
-const SYNTAX_SECTIONS = /^de\.(cli|config|yaml)\./;
+const SYNTAX_SECTIONS = /^de\.(cli|config|yaml|storage|tenants|playbook)\./;
 
 const playbooks = loadPlaybooks().list();
 const de_ = (x: Localized | undefined) => (x === undefined ? "" : loc(x, "de"));
@@ -217,7 +218,8 @@ describe("German texts people read", () => {
     expect(
       problems((t) => {
         const text = shown(t.text);
-        const id = ID_RE.exec(text);
+        // the playbooks' own mistakes are read by their authors, who write these ids (an example: "netz-trennen")
+        const id = t.where.startsWith("de.playbook.") ? null : ID_RE.exec(text);
         if (id) return `interne Kennung „${id[0]}“ ${excerpt(text, id.index)}`;
         const pb = t.syntax ? null : /\bplaybooks?\b/i.exec(text);
         return pb ? `englisches Wort „${pb[0]}“ ${excerpt(text, pb.index)}` : undefined;

@@ -7,6 +7,7 @@ import { findTemplate } from "../../src/core/templates.ts";
 import { DEFAULT_PLAYBOOK_DIR, loadPlaybookFile, loadPlaybooks } from "../../src/machines/loader.ts";
 import { normaliseTrigger } from "../../src/machines/playbook-checks.ts";
 import { LEVELS, loc, PHASES, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
+import { germanIn } from "../helpers/german.ts";
 import { errorOf } from "../helpers/playbook-error.ts";
 
 const SHIPPED = [
@@ -507,6 +508,81 @@ describe("loader errors name file, line and field", () => {
     write("test.yaml", [...playbookLines(), "levels:", "  stoerung:", "    raise_when: Nie."]);
     const err = errorOf(() => loadPlaybooks(dir));
     expect(err.issues[0]).toMatchObject({ line: 38, field: "levels.stoerung" });
+  });
+});
+
+describe("loader errors in English (--lang en): same file, line and field, German unchanged", () => {
+  /** The lines of a report without the German that is the file's own content (the quoted values). */
+  const english = (text: string) => text.replace(/"[^"]*"/g, '""').replace(/Allowed: .*/, "");
+
+  it("wrong values, types, ids, durations, a misspelt and a missing field: every line in both languages", () => {
+    let lines = playbookLines();
+    lines = withLine(lines, 6, "level: schlimm");
+    lines = withLine(lines, 12, "  - id: Lage Klären");
+    lines = withLine(lines, 23, "    fase: eindaemmung");
+    lines.splice(16, 0, "    critical: ja", "    due: 2h");
+    write("test.yaml", lines);
+    const err = errorOf(() => loadPlaybooks(dir));
+    const en = err.messageEn.replaceAll(`${dir}/`, "").split("\n");
+    expect(en[0]).toBe("6 errors in the playbooks:");
+    expect(en).toContain('test.yaml:6 level: "schlimm" is not an escalation level. Allowed: stoerung, notfall, krise, katastrophe');
+    expect(en).toContain('test.yaml:12 tasks[0].id: "Lage Klären": Only lower-case letters, digits and hyphens');
+    expect(en).toContain('test.yaml:17 tasks[0].critical: Expected true or false, found the text "ja".');
+    expect(en).toContain('test.yaml:18 tasks[0].due: "2h": Expected an ISO 8601 duration such as PT15M, PT4H, P3D or P1M');
+    expect(en).toContain('test.yaml:25 tasks[2].fase: Unknown field "fase". Did you mean "phase"?');
+    expect(en).toContain('test.yaml:24 tasks[2].phase: Required field missing. Please add "phase:".');
+    expect(en.filter((l) => germanIn(english(l), []) !== undefined)).toEqual([]);
+    // German as before
+    const de = err.message.replaceAll(`${dir}/`, "").split("\n");
+    expect(de[0]).toBe("6 Fehler in den Playbooks:");
+    expect(de).toContain('test.yaml:6 level: "schlimm" ist keine Eskalationsstufe. Erlaubt: stoerung, notfall, krise, katastrophe');
+    expect(de).toContain('test.yaml:17 tasks[0].critical: Erwartet true oder false, gefunden den Text "ja".');
+    expect(de).toContain('test.yaml:18 tasks[0].due: "2h": ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet');
+    expect(de).toContain('test.yaml:24 tasks[2].phase: Pflichtfeld fehlt. Bitte "phase:" ergänzen.');
+    // the location is the same in both
+    expect(en.slice(1).map((l) => l.split(": ")[0])).toEqual(de.slice(1).map((l) => l.split(": ")[0]));
+  });
+
+  it("cross-references: an unknown question, a task id twice, a phase without a task", () => {
+    const lines = playbookLines();
+    lines.splice(16, 0, "    when: { question: frgae, answer: ja }");
+    lines[17] = "  - id: a1"; // a2 (now at line 18) takes a1's id
+    const rest = lines.filter((_, i) => i < 32 || i > 36); // without the nachbereitung task
+    write("test.yaml", rest);
+    const err = errorOf(() => loadPlaybooks(dir));
+    const en = err.messageEn.replaceAll(`${dir}/`, "").split("\n");
+    const de = err.message.replaceAll(`${dir}/`, "").split("\n");
+    expect(en).toContain('test.yaml:17 tasks[0].when.question: Question "frgae" does not exist. Did you mean "frage"?');
+    expect(de).toContain('test.yaml:17 tasks[0].when.question: Frage "frgae" gibt es nicht. Meinten Sie "frage"?');
+    expect(en).toContain('test.yaml:18 tasks[1].id: Task "a1" exists already (test.yaml:12). Please choose another id.');
+    expect(de).toContain('test.yaml:18 tasks[1].id: Aufgabe "a1" gibt es schon (test.yaml:12). Bitte eine andere Kennung wählen.');
+    expect(en).toContain('test.yaml:11 tasks: The phase "nachbereitung" has no task. Every phase needs at least one.');
+    expect(de).toContain('test.yaml:11 tasks: Die Phase "nachbereitung" hat keine Aufgabe. Jede Phase braucht mindestens eine.');
+    expect(en.filter((l) => germanIn(english(l), []) !== undefined)).toEqual([]);
+  });
+
+  it("an empty title, a text in an unknown language, a building block that does not exist, folder problems", () => {
+    write("test.yaml", withLine(playbookLines(), 2, "title: ''"));
+    expect(errorOf(() => loadPlaybooks(dir)).messageEn).toMatch(/test\.yaml:2 title: Must not be empty\.$/);
+    write("test.yaml", withLine(playbookLines(), 2, "title: 3"));
+    expect(errorOf(() => loadPlaybooks(dir)).messageEn).toMatch(
+      /test\.yaml:2 title: Expected a text or "de:" \(German\) with an optional "en:" \(English\), found the number 3\.$/,
+    );
+    write("test.yaml", ["include: [fehlt]", ...playbookLines()]);
+    const missing = errorOf(() => loadPlaybooks(dir));
+    expect(missing.messageEn).toMatch(/test\.yaml:1 include\[0\]: There is no building block "fehlt" in playbooks\/shared\/\./);
+    expect(missing.message).toMatch(/test\.yaml:1 include\[0\]: Baustein "fehlt" gibt es nicht in playbooks\/shared\/\./);
+    rmSync(join(dir, "test.yaml"));
+    write("anders.yaml", playbookLines("test"));
+    expect(errorOf(() => loadPlaybooks(dir)).messageEn).toMatch(
+      /anders\.yaml:1 id: "test" does not match the file name\. The id must be "anders" \(like the file\)\.$/,
+    );
+    expect(errorOf(() => loadPlaybooks(dir)).message).toMatch(
+      /anders\.yaml:1 id: "test" passt nicht zum Dateinamen\. Die Kennung muss "anders" heißen/,
+    );
+    expect(errorOf(() => loadPlaybooks(join(dir, "fehlt"))).messageEn).toMatch(/Folder with playbooks not found\.$/);
+    rmSync(join(dir, "anders.yaml"));
+    expect(errorOf(() => loadPlaybooks(dir)).messageEn).toMatch(/No playbooks \(\*\.yaml\) in this folder\.$/);
   });
 });
 

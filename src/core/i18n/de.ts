@@ -521,6 +521,112 @@ export const de = {
     fieldIndent: (here: string, key: string, above: string) =>
       `Diese Zeile beginnt ${here}, das Feld darüber${key ? ` (${key}:)` : ""} ${above}. Felder eines Abschnitts oder Eintrags stehen genau untereinander; ein neuer Eintrag beginnt mit "- ".`,
   },
+  /** Mistakes in a playbook file (`playbooks/*.yaml`), after file, line and field; each with what to write instead. */
+  playbook: {
+    /** Several problems at once: the line above the list. */
+    errors: (n: number) => `${n} Fehler in den Playbooks:`,
+    unknownError: "Unbekannter Fehler",
+    folderMissing: "Ordner mit Playbooks nicht gefunden.",
+    noPlaybooks: "Keine Playbooks (*.yaml) in diesem Ordner.",
+    idNotFileName: (id: string, fileId: string) => `"${id}" passt nicht zum Dateinamen. Die Kennung muss "${fileId}" heißen.`,
+    unknownFragment: (id: string, known: string[]) =>
+      `Baustein "${id}" gibt es nicht in playbooks/shared/.${known.length ? ` Vorhanden: ${known.join(", ")}` : ""}`,
+    required: (field: string) => `Pflichtfeld fehlt. Bitte "${field}:" ergänzen.`,
+    unknownField: (key: string, hint: string) => `Unbekanntes Feld "${key}". ${hint}`,
+    meant: (guess: string) => `Meinten Sie "${guess}"?`,
+    allowed: (list: string[]) => `Erlaubt: ${list.join(", ")}`,
+    /** What a wrong value is "not", by field name: `"technick" ist keine Rolle`. */
+    notA: {
+      role: "keine Rolle",
+      phase: "keine Phase",
+      level: "keine Eskalationsstufe",
+      min_level: "keine Eskalationsstufe",
+      raise_to: "keine Eskalationsstufe",
+      audience: "keine Zielgruppe",
+      kind: "keine Fragenart",
+      config: "kein Schalter der Organisationsdatei",
+      from: "kein Startpunkt für eine Frist",
+    } as Record<string, string>,
+    wrongValue: (value: string, notA: string | undefined, allowed: string[]) =>
+      `${value} ${notA ? `ist ${notA}` : "ist hier nicht erlaubt"}. Erlaubt: ${allowed.join(", ")}`,
+    notFields: "Die Datei muss aus Feldern bestehen (id:, title:, …), nicht aus einer Liste oder einem einzelnen Text.",
+    /** What a field expects, by type. */
+    typeName: {
+      string: "Text",
+      boolean: "true oder false",
+      number: "eine Zahl",
+      array: 'eine Liste (Zeilen mit "- ")',
+      object: "einen Abschnitt mit Feldern (name: wert)",
+    } as Record<string, string>,
+    expected: (expected: string, found: string, quoteTip: boolean) =>
+      `Erwartet ${expected}, gefunden ${found}.${quoteTip ? ' Tipp: den Wert in Anführungszeichen setzen, z. B. "ja".' : ""}`,
+    textOrLanguages: (found: string) => `Erwartet einen Text oder "de:" (Deutsch) mit optional "en:" (Englisch), gefunden ${found}.`,
+    minEntries: (n: number) => `Braucht mindestens ${n} ${n === 1 ? "Eintrag" : "Einträge"}.`,
+    notEmpty: "Darf nicht leer sein.",
+    minChars: (n: number) => `Braucht mindestens ${n} Zeichen.`,
+    tooSmall: (n: string) => `Zu klein (mindestens ${n}).`,
+    tooLong: (n: string) => `Zu lang: höchstens ${n} Zeichen, damit es auf eine Zeile passt.`,
+    tooBig: (n: string) => `Zu groß (höchstens ${n}).`,
+    badId: (value: string) => `${value} ist keine gültige Kennung. Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. "netz-trennen".`,
+    badFormat: (value: string) => `${value} hat nicht das erwartete Format.`,
+    /** The schema's own checks (src/machines/schema.ts), after the value: `"4 Stunden": ISO-8601-Dauer …`. */
+    duration: "ISO-8601-Dauer wie PT15M, PT4H, P3D oder P1M erwartet",
+    nameEn: "Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. police oder breach-record",
+    lowercaseId: "Nur Kleinbuchstaben, Ziffern und Bindestriche",
+    rankMax: "Höchstens 99. Der Rang ordnet die Notfallarten im Handbuch: 1 steht vorn.",
+    rankWhole: "Eine ganze Zahl erwartet, z. B. 1 (steht im Handbuch vorn), 2 oder 3.",
+    /** Cross-reference checks of one playbook (src/machines/playbook-checks.ts). */
+    idNotFile: (id: string, fileId: string) => `"${id}" passt nicht zum Dateinamen. Die Kennung muss "${fileId}" heißen (wie die Datei).`,
+    noun: { question: "Frage", task: "Aufgabe", template: "Vorlage", deadline: "Frist", review: "Nachbereitungsfrage" },
+    duplicateId: (noun: string, id: string, where: string) => `${noun} "${id}" gibt es schon (${where}). Bitte eine andere Kennung wählen.`,
+    awarenessTimeOnly: "Nur eine Zeit-Frage (kind: time) kann den Zeitpunkt der Kenntnisnahme setzen.",
+    awarenessTwice: (where: string) => `Nur eine Frage darf die Kenntnisnahme setzen; das tut schon ${where}.`,
+    raiseYesNo: "raise_to geht nur bei Ja/Nein-Fragen (kind: yesno).",
+    raiseNotAbove: (to: string, base: string) => `"${to}" liegt nicht über der Grundstufe "${base}" dieses Playbooks.`,
+    levelNotAbove: (level: string, base: string) =>
+      `"${level}" liegt nicht über der Grundstufe "${base}"; hier nur höhere Stufen beschreiben.`,
+    answerNeedsQuestion: 'Eine Antwort-Bedingung braucht "question:" mit der Kennung der Frage.',
+    unknownRef: (noun: string, id: string, guess: string | undefined, known: string[] | undefined) =>
+      `${noun} "${id}" gibt es nicht.${guess ? ` Meinten Sie "${guess}"?` : known ? ` Vorhanden: ${known.join(", ")}` : ""}`,
+    answerOnlyYesNo: (id: string, time: boolean) =>
+      `Antwort-Bedingungen gehen nur bei Ja/Nein-Fragen; "${id}" ist eine ${time ? "Zeit" : "Freitext"}-Frage.`,
+    notYesNoAnswer: (a: string, allowed: readonly string[]) =>
+      `"${a}" ist keine Antwort auf eine Ja/Nein-Frage. Erlaubt: ${allowed.join(", ")}`,
+    notYesNoQuestion: (id: string) => `"${id}" ist keine Ja/Nein-Frage; hier gehen nur Fragen mit kind: yesno.`,
+    selfReference: "Eine Frage kann sich nicht auf sich selbst beziehen.",
+    ownAnswer: "Eine Frage kann nicht von ihrer eigenen Antwort abhängen.",
+    impliesYesNo: "implies geht nur bei Ja/Nein-Fragen (kind: yesno).",
+    zielCriticalOnly: 'Ein Ziel ("ziel:") gibt es nur für wichtige Aufgaben. Bitte "critical: true" setzen oder "ziel:" weglassen.',
+    zielZero: (ziel: string) => `"${ziel}" ist null Minuten. Bitte eine erreichbare Zeit angeben, z. B. PT5M (5 Minuten) oder PT1H.`,
+    phaseWithoutTask: (phase: string) => `Die Phase "${phase}" hat keine Aufgabe. Jede Phase braucht mindestens eine.`,
+    appliesWhenAlone: 'applies_when beschreibt die Bedingung "when:"; ohne "when:" bitte weglassen.',
+    afterNeeded: 'Mit "from: deadline" muss "after:" die Frist nennen, nach der diese beginnt.',
+    afterOnlyFromDeadline: '"after:" wirkt nur mit "from: deadline".',
+    afterSelf: "Eine Frist kann nicht nach sich selbst beginnen.",
+    afterCircle: (after: string, id: string) => `Kreis: "${after}" wartet selbst (über andere Fristen) auf "${id}".`,
+    remindNeedsWithin: 'Erinnerungen vor Ablauf brauchen eine Frist "within:". Ohne "within" gilt "unverzüglich".',
+    triggerForm: (fixed: string) => `Auslöser bitte in Kleinbuchstaben und ohne zusätzliche Leerzeichen: "${fixed}"`,
+    triggerCommand: (trigger: string, word: string) =>
+      `"${trigger}" beginnt mit einem Befehlswort von /notfall (${word}). Bitte anders formulieren.`,
+    triggerTwice: (trigger: string, prev: number) => `Auslöser "${trigger}" steht schon in triggers[${prev}].`,
+    fillerOnly: (text: string) =>
+      `"${text}" besteht nur aus Füllwörtern. Bitte beschreiben, was man sieht, z. B. "Maus bewegt sich von allein".`,
+    symptomTwice: (text: string, prev: number) => `Anzeichen "${text}" steht schon in anzeichen[${prev}] (gleiche Wörter).`,
+    englishMissing:
+      "Die englische Fassung fehlt (en:). Dieses Playbook hat schon englische Texte; ohne en: stünde hier bei --lang en Deutsch. Schreiben Sie den Text als de: und en: darunter.",
+    placeholdersDiffer: (missing: string[], extra: string[]) =>
+      `Die englische Fassung füllt andere Platzhalter als die deutsche.${missing.length ? ` Es fehlen: ${missing.join(", ")}.` : ""}${extra.length ? ` Nur englisch: ${extra.join(", ")}.` : ""}`,
+    nameEnTaken: (name: string, where: string) => `Der englische Name "${name}" gehört schon zu ${where}.`,
+    nameEnIsId: (name: string, where: string) => `"${name}" ist schon die Kennung einer anderen Vorlage (${where}).`,
+    symptomAcross: (text: string, id: string, at: string) =>
+      `Hinweis: Anzeichen "${text}" steht auch im Playbook "${id}" (${at}). Wer es meldet, wird dann gefragt, welches gemeint ist. Besser in einem Playbook genauer beschreiben.`,
+    triggerAcross: (trigger: string, id: string, at: string) =>
+      `Auslöser "${trigger}" steht auch im Playbook "${id}" (${at}). Jeder Auslöser darf nur in einem Playbook stehen.`,
+    placeholderNoQuestion: (name: string, id: string, guess: string | undefined) =>
+      `Platzhalter {{${name}}}: Frage "${id}" gibt es nicht.${guess ? ` Meinten Sie {{${guess}}}?` : ""}`,
+    placeholderUnknown: (name: string, guess: string | undefined) =>
+      `Unbekannter Platzhalter {{${name}}}.${guess ? ` Meinten Sie {{${guess}}}?` : " Erlaubt sind org.…, incident.…, role.… und answer.<frage>."}`,
+  },
   /** YAML syntax mistakes (organisation file and playbooks), after the parser's own words in brackets. */
   yaml: {
     unknownAnchor: "Verweis (*name) auf einen Anker, den es nicht gibt.",
