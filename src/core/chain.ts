@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { de } from "./i18n/de.ts";
+import { en } from "./i18n/en.ts";
 import type { TimelineEntry } from "./ports.ts";
 
 /** The first entry of every incident chains to this. */
@@ -27,24 +29,22 @@ export type ChainVerdict = { ok: true; entries: number; head: string } | { ok: f
 
 /**
  * Verify an incident's timeline as exported: consecutive sequence numbers from 1, each entry chained to
- * its predecessor, each hash matching its content. Names the first bad entry.
+ * its predecessor, each hash matching its content. Names the first bad entry, and what is wrong in `locale`.
  */
-export function verifyChain(entries: readonly TimelineEntry[]): ChainVerdict {
+export function verifyChain(entries: readonly TimelineEntry[], locale: "de" | "en" = "de"): ChainVerdict {
+  const t = (locale === "en" ? en : de).chainProblem;
   let prev = GENESIS;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const where = `Eintrag ${i + 1}`;
     if (e.seq !== i + 1)
       return {
         ok: false,
         entries: entries.length,
         firstBad: i + 1,
-        problem: `${where}: Nummer ${e.seq} statt ${i + 1} (gelöscht oder umsortiert)`,
+        problem: t.renumbered(i + 1, e.seq),
       };
-    if (e.prevHash !== prev)
-      return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Verweis auf den Vorgänger stimmt nicht` };
-    if (hashEntry(e) !== e.hash)
-      return { ok: false, entries: entries.length, firstBad: i + 1, problem: `${where}: Inhalt wurde verändert` };
+    if (e.prevHash !== prev) return { ok: false, entries: entries.length, firstBad: i + 1, problem: t.link(i + 1) };
+    if (hashEntry(e) !== e.hash) return { ok: false, entries: entries.length, firstBad: i + 1, problem: t.content(i + 1) };
     prev = e.hash;
   }
   return { ok: true, entries: entries.length, head: prev };

@@ -68,7 +68,7 @@ const EXPORT_WORDS = {
  * check, a link, HTML or a table row. The JSON carries the same values unescaped, as data (see {@link dataJson}).
  */
 export function buildExport(L: Loaded, entries: TimelineEntry[], env: ViewEnv, tasks: TaskRow[]): { markdown: string; json: string } {
-  const verdict = verifyChain(entries);
+  const verdict = verifyChain(entries, env.locale);
   const ctx = ctxOf(L);
   const w = EXPORT_WORDS[env.locale];
   const lc = env.locale;

@@ -19,7 +19,7 @@ export function buildReport(L: Loaded, entries: readonly TimelineEntry[], env: V
   const f = summaryFigures(L, env);
   const opened = new Date(L.rec.openedAt).getTime();
   const until = L.rec.closedAt ?? env.now.toISOString();
-  const verdict = verifyChain(entries);
+  const verdict = verifyChain(entries, env.locale);
   const roleTaken = new Map<string, string>();
   for (const e of entries) {
     const data = e.data as { role?: string; actorId?: string | null } | null;

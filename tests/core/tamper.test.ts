@@ -19,8 +19,8 @@ afterEach(async () => {
 });
 
 /** A small incident: roles, a task, a note, an answer. Returns the number of timeline entries. */
-async function smallIncident(): Promise<number> {
-  b = await CoreBot.start();
+async function smallIncident(locale?: "de" | "en"): Promise<number> {
+  b = await CoreBot.start(locale);
   await b.open(anna, "verschlüsselung Server zeigt Erpressernachricht");
   await b.send(anna, "rolle koordinator");
   await b.send(anna, "rolle technik <@ben>", { mentions: [ben] });
@@ -128,5 +128,28 @@ describe("tampering with the timeline in the database", () => {
       db.prepare("update timeline set text = ?, hash = ? where incident_id = ? and seq = ?").run(forged.text, hashEntry(forged), id, e.seq);
     });
     await expectBrokenAt(4, /Vorgänger/);
+  });
+
+  it("under an English deployment the export says in English what is wrong (German unchanged)", async () => {
+    await smallIncident("en");
+    const untouched = await b!.timeline();
+    expect(
+      verifyChain(
+        untouched.filter((e) => e.seq !== 4),
+        "en",
+      ),
+    ).toMatchObject({
+      ok: false,
+      firstBad: 4,
+      problem: "entry 4: number 5 instead of 4 (deleted or reordered)",
+    });
+    raw((db, id) => db.prepare("update timeline set actor_name = 'Cem' where incident_id = ? and seq = 3").run(id));
+    const timeline = await b!.timeline();
+    expect(verifyChain(timeline, "en")).toMatchObject({ ok: false, firstBad: 3, problem: "entry 3: the content was changed" });
+    expect(verifyChain(timeline)).toMatchObject({ ok: false, firstBad: 3, problem: "Eintrag 3: Inhalt wurde verändert" });
+    await b!.send(anna, "export");
+    const md = b!.exported.get(`${b!.incidentId}.md`)!;
+    expect(md).toContain("BROKEN from entry 3: entry 3: the content was changed.");
+    expect(md).not.toMatch(/Eintrag|Inhalt/);
   });
 });

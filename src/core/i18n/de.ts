@@ -412,6 +412,12 @@ export const de = {
       against: (words: string) => `dagegen: ${words}`,
     },
   },
+  /** Why the audit chain of a timeline is broken (export and report), at the first bad entry. */
+  chainProblem: {
+    renumbered: (n: number, seq: number) => `Eintrag ${n}: Nummer ${seq} statt ${n} (gelöscht oder umsortiert)`,
+    link: (n: number) => `Eintrag ${n}: Verweis auf den Vorgänger stimmt nicht`,
+    content: (n: number) => `Eintrag ${n}: Inhalt wurde verändert`,
+  },
   /** The database setting (`DATABASE_URL`, `--db`) and the connection, as the process reports them. */
   storage: {
     notPostgres:

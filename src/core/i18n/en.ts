@@ -407,6 +407,11 @@ export const en: Catalog = {
       against: (words: string) => `against: ${words}`,
     },
   },
+  chainProblem: {
+    renumbered: (n: number, seq: number) => `entry ${n}: number ${seq} instead of ${n} (deleted or reordered)`,
+    link: (n: number) => `entry ${n}: the link to the previous entry does not match`,
+    content: (n: number) => `entry ${n}: the content was changed`,
+  },
   storage: {
     notPostgres:
       "DATABASE_URL must start with postgres:// or postgresql://, e.g. DATABASE_URL=postgres://notfall:secret@db.example:5432/notfall. For SQLite leave DATABASE_URL unset and set --db PATH or NOTFALL_DB.",
