@@ -212,6 +212,8 @@ export async function main(argv: string[]): Promise<number> {
           playbooks,
           ...(opened.setup.config ? { config: opened.setup.config } : {}),
           ...(opened.setup.exports ? { exports: opened.setup.exports } : {}),
+          // the files in the language asked for (else the organisation file's `locale`, else German)
+          ...(lang ? { locale: lang } : {}),
         });
         const L = await bot.service.incident(id);
         if (!L) {

@@ -3,7 +3,7 @@
  * a usable file) are English; German stays the default. Names and addresses come from an English organisation file.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliRun, ROOT, runCli } from "../helpers/cli.ts";
 import { germanIn } from "../helpers/german.ts";
@@ -125,6 +125,28 @@ describe("the CLI's mistakes and explanations in English (--lang en), German by 
     const en = await run(["export", "NF-2026-0042", "--lang", "en", "--db", join(tmp.dir, "export.db")]);
     expect(en.code).toBe(5);
     expect(en.err).toMatch(/^Incident NF-2026-0042 not found in /);
+  });
+
+  it("export --lang en writes the files in English (they were German), without it in German", { timeout: 120_000 }, async () => {
+    const db = join(tmp.dir, "export-en.db");
+    const made = await runCli(["console", "--lang", "en", "--db", db], {
+      cwd: tmp.dir,
+      input: "notfall verschlüsselung Server zeigt Erpressernachricht\nrolle koordinator\n",
+    });
+    expect(made.out).toContain("NF-2026-0001");
+    const markdown = async (args: string[]) => {
+      const r = await run(["export", "NF-2026-0001", "--db", db, ...args]);
+      expect(r.code, r.err).toBe(0);
+      const file = r.out.split("\n").find((f) => f.endsWith(".md"))!;
+      return readFileSync(isAbsolute(file) ? file : join(tmp.dir, file), "utf8");
+    };
+    const en = await markdown(["--lang", "en"]);
+    expect(en).toContain("## Audit chain (SHA-256 hash chain)");
+    expect(en).toContain("- Level: Emergency");
+    expect(en).not.toContain("Prüfkette");
+    const de = await markdown([]);
+    expect(de).toContain("## Prüfkette (Hash-Kette SHA-256)");
+    expect(de).toContain("- Stufe: Notfall");
   });
 
   it("playbooks --match explains the ranking in English; without a text it says what to type", { timeout: 60_000 }, async () => {
