@@ -2,7 +2,7 @@
  * The end-to-end encryption part of the Matrix benchmark (bench/suites/matrix.ts), on the same Synapse:
  *
  *  - declare in an encrypted room: anna's client (Rust crypto, own process: tests/adapters/matrix/crypto-person.ts)
- *    sends `!notfall verschlüsselung …` → the first bot message in its thread, decrypted by anna's client; floor: a
+ *    sends `!notfall neu verschlüsselung …` (`neu`: each one opens an incident, see matrix-measure.ts) → the first bot message in its thread, decrypted by anna's client; floor: a
  *    plain encrypted message from anna decrypted by ben's client (one trip through the homeserver plus encryption on
  *    both ends). Interleaved, one at a time; the bot (bench/lib/matrix-bot.ts --crypto) is asked `GET /idle` after
  *    each declaration, outside the clock.
@@ -78,7 +78,7 @@ export async function measureEncryption(
         const seen = await ben.waitFor((e) => e.id === id && !e.decryptionFailure, `Nachricht ${n} bei Ben`, 30_000);
         return seen.at - t0;
       }
-      const id = await anna.say(room, `!notfall verschlüsselung Server zeigt Erpressernachricht (${n})`);
+      const id = await anna.say(room, `!notfall neu verschlüsselung Server zeigt Erpressernachricht (${n})`);
       const first = await anna.waitFor(
         (e: SeenCryptoEvent) =>
           e.sender === bot.userId &&

@@ -3,7 +3,9 @@
  * (tests/adapters/matrix/people.ts, syncing like Element) on the benchmark's Synapse. Creates a room with our bot and
  * one with the echo client (bench/lib/matrix-bot.ts), then takes, one at a time and in rotating order:
  *
- *  - declare: `!notfall verschlüsselung …` sent → the first bot message in that message's thread seen by anna's client;
+ *  - declare: `!notfall neu verschlüsselung …` sent → the first bot message in that message's thread seen by anna's client
+ *    (`neu`: every sample opens an incident; without it, the second declaration of the same type in the room gets the
+ *    question whether to open another one, not an incident);
  *  - floor:   a plain message sent → anna's client seeing that same event come back through /sync;
  *  - echo:    a plain message in the echo room → the echo client's answer in its thread seen by anna's client.
  *
@@ -80,7 +82,7 @@ let n = 0;
 async function take(kind: keyof typeof out): Promise<Sample> {
   n++;
   const room = kind === "echo" ? echoRoom : botRoom;
-  const body = kind === "declare" ? `!notfall verschlüsselung Server zeigt Erpressernachricht (${n})` : `Kaffee ist fertig (${n})`;
+  const body = kind === "declare" ? `!notfall neu verschlüsselung Server zeigt Erpressernachricht (${n})` : `Kaffee ist fertig (${n})`;
   const t0 = performance.now();
   const id = await anna.say(room, body);
   const putMs = performance.now() - t0;
