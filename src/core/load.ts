@@ -69,11 +69,11 @@ export class Loader {
    * is read from storage (any process may have shown it, before a restart too); one older than its time is no menu.
    */
   private async menuAnswer(ev: Inbound, text: string, now: Date): Promise<{ cmd: Command; key: string } | undefined> {
-    if (!mayAnswerMenu(text)) return undefined;
+    if (!mayAnswerMenu(text, this.deps.playbooks.list())) return undefined;
     const key = menuKey(ev);
     const pending = await this.storage.pendingMenu(key);
     if (!pending || !menuFresh(pending, now)) return undefined;
-    const cmd = menuAnswer(text, pending, this.deps.playbooks.list(), ev.locale ?? this.deps.locale);
+    const cmd = menuAnswer(text, pending, this.deps.playbooks.list());
     return cmd ? { cmd, key } : undefined;
   }
 

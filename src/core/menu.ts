@@ -135,7 +135,7 @@ const OTHER = new Set([
  * A typed answer to a waiting menu: `1`, `2.`, `Nr. 3`, the name (or an unambiguous part of it), or "etwas
  * anderes". Undefined when the line is no answer (then it is read as any other line).
  */
-export function menuAnswer(text: string, pending: PendingMenu, playbooks: readonly Playbook[], locale: "de" | "en"): Command | undefined {
+export function menuAnswer(text: string, pending: PendingMenu, playbooks: readonly Playbook[]): Command | undefined {
   const t = answerText(text);
   if (!looksLikeAnswer(t)) return undefined;
   const base = { drill: pending.drill, ...(pending.force ? { force: true as const } : {}) };
@@ -152,9 +152,7 @@ export function menuAnswer(text: string, pending: PendingMenu, playbooks: readon
   const typed = nameWords(t);
   const hits = pending.options.filter((id) => {
     const pb = playbooks.find((p) => p.id === id);
-    if (!pb) return false;
-    const name = `${fold(pb.id)} ${fold(loc(pb.title, locale))} ${fold(loc(pb.title, locale === "de" ? "en" : "de"))}`;
-    return typed.every((w) => name.includes(w));
+    return pb !== undefined && typed.every((w) => nameOf(pb).includes(w));
   });
   return hits.length === 1 ? pick(hits[0]!) : undefined;
 }
@@ -166,6 +164,17 @@ function answerText(text: string): string {
     .replace(/^#/, "")
     .replace(/[.!:)]+$/, "")
     .trim();
+}
+
+const NAMES = new WeakMap<Playbook, string>();
+/** What a name answer is looked for in: id and title in both languages, folded. */
+function nameOf(pb: Playbook): string {
+  let name = NAMES.get(pb);
+  if (name === undefined) {
+    name = `${fold(pb.id)} ${fold(loc(pb.title, "de"))} ${fold(loc(pb.title, "en"))}`;
+    NAMES.set(pb, name);
+  }
+  return name;
 }
 
 /** The words of a name answer (three letters or more). */
@@ -182,11 +191,16 @@ function looksLikeAnswer(t: string): boolean {
 }
 
 /**
- * Whether a line could answer some menu (the shape {@link menuAnswer} accepts, whatever the options): the load step
- * looks for a waiting menu only then, so ordinary conversation costs no read.
+ * Whether a line could answer some menu ({@link menuAnswer} with any options of these playbooks): a number, "etwas
+ * anderes", or words that each appear in some type's name. The load step looks for a waiting menu only then, so
+ * ordinary conversation and the commands of a running incident (`erledigt 3`, `status`) cost no read.
  */
-export function mayAnswerMenu(text: string): boolean {
-  return text.length <= 300 && looksLikeAnswer(answerText(text));
+export function mayAnswerMenu(text: string, playbooks: readonly Playbook[]): boolean {
+  if (text.length > 300) return false;
+  const t = answerText(text);
+  if (!looksLikeAnswer(t)) return false;
+  if (/^\d{1,2}$/.test(t) || OTHER.has(t)) return true;
+  return nameWords(t).every((w) => playbooks.some((pb) => nameOf(pb).includes(w)));
 }
 
 /** A waiting menu still counts (shown less than {@link MENU_TTL_MS} ago). */

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { menuAnswer, type PendingMenu } from "../../src/core/menu.ts";
+import { mayAnswerMenu, menuAnswer, type PendingMenu } from "../../src/core/menu.ts";
 import type { Outbound } from "../../src/core/message.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { loc } from "../../src/machines/schema.ts";
 import { AMBIGUOUS } from "../unit/match-corpus.ts";
 import { CHANNEL, CoreBot, markdownTexts, person } from "./_bot.ts";
 
@@ -204,18 +205,59 @@ describe("menuAnswer: what counts as an answer to a waiting menu", () => {
     ["3", { kind: "choose-type", text: pending.text, candidates: [], all: true, drill: false }],
     ["etwas anderes", { kind: "choose-type", text: pending.text, candidates: [], all: true, drill: false }],
   ])("%s", (typed, expected) => {
-    expect(menuAnswer(typed, pending, playbooks, "de")).toEqual(expected);
+    expect(menuAnswer(typed, pending, playbooks)).toEqual(expected);
   });
 
   it.each(["4", "0", "oder", "Server brennt und Wasser im Keller", "status", ""])("„%s“ is no answer", (typed) => {
-    expect(menuAnswer(typed, pending, playbooks, "de")).toBeUndefined();
+    expect(menuAnswer(typed, pending, playbooks)).toBeUndefined();
   });
 
   it("keeps drill and force", () => {
-    expect(menuAnswer("1", { ...pending, drill: true, force: true }, playbooks, "de")).toEqual({
+    expect(menuAnswer("1", { ...pending, drill: true, force: true }, playbooks)).toEqual({
       ...open("serverausfall"),
       drill: true,
       force: true,
     });
+  });
+});
+
+describe("mayAnswerMenu: which lines are worth looking for a waiting menu", () => {
+  it.each(["1", "2.", "Nr. 3", "etwas anderes", "Server", "diebstahl", "Verlust oder Diebstahl", "ransomware", "Stromausfall"])(
+    "„%s“ may answer",
+    (typed) => expect(mayAnswerMenu(typed, playbooks)).toBe(true),
+  );
+  // the commands of a running incident and chatter: no read of the storage
+  it.each(["erledigt 3", "ok 2", "status", "vorlage polizei", "was soll ich tun", "Kaffee ist fertig", ""])("„%s“ cannot", (typed) =>
+    expect(mayAnswerMenu(typed, playbooks)).toBe(false),
+  );
+
+  it("every line menuAnswer takes for some menu passes the check (it only skips reads, never an answer)", () => {
+    const all: PendingMenu = { text: "x", drill: false, force: false, options: playbooks.map((p) => p.id), full: false, at: "" };
+    const lines = playbooks.flatMap((p) => [p.id, loc(p.title, "de"), loc(p.title, "en"), ...loc(p.title, "de").split(" ").slice(0, 2)]);
+    for (const line of lines) {
+      for (const options of [all.options, ...playbooks.map((p) => [p.id])]) {
+        if (menuAnswer(line, { ...all, options }, playbooks)) expect(mayAnswerMenu(line, playbooks), line).toBe(true);
+      }
+    }
+  });
+
+  it("commands in a running incident do not read the waiting menus", async () => {
+    const b = await CoreBot.start();
+    try {
+      await b.open(anna, "verschlüsselung Server zeigt Erpressernachricht");
+      await b.send(anna, "rolle koordinator");
+      let reads = 0;
+      const read = b.storage.pendingMenu.bind(b.storage);
+      b.storage.pendingMenu = async (key) => {
+        reads++;
+        return read(key);
+      };
+      for (const line of ["erledigt 1", "ok 2", "status", "antwort 6 ja"]) await b.send(anna, line);
+      expect(reads).toBe(0);
+      await b.send(anna, "1");
+      expect(reads).toBe(1);
+    } finally {
+      await b.stop();
+    }
   });
 });
