@@ -90,6 +90,12 @@ describe("incident report for insurer, police and data-protection authority", ()
     }
   });
 
+  it("every kind of timeline entry has a German word in the report (no internal id such as `deadline-met`)", () => {
+    const kinds = [...new Set(entries.map((e) => e.kind))];
+    expect(kinds).toEqual(expect.arrayContaining(["opened", "aware", "deadline-met"]));
+    for (const k of kinds) expect(t.timeline.kinds[k], k).toMatch(/^[A-ZÄÖÜ][a-zäöüß]+( [a-zäöüß]+)?$/);
+  });
+
   it("every timeline entry is a row of the timeline table", () => {
     const all = pages.join("\n");
     const table = squash(all.slice(all.lastIndexOf("\nZeitleiste\n")));
