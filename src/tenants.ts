@@ -201,8 +201,3 @@ export function tenantOfEvent(ev: Inbound, lookup: (key: string) => string | und
       return undefined;
   }
 }
-
-/** A deployment with one tenant (`default`, or the one chosen for the terminal): every event is its. */
-export function singleTenant(setup: TenantSetup): Tenancy {
-  return { resolve: () => setup.id, get: (id) => (id === setup.id ? setup : undefined), ids: () => [setup.id] };
-}
