@@ -81,7 +81,7 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     // how to take one follows right after
     expect(rows[rows.indexOf("Rollen: — noch niemand —") + 1]).toMatch(/^Rolle übernehmen: rolle koordinator · rolle technik ·/);
     expect(lines(first.trimEnd()), first).toBe(13);
-    expect(words(first), first).toBe(61);
+    expect(words(first), first).toBe(62); // 61 before "am betroffenen Gerät" (which device to unplug)
     await tb.say("ben", "rolle technik");
     const updated = screen(tb.adapter.visible()[0]!).replace(/^▌ /gm, "");
     expect(updated).toMatch(/^Koordination: — noch niemand —$/m);

@@ -20,4 +20,7 @@ it("without an organisation file, the call action says where to look the number 
   expect(first.findIndex((l) => l.includes("Jetzt sofort"))).toBeLessThan(5);
   expect(text).toMatch(/IT-Dienstleister sofort anrufen – Nummer auf der\n▌ +Notfallkarte oder im Vertrag nachsehen/);
   expect(text).not.toMatch(/Organisationsdatei|it\.hotline/);
+  // which device: the one showing the note, not any device; every action ends as a sentence
+  expect(text).toMatch(/1\. Netzwerkkabel am betroffenen Gerät ziehen/);
+  expect(text).toMatch(/im Vertrag nachsehen\./);
 });

@@ -52,7 +52,7 @@ export const de = {
   nowTitle: "Jetzt sofort:",
   /** A "Jetzt sofort" action says to call, and the organisation file lacks the number. */
   /** A first action says to call, and the organisation file has no number: where a person finds it now (the file's gap is for check-config). */
-  phoneMissing: "– Nummer auf der Notfallkarte oder im Vertrag nachsehen",
+  phoneMissing: "– Nummer auf der Notfallkarte oder im Vertrag nachsehen.",
   headerTakeButtons: "**Rolle übernehmen:** Knopf drücken.",
   headerTake: (cmds: string[]) => `**Rolle übernehmen:** ${cmds.join(" · ")}.`,
   /** Appended to the next step of the header: where the incident continues (a chat has no threads). */

@@ -54,7 +54,7 @@ export const en: Catalog = {
   },
   headerReported: (text: string) => `Reported: "${text}"`,
   nowTitle: "Right now:",
-  phoneMissing: "– look the number up on the emergency card or in the contract",
+  phoneMissing: "– look the number up on the emergency card or in the contract.",
   headerTakeButtons: "**Take a role:** press a button.",
   headerTake: (cmds: string[]) => `**Take a role:** ${cmds.join(" · ")}.`,
   headerWhere: { thread: "Everything else happens here in the thread.", here: "Everything else happens here." },
