@@ -17,7 +17,7 @@ import type { Loaded } from "./state.ts";
 import { buildSummary } from "./summary.ts";
 import { activateConditional, postPhaseTasks, taskRefs } from "./tasks.ts";
 import { sanitize, shorten } from "./text.ts";
-import { coordinatorId, ctxOf, nameOf, reviewBlocks } from "./views.ts";
+import { coordinatorId, ctxOf, dutiesOpen, nameOf, reviewBlocks } from "./views.ts";
 
 /** The refusal for someone who is not the coordinator. */
 function onlyCoordinator(cx: IncidentCx, ev: Inbound, what: string): undefined {
@@ -110,6 +110,11 @@ export function close(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | un
   if (reason !== undefined) reason = sanitize(reason, 1000);
   const phase = currentPhase(ctxOf(L));
   const open = openCriticalTasks(L.pb, ctxOf(L), phase);
+  // closing ends every reminder: a reporting duty still open (a clock waiting for an answer, „unklar“ still to
+  // assess, a report not done) needs a reason, like an open important task; in a drill the summary says it
+  const duties = L.rec.drill ? [] : dutiesOpen(L, de, "de");
+  if (duties.length && !reason && phase === "nachbereitung" && !open.length)
+    return refuse(cx, ev, t.err.closeDuties(cx.locale === "de" ? duties : dutiesOpen(L, t, cx.locale)));
   const next = apply(L, { type: "CLOSE", by: ev.actor.id, at: cx.iso, ...(reason ? { reason: sanitize(reason, 1000) } : {}) });
   if (!next)
     return refuse(cx, ev, phase === "nachbereitung" ? t.err.closeBlocked(taskRefs(cx, open)) : t.err.closeNotYet(t.phaseName[phase]));
@@ -117,6 +122,12 @@ export function close(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | un
   L.rec.closedAt = iso;
   L.rec.phase = "abgeschlossen";
   for (const d of Object.values(L.st.deadlines)) if (!d.metAt && !d.missedAt && d.dueAt && d.dueAt < iso) d.missedAt = d.dueAt;
+  if (duties.length)
+    log(cx, ev.actor, "override", `Abgeschlossen trotz offener Meldepflichten (${duties.join("; ")}). Grund: ${reason}`, {
+      phase,
+      duties,
+      reason: reason ?? null,
+    });
   log(cx, ev.actor, "closed", `Notfall abgeschlossen${reason ? `. Grund: ${reason}` : ""}`, { reason: reason ?? null, phase });
   cx.w.cancel.push(...fetched(cx, "pendingTimers"));
   post(cx, `${L.rec.id}/summary`, buildSummary(L, env(cx)));

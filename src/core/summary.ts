@@ -5,7 +5,7 @@ import { escapeMd } from "./message.ts";
 import { confirmTimes, roleSpans } from "./roles.ts";
 import type { Loaded } from "./state.ts";
 import { showClock, showDuration, showTime } from "./time.ts";
-import { ctxOf, deadlineTitle, nameOf, taskActive, type ViewEnv } from "./views.ts";
+import { clocksNotStarted, ctxOf, deadlineTitle, dutiesOpen, nameOf, questionLabel, taskActive, type ViewEnv } from "./views.ts";
 
 /** Figures of a closed (or closing) incident, shared by the chat summary and the export. */
 export function summaryFigures(L: Loaded, env: ViewEnv) {
@@ -82,19 +82,20 @@ export function buildSummary(L: Loaded, env: ViewEnv): Block[] {
       type: "paragraph",
       text: `**${t.summary.overrides}**\n${overrides.map((p) => `• ${t.phaseName[p.phase]}: ${escapeMd(p.override!.reason)} (${escapeMd(nameOf(L, p.override!.by)!)})`).join("\n")}`,
     });
-  blocks.push({
-    type: "paragraph",
-    text: `**${t.summary.deadlines}**\n${
-      f.deadlines.length
-        ? f.deadlines
-            .map(
-              (d) =>
-                `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${deadlineWhen(d, env)}`,
-            )
-            .join("\n")
-        : t.summary.none
-    }`,
-  });
+  // clocks that never started because a question stayed unanswered or „unklar“: an unanswered question is not „no“
+  const nrOf = (q: string) => questionLabel(L.pb.questions.findIndex((x) => x.id === q));
+  const lines = [
+    ...f.deadlines.map(
+      (d) =>
+        `• ${deadlineTitle(L, env, d.id)}: ${d.state === "met" ? `✅ ${t.summary.met}` : d.state === "missed" ? `❗ ${t.summary.missed}` : t.summary.open}${deadlineWhen(d, env)}`,
+    ),
+    ...clocksNotStarted(L).map(
+      (c) =>
+        `• ${deadlineTitle(L, env, c.id)}: ❗ ${c.kind === "waiting" ? t.summary.notStartedWaiting(nrOf(c.question)) : t.summary.notStartedUnclear(nrOf(c.question))}`,
+    ),
+  ];
+  blocks.push({ type: "paragraph", text: `**${t.summary.deadlines}**\n${lines.length ? lines.join("\n") : t.summary.none}` });
+  if (dutiesOpen(L, t, env.locale).length) blocks.push({ type: "context", text: t.summary.dutiesAfterClose });
   const review = L.pb.review.map((q, i) => ({ q, i, a: L.st.review[q.id] })).filter((x) => x.a);
   blocks.push({
     type: "paragraph",

@@ -352,26 +352,78 @@ export function deadlineTitle(L: Loaded, env: ViewEnv, id: string): string {
 }
 
 /**
+ * Clocks that have not started although the incident may need them: one waits for an unanswered question that is
+ * asked (an unanswered question is not „no“), or one needs „ja“ where the answer is „unklar“ (Art. 34: high risk?),
+ * which is still to be assessed. A clock that starts from another clock (`from: deadline`) is not listed.
+ */
+export function clocksNotStarted(L: Loaded): { id: string; question: string; kind: "waiting" | "unclear" }[] {
+  const facts = factsOf(ctxOf(L), L.pb);
+  const out: { id: string; question: string; kind: "waiting" | "unclear" }[] = [];
+  for (const d of L.pb.deadlines) {
+    if (L.st.deadlines[d.id] || d.from === "deadline" || d.when?.question === undefined) continue;
+    const q = waitsFor(d.when, facts);
+    if (q) {
+      if (holds(L.pb.questions.find((x) => x.id === q)?.when, facts)) out.push({ id: d.id, question: q, kind: "waiting" });
+      continue;
+    }
+    const uq = d.when.question;
+    const rest = { ...d.when };
+    delete rest.question;
+    delete rest.answer;
+    if (facts.answers[uq] === "unklar" && !holds(d.when, facts) && holds(rest, facts))
+      out.push({ id: d.id, question: uq, kind: "unclear" });
+  }
+  return out;
+}
+
+/**
+ * The reporting duties still open, one line each for people: clocks that never started (grouped by the question they
+ * wait for, or that is „unklar“) and clocks that run or ran without being met. A clock whose task was skipped with a
+ * reason counts as decided. Said when closing, because after closing no reminder comes any more.
+ */
+export function dutiesOpen(L: Loaded, t: Catalog, locale: "de" | "en"): string[] {
+  const out: string[] = [];
+  const title = (id: string) => loc(L.pb.deadlines.find((x) => x.id === id)!.title, locale);
+  const groups = new Map<string, { kind: "waiting" | "unclear"; question: string; titles: string[] }>();
+  for (const c of clocksNotStarted(L)) {
+    const key = `${c.kind}:${c.question}`;
+    const g = groups.get(key) ?? { kind: c.kind, question: c.question, titles: [] };
+    g.titles.push(title(c.id));
+    groups.set(key, g);
+  }
+  const nrOf = (q: string) => questionLabel(L.pb.questions.findIndex((x) => x.id === q));
+  for (const g of groups.values())
+    out.push(g.kind === "waiting" ? t.dutyWaiting(nrOf(g.question), g.titles) : t.dutyUnclear(nrOf(g.question), g.titles));
+  const ctx = ctxOf(L);
+  for (const d of L.pb.deadlines) {
+    const s = L.st.deadlines[d.id];
+    if (!s || s.metAt) continue;
+    const skipped = L.pb.tasks.some((x) => x.fulfils === d.id && ctx.tasks[x.id]?.state === "übersprungen");
+    if (skipped) continue;
+    out.push(t.dutyRunning(title(d.id), s.dueAt ? showTime(s.dueAt, locale) : undefined, s.missedAt !== undefined));
+  }
+  return out;
+}
+
+/**
  * The clocks for `status`: running ones with time left (marked when they run as a precaution because a question is
  * unanswered), and ones that wait for an answer: an unanswered question is not "no".
  */
 export function deadlineFacts(L: Loaded, env: ViewEnv): { label: string; value: string }[] {
   const { t } = env;
   const out: { label: string; value: string }[] = [];
-  const facts = factsOf(ctxOf(L), L.pb);
   const origin = effectiveAnswers(L.pb, ctxOf(L).answers).origin;
   const nrOf = (q: string) => questionLabel(L.pb.questions.findIndex((x) => x.id === q));
+  const notStarted = currentPhase(ctxOf(L)) !== "abgeschlossen" ? clocksNotStarted(L) : [];
   for (const d of L.pb.deadlines) {
     const s = L.st.deadlines[d.id];
     if (!s) {
-      const q = d.from === "deadline" ? undefined : waitsFor(d.when, facts);
-      const asked = q !== undefined && holds(L.pb.questions.find((x) => x.id === q)?.when, facts);
-      const open = currentPhase(ctxOf(L)) !== "abgeschlossen";
-      if (q && asked && open) out.push({ label: loc(d.title, env.locale), value: t.statusWaiting(nrOf(q)) });
-      // „unklar“ where the clock needs „ja“ (Art. 34: high risk?) is not „no“: it is still to be assessed
-      const uq = d.when?.question;
-      if (!q && uq && open && facts.answers[uq] === "unklar" && d.from !== "deadline" && !holds(d.when, facts))
-        out.push({ label: loc(d.title, env.locale), value: t.statusUnclear(nrOf(uq)) });
+      const w = notStarted.find((x) => x.id === d.id);
+      if (w)
+        out.push({
+          label: loc(d.title, env.locale),
+          value: w.kind === "waiting" ? t.statusWaiting(nrOf(w.question)) : t.statusUnclear(nrOf(w.question)),
+        });
       continue;
     }
     let value: string;

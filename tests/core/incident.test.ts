@@ -53,6 +53,13 @@ describe("incident service on a real SQLite file with a fake clock", () => {
     await tb.say("cem", `erledigt ${melden}`);
     expect(tb.texts().some((t) => /Frist eingehalten/.test(t))).toBe(true);
     await tb.say("anna", "antwort L1 Über einen Fernwartungszugang ohne zweiten Faktor");
+    // closing with a reporting duty open needs a reason (legal-close.test.ts): the high risk is assessed, the
+    // internal record (Art. 33(5)) is done, then it closes without one
+    await tb.say("anna", "abschließen");
+    expect(tb.last()).toMatch(/Meldepflichten sind offen/);
+    await tb.say("anna", `antwort ${questionNr(tb, /hohes Risiko/)} nein`);
+    const record = (await tb.storage.tasks(id)).find((x) => x.taskId === "datenpanne-dokumentieren")!.nr;
+    await tb.say("anna", `erledigt ${record}`);
     await tb.say("anna", "abschließen");
     const summary = tb.texts().find((t) => /abgeschlossen – Zusammenfassung/.test(t))!;
     expect(summary).toMatch(/Dauer je Phase/);

@@ -137,6 +137,10 @@ export const de = {
     due ? `⏱️ Frist läuft: **${title}** bis **${due}**` : `⏱️ Jetzt fällig: **${title}** (unverzüglich)`,
   deadlinesBriefHint: "Alle Fristen mit Restzeit: `status`.",
   clockWaitingItem: (nr: string, titles: string[]) => `Frage ${nr} (${titles.join(", ")})`,
+  dutyWaiting: (nr: string, titles: string[]) => `Frage ${nr} unbeantwortet, davon hängt ab: ${titles.join(", ")}`,
+  dutyUnclear: (nr: string, titles: string[]) => `Frage ${nr} ist „unklar“, noch zu klären: ${titles.join(", ")}`,
+  dutyRunning: (title: string, due: string | undefined, missed: boolean) =>
+    `${title} nicht erledigt (${due ? `${missed ? "verpasst, fällig war" : "fällig"} ${due}` : "unverzüglich"})`,
   clocksWaiting: (items: string[]) =>
     `⚠️ Noch unbeantwortet, davon hängen Meldepflichten ab: ${items.join("; ")}. Bitte klären und mit \`antwort <Nr> ja|nein|unklar\` beantworten.`,
   deadlineMoved: (title: string, due: string) => `⏱️ Frist neu berechnet ab Kenntnis: **${title}** bis **${due}**.`,
@@ -200,6 +204,10 @@ export const de = {
     followUps: "Offene Punkte (nachverfolgen)",
     none: "keine",
     closeReason: "Grund für den Abschluss",
+    notStartedWaiting: (nr: string) => `nicht gestartet, Frage ${nr} blieb unbeantwortet`,
+    notStartedUnclear: (nr: string) => `nicht gestartet, Frage ${nr} blieb „unklar“`,
+    dutiesAfterClose:
+      "⚠️ Beim Abschluss waren Meldepflichten offen (siehe Fristen). Der Bot erinnert nicht mehr daran: selbst nachverfolgen.",
     roles: "Wer hatte welche Rolle",
     roleSince: (time: string) => `ab ${time}`,
     confirmTime: "Rollen bestätigt nach",
@@ -372,6 +380,8 @@ export const de = {
     closeNotYet: (phase: string) =>
       `Der Notfall ist in der Phase ${phase}. Normal: mit \`weiter\` bis zur Nachbereitung. Sofort abschließen nur mit Grund, z. B. \`abschließen Fehlalarm, Virenscanner irrte sich\`.`,
     closeBlocked: (items: string) => `Vor dem Abschluss noch offen: ${items}. Erledigen oder mit Grund: \`abschließen <Grund>\`.`,
+    closeDuties: (items: string[]) =>
+      `Noch nicht abgeschlossen, Meldepflichten sind offen:\n${items.map((x) => `• ${x}`).join("\n")}\nNach dem Abschluss erinnert der Bot an keine Frist mehr. Erst beantworten (\`antwort <Nr> ja|nein\`) oder die Meldung erledigen. Ist es entschieden, mit Grund abschließen, z. B. \`abschließen Abschlussmeldung an das BSI folgt bis 10. April\`.`,
     levelUnknown: (given: string) => `„${given}“ ist keine Stufe. Es gibt: \`störung\`, \`notfall\`, \`krise\`, \`katastrophe\`.`,
     templateUnknown: (given: string, list: string) => `Eine Vorlage „${given}“ gibt es hier nicht. Verfügbar: ${list}.`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",

@@ -137,6 +137,10 @@ export const en: Catalog = {
     due ? `⏱️ Deadline running: **${title}** by **${due}**` : `⏱️ Due now: **${title}** (without undue delay)`,
   deadlinesBriefHint: "All deadlines with the time left: `status`.",
   clockWaitingItem: (nr: string, titles: string[]) => `question ${nr} (${titles.join(", ")})`,
+  dutyWaiting: (nr: string, titles: string[]) => `question ${nr} unanswered, and this depends on it: ${titles.join(", ")}`,
+  dutyUnclear: (nr: string, titles: string[]) => `question ${nr} is “unclear”, still to assess: ${titles.join(", ")}`,
+  dutyRunning: (title: string, due: string | undefined, missed: boolean) =>
+    `${title} not done (${due ? `${missed ? "missed, was due" : "due"} ${due}` : "without undue delay"})`,
   clocksWaiting: (items: string[]) =>
     `⚠️ Still unanswered, and reporting duties depend on it: ${items.join("; ")}. Please find out and answer with \`answer <number> yes|no|unclear\`.`,
   deadlineMoved: (title: string, due: string) => `⏱️ Deadline recalculated from awareness: **${title}** by **${due}**.`,
@@ -199,6 +203,10 @@ export const en: Catalog = {
     followUps: "Open points (follow up)",
     none: "none",
     closeReason: "Reason for closing",
+    notStartedWaiting: (nr: string) => `not started, question ${nr} was never answered`,
+    notStartedUnclear: (nr: string) => `not started, question ${nr} stayed “unclear”`,
+    dutiesAfterClose:
+      "⚠️ Reporting duties were open when this was closed (see deadlines). The bot no longer reminds of them: follow them up yourself.",
 
     roles: "Who held which role",
     roleSince: (time: string) => `from ${time}`,
@@ -366,6 +374,8 @@ export const en: Catalog = {
     closeNotYet: (phase: string) =>
       `The emergency is in the phase ${phase}. Normally you use \`next\` until the review. Close right away only with a reason, e.g. \`close false alarm, virus scanner was wrong\`.`,
     closeBlocked: (items: string) => `Still open before closing: ${items}. Finish them, or close with a reason: \`close <reason>\`.`,
+    closeDuties: (items: string[]) =>
+      `Not closed yet, reporting duties are open:\n${items.map((x) => `• ${x}`).join("\n")}\nAfter closing, the bot reminds of no deadline any more. Answer first (\`answer <number> yes|no\`) or get the report done. Once it is decided, close with a reason, e.g. \`close final report to the BSI follows by 10 April\`.`,
     levelUnknown: (given: string) => `“${given}” is not a level. The levels are: \`disruption\`, \`emergency\`, \`crisis\`, \`disaster\`.`,
     templateUnknown: (given: string, list: string) => `There is no template “${given}” here. Available: ${list}.`,
     typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall drill ransomware`.",
