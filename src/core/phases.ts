@@ -9,6 +9,7 @@ import { fetched, type IncidentCx } from "./context.ts";
 import { clocksWaiting, scheduleTaskDue, startDeadlines } from "./deadlines.ts";
 import { drillReportBlocks } from "./drill-report.ts";
 import { de } from "./i18n/de.ts";
+import { en } from "./i18n/en.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
 import { type Block, escapeMd } from "./message.ts";
 import { parseLevel } from "./parser.ts";
@@ -126,6 +127,8 @@ export function close(cx: IncidentCx, ev: Inbound, reason?: string): Loaded | un
     log(cx, ev.actor, "override", `Abgeschlossen trotz offener Meldepflichten (${duties.join("; ")}). Grund: ${reason}`, {
       phase,
       duties,
+      // the English timeline (export, report) reads these
+      dutiesEn: dutiesOpen(L, en, "en"),
       reason: reason ?? null,
     });
   log(cx, ev.actor, "closed", `Notfall abgeschlossen${reason ? `. Grund: ${reason}` : ""}`, { reason: reason ?? null, phase });

@@ -73,6 +73,8 @@ export function timelineText(
       return to ? `Phase: ${to}` : e.text;
     }
     case "override": {
+      if (Array.isArray(d.dutiesEn))
+        return `Closed with reporting duties still open (${d.dutiesEn.map(String).join("; ")}). Reason: ${str(d.reason) ?? ""}`;
       const phase = en.phaseName[d.phase as Phase];
       const open = Array.isArray(d.open) ? d.open : [];
       const nrs = open.map((id) => numberedTasks(pb).find((x) => x.id === id)?.nr).filter((n) => n !== undefined);

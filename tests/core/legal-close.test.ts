@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadOrgConfig } from "../../src/config/load.ts";
+import { timelineText } from "../../src/core/timeline-text.ts";
+import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { TestBot } from "../helpers/bot.ts";
 
 /**
@@ -76,6 +78,10 @@ describe("closing with a reporting duty still open", () => {
     const summary = flat(t.texts().find((x) => /abgeschlossen – Zusammenfassung/.test(x))!);
     expect(summary).toMatch(/Meldung an die Datenschutzbehörde \(Art\. 33 DSGVO\): ❗ nicht gestartet, Frage 6 blieb unbeantwortet/);
     expect(summary).toMatch(/Beim Abschluss waren Meldepflichten offen/);
+    // the English timeline (export, report) says the same
+    expect(timelineText(override!, loadPlaybooks().get("serverausfall")!, "en")).toMatch(
+      /^Closed with reporting duties still open \(question 6 unanswered, and this depends on it: Notify the data protection authority \(Art\. 33 GDPR\).*\)\. Reason: Auf dem Server/,
+    );
   });
 
   it("answered „nein“: nothing is open, `abschließen` closes without a reason and the summary has no warning", async () => {
