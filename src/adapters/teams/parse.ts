@@ -154,8 +154,8 @@ function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; 
   for (const e of Array.isArray(a.entities) ? a.entities : []) {
     if (typeof e !== "object" || e === null || e.type !== "mention") continue;
     const m = e.mentioned as { id?: unknown; name?: unknown } | undefined;
-    const markup = typeof e.text === "string" ? decodeEntities(e.text) : undefined;
     if (!m || typeof m.id !== "string" || !m.id) continue;
+    const markup = typeof e.text === "string" ? markupIn(text, decodeEntities(e.text)) : undefined;
     if (m.id === botId) {
       botMentioned = true;
       if (markup) text = text.split(markup).join(" ");
@@ -199,6 +199,22 @@ function normaliseText(a: TeamsActivity): { text: string; mentions: ActorRef[]; 
     .replace(/ ?\n ?/g, "\n")
     .trim();
   return { text, mentions, botMentioned };
+}
+
+/**
+ * The entity's `<at>…</at>` as it stands in the text. Microsoft's own example (docs "Channel and group chat
+ * conversations with a bot", Retrieve mentions) has `<at>@Pranav Smith</at>` in the entity and `<at>Pranav Smith</at>`
+ * in the text: the same mention with or without the `@`, other attributes or spacing, is matched by its name.
+ */
+function markupIn(text: string, markup: string): string | undefined {
+  if (text.includes(markup)) return markup;
+  const name = markup
+    .replace(/^<at[^>]*>|<\/at>$/gi, "")
+    .trim()
+    .replace(/^@/, "");
+  if (!name) return undefined;
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`<at[^>]*>\\s*@?${esc}\\s*</at>`, "i").exec(text)?.[0];
 }
 
 /** The few HTML entities Teams puts into message text. */

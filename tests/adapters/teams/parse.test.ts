@@ -224,6 +224,33 @@ describe("parseActivity: every form of mention Teams sends", () => {
     expect(parseActivity(a, NOW)).toMatchObject({ kind: "command", text: "notiz Router <Keller> getauscht" });
   });
 
+  it("Microsoft's documented mention with `@` in the entity but not in the text (and the reverse) is still the person", () => {
+    // msteams-docs "Channel and group chat conversations with a bot" (Retrieve mentions, JSON): text
+    // `Hey <at>Pranav Smith</at> …`, entity text `<at>@Pranav Smith</at>`.
+    const forms: [string, string][] = [
+      ["<at>Notfallbot</at> notfall rolle technik <at>Ben Becker</at>", "<at>@Ben Becker</at>"],
+      ["<at>Notfallbot</at> notfall rolle technik <at>@Ben Becker</at>", "<at>Ben Becker</at>"],
+      // attributes inside the tag (Agents SDK activity.mentions.test.ts: `<at id="123">Bot</at>`)
+      ['<at id="0">Notfallbot</at> notfall rolle technik <at id="1">Ben Becker</at>', '<at id="1">Ben Becker</at>'],
+    ];
+    for (const [text, markup] of forms) {
+      const a = fixture("channel-reply-mention-person");
+      a.text = text;
+      const [bot, ben] = a.entities as { text: string }[];
+      if (text.startsWith('<at id="0">')) bot!.text = '<at id="0">Notfallbot</at>';
+      ben!.text = markup;
+      const inb = parseActivity(a, NOW)!;
+      expect(inb, text).toMatchObject({ kind: "command", text: `rolle technik <@${BEN_ID}>`, addressed: true });
+      expect(inb.mentions).toEqual([{ id: BEN_ID, displayName: "Ben Becker" }]);
+    }
+  });
+
+  it("a bot mention glued to the next word (`<at>Notfallbot</at>notfall status`, Agents SDK test) is still stripped", () => {
+    const a = fixture("group-chat-mention");
+    a.text = "<at>Notfallbot</at>notfall status";
+    expect(parseActivity(a, NOW)).toMatchObject({ kind: "command", text: "status", addressed: true });
+  });
+
   it("channel, team and tag mentions stay plain names, never a person", () => {
     const a = fixture("channel-reply-mention-person");
     a.text = "<at>Notfallbot</at> notfall notiz <at>IT-Team</at> und <at>Allgemein</at> informiert";
