@@ -73,7 +73,7 @@ const TEMPLATES: Record<TeamsPlace, { command: string; reply: string; invoke: st
   personal: {
     command: "personal-message",
     reply: "personal-message",
-    invoke: "adaptive-card-invoke-chat",
+    invoke: "adaptive-card-invoke-personal",
     conversation: PERSONAL_CHAT,
     type: "personal",
   },
@@ -130,6 +130,28 @@ export function fromTemplate(template: string, f: Filled): Record<string, unknow
     a.attachments = [{ contentType: "text/html", content: `<p>${html}</p>` }];
   }
   return a;
+}
+
+/** Install events are posted from their own fixtures, for any place. */
+const TEAMS_INSTALL_EVENTS = new Set(["conversationUpdate", "installationUpdate"]);
+
+/**
+ * The conversation shape Teams sends in each kind of conversation (bots-conv-channel.md "Receiving messages",
+ * dev-preview notes on `conversationType`, conversation-messages.md "Teams channel data"): `conversationType` of the
+ * place; `isGroup: true` in channels and group chats and absent in a personal chat; `channelData.team`/`channel` only
+ * in a channel; the tenant always. A harness activity of another shape would test a conversation Teams never sends.
+ */
+export function assertPlaceShape(a: Record<string, unknown>, type: ConversationType): void {
+  const conv = a.conversation as { conversationType?: unknown; isGroup?: unknown; id?: unknown } | undefined;
+  const cd = (a.channelData ?? {}) as { team?: unknown; channel?: unknown; tenant?: { id?: unknown } };
+  const wrong: string[] = [];
+  if (conv?.conversationType !== type) wrong.push(`conversationType ${String(conv?.conversationType)} statt ${type}`);
+  if (type === "personal" ? conv?.isGroup !== undefined : conv?.isGroup !== true) wrong.push(`isGroup ${String(conv?.isGroup)}`);
+  if ((type === "channel") !== Boolean(cd.team && cd.channel)) wrong.push("channelData.team/channel");
+  if (typeof cd.tenant?.id !== "string") wrong.push("channelData.tenant");
+  const id = String(conv?.id ?? "");
+  if (type !== "channel" && id.includes(";messageid=")) wrong.push("`;messageid=` außerhalb eines Kanals");
+  if (wrong.length) throw new Error(`Activity ${String(a.type)} hat nicht die Form eines ${type}-Gesprächs: ${wrong.join(", ")}`);
 }
 
 /**
@@ -228,7 +250,9 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
 
   const post = async (body: string): Promise<number> => {
     lastBody = body;
-    connector.personPosted(JSON.parse(body) as Parameters<FakeConnector["personPosted"]>[0]);
+    const activity = JSON.parse(body) as Record<string, unknown>;
+    if (!TEAMS_INSTALL_EVENTS.has(String(activity.type))) assertPlaceShape(activity, tpl.type);
+    connector.personPosted(activity as Parameters<FakeConnector["personPosted"]>[0]);
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`/api/messages antwortete ${res.status}`);
