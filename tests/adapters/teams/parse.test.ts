@@ -236,7 +236,7 @@ describe("parseActivity: every form of mention Teams sends", () => {
     for (const [text, markup] of forms) {
       const a = fixture("channel-reply-mention-person");
       a.text = text;
-      const [bot, ben] = a.entities as { text: string }[];
+      const [bot, ben] = a.entities as unknown as { text: string }[];
       if (text.startsWith('<at id="0">')) bot!.text = '<at id="0">Notfallbot</at>';
       ben!.text = markup;
       const inb = parseActivity(a, NOW)!;
