@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../../src/core/clock.ts";
 import type { SeenMessage } from "../harness.ts";
+import { cardOf, elements } from "./card-text.ts";
 import { fixture } from "./fixtures.ts";
 import { PEOPLE, teamsHarness } from "./harness.ts";
 
@@ -202,5 +203,38 @@ describe("Teams: chats have no threads; the chat is the incident's thread", () =
     const header = t.connector.list().find((m) => /NF-2026-0001/.test(JSON.stringify(m.activity)))!;
     expect(header.conversationId).toBe(a.conversation!.id); // the thread the message was written in
     expect(norm(JSON.stringify(header.activity))).toMatch(/Alles Weitere hier im Thread/);
+  });
+});
+
+describe("Teams: cards read on a narrow client, where msteams.width Full does not apply", () => {
+  it("every card of an incident only uses elements that reflow, and every button row fits a phone (320 px)", async () => {
+    const t = await start({ place: "personal", replies: "plain" });
+    await t.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+    await t.settle();
+    for (const line of ["rolle koordinator", "rolle technik", "rolle kommunikation", "status", "vorlage mitarbeitende", "hilfe"]) {
+      await t.reply("anna", line);
+      await t.settle();
+    }
+    const cards = t.connector
+      .list()
+      .map((m) => cardOf(m.activity))
+      .filter((c) => c !== undefined);
+    expect(cards.length).toBeGreaterThan(4);
+    // Teams mobile and the narrow chat pane ignore msteams.width: Full; what must hold without it
+    const reflowing = new Set(["RichTextBlock", "TextRun", "Container", "ActionSet", "Action.Execute", "CodeBlock"]);
+    for (const card of cards) {
+      const { msteams: _width, ...narrow } = card as { msteams?: unknown };
+      for (const e of elements(narrow)) {
+        // no ColumnSet, FactSet, Table or Image: they keep their layout and get cut or squeezed on a phone
+        expect(reflowing.has(String(e.type)), String(e.type)).toBe(true);
+        if (e.type === "TextBlock") expect(e.wrap).toBe(true);
+        if (e.type === "ActionSet") {
+          const titles = (e.actions as { title: string }[]).map((a) => a.title);
+          expect(titles.length === 1 || titles.reduce((n, x) => n + x.length + 4, 0) <= 40, titles.join(" | ")).toBe(true);
+        }
+        // one unbreakable word wider than a phone (~40 characters) would run out of the card
+        if (e.type === "TextRun") for (const w of String(e.text).split(/\s+/)) expect(w.length, w).toBeLessThanOrEqual(40);
+      }
+    }
   });
 });
