@@ -291,6 +291,11 @@ describe("Teams through `notfallbot serve`: no message goes to a conversation th
       // every message of the incident in its thread (channel) or in the chat itself, never at channel level
       expect(new Set(msgs.map((m) => m.conversationId))).toEqual(new Set([conversationId]));
       if (place.type !== "channel") expect(texts.some((t) => /im Thread|in the thread/.test(t))).toBe(false);
+      const sends = calls.filter((c) => c.kind === "send").length;
+      const updates = calls.filter((c) => c.kind === "update").length;
+      process.stdout.write(
+        `teams-serve ${place.name}: ${sends} Nachrichten, ${updates} Aktualisierungen an ${conversationId}, 404 ConversationNotFound: ${connector.lost().length}\n`,
+      );
       const conn = new Database(db, { readonly: true });
       try {
         expect(conn.prepare("SELECT count(*) FROM outbox WHERE status = 'failed'").pluck().get()).toBe(0);
