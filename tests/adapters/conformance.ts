@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/core/clock.ts";
+import { NEVER_SILENT_TABLE } from "../helpers/never-silent-table.ts";
 import type { AdapterHarness, SeenMessage } from "./harness.ts";
 
 const norm = (s: string) => s.replace(/\s+/g, " ");
@@ -59,6 +60,8 @@ export function conformanceSuite(makeHarness: () => AdapterHarness): void {
       await h.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
       await h.settle();
       const msgs = await h.messages();
+      // NOTFALLBOT_TRAFFIC=1: the count on stderr (for the closing note's figures per platform)
+      if (process.env.NOTFALLBOT_TRAFFIC) process.stderr.write(`declaration ${h.name}: ${msgs.length - earlier} messages\n`);
       // issue #10: the whole declaration is at most three messages on every platform (header, questions, clocks)
       expect(msgs.length - earlier).toBeGreaterThanOrEqual(2);
       expect(msgs.length - earlier).toBeLessThanOrEqual(3);
@@ -382,5 +385,69 @@ export function menuSuite(makeHarness: () => AdapterHarness): void {
       expect(header).toMatch(/ÜBUNG/);
       expect(header).toMatch(/Daten verloren nach Serverabsturz/);
     });
+  });
+}
+
+/**
+ * Issue #10 item 3 through the platform: every line of the table (tests/helpers/never-silent-table.ts) typed into a
+ * running incident's thread gets the kind of answer it needs, as the platform shows it: a suggestion, the question
+ * which task, the asker's next steps naming the incident (only to the asker where the platform can), or a light
+ * acknowledgement (a 📝 reaction and no message where the platform has reactions, else one short line).
+ */
+export function neverSilentSuite(makeHarness: () => AdapterHarness): void {
+  const h = makeHarness();
+  const clock = new FakeClock("2026-03-02T08:00:00Z");
+
+  describe(`never silent: ${h.name}`, () => {
+    beforeAll(async () => {
+      await h.start(clock);
+      await h.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+      await h.settle();
+      await h.reply("anna", "rolle koordinator");
+      await h.settle();
+      await h.reply("cem", "rolle kommunikation");
+      await h.settle();
+    });
+    afterAll(async () => {
+      await h.stop();
+    });
+
+    for (const [line, kind, suggestion] of NEVER_SILENT_TABLE) {
+      it(`${JSON.stringify(line)} → ${kind}`, async () => {
+        const before = (await h.messages()).length;
+        const reactions = (await h.botReactions?.())?.length ?? 0;
+        await h.reply("cem", line);
+        await h.settle();
+        const added = (await h.messages()).slice(before);
+        const text = added.map((m) => norm(m.text)).join("\n");
+        switch (kind) {
+          case "suggest":
+            expect(added.length, text).toBe(1);
+            expect(text).toContain("Meinten Sie");
+            expect(text.replace(/`/g, "")).toContain(`Meinten Sie ${suggestion}?`);
+            break;
+          case "which":
+            expect(added.length, text).toBe(1);
+            expect(text).toMatch(/Welche Aufgabe\? Bitte mit Nummer/);
+            break;
+          case "next":
+            expect(added.length, text).toBe(1);
+            expect(text).toMatch(/NF-2026-0001 läuft/);
+            expect(text).toMatch(/Ihre nächsten Schritte \(Kommunikation\)/);
+            if (h.has.ephemeral) expect(added[0]!.visibleTo).toBe("cem");
+            break;
+          case "ack":
+            if (h.has.reactions && h.botReactions) {
+              expect(added.length, text).toBe(0);
+              expect((await h.botReactions()).length).toBe(reactions + 1);
+            } else {
+              expect(added.length, text).toBe(1);
+              expect(text).toMatch(/📝/);
+              expect(text.trim().split(" ").length).toBeLessThanOrEqual(3);
+            }
+            break;
+        }
+      });
+    }
   });
 }

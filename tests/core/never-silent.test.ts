@@ -2,56 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_CAPABILITIES } from "../../src/core/adapter.ts";
 import { blocksToPlain } from "../../src/core/message.ts";
 import { TestBot } from "../helpers/bot.ts";
+import { NEVER_SILENT_TABLE } from "../helpers/never-silent-table.ts";
 
 /**
  * Issue #10 item 3: never silent inside an incident. Every line typed in a running incident gets the kind of answer
  * it needs: a mistyped command a suggestion ("Meinten Sie `erledigt 3`?"), a task word without number the question
  * which one, a question or cry for help the asker's next step naming the incident, anything else a light
  * acknowledgement (a 📝 reaction where the platform has reactions, one short line in the terminal), never a chatty
- * reply. Run on a platform with every capability and on one with none (the terminal's).
+ * reply. Run on a platform with every capability and on one with none (the terminal's); the same table runs through
+ * every adapter in the conformance suite (neverSilentSuite in tests/adapters/conformance.ts).
  */
 
-type Kind = "suggest" | "which" | "next" | "ack";
-const TABLE: [string, Kind, string?][] = [
-  ["erldigt 3", "suggest", "erledigt 3"],
-  ["erledgit 3", "suggest", "erledigt 3"],
-  ["erlediegt 4", "suggest", "erledigt 4"],
-  ["statsu", "suggest", "status"],
-  ["stauts", "suggest", "status"],
-  ["vorlag polizei", "suggest", "vorlage polizei"],
-  ["notz Server um 9:10 vom Netz", "suggest", "notiz Server um 9:10 vom Netz"],
-  ["antwrt 6 ja", "suggest", "antwort 6 ja"],
-  ["rollle technik", "suggest", "rolle technik"],
-  ["aufgabn", "suggest", "aufgaben"],
-  ["eskaliern krise", "suggest", "eskalieren krise"],
-  ["exprot", "suggest", "export"],
-  ["erledigt", "which"],
-  ["erledigt!", "which"],
-  ["✅", "which"],
-  ["was soll ich tun", "next"],
-  ["Was soll ich tun?", "next"],
-  ["?", "next"],
-  ["??", "next"],
-  ["wie geht es weiter", "next"],
-  ["Wie geht's weiter?", "next"],
-  ["Hilfe!!! der server geht nicht", "next"],
-  ["hilfe", "next"],
-  ["HILFE", "next"],
-  ["was jetzt?", "next"],
-  ["SOS", "next"],
-  ["Ich weiß nicht weiter", "next"],
-  ["Server ist aus", "ack"],
-  ["Ist der Drucker auch betroffen?", "ack"],
-  ["ok", "ack"],
-  ["👍", "ack"],
-  ["Polizei ist informiert", "ack"],
-  ["Danke", "ack"],
-  ["ok, mache ich", "ack"],
-  ["🙈", "ack"],
-  ["Status: Server läuft wieder", "ack"],
-  ["Frau Müller ruft gleich zurück", "ack"],
-  ["Test 3", "ack"],
-];
+const TABLE = NEVER_SILENT_TABLE;
 
 for (const [name, caps] of [
   ["every capability (reactions, ephemeral)", {}],

@@ -1,5 +1,6 @@
-import { conformanceSuite, menuSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite, neverSilentSuite } from "../conformance.ts";
 import { consoleHarness } from "./harness.ts";
 
 conformanceSuite(consoleHarness);
 menuSuite(consoleHarness);
+neverSilentSuite(consoleHarness);

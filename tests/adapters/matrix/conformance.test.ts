@@ -1,5 +1,5 @@
 import { afterAll } from "vitest";
-import { conformanceSuite, menuSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite, neverSilentSuite } from "../conformance.ts";
 import { type MatrixHarness, matrixHarness } from "./harness.ts";
 
 let harness: MatrixHarness | undefined;
@@ -9,6 +9,7 @@ conformanceSuite(() => {
   return harness;
 });
 menuSuite(() => matrixHarness());
+neverSilentSuite(() => matrixHarness());
 
 afterAll(() => {
   const l = harness?.declareLatencies ?? [];

@@ -1,5 +1,6 @@
-import { conformanceSuite, menuSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite, neverSilentSuite } from "../conformance.ts";
 import { memoryHarness } from "./harness.ts";
 
 conformanceSuite(() => memoryHarness());
 menuSuite(() => memoryHarness());
+neverSilentSuite(() => memoryHarness());

@@ -1,5 +1,6 @@
-import { conformanceSuite, menuSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite, neverSilentSuite } from "../conformance.ts";
 import { slackHarness } from "./harness.ts";
 
 conformanceSuite(slackHarness);
 menuSuite(slackHarness);
+neverSilentSuite(slackHarness);

@@ -1,4 +1,4 @@
-import { conformanceSuite, menuSuite } from "../conformance.ts";
+import { conformanceSuite, menuSuite, neverSilentSuite } from "../conformance.ts";
 import { teamsHarness } from "./harness.ts";
 
 // The same incident wherever people use Teams, with the activity shapes Teams sends there (tests/fixtures/teams).
@@ -27,3 +27,9 @@ menuSuite(() => teamsHarness({ place: "channel", replies: "mention" }));
 menuSuite(() => teamsHarness({ place: "channel-thread", replies: "plain" }));
 menuSuite(() => teamsHarness({ place: "groupChat", replies: "prefix" }));
 menuSuite(() => teamsHarness({ place: "personal", replies: "plain" }));
+
+// Every line of the never-silent table (#10 item 3) where people type differently: a channel thread with @mentions,
+// a group chat typed plain, a personal chat.
+neverSilentSuite(() => teamsHarness({ place: "channel", replies: "mention" }));
+neverSilentSuite(() => teamsHarness({ place: "groupChat", replies: "plain" }));
+neverSilentSuite(() => teamsHarness({ place: "personal", replies: "plain" }));
