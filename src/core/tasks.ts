@@ -13,7 +13,7 @@ import type { TaskVerb } from "./parser.ts";
 import { apply, capsOf, env, isCoordinator, log, post, refuse, reply } from "./primitives.ts";
 import type { Loaded } from "./state.ts";
 import { sanitize, shorten } from "./text.ts";
-import { cardOf, ctxOf, nameOf, roleTaskList, taskActive, tasksBlocks, tasksOf } from "./views.ts";
+import { cardOf, cardTaskList, ctxOf, nameOf, roleTaskList, taskActive, tasksBlocks, tasksOf } from "./views.ts";
 
 /** Phases whose task messages are on screen while in `phase` (Sofortmaßnahmen are shown from the start). */
 export function visiblePhases(phase: Phase): Phase[] {
@@ -85,12 +85,22 @@ export function onReaction(cx: IncidentCx, ev: Inbound, key: string): Loaded | u
   if (single) return changeTasks(cx, ev, verb, [Number(single[1])]);
   const list = /\/tasks\/([a-z]+)\/([a-z]+)$/.exec(key);
   if (list) {
-    const open = roleTaskList(L, env(cx), list[1] as Phase, list[2] as RoleId).filter((x) => {
+    // the tasks the card shows: a reaction means one of them
+    const open = cardTaskList(L, env(cx), list[1] as Phase, list[2] as RoleId).filter((x) => {
       const s = ctxOf(L).tasks[x.id]?.state ?? "offen";
       return verb === "erledigt" ? s === "offen" || s === "bestätigt" : s === "offen";
     });
     if (open.length === 1) return changeTasks(cx, ev, verb, [open[0]!.nr]);
-    if (open.length > 1) refuse(cx, ev, cx.t.err.taskNrMissing(verb === "erledigt" ? "erledigt" : "ok"));
+    // several open: which one, with the card's open numbers (nothing is guessed)
+    if (open.length > 1)
+      refuse(
+        cx,
+        ev,
+        cx.t.err.cardWhich(
+          verb === "erledigt" ? "erledigt" : "ok",
+          open.map((x) => x.nr),
+        ),
+      );
   }
   return undefined;
 }

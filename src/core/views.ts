@@ -294,16 +294,37 @@ export function cardPhases(card: Phase): Phase[] {
   return card === "sofort" ? ["erkennung", "sofort"] : [card];
 }
 
-/** A role's active tasks on the card of `phase`. */
+/** A role's active tasks of the card of `phase` (all of them: `meine aufgaben`, the count when a role is taken). */
 export function roleTaskList(L: Loaded, _env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
   const phases = cardPhases(cardOf(phase));
   return tasksOf(L).filter((x) => phases.includes(x.phase as Phase) && x.role === role && taskActive(L, x));
 }
 
-/** A role's task card: short numbered tasks (the reasons are on `meine aufgaben`), and how to mark them. */
+/**
+ * At most this many tasks on a role's card, so that a person under stress reads one short list: every critical task
+ * (a drill scores those, so they are always on screen), then the others in order while there is room. The rest are on
+ * `meine aufgaben` (the card says how many).
+ */
+export const CARD_MAX = 7;
+
+/**
+ * The tasks on a role's card of `phase` (see {@link CARD_MAX}), those switched on. Which tasks a card can hold is
+ * decided over all of the card's tasks, switched on or not, so an answer that switches a task on never pushes another
+ * one off a card; a task's state does not matter either (a ✅ on a card means the same card before and after).
+ */
+export function cardTaskList(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId): (Task & { nr: number })[] {
+  const phases = cardPhases(cardOf(phase));
+  const all = tasksOf(L).filter((x) => phases.includes(x.phase as Phase) && x.role === role);
+  let room = CARD_MAX - all.filter((x) => x.critical).length;
+  const on = all.filter((x) => (x.critical || room-- > 0) && taskActive(L, x));
+  return on.length ? on : roleTaskList(L, env, phase, role);
+}
+
+/** A role's task card: short numbered tasks (the reasons are on `meine aufgaben`), how many more there are, how to mark them. */
 export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId): Block[] {
   const { t } = env;
-  const list = roleTaskList(L, env, phase, role);
+  const list = cardTaskList(L, env, phase, role);
+  const more = roleTaskList(L, env, phase, role).length - list.length;
   const holder = nameOf(L, ctxOf(L).roles[role]);
   const hint = env.caps.buttons ? t.taskHintButtons : env.caps.reactions ? t.taskHintReactions : t.taskHintText;
   return [
@@ -312,7 +333,7 @@ export function tasksBlocks(L: Loaded, env: ViewEnv, phase: Phase, role: RoleId)
       title: t.tasksTitle(t.phaseName[cardOf(phase)], t.roleName[role], holder ? escapeMd(holder) : undefined),
       items: list.map((x) => taskItem(L, env, x, { short: true })),
     },
-    { type: "context", text: hint },
+    { type: "context", text: more > 0 ? `${t.cardMore(more)}\n${hint}` : hint },
   ];
 }
 

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { renderConsole } from "../../src/adapters/console/render.ts";
 import { loadOrgConfig } from "../../src/config/load.ts";
 import { NO_CAPABILITIES } from "../../src/core/adapter.ts";
-import type { Outbound } from "../../src/core/message.ts";
+import { blocksToPlain, type Outbound } from "../../src/core/message.ts";
+import { CARD_MAX } from "../../src/core/views.ts";
+import { numberedTasks } from "../../src/machines/conditions.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { loc } from "../../src/machines/schema.ts";
 import { TestBot } from "../helpers/bot.ts";
@@ -122,6 +124,61 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
       .join("\n")
       .replace(/\s+(│\s+)?/g, " ");
     expect(next).toMatch(/Eindämmung & Analyse · Technischer Kontakt \(ben\)/);
+  });
+
+  it("a role's card is short: at most CARD_MAX tasks, every critical one, and how many more are on meine aufgaben", async () => {
+    const t = await declare("verschluesselung");
+    const before = t.adapter.visible().length;
+    await t.say("anna", "rolle koordinator");
+    const msg = t.adapter.visible()[before]!;
+    const card = msg.blocks.find((b) => b.type === "tasks")!;
+    const nrs = card.type === "tasks" ? card.items.map((i) => i.nr) : [];
+    // the ransomware coordinator has 15 tasks in Erkennung and Sofortmaßnahmen with praxis.yaml: 52 lines at 60
+    // columns when all were on the card, 35 now
+    expect(nrs.length).toBeLessThanOrEqual(CARD_MAX);
+    // every critical one is on it (with praxis.yaml all seven are switched on), in task order
+    const critical = numberedTasks(playbooks.find((p) => p.id === "verschluesselung")!)
+      .filter((x) => x.role === "koordinator" && (x.phase === "erkennung" || x.phase === "sofort") && x.critical)
+      .map((x) => x.nr);
+    expect(critical.length).toBe(7);
+    expect(nrs).toEqual(critical);
+    const text = screen(msg);
+    expect(lines(text), text).toBeLessThanOrEqual(36);
+    expect(text).toMatch(/Noch 8 weitere Aufgaben: meine aufgaben\./);
+    // the rest is there on demand
+    await t.say("anna", "meine aufgaben");
+    expect(t.last()).toMatch(/Bildschirm und Erpresserschreiben/);
+  });
+
+  it("a ✅ on a card with several open tasks asks which one, naming the card's open numbers; with one left it completes it", async () => {
+    // Matrix: reactions, messages updated in place, no buttons
+    tb = await new TestBot({ config: praxis, caps: { ...NO_CAPABILITIES, reactions: true, update: true } }).start();
+    const t = tb;
+    await t.command("anna", "verschluesselung Server zeigt Erpressernachricht");
+    await t.say("cem", "rolle kommunikation");
+    const card = t.adapter.visible().findLast((m) => m.key.endsWith("/tasks/sofort/kommunikation"))!;
+    const react = async (emoji: string) => {
+      await t.adapter.handler!({
+        platform: "memory",
+        tenant: "t",
+        channel: "memory:t:c1",
+        actor: { id: "cem", displayName: "cem" },
+        kind: "reaction",
+        reaction: { emoji, messageRef: card.ref },
+        receivedAt: t.clock.now(),
+        deliveryId: `r${emoji}${t.adapter.visible().length}`,
+      });
+      await t.bot.idle();
+    };
+    // the hint says when a ✅ on the card works (not "react to a task": the tasks share one message)
+    expect(blocksToPlain(card.blocks)).toMatch(/✅ auf diese Nachricht, wenn nur noch eine Aufgabe offen ist/);
+    await react("✅");
+    expect(t.last()).toMatch(
+      /Welche Aufgabe\? Auf dieser Karte sind noch 19, 28, 29 und 30 offen\. Bitte mit Nummer, z\. B\. erledigt 19\./,
+    );
+    await t.say("cem", "erledigt 19, 28, 29");
+    await react("✅");
+    expect(t.texts().join("\n")).toMatch(/30\..*erledigt von cem/);
   });
 
   it("an answer does not reprint the list: it brings the next question only", async () => {

@@ -75,7 +75,10 @@ export const de = {
   notAnswered: "noch offen",
   tasksTitle: (phase: string, role: string, holder: string | undefined) => `${phase} · ${role}${holder ? ` (${holder})` : ""}`,
   taskHintButtons: "Knopf drücken oder antworten: `ok <Nr>` = übernommen, `erledigt <Nr>` = fertig.",
-  taskHintReactions: "✅ auf eine Aufgabe reagieren = erledigt, 👍 = übernommen. Oder antworten: `erledigt <Nr>`.",
+  taskHintReactions:
+    "Antworten: `erledigt <Nr>` = fertig, `ok <Nr>` = übernommen. ✅ auf diese Nachricht, wenn nur noch eine Aufgabe offen ist.",
+  /** Under a role's card when it does not show all of the role's tasks of the phase (only the critical ones and the first). */
+  cardMore: (n: number) => (n === 1 ? "Noch 1 weitere Aufgabe: `meine aufgaben`." : `Noch ${n} weitere Aufgaben: \`meine aufgaben\`.`),
   taskHintText: "Antworten Sie `ok <Nr>` (übernommen) oder `erledigt <Nr>` (fertig), z. B. `erledigt 3`.",
   btnAck: "Übernehmen",
   btnDone: "Erledigt",
@@ -356,6 +359,9 @@ export const de = {
       `Übergeben kann ${holder !== "" ? `${holder} (hat ${role}) oder ` : ""}die Koordination (${coord}).`,
     mentionUnknown: (given: string) => `Wen meinen Sie mit „${given}“? Bitte die Person mit @ erwähnen, z. B. \`rolle technik @Name\`.`,
     taskNrMissing: (verb: string) => `Welche Aufgabe? Bitte mit Nummer, z. B. \`${verb} 3\`. Die Nummern stehen vor den Aufgaben.`,
+    /** A ✅ or 👍 on a card with several open tasks: which one (the card's open numbers). */
+    cardWhich: (verb: string, nrs: number[]) =>
+      `Welche Aufgabe? Auf dieser Karte sind noch ${nrs.slice(0, -1).join(", ")} und ${nrs.at(-1)} offen. Bitte mit Nummer, z. B. \`${verb} ${nrs[0]}\`.`,
     taskUnknown: (nr: number, max: number) => `Eine Aufgabe ${nr} gibt es hier nicht (1–${max}). Übersicht: \`status\`.`,
     taskInactive: (nr: number) => `Aufgabe ${nr} gilt in diesem Notfall (noch) nicht. Übersicht: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>

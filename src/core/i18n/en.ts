@@ -75,7 +75,8 @@ export const en: Catalog = {
   notAnswered: "still open",
   tasksTitle: (phase: string, role: string, holder: string | undefined) => `${phase} · ${role}${holder ? ` (${holder})` : ""}`,
   taskHintButtons: "Press a button or reply: `ok <number>` = taken on, `done <number>` = finished.",
-  taskHintReactions: "React to a task with ✅ = done, 👍 = taken on. Or reply: `done <number>`.",
+  taskHintReactions: "Reply `done <number>` = finished, `ok <number>` = taken on. ✅ on this message when only one task is left open.",
+  cardMore: (n: number) => (n === 1 ? "1 more task: `my tasks`." : `${n} more tasks: \`my tasks\`.`),
   taskHintText: "Reply `ok <number>` (taken on) or `done <number>` (finished), e.g. `done 3`.",
   btnAck: "Take on",
   btnDone: "Done",
@@ -350,6 +351,8 @@ export const en: Catalog = {
     mentionUnknown: (given: string) => `Who do you mean by “${given}”? Please mention the person with @, e.g. \`role technical @name\`.`,
     taskNrMissing: (verb: string) =>
       `Which task? Please give its number, e.g. \`${verb === "überspringen" ? "skip 3 <reason>" : `${VERB_EN[verb] ?? verb} 3`}\`. The numbers are in front of the tasks.`,
+    cardWhich: (verb: string, nrs: number[]) =>
+      `Which task? ${nrs.slice(0, -1).join(", ")} and ${nrs.at(-1)} are still open on this card. Please give its number, e.g. \`${VERB_EN[verb] ?? verb} ${nrs[0]}\`.`,
     taskUnknown: (nr: number, max: number) => `There is no task ${nr} here (1–${max}). Overview: \`status\`.`,
     taskInactive: (nr: number) => `Task ${nr} does not apply to this emergency (yet). Overview: \`status\`.`,
     taskNotYours: (nr: number, role: string, holder: string) =>
