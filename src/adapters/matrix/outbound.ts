@@ -140,6 +140,9 @@ export class MatrixSender {
  * /sync, which never happens when the homeserver answered with an older event (deduplicated), nor after a failed
  * send was cancelled. Such a leftover local echo is dropped, so the homeserver decides as on the plain path.
  * Callers make sure the id is not in flight in this process.
+ *
+ * `txnToEvent` is private: up to matrix-js-sdk 42 no public method frees a transaction id (only the remote echo
+ * does; `cancelPendingEvent` leaves it). tests/adapters/matrix/txn-reuse.test.ts guards this against SDK updates.
  */
 export function forgetEarlierSend(client: MatrixClient, roomId: string, txnId: string): void {
   const room = client.getRoom(roomId);
