@@ -165,12 +165,14 @@ export class MatrixAdapter implements ChatAdapter {
     this.session ??= await login(this.config, this.sdkLog);
     const session = this.session;
     if (!this.running) return;
+    // the crypto state first: while another process still holds it (a handover of the Matrix role), that process
+    // may still write the sync state too, which is read only once the crypto state is this process's
+    const crypto = this.encryption ? await this.openCrypto(session) : undefined;
     if (!this.state) this.state = await loadState(this.config.stateFile);
     if (this.state.userId && this.state.userId !== session.userId) this.state = { version: 1, handled: [], encryptionNoticeSent: [] };
     this.state.userId = session.userId;
     this.handled = new Set(this.state.handled);
     const toRetry = this.state.unreadable ? this.unreadable.restore(this.state.unreadable) : [];
-    const crypto = this.encryption ? await this.openCrypto(session) : undefined;
 
     const store: ResumableSyncStore = new ResumableSyncStore(this.state.sync, async (data) => {
       // Called by the SDK after a whole /sync batch was processed. The remembered position may only move on
@@ -306,7 +308,9 @@ export class MatrixAdapter implements ChatAdapter {
     try {
       this.cryptoState = await CryptoStateFile.open(file, this.config.cryptoSecret!, this.config.cryptoSecretPrevious);
     } catch (err) {
-      if (err instanceof CryptoStateError) throw new AdapterError("permanent", err.message, { cause: err });
+      // held by another live process (e.g. the previous holder of the Matrix role, still stopping): start() keeps
+      // trying in the background, with the message in the log; anything else about the file needs a person
+      if (err instanceof CryptoStateError) throw new AdapterError(err.busy ? "transient" : "permanent", err.message, { cause: err });
       throw err;
     }
     this.startTimes.cryptoLoadMs = this.cryptoState.loadMs;
@@ -361,8 +365,9 @@ export class MatrixAdapter implements ChatAdapter {
     this.syncState = SyncState.Stopped;
     this.unreadable.stop();
     await this.queue;
-    await this.closeCrypto();
+    // the sync state before the crypto state is released: the next holder reads both once it has the crypto state
     await this.persist();
+    await this.closeCrypto();
   }
 
   health(): { ok: boolean; detail?: string } {

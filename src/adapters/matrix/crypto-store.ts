@@ -70,11 +70,16 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + SALT_BYTES;
 
-/** Raised when the state file cannot be opened with the configured secret(s), or is locked by another process. */
+/**
+ * Raised when the state file cannot be opened with the configured secret(s), or is locked by another process
+ * (`busy`: another live process holds it, e.g. the previous holder of the Matrix role still stopping; worth waiting).
+ */
 export class CryptoStateError extends Error {
-  constructor(message: string) {
+  readonly busy: boolean;
+  constructor(message: string, opts: { busy?: boolean } = {}) {
     super(message);
     this.name = "CryptoStateError";
+    this.busy = opts.busy === true;
   }
 }
 
@@ -420,6 +425,7 @@ async function takeLock(file: string): Promise<void> {
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
       throw new CryptoStateError(
         `Matrix: ${basename(file)} wird von einem anderen laufenden Notfallbot benutzt (PID ${pid}). Zwei Bots auf einem Gerät gehen nicht. / the crypto state is in use by another process.`,
+        { busy: true },
       );
     }
     await unlink(lock).catch(() => {});

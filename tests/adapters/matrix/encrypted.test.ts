@@ -3,6 +3,8 @@
  * matrix-js-sdk with the Rust crypto in their own processes (crypto-person.ts), so everything they send is encrypted
  * by their clients and everything the bot sends has to be decryptable there.
  */
+import { spawn } from "node:child_process";
+import { unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MatrixAdapter } from "../../../src/adapters/matrix/adapter.ts";
@@ -268,6 +270,34 @@ describe("Matrix adapter in an end-to-end encrypted room", () => {
       const msg = await ben.replyInThread(room, declared, "nach dem Neustart");
       expect(await inbox.byRef(msg)).toMatchObject({ kind: "reply", text: "nach dem Neustart" });
       expect(await anna.devicesOf(bot.userId)).toEqual(before);
+    },
+    T,
+  );
+
+  it(
+    "waits while another live process still holds its key file (the Matrix role handed over) and reads once it lets go",
+    async () => {
+      await adapter.stop();
+      // the previous holder of the role: alive, its lock on the key file not yet released
+      const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      const lock = `${config().cryptoFile}.lock`;
+      try {
+        writeFileSync(lock, `${other.pid}\n`);
+        adapter = newAdapter();
+        inbox = new Inbox();
+        // was: start rejected for good ("permanent"), so the process holding the role never ran Matrix
+        await adapter.start(inbox.handler);
+        expect(adapter.health()).toMatchObject({ ok: false, detail: "verbinde … / connecting" });
+        expect(logs.some((l) => l.startsWith("warn:") && l.includes(`benutzt (PID ${other.pid})`))).toBe(true);
+        const early = await ben.replyInThread(room, declared, "während der Übergabe");
+        // the other process stops: its lock goes away (as releaseLock does), then it exits
+        unlinkSync(lock);
+        expect(await inbox.byRef(early, 30_000)).toMatchObject({ kind: "reply", text: "während der Übergabe" });
+        expect(adapter.health().ok).toBe(true);
+        expect(Object.keys(await anna.devicesOf(bot.userId))).toEqual([bot.deviceId]);
+      } finally {
+        other.kill("SIGKILL");
+      }
     },
     T,
   );
