@@ -27,8 +27,15 @@ export type Refusal = { status: 401 | 405 | 413 | 415; reason: string };
  * (headers present, well-formed, fresh): the adapter still verifies the signature or token on the whole request.
  */
 export interface RouteLimits {
-  /** Exact path, e.g. `/slack/events`. Only POST is accepted. */
+  /** Exact path, e.g. `/slack/events`; with {@link subpaths}, everything below it too. */
   path: string;
+  /**
+   * Methods accepted (default `POST`). A route of `GET`/`HEAD` only (a page a browser opens, e.g. Slack's OAuth
+   * install and redirect) takes no body at all: a declared length over {@link maxBodyBytes} or a chunked body is 413.
+   */
+  methods?: readonly ("GET" | "HEAD" | "POST")[];
+  /** Also guard `path/…` (a handler mounted with `router.use(path)` answers below its path, whatever the method). */
+  subpaths?: boolean;
   /**
    * Largest body accepted, in bytes: a larger declared `Content-Length` is refused with 413 before reading. A body
    * without a declared length (chunked) cannot be judged before reading: the adapter's own body reader must stop at
@@ -111,7 +118,7 @@ export function bearerShape(headers: IncomingHttpHeaders): string | undefined {
 const REFUSED: Record<number, string> = {
   401: "Anfrage ohne gültige Anmeldung der Plattform. / Request without valid platform credentials.",
   404: "Unbekannter Pfad. / Unknown path.",
-  405: "Nur POST. / POST only.",
+  405: "Diese Methode gibt es hier nicht. / Method not allowed.",
   413: "Anfrage zu groß. / Request too large.",
   415: "Falscher Content-Type. / Wrong Content-Type.",
 };
@@ -145,10 +152,12 @@ function shown(v: string): string {
 
 /** The pre-body checks of one route, in order: method, size, content type, headers. */
 export function checkRequest(route: RouteLimits, method: string, headers: IncomingHttpHeaders, nowMs: number): Refusal | undefined {
-  if (method !== "POST") return { status: 405, reason: `method ${shown(method)}` };
+  const methods: readonly string[] = route.methods ?? ["POST"];
+  if (!methods.includes(method)) return { status: 405, reason: `method ${shown(method)}` };
   const declared = headers["content-length"];
   if (declared !== undefined && !(Number(declared) <= route.maxBodyBytes))
     return { status: 413, reason: `Content-Length ${shown(declared)} over ${route.maxBodyBytes}` };
+  if (route.maxBodyBytes === 0 && headers["transfer-encoding"] !== undefined) return { status: 413, reason: "a body where none is taken" };
   const type = mediaType(headers);
   if (route.contentTypes && !route.contentTypes.includes(type)) return { status: 415, reason: `Content-Type ${shown(type) || "none"}` };
   const bad = route.precheck?.(headers, nowMs);
@@ -163,8 +172,9 @@ export function checkRequest(route: RouteLimits, method: string, headers: Incomi
  */
 export function guardRoutes(routes: readonly RouteLimits[], onRefused?: (route: string, r: Refusal) => void): RequestHandler {
   const byPath = new Map(routes.map((r) => [r.path, r]));
+  const below = routes.filter((r) => r.subpaths);
   return (req: Request, res: Response, next: NextFunction) => {
-    const route = byPath.get(req.path);
+    const route = byPath.get(req.path) ?? below.find((r) => req.path.startsWith(`${r.path}/`));
     if (!route) return next();
     const refusal = checkRequest(route, req.method, req.headers, Date.now());
     if (refusal) {

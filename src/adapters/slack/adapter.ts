@@ -20,7 +20,7 @@ import {
   type SlashCommandBody,
 } from "./parse.ts";
 import { ACTION_PREFIX, renderSlack } from "./render.ts";
-import { SLACK_MAX_BODY_BYTES, slackRoute } from "./route.ts";
+import { SLACK_MAX_BODY_BYTES, slackOAuthRoute, slackRoute } from "./route.ts";
 import { UserDirectory } from "./users.ts";
 
 /**
@@ -233,9 +233,13 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     if (this.expressReceiver) app.use(this.expressReceiver.router);
   }
 
-  /** HTTP mode: `POST /slack/events` with Slack's headers, at most 256 KB. Socket Mode: none. */
+  /**
+   * HTTP mode: `POST /slack/events` with Slack's headers, at most 256 KB; with OAuth also the install and redirect
+   * pages, GET without a body. Socket Mode: none.
+   */
   routes(): RouteLimits[] {
-    return this.expressReceiver ? [slackRoute(SLACK_PATH)] : [];
+    if (!this.expressReceiver) return [];
+    return [slackRoute(SLACK_PATH), ...(this.oauth ? [slackOAuthRoute(INSTALL_PATH), slackOAuthRoute(REDIRECT_PATH)] : [])];
   }
 
   async start(onEvent: InboundHandler): Promise<void> {

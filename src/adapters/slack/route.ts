@@ -36,3 +36,12 @@ export function slackRoute(path: string): RouteLimits {
     precheck: slackHeaderShape,
   };
 }
+
+/**
+ * Slack's OAuth pages (`GET /slack/install`, `GET /slack/oauth_redirect`): a browser opens them, with no body. Bolt
+ * mounts the redirect with `router.use`, which would answer any method below that path; everything but GET/HEAD is
+ * refused (405) and any body (413) before Bolt sees the request.
+ */
+export function slackOAuthRoute(path: string): RouteLimits {
+  return { path, methods: ["GET", "HEAD"], subpaths: true, maxBodyBytes: 0 };
+}
