@@ -11,7 +11,12 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactor, redactStream, secretsFromEnv } from "../../src/adapters/redact.ts";
 import { slackErrorCode, toAdapterError } from "../../src/adapters/slack/errors.ts";
+import { TeamsAdapter } from "../../src/adapters/teams/adapter.ts";
+import { toAdapterError as teamsError } from "../../src/adapters/teams/errors.ts";
+import { AdapterError } from "../../src/core/adapter.ts";
 import { BOT_TOKEN, FakeSlackApi } from "../adapters/slack/fake-slack-api.ts";
+import { FakeConnector } from "../adapters/teams/fake-connector.ts";
+import { MicrosoftLogin } from "../adapters/teams/microsoft-login.ts";
 import { type ServeChild, SIGNING_SECRET, startServe } from "./_serve.ts";
 import { slashCommand, threadReply, until } from "./_slack.ts";
 
@@ -188,5 +193,75 @@ describe("serve's log redaction covers every configured secret", () => {
     expect(written[0]).toBe("[matrix] token [redacted]\n");
     expect(written[1]).toBe("teams: [redacted]\n");
     expect(written[2]).toContain(env.PGPASSWORD!);
+  });
+});
+
+describe("Teams: a secret echoed by the token endpoint or the Bot Connector", () => {
+  const APP_ID = "8c3e1a52-5f1d-4b7e-9f0a-2d6c4b1e7a90";
+  const HOME = "0b5c7e9a-1d3f-4a6b-8c0d-2e4f6a8b0c1d";
+  const TENANT = "6f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+  const CONV = "19:7d2b9c0e4a5f4e0b9c1d2e3f4a5b6c7d@thread.tacv2";
+  // an app password of Entra's alphabet without `~`: shaped like an error code once glued to one
+  const PASSWORD = "q8R2vT5xZ1nB4mK7wY0cL3hJ6gF9dS2a";
+  const login = new MicrosoftLogin();
+  const connector = new FakeConnector();
+
+  beforeAll(async () => {
+    await login.start();
+    await connector.start();
+    connector.conversation(CONV, "channel");
+  });
+  afterAll(async () => {
+    await connector.stop();
+    await login.stop();
+  });
+
+  async function failure(): Promise<AdapterError> {
+    const adapter = new TeamsAdapter({
+      appId: APP_ID,
+      appPassword: PASSWORD,
+      tenantId: HOME,
+      fallbackServiceUrl: connector.url,
+      nodeEnv: "production",
+      warn: () => {},
+    });
+    const err = await adapter.deliver({ key: "k", channel: `teams:${TENANT}:${CONV}`, text: "Erinnerung", blocks: [], locale: "de" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AdapterError);
+    return err as AdapterError;
+  }
+
+  it("an Entra error naming the password becomes a code without it (the code goes into the timeline)", async () => {
+    login.tokenError = { error: `invalid_client_${PASSWORD}`, error_description: `AADSTS7000215: Invalid client secret ${PASSWORD}` };
+    try {
+      const e = await failure();
+      expect(`${e.platformCode} ${e.message}`).not.toContain(PASSWORD);
+      expect(e.platformCode).toMatch(/^[a-z0-9_]{1,64}$/);
+    } finally {
+      login.tokenError = undefined;
+    }
+  });
+
+  it("a Bot Connector error code naming the password is not kept either", async () => {
+    connector.failNext(1, 400, undefined, { error: { code: `BadArgument_${PASSWORD}`, message: `bad ${PASSWORD}` } });
+    const e = await failure();
+    expect(`${e.platformCode} ${e.message}`).not.toContain(PASSWORD);
+    expect(e.platformCode).toBe("http_400");
+  });
+
+  it("MSAL's own errors and network errors: Entra's code shape only, and never the error's text", () => {
+    const msal = Object.assign(new Error(`invalid_client_${PASSWORD}: ${PASSWORD}`), { errorCode: `invalid_client_${PASSWORD}` });
+    const m = teamsError(msal, new Date());
+    expect(m.platformCode).toBe("token_error");
+    expect(m.message).not.toContain(PASSWORD);
+    expect(teamsError(Object.assign(new Error("x"), { errorCode: "invalid_client" }), new Date()).platformCode).toBe("invalid_client");
+    const net = Object.assign(new TypeError(`fetch failed https://bot:${PASSWORD}@smba.example/v3`), {
+      cause: Object.assign(new Error(`connect ECONNREFUSED ${PASSWORD}`), { code: "ECONNREFUSED" }),
+    });
+    const n = teamsError(net, new Date());
+    expect(n.message).toBe("Teams nicht erreichbar / unreachable: TypeError ECONNREFUSED");
+    expect(n.platformCode).toBe("network");
   });
 });

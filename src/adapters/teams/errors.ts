@@ -18,12 +18,21 @@ export function retryAfterMs(value: string | null | undefined, now: Date): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-/** The Bot Connector's error code from `{ error: { code, message } }`, else `http_<status>`. */
+/**
+ * The shape of the Bot Connector's error codes (`BadArgument`, `ConversationNotFound`, `BotNotInConversationRoster`):
+ * one PascalCase word. Anything else may be an echo of what was sent (a token, the app password glued to a code).
+ */
+const CONNECTOR_CODE = /^[A-Z][A-Za-z0-9]{0,63}$/;
+
+/** The Bot Connector's error code from `{ error: { code, message } }` if of its shape, else `http_<status>`. */
 function platformCodeOf(e: HttpLikeError): string {
   const data = e.response?.data as { error?: { code?: unknown } } | undefined;
   const code = data?.error?.code;
-  return typeof code === "string" && /^[\w.-]{1,64}$/.test(code) ? code : `http_${e.status}`;
+  return typeof code === "string" && CONNECTOR_CODE.test(code) ? code : `http_${e.status}`;
 }
+
+/** MSAL's error codes are Entra's OAuth error names (`invalid_client`, `unauthorized_client`); others are not kept. */
+const ENTRA_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
  * Map a Bot Connector failure to the project's coded error: 429 → rate_limited (Retry-After), 5xx/408/network →
@@ -62,19 +71,27 @@ export function toAdapterError(err: unknown, now: Date): AdapterError {
         "unauthorized",
         "Teams: Anmeldung des Bots fehlgeschlagen (App-ID/Passwort/Tenant prüfen) / bot credentials rejected",
         {
-          platformCode: msal.errorCode,
+          platformCode: entraCode(msal.errorCode),
           cause: err,
         },
       );
     }
     return new AdapterError("transient", "Teams: Token konnte nicht geholt werden / token request failed", {
-      platformCode: msal.errorCode,
+      platformCode: entraCode(msal.errorCode),
       cause: err,
     });
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new AdapterError("transient", `Teams nicht erreichbar / unreachable: ${message.slice(0, 200)}`, {
+  // never the error's text (it may carry a URL or what was sent): its name and a system code such as ECONNREFUSED
+  const name = err instanceof Error && /^[A-Za-z]{1,40}$/.test(err.name) ? err.name : "Error";
+  const sys = [(err as { code?: unknown } | null)?.code, ((err as { cause?: { code?: unknown } } | null)?.cause ?? {}).code].find(
+    (c): c is string => typeof c === "string" && /^[A-Z][A-Z0-9_]{1,39}$/.test(c),
+  );
+  return new AdapterError("transient", `Teams nicht erreichbar / unreachable: ${name}${sys ? ` ${sys}` : ""}`, {
     platformCode: "network",
     cause: err,
   });
+}
+
+function entraCode(code: string): string {
+  return ENTRA_CODE.test(code) ? code : "token_error";
 }

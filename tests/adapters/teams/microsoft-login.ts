@@ -59,6 +59,8 @@ export class MicrosoftLogin {
   readonly requests: string[] = [];
   /** Client-credential token requests, in order. */
   readonly tokenRequests: TokenRequest[] = [];
+  /** When set, the token endpoint answers 401 with this body (Entra's error shape: `error`, `error_description`). */
+  tokenError: Record<string, unknown> | undefined;
   private server: https.Server | undefined;
   private plain: http.Server | undefined;
   private dir = "";
@@ -214,6 +216,7 @@ export class MicrosoftLogin {
           error_description: "AADSTS900144: The request body must contain client credentials.",
         });
       }
+      if (this.tokenError) return json(401, this.tokenError);
       const tid = tenant === "botframework.com" ? BOT_FRAMEWORK_TENANT : tenant;
       const resource = (form.scope ?? "").replace(/\/\.default$/, "");
       // an app-only token as Entra issues it to the bot (v1 shape, as for the Bot Framework resource)
