@@ -84,8 +84,49 @@ export interface Outbound extends Address {
    * Slack and Matrix render the token natively; Teams needs the name for its mention entity (`<at>Name</at>`); the
    * terminal shows `@Name`. `text` already shows them as `@Name`.
    */
-  mentions?: { id: string; name: string }[];
+  mentions?: Mention[];
   locale: "de" | "en";
+}
+
+/** A person a message mentions on purpose (see {@link Outbound.mentions}). */
+export interface Mention {
+  /** The platform's own user id, written `<@id>` in the blocks. */
+  id: string;
+  /** The name to show. */
+  name: string;
+  /**
+   * What to show instead of the mention (our Markdown subset) when the person is not a member of the channel: a
+   * mention would not reach them there (emergency plan: the name and the phone number to call). Adapters that can
+   * ask the platform who is in the channel use it ({@link withoutMentionsOf}); the others mention as usual.
+   */
+  absent?: string;
+}
+
+/** The plain-text fallback of blocks that mention people: each mention shown as `@Name`. */
+export function plainOf(blocks: Block[], mentions: readonly Mention[]): string {
+  if (mentions.length === 0) return blocksToPlain(blocks);
+  const named = new Map(mentions.map((m) => [m.id, m.name]));
+  return blocksToPlain(mapMentions(blocks, (id) => escapeMd(`@${named.get(id) ?? id}`)));
+}
+
+/**
+ * The message as it must look in a channel where the people `gone` are not members: their mentions replaced by the
+ * message's `absent` text (name and phone), no longer listed in `mentions`, the fallback text rebuilt. Mentions
+ * without an `absent` text stay. Pure; the message itself is not changed.
+ */
+export function withoutMentionsOf(msg: Outbound, gone: ReadonlySet<string>): Outbound {
+  const out = (msg.mentions ?? []).filter((m) => m.absent !== undefined && gone.has(m.id));
+  if (out.length === 0) return msg;
+  const instead = new Map(out.map((m) => [m.id, m.absent!]));
+  const blocks = mapMentions(msg.blocks, (id) => instead.get(id) ?? `<@${id}>`);
+  const mentions = (msg.mentions ?? []).filter((m) => !instead.has(m.id));
+  const { mentions: _all, ...rest } = msg;
+  return { ...rest, blocks, text: plainOf(blocks, mentions), ...(mentions.length ? { mentions } : {}) };
+}
+
+/** The people a message would mention that could be shown by name and phone instead (those with `absent`). */
+export function replaceableMentions(msg: Outbound): string[] {
+  return (msg.mentions ?? []).filter((m) => m.absent !== undefined).map((m) => m.id);
 }
 
 /** Escape user-supplied text for our Markdown subset so it cannot inject formatting. */

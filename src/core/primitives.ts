@@ -11,7 +11,9 @@ import type { Capabilities } from "./adapter.ts";
 import { hashEntry } from "./chain.ts";
 import type { Cx, IncidentCx } from "./context.ts";
 import type { ActorRef, Inbound } from "./inbound.ts";
-import { type Block, blocksToPlain, escapeMd, mapMentions, mentionedIds, type Outbound } from "./message.ts";
+import { type Block, blocksToPlain, escapeMd, type Mention, mentionedIds, type Outbound, plainOf } from "./message.ts";
+import { planAbsent } from "./role-lines.ts";
+import { planPeopleById } from "./role-plan.ts";
 import type { Loaded } from "./state.ts";
 import { coordinatorId, ctxOf, headerBlocks, nameOf, type ViewEnv } from "./views.ts";
 
@@ -76,15 +78,14 @@ export function post(
       ? [{ type: "context", text: `🧪 ${cx.t.drill}` }]
       : [];
   const all = [...blocks, ...drillBlocks];
-  const mentions = mentionsIn(L, all);
-  const named = new Map(mentions.map((m) => [m.id, m.name]));
+  const mentions = mentionsIn(cx, all);
   const msg: Outbound = {
     key,
     incidentId: L.rec.id,
     channel: L.rec.channel,
     ...(opts.root ? {} : threadOf(L)),
     ...(opts.replace ? { replace: true } : {}),
-    text: blocksToPlain(mentions.length ? mapMentions(all, (id) => escapeMd(`@${named.get(id) ?? id}`)) : all),
+    text: plainOf(all, mentions),
     blocks: all,
     ...(mentions.length ? { mentions } : {}),
     ...(L.rec.drill ? { drill: true } : {}),
@@ -109,8 +110,12 @@ function contentHash(m: Outbound): string {
   return createHash("sha256").update(JSON.stringify(seen)).digest("base64url").slice(0, 16);
 }
 
-/** The people the blocks mention on purpose (`<@id>`), with their names as the incident knows them. */
-function mentionsIn(L: Loaded, blocks: Block[]): { id: string; name: string }[] {
+/**
+ * The people the blocks mention on purpose (`<@id>`), with their names as the incident knows them; a person of the
+ * emergency plan also with what to show instead where they are not a member of the channel (name and phone).
+ */
+function mentionsIn(cx: IncidentCx, blocks: Block[]): Mention[] {
+  const { L } = cx;
   const texts = blocks.flatMap((b) =>
     b.type === "paragraph" || b.type === "context" || b.type === "heading"
       ? [b.text]
@@ -119,7 +124,12 @@ function mentionsIn(L: Loaded, blocks: Block[]): { id: string; name: string }[] 
         : [],
   );
   const ids = [...new Set(texts.flatMap(mentionedIds))];
-  return ids.map((id) => ({ id, name: nameOf(L, id) ?? id }));
+  if (ids.length === 0) return [];
+  const plan = planPeopleById(cx.config, L.rec.platform);
+  return ids.map((id) => {
+    const p = plan.get(id);
+    return { id, name: nameOf(L, id) ?? id, ...(p ? { absent: planAbsent(cx.t, p) } : {}) };
+  });
 }
 
 /** Where the incident's messages go: its thread (by root ref or by the key of the root message), or none in a chat. */

@@ -11,7 +11,11 @@ import type { Loaded, PlanRoleState } from "./state.ts";
 /** The person as the incident's platform shows them: a mention, or the name with "please call" and the number. */
 export function planWho(L: Loaded, t: Catalog, p: PlanPerson): string {
   const id = identityOn(p, L.rec.platform);
-  if (id) return `<@${id}>`;
+  return id ? `<@${id}>` : planAbsent(t, p);
+}
+
+/** A person of the plan who is not in the chat (no identity here, or not a member of the channel): name and phone. */
+export function planAbsent(t: Catalog, p: PlanPerson): string {
   const phone = phonesOf(p);
   return `**${escapeMd(p.name)}** (${phone ? t.plan.notInChat(phone) : t.plan.noPhone})`;
 }

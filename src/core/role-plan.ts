@@ -72,6 +72,17 @@ export function identityOn(p: PlanPerson, platform: Platform | string): string |
   return key ? p.chat[key]?.[0] : undefined;
 }
 
+/** The people of the plan by their id on this platform (the first given, as they are mentioned). */
+export function planPeopleById(cfg: OrgConfig | undefined, platform: Platform | string): Map<string, PlanPerson> {
+  const out = new Map<string, PlanPerson>();
+  for (const r of rolePlan(cfg))
+    for (const p of r.people) {
+      const id = identityOn(p, platform);
+      if (id && !out.has(id)) out.set(id, p);
+    }
+  return out;
+}
+
 /** Whether the person has any chat identity at all (check-config warns when not). */
 export function hasAnyIdentity(p: PlanPerson): boolean {
   return Object.values(p.chat).some((ids) => (ids?.length ?? 0) > 0);

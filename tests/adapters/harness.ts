@@ -64,6 +64,11 @@ export interface AdapterHarness {
   traffic?(): Promise<{ posts: number; edits: number; unchanged: number }>;
   /** Reactions the bot put on people's messages (light acknowledgements), where the platform has reactions. */
   botReactions?(): Promise<string[]>;
+  /**
+   * The person leaves the channel (room, team) the incidents run in, on the platform side, where the bot can ask the
+   * platform who is a member. Call after start() and before the declaration that should see it.
+   */
+  leave?(person: string): Promise<void>;
   /** How a person is mentioned in a message on this platform (e.g. `<@U0ANNA>`, `@anna:localhost`, `<at>Anna</at>`). */
   mention(person: string): string;
   /** Call before start(): the bot reads this organisation file (built from the people's ids on this platform). */

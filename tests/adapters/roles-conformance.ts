@@ -122,3 +122,55 @@ export function rolesSuite(makeHarness: () => AdapterHarness): void {
     });
   });
 }
+
+/**
+ * A holder of the plan who has a chat identity on this platform but is not a member of the channel (#19: "People who
+ * are not in the chat (no identity there, or not a member of the channel) are shown with their phone number instead
+ * of being mentioned"): a mention would not reach Ben there, so the first message shows his name and number, and
+ * only Anna and Cem are mentioned; when Ben stays silent, the role passes to Cem on time, mentioned.
+ */
+export function membershipSuite(makeHarness: () => AdapterHarness): void {
+  const h = makeHarness();
+  const clock = new FakeClock("2026-03-02T08:00:00Z");
+
+  describe(`roles from the emergency plan, a holder not in the channel: ${h.name}`, () => {
+    beforeAll(async () => {
+      h.configure((id, chat) => ({
+        name: "Praxis Test",
+        contacts: [
+          { name: "Anna Arzt", phone: "+49 170 1111111", chat: { [chat]: [id("anna")] } },
+          { name: "Ben Berg", phone: "+49 171 2222222", chat: { [chat]: [id("ben")] } },
+          { name: "Cem Celik", phone: "+49 173 4444444", chat: { [chat]: [id("cem")] } },
+        ],
+        roles: {
+          koordinator: { primary: "Anna Arzt" },
+          technik: { primary: "Ben Berg", deputies: ["Cem Celik"], confirm_within: "5 min" },
+          kommunikation: { primary: "Cem Celik" },
+        },
+      }));
+      await h.start(clock);
+      await h.leave!("ben");
+    });
+    afterAll(async () => {
+      await h.stop();
+    });
+
+    it("the first message shows the holder who is not in the channel with the phone number instead of a mention", async () => {
+      await h.command("anna", "verschlüsselung Server zeigt Erpressernachricht");
+      await h.settle();
+      const header = find(await h.messages(), /NF-2026-0001/)[0]!;
+      expect(norm(header.text)).toMatch(/Technik: Ben Berg \(nicht im Chat, bitte anrufen: 📞 \+49 171 2222222\) – angefragt/);
+      expect(norm(header.text)).toMatch(/Koordination: .+ – angefragt/);
+      expect(header.mentioned.sort()).toEqual(["anna", "cem"]);
+    });
+
+    it("he stays silent: the role passes to the deputy on time, who is mentioned", async () => {
+      await clock.advance(5 * 60_000 + 1000);
+      await h.settle();
+      const moved = find(await h.messages(), /Technischer Kontakt: Ben Berg hat nicht binnen 5 min bestätigt/);
+      expect(moved.length).toBe(1);
+      expect(norm(moved[0]!.text)).toMatch(/Ben Berg nicht erreicht – bitte anrufen: 📞 \+49 171 2222222/);
+      expect(moved[0]!.mentioned.sort()).toEqual(["anna", "cem"]);
+    });
+  });
+}

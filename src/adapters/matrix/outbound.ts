@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { EventStatus, EventType, type MatrixClient, Method } from "matrix-js-sdk";
 import { AdapterError, type DeliveryResult } from "../../core/adapter.ts";
-import type { Outbound } from "../../core/message.ts";
+import { type Outbound, replaceableMentions, withoutMentionsOf } from "../../core/message.ts";
 import { toAdapterError } from "./errors.ts";
 import { localpart, roomOfChannel } from "./ids.ts";
 import { displayName } from "./inbound.ts";
@@ -41,9 +41,12 @@ export class MatrixSender {
     }
     const root = message.thread?.ref;
     const room = client.getRoom(roomId);
-    // a person of the emergency plan who is not (yet) in the room: the name the core knows, not the bare localpart
-    const known = new Map((message.mentions ?? []).map((m) => [m.id, m.name]));
-    const notice = renderNotice(message, {
+    // a person of the emergency plan who has not joined the room: a mention would not reach them (push rules apply to
+    // members only), so they are shown with name and phone number instead
+    const gone = room ? replaceableMentions(message).filter((id) => room.getMember(id)?.membership !== "join") : [];
+    const msg = gone.length > 0 ? withoutMentionsOf(message, new Set(gone)) : message;
+    const known = new Map((msg.mentions ?? []).map((m) => [m.id, m.name]));
+    const notice = renderNotice(msg, {
       nameOf: (id) => displayName(room, id) ?? known.get(id) ?? localpart(id),
       inThread: Boolean(root),
     });

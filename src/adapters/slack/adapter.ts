@@ -3,12 +3,13 @@ import type { Express } from "express";
 import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
-import type { Outbound } from "../../core/message.ts";
+import { type Outbound, replaceableMentions, withoutMentionsOf } from "../../core/message.ts";
 import type { ChatInstallation, InstallationQuery, InstallationsPort } from "../../core/ports.ts";
 import type { HttpMountable, RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { parseSlackChannelId } from "./ids.ts";
 import { PortInstallationStore, SLACK } from "./installation-store.ts";
+import { ChannelMembers } from "./members.ts";
 import { failedPage, INSTALL_PATH, installedPage, installPage, REDIRECT_PATH } from "./oauth-pages.ts";
 import {
   type BlockActionsBody,
@@ -122,6 +123,8 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   private readonly expressReceiver: ExpressReceiver | undefined;
   private readonly app: App;
   private readonly users: UserDirectory;
+  /** Channel members, for mentions of the emergency plan's people. */
+  private readonly members: ChannelMembers;
   private readonly logger: Logger;
   private handler: InboundHandler | undefined;
   private identity: Identity | undefined;
@@ -150,6 +153,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     this.clientOptions = clientOptions;
     this.client = new webApi.WebClient(settings.token, clientOptions);
     this.users = new UserDirectory(this.client, settings.clock);
+    this.members = new ChannelMembers(settings.clock);
 
     if (settings.appToken) {
       this.receiver = new SocketModeReceiver({
@@ -307,7 +311,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     }
     const client = await this.clientFor(target.teamId);
     if (message.reaction) return this.react(client, target.channelId, message.reaction);
-    const { text, blocks } = renderSlack(message);
+    const { text, blocks } = renderSlack(await this.forMembers(client, target, message));
     const channel = target.channelId;
     const threadTs = message.thread?.ref;
 
@@ -348,6 +352,18 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     );
     if (!res.ts) throw new AdapterError("transient", "Slack chat.postMessage: no ts in answer");
     return { ref: res.ts };
+  }
+
+  /**
+   * People of the emergency plan who are not members of the channel: Slack would not notify them of a mention, so
+   * they are shown by name with their phone number (the core's `absent` text). Unknown membership: mentioned.
+   */
+  private async forMembers(client: webApi.WebClient, target: { teamId: string; channelId: string }, message: Outbound): Promise<Outbound> {
+    const ids = replaceableMentions(message);
+    if (ids.length === 0) return message;
+    const members = await this.members.get(client, target.teamId, target.channelId);
+    if (!members) return message;
+    return withoutMentionsOf(message, new Set(ids.filter((id) => !members.has(id))));
   }
 
   /** A light acknowledgement: the emoji as a reaction on a person's message; reacting twice is no error. */

@@ -41,6 +41,8 @@ export const SLACK_BOT_SCOPES: readonly string[] = [
   "reactions:read",
   "reactions:write",
   "users:read",
+  "channels:read",
+  "groups:read",
   "channels:history",
   "groups:history",
   "im:history",

@@ -10,10 +10,11 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
 import { type Clock, systemClock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
-import type { Outbound } from "../../core/message.ts";
+import { type Outbound, replaceableMentions, withoutMentionsOf } from "../../core/message.ts";
 import { bearerShape, type HttpMountable, type RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
 import { channelIdOf, isChannelConversation, parseChannelId, splitConversationId, threadConversationId } from "./ids.ts";
+import { ConversationMembers } from "./members.ts";
 import { checkTeamsOptions, GLOBAL_SERVICE_URL, sdkAuth, type TeamsAdapterOptions } from "./options.ts";
 import { parseActivity, type TeamsActivity, tenantOf } from "./parse.ts";
 import { type ConversationRef, ReferenceStore } from "./references.ts";
@@ -80,6 +81,8 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
   private readonly clock: Clock;
   private readonly cloud: CloudAdapter;
   private readonly refs: ReferenceStore;
+  /** Who is in a conversation, for mentions of the emergency plan's people. */
+  private readonly members: ConversationMembers;
   private readonly warnings: string[];
   private handler: InboundHandler | undefined;
 
@@ -88,6 +91,7 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     this.warnings = checkTeamsOptions(opts);
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
+    this.members = new ConversationMembers(this.clock);
     this.refs = new ReferenceStore(opts.state);
     const auth: AuthConfiguration = sdkAuth(opts);
     this.cloud = new CloudAdapter(auth, undefined, undefined, { validateServiceUrl: Boolean(opts.appId) });
@@ -184,7 +188,7 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     }
     const conversationId = threadConversationId(ref.conversationId, message.thread?.ref, ref.conversationType);
     const person = message.visibleTo ? await this.refs.name(message.visibleTo) : undefined;
-    const rendered = renderActivity(message, person ? { personName: person } : {});
+    const rendered = renderActivity(await this.forMembers(ref, message), person ? { personName: person } : {});
     const update = message.replace === true && Boolean(message.replaceRef);
     const activity = Activity.fromObject({
       ...rendered,
@@ -213,6 +217,24 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     } catch (e) {
       throw toAdapterError(e, this.clock.now());
     }
+  }
+
+  /**
+   * People of the emergency plan who are not members of the team or chat: a mention would not reach them, so they are
+   * shown by name with their phone number (the core's `absent` text). Unknown membership: mentioned.
+   */
+  private async forMembers(ref: ConversationRef, message: Outbound): Promise<Outbound> {
+    const ids = replaceableMentions(message);
+    if (ids.length === 0) return message;
+    let client: ConnectorClient;
+    try {
+      client = await this.connector(ref.serviceUrl);
+    } catch {
+      return message;
+    }
+    const gone = new Set<string>();
+    for (const id of ids) if ((await this.members.isMember(client, ref.conversationId, id)) === false) gone.add(id);
+    return withoutMentionsOf(message, gone);
   }
 
   private fallbackRef(target: { tenant: string; conversationId: string }): ConversationRef | undefined {

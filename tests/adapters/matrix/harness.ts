@@ -303,6 +303,13 @@ export function matrixHarness(opts: { encrypted?: boolean } = {}): MatrixHarness
       });
       await Promise.all([person("ben").join(room), person("cem").join(room), anna.waitForMembership(room, botUser.userId, "join")]);
     },
+    async leave(name) {
+      // the bot sees the leave before any later event of the room (one timeline, in order)
+      const p = person(name);
+      if (!(p instanceof Person)) throw new Error("leave: nur im unverschlüsselten Raum / unencrypted room only");
+      await p.leave(room);
+      await person("anna").waitForMembership(room, person(name).id, "leave");
+    },
     async stop() {
       await shutdown();
       for (const p of people.values()) p.stop();

@@ -144,6 +144,10 @@ export class Person {
     await this.waitForMembership(roomId, this.id, "join");
   }
 
+  async leave(roomId: string): Promise<void> {
+    await this.client.leave(roomId);
+  }
+
   async invite(roomId: string, userId: string): Promise<void> {
     await this.client.invite(roomId, userId);
   }

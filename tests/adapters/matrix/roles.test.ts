@@ -1,4 +1,5 @@
-import { rolesSuite } from "../roles-conformance.ts";
+import { membershipSuite, rolesSuite } from "../roles-conformance.ts";
 import { matrixHarness } from "./harness.ts";
 
 rolesSuite(() => matrixHarness());
+membershipSuite(() => matrixHarness());

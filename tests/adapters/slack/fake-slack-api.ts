@@ -172,6 +172,12 @@ export class FakeSlackApi {
   }
 
   private readonly revoked = new Set<string>();
+  private readonly away = new Set<string>();
+
+  /** The person is not (any more) a member of the channels: `conversations.members` leaves them out. */
+  leave(...users: string[]): void {
+    for (const u of users) this.away.add(u);
+  }
 
   /** Answer the next `n` calls of `method` with `failure` (429 + Retry-After, 5xx, `{ok:false, error}`, or a dropped connection). */
   failNext(method: string, n: number, failure: Failure): void {
@@ -287,7 +293,7 @@ export class FakeSlackApi {
       access_token: token,
       token_type: "bot",
       scope:
-        "commands,chat:write,chat:write.public,reactions:read,reactions:write,users:read,channels:history,groups:history,im:history,mpim:history,app_mentions:read",
+        "commands,chat:write,chat:write.public,reactions:read,reactions:write,users:read,channels:read,groups:read,channels:history,groups:history,im:history,mpim:history,app_mentions:read",
       bot_user_id: ws.botUserId,
       app_id: this.app.appId,
       team: grant.orgWide ? null : { name: ws.teamName, id: ws.teamId },
@@ -366,6 +372,15 @@ export class FakeSlackApi {
         }
         this.reactions.push(r);
         return { ok: true };
+      }
+      case "conversations.members": {
+        // every person the fake knows is in every channel, except those who left ({@link leave})
+        if (!str(a.channel)) return { ok: false, error: "channel_not_found" };
+        const all = [...this.users.keys()].filter((u) => !this.away.has(u));
+        const limit = Math.max(1, Number(a.limit ?? 100) || 100);
+        const from = Number(str(a.cursor) ?? "0") || 0;
+        const next = from + limit < all.length ? String(from + limit) : "";
+        return { ok: true, members: all.slice(from, from + limit), response_metadata: { next_cursor: next } };
       }
       case "users.info": {
         const u = this.users.get(str(a.user) ?? "");

@@ -274,6 +274,9 @@ export function slackHarness(): SlackHarness {
     },
     post: (req) => post(req),
     slashBody,
+    async leave(name) {
+      api.leave(person(name).id);
+    },
     async start(c) {
       clock = c;
       tmp = tempDir("notfallbot-slack-");

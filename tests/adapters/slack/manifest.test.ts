@@ -17,6 +17,8 @@ describe("deploy/slack/manifest.yaml", () => {
         "reactions:read",
         "reactions:write",
         "users:read",
+        "channels:read",
+        "groups:read",
         "channels:history",
         "groups:history",
         "app_mentions:read",

@@ -1,4 +1,5 @@
-import { rolesSuite } from "../roles-conformance.ts";
+import { membershipSuite, rolesSuite } from "../roles-conformance.ts";
 import { slackHarness } from "./harness.ts";
 
 rolesSuite(slackHarness);
+membershipSuite(slackHarness);

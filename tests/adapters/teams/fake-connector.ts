@@ -155,6 +155,11 @@ export class FakeConnector {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const path = (req.url ?? "").split("?")[0]!;
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)\/?$/.exec(path);
+    if (member && req.method === "GET") {
+      this.memberOf(res, decodeURIComponent(member[1]!), decodeURIComponent(member[2]!));
+      return;
+    }
     const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
     const method = req.method === "PUT" ? "PUT" : req.method === "POST" ? "POST" : undefined;
     if (!m || !method || (method === "PUT" && !m[2]) || (!m[1] && method !== "POST")) {
@@ -228,6 +233,25 @@ export class FakeConnector {
       this.reply(res, kind === "update" ? 200 : 201, { id });
     }
     this.notify();
+  }
+
+  /** People (any of their ids: Teams user id, Entra object id, UPN) who are not members of any conversation. */
+  private readonly away = new Set<string>();
+  /** Member lookups asked (`GET /v3/conversations/{id}/members/{userId}`): conversation and user id. */
+  readonly memberLookups: { conversationId: string; userId: string }[] = [];
+
+  /** The person is not (any more) a member of the team or chat: member lookups answer 404 for these ids. */
+  leave(...ids: string[]): void {
+    for (const id of ids) this.away.add(id.toLowerCase());
+  }
+
+  /** `GET /v3/conversations/{id}/members/{userId}`: the member, or 404 as the Bot Connector answers for a non-member. */
+  private memberOf(res: ServerResponse, conversationId: string, userId: string): void {
+    this.memberLookups.push({ conversationId, userId });
+    if (!this.exists(conversationId)) this.reply(res, 404, CONVERSATION_NOT_FOUND);
+    else if (this.away.has(userId.toLowerCase()))
+      this.reply(res, 404, { error: { code: "MemberNotFoundInConversation", message: "The member was not found in the conversation." } });
+    else this.reply(res, 200, { id: userId, name: userId });
   }
 
   private reply(res: ServerResponse, status: number, body: unknown): void {

@@ -302,6 +302,10 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
     has: { buttons: true, reactions: false, ephemeral: false, single: place !== "channel" },
     connector,
     post,
+    async leave(name) {
+      const p = PEOPLE[name]!;
+      connector.leave(p.id, p.aadObjectId);
+    },
     async start(c) {
       clock = c;
       tmp = tempDir("notfallbot-teams-");
