@@ -69,6 +69,19 @@ describe("roles from the emergency plan (core, fake clock)", () => {
     ]);
   });
 
+  it("a drill's deputy timer survives a restart too; the deputy message is marked as a drill", async () => {
+    bot = await new TestBot({ config: CONFIG, caps: { buttons: false } }).start();
+    await bot.command("anna", "übung verschlüsselung");
+    await bot.say("anna", "ok rolle");
+    await bot.restart();
+    await bot.advance(5 * MIN + 1000);
+    const moved = bot.texts().filter((t) => /Technischer Kontakt: Ben Berg hat nicht binnen 5 min bestätigt/.test(t.replace(/\s+/g, " ")));
+    expect(moved.length).toBe(1);
+    expect(moved[0]).toMatch(/ÜBUNG/);
+    const kinds = (await bot.storage.timeline("NF-2026-0001")).map((e) => e.kind);
+    expect(kinds.filter((k) => k === "role-deputy")).toEqual(["role-deputy"]);
+  });
+
   it("a person reached by phone is entered by the coordinator; the plan stops asking for that role", async () => {
     bot = await new TestBot({ config: CONFIG, caps: { buttons: false } }).start();
     await bot.command("anna", "verschlüsselung");
