@@ -222,6 +222,8 @@ describe("handbook structure", () => {
     const contacts = md.slice(md.indexOf("## Notfallkontakte"), md.indexOf("## Wiederanlauf-Reihenfolge"));
     expect(contacts).toContain("> **Interne IT-Notfallnummer: +49 170 1234567**");
     expect(contacts).toContain("- **IT-Notfall-Koordination:** Dr. med. Erika Musterfrau, +49 170 1234567");
+    // the emergency plan's role table (#19): holder and deputies, each with the numbers to call
+    expect(contacts).toContain("- **Technischer Kontakt:** Jonas Muster, +49 172 1234567 · Vertretung: Tobias Techniker, +49 173 1234567");
     expect(contacts).toContain("| IT-Dienstleister | Beispiel IT-Service GmbH | +49 30 2345678-9 |");
     expect(contacts).toContain("| Bank | Beispielbank Berlin | +49 30 5678901-0 |");
     expect(contacts).toContain("| Beispiel Trust Center | Sperrhotline für eHBA und SMC-B (24/7) | 0800 3456789 |");
