@@ -99,16 +99,18 @@ export class PlaybookIndex {
     for (const c of raw) for (const w of c.words) if (w.folded.length >= 3) this.partStem.set(w.folded, w.forms[0]!);
     for (const c of raw)
       for (const w of c.words) for (const f of w.forms) if (f.length >= 3 && !this.partStem.has(f)) this.partStem.set(f, f);
-    // parts learned from compounds that begin with a known word: "rauch|melder" teaches "melder", "daten|panne" "panne"
+    // parts learned from compounds that begin with a known word: "rauch|melder" teaches "melder", "daten|panne" "panne",
+    // "server|raum" "raum" (so "Technikraum" and "Kellerraum" are rooms too)
     for (const c of raw) for (const w of c.words) if (w.folded.length >= 4) this.wholeWords.add(w.folded);
     const learned: string[] = [];
     for (const c of raw) {
       for (const w of c.words) {
         const split = w.folded.length >= 9 ? splitCompound(w.folded, (p) => p !== w.folded && this.wholeWords.has(p)) : undefined;
         if (split?.length !== 2) continue;
-        // a known first word and a new last one (German puts the head last); "veroffent|licht" teaches nothing
+        // a known first word and a new last one (German puts the head last); "veroffent|licht" teaches nothing, nor
+        // does a part whose stem is shorter than four letters ("ransom|ware" → "war" would meet "Warenwirtschaft")
         const [first, last] = split as [string, string];
-        if (this.wholeWords.has(first) && !this.wholeWords.has(last) && last.length >= 5) learned.push(last);
+        if (this.wholeWords.has(first) && !this.wholeWords.has(last) && stemForms(last)[0]!.length >= 4) learned.push(last);
       }
     }
     for (const p of learned) {

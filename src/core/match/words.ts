@@ -68,6 +68,8 @@ export const GENERIC_STEMS: ReadonlySet<string> = new Set(
     "Ausfall gestört Störung Störungen Problem Probleme Fehler tot hängt funktioniert läuft laufen klappt seltsam " +
     "komisch plötzlich total ganz mal schon sofort dringend Hilfe bitte Notfall los passiert irgendwas irgendwie " +
     "meldet melden gemeldet Meldung " +
+    // who, without saying what happened: "jemand hat angerufen" is no remote access
+    "jemand jemandem jemanden irgendwer irgendjemand niemand " +
     // where it happens, not what: the setting of nearly every declaration
     "Praxis Firma Büro PC PCs Rechner Computer Arbeitsplatz Empfang Kollege Kollegin Mitarbeiter Mitarbeiterin alle " +
     "Kunde Kunden Patient Patienten"
