@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchPlaybooks } from "../../src/core/match/index.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
-import { AMBIGUOUS, CORPUS } from "./match-corpus.ts";
+import { AMBIGUOUS, CORPUS, FRESH } from "./match-corpus.ts";
 
 const playbooks = loadPlaybooks().list();
 
@@ -53,6 +53,25 @@ describe("the corpus of everyday phrasings (tests/unit/match-corpus.ts)", () => 
     const copied = rows.filter((r) => cues.has(fold(r.text)));
     console.log(`word for word in a playbook: ${copied.length} (${copied.map((r) => r.text).join(" · ")})`);
     expect(copied.length / rows.length).toBeLessThan(0.05);
+  });
+});
+
+describe("fresh phrasings written from the titles only (tests/unit/match-corpus.ts, FRESH)", () => {
+  it("none opens a wrong playbook, and nearly all (at least 80 %) open the right one or ask with it first", () => {
+    const rows = Object.entries(FRESH).flatMap(([id, phrases]) => phrases.map((text) => ({ id, text, outcome: outcome(text, id) })));
+    expect(Object.keys(FRESH).sort()).toEqual(playbooks.map((p) => p.id).sort());
+    const count = (o: Outcome) => rows.filter((r) => r.outcome === o).length;
+    const right = count("opened right") + count("asked, right first");
+    console.log(
+      `fresh: ${rows.length} phrasings: opened right ${count("opened right")}, asked right first ${count("asked, right first")}, ` +
+        `opened wrong ${count("opened wrong")}, asked wrong first ${count("asked, wrong first")}, unmatched ${count("unmatched")}` +
+        `\n${rows
+          .filter((r) => r.outcome !== "opened right" && r.outcome !== "asked, right first")
+          .map((r) => `  [${r.id}] ${r.text} → ${r.outcome}`)
+          .join("\n")}`,
+    );
+    expect(rows.filter((r) => r.outcome === "opened wrong").map((r) => `${r.text} (${r.id})`)).toEqual([]);
+    expect(right / rows.length).toBeGreaterThanOrEqual(0.8);
   });
 });
 

@@ -302,3 +302,66 @@ export const AMBIGUOUS: readonly { text: string; among: readonly string[] }[] = 
   { text: "verdächtige e-mail", among: ["email-konto", "ceo-fraud", "schadsoftware"] },
   { text: "cyberangriff", among: ["verschluesselung", "schadsoftware", "fernwartung", "email-konto"] },
 ];
+
+/**
+ * Fresh phrasings (issue 11, "Done when"): three per type, written in session 3 from the playbook titles, before
+ * that session changed the matcher, and not tuned afterwards. Honest caveat: the writer had read the cue lists
+ * earlier in the session (not while writing). How they fared when written: 23 opened right, 8 asked with the right
+ * type first, 1 opened wrong ("jemand … fotografiert" opened remote access: fixed in the matcher, "jemand" now says
+ * who, not what), 3 asked without the right type, 1 unmatched. Those that still miss stay here as they are: they
+ * need words no playbook has ("weitergegeben", "gepostet", "Altpapier", "irgendwer klickt").
+ */
+export const FRESH: Readonly<Record<string, readonly string[]>> = {
+  verschluesselung: [
+    "hacker wollen geld sonst bleiben unsere daten gesperrt",
+    "auf jedem rechner ein fenster: ihre dateien wurden verschlüsselt",
+    "excel sagt datei beschädigt, überall, und ein text wie man bezahlen soll",
+  ],
+  datenabfluss: [
+    "praktikantin hat röntgenbilder in whatsapp gruppe gepostet",
+    "befunde im altpapier gelandet, nicht geschreddert",
+    "jemand hat die patientenliste fotografiert und weitergegeben",
+  ],
+  "email-konto": [
+    "mein mail passwort geht nicht mehr und kollegen kriegen spam von mir",
+    "hab mich auf einer seite angemeldet die aussah wie unser webmail",
+    "im postfach sind regeln die ich nicht angelegt habe",
+  ],
+  fernwartung: [
+    "irgendwer klickt auf meinem bildschirm herum",
+    "anrufer von microsoft hat jetzt zugriff auf meinen pc",
+    "fremde sitzung im teamviewer protokoll",
+  ],
+  schadsoftware: ["norton hat einen trojaner gemeldet", "pc voller werbefenster, virus?", "die firewall schlägt an wegen einem angriff"],
+  sicherheitsluecke: [
+    "heise schreibt über eine kritische lücke in unserem vpn",
+    "hersteller mail: dringend patchen",
+    "das bsi warnt vor unserem druckermodell",
+  ],
+  serverausfall: [
+    "unser server macht keinen mucks mehr",
+    "praxisprogramm startet bei keinem rechner",
+    "festplatte vom server tot, raid degraded",
+  ],
+  stromausfall: [
+    "alles duster, kein licht und kein pc",
+    "netzbetreiber hat den strom abgestellt",
+    "stromausfall seit 10 minuten, usv hält noch",
+  ],
+  "brand-wasser": ["im serverraum qualmt es", "leitung geplatzt, serverraum nass", "brandalarm im gebäude, wir müssen raus"],
+  "internet-ti": [
+    "keine verbindung zum internet, telekom hotline überlastet",
+    "e-rezepte lassen sich nicht signieren, konnektor rot",
+    "cloud praxissoftware lädt nicht, internet tot",
+  ],
+  geraeteverlust: [
+    "mein firmenlaptop wurde aus dem auto gestohlen",
+    "der usb stick mit der datensicherung ist weg",
+    "praxis handy irgendwo liegen gelassen",
+  ],
+  "ceo-fraud": [
+    "angebliche mail vom chef, wir sollen 20.000 euro ins ausland überweisen",
+    "lieferant sagt er hat das geld nie bekommen, iban war falsch",
+    "betrüger hat sich als unser geschäftsführer ausgegeben",
+  ],
+};
