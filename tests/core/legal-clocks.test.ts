@@ -120,6 +120,28 @@ describe("Art. 34: only a high risk starts the notice to the people affected", (
   });
 });
 
+/** Only the NIS2 clocks of a status. */
+function nis2(c: Record<string, Clock>): Record<string, Clock> {
+  return Object.fromEntries(Object.entries(c).filter(([d]) => NIS2.includes(d)));
+}
+
+describe("NIS2 (nis2: true): erheblich unanswered, ja, nein, unklar → which BSI reports run (every playbook, on status)", () => {
+  for (const pb of playbooks) {
+    const table: [string, Record<string, Clock>][] = [
+      // not „no“: the 24 h and 72 h reports wait for the answer; the final report runs from the 72 h one
+      ["unanswered", { [NIS2[0]!]: "wartet", [NIS2[1]!]: "wartet" }],
+      ["ja", { [NIS2[0]!]: "läuft", [NIS2[1]!]: "läuft" }],
+      ["unklar", { [NIS2[0]!]: "läuft", [NIS2[1]!]: "läuft" }],
+      ["nein", {}],
+    ];
+    it.each(table)(`${pb.id}: erheblich %s`, async (answer, expected) => {
+      const t = await open(kmu, pb.id);
+      if (answer !== "unanswered") await t.say("anna", `antwort ${questionIndex(pb.id, /Erheblicher Sicherheitsvorfall/)} ${answer}`);
+      expect(nis2(await clocks(t))).toEqual(expected);
+    });
+  }
+});
+
 describe("NIS2 follows „erheblicher Sicherheitsvorfall“, not the level", () => {
   it("a power outage escalated to Notfall without that answer: no BSI report, no report task", async () => {
     const t = await open(kmu, "stromausfall");
