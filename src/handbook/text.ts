@@ -392,7 +392,7 @@ export const HANDBOOK_TEXT: Record<HandbookLocale, HandbookText> = {
       templateWord: "(die |der )?Vorlage",
       rules: [
         // "Verlauf exportieren (/notfall export) und sicher ablegen" → the paper log is what gets filed
-        [/Verlauf exportieren \(\/notfall export\)/g, "Protokollblätter und, falls vorhanden, den Export aus dem Chat"],
+        [/Verlauf exportieren \(\/notfall export\) und/g, "Protokollblätter und, falls vorhanden, den Export aus dem Chat"],
         [/\s*\(\/notfall [^)]*\)/g, ""],
         [/\b(?:einen )?neuen Fall mit dem passenden Playbook eröffnen/g, "den passenden Abschnitt dieses Handbuchs abarbeiten"],
         [

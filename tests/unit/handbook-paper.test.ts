@@ -83,6 +83,10 @@ describe("paper wording: chat syntax said in words, with page references", () =>
       printed("Zeitleiste führen: wer wann was beobachtet oder getan hat. Einfach mit /notfall notiz in diesen Verlauf schreiben."),
     ).toBe("Zeitleiste führen: wer wann was beobachtet oder getan hat. Auf dem Protokollblatt festhalten (S. 72).");
     expect(printed("Vertretung nennen (/notfall rolle).")).toBe("Vertretung nennen (auf dem Protokollblatt eintragen, S. 72).");
+    // the export becomes the log sheets to file, as one object of „ablegen“ (was „… aus dem Chat und sicher ablegen“)
+    expect(printed("Verlauf exportieren (/notfall export) und sicher ablegen, zusammen mit Fotos, Meldungen und Rechnungen.")).toBe(
+      "Protokollblätter und, falls vorhanden, den Export aus dem Chat sicher ablegen, zusammen mit Fotos, Meldungen und Rechnungen.",
+    );
     expect(printed("Kam die Mail aus einem echten Postfach, zusätzlich einen Fall mit /notfall email-konto eröffnen.")).toBe(
       "Kam die Mail aus einem echten Postfach, zusätzlich den Abschnitt „Gehacktes E-Mail-Konto oder Phishing“ (S. 17) abarbeiten.",
     );
