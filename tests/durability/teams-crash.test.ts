@@ -13,6 +13,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
+import type { FakeConnector } from "../adapters/teams/fake-connector.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { crashKills, crashSeed } from "./_rng.ts";
 import { crashScript } from "./_script.ts";
@@ -33,6 +34,7 @@ process.stdout.write(
 describe("kill -9 of `notfallbot serve` with Teams during an incident (real CLI, Activity JSON, fake Bot Connector)", () => {
   it(`loses no confirmed event, repeats no message, fires every timer once, ignores redelivered activities (kill -9 at ${KILLS} points)`, async () => {
     const playbooks = loadPlaybooks();
+    const connectors: FakeConnector[] = [];
     const { reports, targets, recorded } = await serveCrash({
       seed: SEED,
       kills: KILLS,
@@ -41,6 +43,7 @@ describe("kill -9 of `notfallbot serve` with Teams during an incident (real CLI,
       script: (seed) => crashScript(seed, playbooks, MIN_STEPS, { actorId: teamsActorId }),
       async makeTarget() {
         const { target, connector, close } = await teamsCrashTarget();
+        connectors.push(connector);
         return {
           target,
           close,
@@ -59,5 +62,7 @@ describe("kill -9 of `notfallbot serve` with Teams during an incident (real CLI,
       // redeliveries after a restart were exercised (and, by the checks above, had no second effect)
       expect(targets[k]!.stats.redelivered).toBeGreaterThan(0);
     });
+    // across every kill and restart, no bot message went to a conversation Teams does not have (#13)
+    for (const c of connectors) expect(c.lost().map((x) => x.conversationId)).toEqual([]);
   }, 300_000);
 });
