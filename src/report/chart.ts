@@ -13,9 +13,34 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 /** Width of the picture in points: the text width of an A4 page with 50 pt margins. */
 export const CHART_WIDTH = 495;
-const LANE_HEIGHT = 18;
-/** Room for the lane names on the left. */
-const Y_LABELS = 200;
+const LANE_HEIGHT = 17;
+/** Font size of the lane names, and the height of one line of a wrapped name. */
+const LABEL_SIZE = 8;
+const LABEL_LINE = 9;
+/** Room for the lane names on the left, in points. */
+const LABELS = 195;
+/**
+ * Lane names are wrapped at this many characters instead of being cut with "…": on paper a deadline must be readable
+ * whole ("Meldung an die Datenschutzbehörde (Art. 33 DSGVO) (fällig 05.03. 09:00)"). 44 characters of Helvetica at
+ * 8 pt take about 185 pt, inside {@link LABELS}. Headless Vega measures text by an estimate that is far wider than
+ * Helvetica's letters and would cut them; the layout therefore gives the labels a fixed room (autosize none) and no
+ * limit.
+ */
+const LABEL_CHARS = 44;
+
+/** Greedy word wrap at {@link LABEL_CHARS}; a word longer than a line stays whole on its own line. */
+export function wrapLabel(text: string, max = LABEL_CHARS): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [text];
+}
 
 /** Colours that stay apart when printed in black and white (they differ in lightness too). */
 const PHASE = "#2e75b6";
@@ -45,6 +70,12 @@ export function berlinAsUtc(iso: Iso): string {
 }
 
 const ms = (iso: Iso) => new Date(iso).getTime();
+
+/** "05.03. 09:00" in Berlin time, as the axis writes it (a due time later than the picture, beside its lane). */
+function dayAndTime(iso: Iso): string {
+  const [, y, mo, d, h, mi] = /^(\d+)-(\d+)-(\d+)T(\d+):(\d+)/.exec(berlinAsUtc(iso)) ?? [];
+  return y ? `${d}.${mo}. ${h}:${mi}` : iso;
+}
 
 /** The specification of the time bar. */
 export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
@@ -77,7 +108,7 @@ export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
     if (role.firstAckAt) marks.push({ lane, at: berlinAsUtc(role.firstAckAt), what: c.firstAck });
   }
   for (const d of r.deadlines) {
-    const lane = c.deadline(d.title, d.dueAt && ms(d.dueAt) > endMs ? d.dueAt : undefined);
+    const lane = c.deadline(d.title, d.dueAt && ms(d.dueAt) > endMs ? dayAndTime(d.dueAt) : undefined);
     lanes.push(lane);
     const from = d.startedAt ?? start;
     // "unverzüglich" has no due time: the bar runs until it was met, or to the end of the picture
@@ -86,6 +117,12 @@ export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
     if (d.metAt) marks.push({ lane, at: berlinAsUtc(d.metAt), what: d.state === "met" ? c.met : c.metLate });
     else if (d.state === "missed" && d.dueAt) marks.push({ lane, at: berlinAsUtc(clip(d.dueAt)), what: c.missed });
   }
+
+  // long names on two or three lines (Vega draws an array as lines); the lanes grow to hold them
+  const wrapped = Object.fromEntries(lanes.map((l) => [l, wrapLabel(l)]));
+  const lines = Object.values(wrapped);
+  const mostLines = Math.max(1, ...lines.map((w) => w.length));
+  const laneHeight = Math.max(LANE_HEIGHT, mostLines * LABEL_LINE + 4);
 
   const barDomain = [c.phases, c.waiting, c.window, c.windowMissed];
   const barRange = [PHASE, WAIT, WINDOW_OPEN, WINDOW_MISSED];
@@ -97,11 +134,24 @@ export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
     axis: { format: "%d.%m. %H:%M", labelAngle: 0, tickCount: 6, grid: true, gridColor: "#e6e6e6" },
   };
   const xScale = { scale: { type: "utc", domain } };
-  const y = { field: "lane", type: "nominal", title: null, sort: lanes, axis: { labelLimit: Y_LABELS - 12, labelFontSize: 8.5 } };
+  const y = {
+    field: "lane",
+    type: "nominal",
+    title: null,
+    sort: lanes,
+    axis: {
+      labelLimit: 0,
+      labelFontSize: LABEL_SIZE,
+      labelLineHeight: LABEL_LINE,
+      labelExpr: `${JSON.stringify(wrapped)}[datum.value] || datum.value`,
+    },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width: CHART_WIDTH - Y_LABELS,
-    height: lanes.length * LANE_HEIGHT,
+    width: CHART_WIDTH - LABELS - 10,
+    height: lanes.length * laneHeight,
+    autosize: { type: "none" },
+    padding: { left: LABELS, top: 4, right: 10, bottom: 22 },
     background: "white",
     config: {
       font: "Helvetica",

@@ -38,10 +38,18 @@ export function reportDocument(r: IncidentReport, t: ReportText, chart: { svg: s
   if (r.closeReason) blocks.push({ type: "subheading", text: f.closeReason }, { type: "quote", text: r.closeReason });
   blocks.push(verificationBox(r, t));
 
-  blocks.push({ type: "heading", text: t.chart.heading });
+  // the picture, its heading and the caption that explains its marks stay on one page: a legend alone at the top of
+  // the next page explains nothing to someone holding the first
   if (chart)
-    blocks.push({ type: "svg", svg: chart.svg, height: chart.height }, { type: "paragraph", size: "small", text: t.chart.caption });
-  else blocks.push({ type: "paragraph", text: t.chart.failed });
+    blocks.push({
+      type: "group",
+      blocks: [
+        { type: "heading", text: t.chart.heading },
+        { type: "svg", svg: chart.svg, height: chart.height },
+        { type: "paragraph", size: "small", text: t.chart.caption },
+      ],
+    });
+  else blocks.push({ type: "heading", text: t.chart.heading }, { type: "paragraph", text: t.chart.failed });
 
   const d = t.deadlines;
   blocks.push({ type: "heading", text: d.heading });

@@ -138,8 +138,23 @@ describe("incident report for insurer, police and data-protection authority", ()
     // the axis is in Berlin time whatever the machine's zone; the lanes and ticks are text in the PDF
     expect(berlinAsUtc("2026-03-02T08:00:00.000Z")).toBe("2026-03-02T09:00:00Z");
     expect(berlinAsUtc("2026-07-01T08:00:00.000Z")).toBe("2026-07-01T10:00:00Z");
-    const first = squash(pages[0]!);
-    for (const s of ["Ablauf im Bild", "Sofortmaßnahmen", "Koordination", "Technik", "02.03. 10:00"]) expect(first, s).toContain(squash(s));
+    const chartPage = squash(pages.find((p) => squash(p).includes(squash(t.chart.heading))) ?? "");
+    for (const s of ["Sofortmaßnahmen", "Koordination", "Technik", "02.03. 10:00"]) expect(chartPage, s).toContain(squash(s));
+  });
+
+  it("on paper the time bar is readable whole: every lane named in full, and its caption on the picture's page", () => {
+    // the scenario's deadline lanes are longer than the room on the left ("Meldung an die Datenschutzbehörde
+    // (Art. 33 DSGVO) (fällig 05.03.)"); they were cut to "Meldung an die Datenschutz…", and the caption that
+    // explains the marks landed alone at the top of page 2
+    const chartPage = pages.findIndex((p) => squash(p).includes(squash(t.chart.heading)));
+    expect(chartPage).toBeGreaterThanOrEqual(0);
+    const page = squash(pages[chartPage]!);
+    for (const d of report.deadlines) expect(page, d.title).toContain(squash(d.title));
+    expect(page).toContain(squash(t.chart.caption));
+    expect(pages[chartPage]).not.toMatch(/\S…/);
+    // a due time later than the picture is written beside its lane as the axis writes times, never as an ISO string
+    expect(page).toContain(squash("(fällig 05.03. 09:00)"));
+    expect(page).not.toMatch(/\d{4}-\d\d-\d\dT/);
   });
 
   it("what people typed is printed as data: never as a heading, a fact label or the verification box", () => {
