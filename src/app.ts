@@ -1,6 +1,8 @@
 import { type ChatAdapter, NO_CAPABILITIES } from "./core/adapter.ts";
 import { type Clock, systemClock, type TimerHandle } from "./core/clock.ts";
 import { DEFAULT_TENANT_ID, Dispatcher } from "./core/dispatcher.ts";
+import { de } from "./core/i18n/de.ts";
+import { en } from "./core/i18n/en.ts";
 import type { Inbound } from "./core/inbound.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { OfTenant, OutboxRow, SharedWorkPort, StoragePort, TimerRow } from "./core/ports.ts";
@@ -94,6 +96,8 @@ export interface Bot {
 export function createBot(o: BotOptions): Bot {
   const clock = o.clock ?? systemClock;
   const log: Logger = o.log ?? (() => {});
+  // the operator's log lines in the process's language
+  const ops = (o.locale === "en" ? en : de).ops;
   const adapters = new Map(o.adapters.map((a) => [a.platform as string, a]));
   const playbooks = o.playbooks ?? loadPlaybooks();
   let scheduler!: TimerRunner;
@@ -153,17 +157,18 @@ export function createBot(o: BotOptions): Bot {
     clock,
     adapters,
     log,
+    ops,
     onFailed: deliveryFailed,
   });
   const fire = (t: OfTenant<TimerRow>) => {
     const svc = serviceFor(t.tenant);
-    if (!svc) log("warn", `Timer ${t.id} gehört zu keinem bekannten Mandanten (${t.tenant})`);
+    if (!svc) log("warn", ops.timerNoTenant(t.id, t.tenant));
     return svc?.fireTimer(t);
   };
   scheduler = o.shared
     ? new ClaimingScheduler(
         { shared: o.shared.port, clock, fire, leaseMs: o.shared.timerLeaseMs ?? 60_000, pollMs: o.shared.pollMs ?? 2000 },
-        (err) => log("error", "Fällige Timer konnten nicht gelesen werden", err),
+        (err) => log("error", ops.timersUnreadable, err),
       )
     : new Scheduler({ storage: o.storage, ...(tenants ? { tenants } : {}), clock, fire });
 
@@ -173,15 +178,12 @@ export function createBot(o: BotOptions): Bot {
       const tenant = o.tenancy ? o.tenancy.resolve(ev) : DEFAULT_TENANT_ID;
       const svc = tenant === undefined ? undefined : serviceFor(tenant);
       if (!svc) {
-        log(
-          "warn",
-          `Kein Mandant für ${ev.platform} ${ev.tenant} (${ev.channel}): Ereignis verworfen. Organisationsdatei mit covers.${ev.platform} anlegen / no tenant covers this event`,
-        );
+        log("warn", ops.noTenant(ev.platform, `${ev.tenant}`, ev.channel));
         return;
       }
       await svc.handle(ev);
     } catch (err) {
-      log("error", "Ereignis konnte nicht verarbeitet werden", err);
+      log("error", ops.eventFailed, err);
     } finally {
       dispatcher.kick();
     }
@@ -205,9 +207,9 @@ export function createBot(o: BotOptions): Bot {
     async start() {
       const prune = async () => {
         const n = await pruneOnce(new Date(clock.now().getTime() - DELIVERY_RETENTION_MS).toISOString());
-        if (n) log("info", `${n} alte Zustell-Kennungen gelöscht`);
+        if (n) log("info", ops.deliveryIdsPruned(n));
         pruneTimer = clock.setTimer(new Date(clock.now().getTime() + DAY_MS), () => {
-          prune().catch((err) => log("error", "Zustell-Kennungen konnten nicht gelöscht werden", err));
+          prune().catch((err) => log("error", ops.deliveryIdsNotPruned, err));
         });
       };
       await prune();
@@ -217,10 +219,10 @@ export function createBot(o: BotOptions): Bot {
     },
     async stop() {
       if (pruneTimer) clock.clearTimer(pruneTimer);
-      for (const a of o.adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
+      for (const a of o.adapters) await a.stop().catch((err) => log("warn", ops.adapterStopFailed(a.platform), err));
       scheduler.stop();
       await dispatcher.stop();
-      if (o.shared) await o.shared.port.releaseClaims().catch((err) => log("warn", "Leases konnten nicht zurückgegeben werden", err));
+      if (o.shared) await o.shared.port.releaseClaims().catch((err) => log("warn", ops.leasesNotReturned, err));
     },
     async idle() {
       // events, timers and delivery failures (the services) and deliveries (the dispatcher) start each other

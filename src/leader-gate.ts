@@ -5,6 +5,7 @@
  * that loses the role stops its adapter. Only the holder delivers to the platform ({@link ChatAdapter.canDeliver}).
  */
 import type { ChatAdapter, DeliveryResult, InboundHandler } from "./core/adapter.ts";
+import { type Catalog, de } from "./core/i18n/de.ts";
 import type { Outbound } from "./core/message.ts";
 
 /** A role held by one process at a time; `hooks` are called when this process gains or loses it. */
@@ -27,13 +28,16 @@ export class LeaderGatedAdapter implements ChatAdapter {
   private chain: Promise<void> = Promise.resolve();
   private started = false;
   private readonly log: Log;
+  /** The log lines' words, in the process's language. */
+  private readonly ops: Catalog["ops"];
 
-  constructor(inner: ChatAdapter, role: RoleFactory, log: Log = () => {}) {
+  constructor(inner: ChatAdapter, role: RoleFactory, log: Log = () => {}, ops: Catalog["ops"] = de.ops) {
     this.inner = inner;
     this.log = log;
+    this.ops = ops;
     this.role = role({
-      onAcquired: () => this.switch(true, "Rolle übernommen / role acquired"),
-      onLost: (why) => this.switch(false, `Rolle verloren (${why}) / role lost`),
+      onAcquired: () => this.switch(true, this.ops.roleAcquired),
+      onLost: (why) => this.switch(false, this.ops.roleLost(why)),
     });
   }
 
@@ -54,16 +58,16 @@ export class LeaderGatedAdapter implements ChatAdapter {
     this.chain = this.chain
       .then(async () => {
         if (on && !this.started && this.onEvent) {
-          this.log("info", `${this.role.name}: ${why}, ${this.inner.platform} startet / starting`);
+          this.log("info", this.ops.roleStarting(this.role.name, why, this.inner.platform));
           await this.inner.start(this.onEvent);
           this.started = true;
         } else if (!on && this.started) {
-          this.log("warn", `${this.role.name}: ${why}, ${this.inner.platform} hält an / stopping`);
+          this.log("warn", this.ops.roleStopping(this.role.name, why, this.inner.platform));
           this.started = false;
           await this.inner.stop();
         }
       })
-      .catch((err) => this.log("error", `${this.role.name}: ${this.inner.platform} konnte nicht wechseln / could not switch`, err));
+      .catch((err) => this.log("error", this.ops.roleSwitchFailed(this.role.name, this.inner.platform), err));
   }
 
   /** Starts competing for the role; resolves after the first attempt (and the adapter's start when it got the role). */
@@ -75,7 +79,7 @@ export class LeaderGatedAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     await this.role.stop();
-    this.switch(false, "angehalten / stopped");
+    this.switch(false, this.ops.roleStopped);
     await this.chain;
   }
 
@@ -89,9 +93,6 @@ export class LeaderGatedAdapter implements ChatAdapter {
 
   health(): { ok: boolean; detail?: string } {
     if (this.started) return this.inner.health?.() ?? { ok: true };
-    return {
-      ok: true,
-      detail: `Bereitschaft: ${this.role.name} läuft in einem anderen Prozess / standby, another process holds ${this.role.name}`,
-    };
+    return { ok: true, detail: this.ops.roleStandby(this.role.name) };
   }
 }

@@ -16,6 +16,8 @@ import {
 } from "./adapters/http.ts";
 import { redactor, redactStream, secretsFromEnv } from "./adapters/redact.ts";
 import { AdapterError, type ChatAdapter } from "./core/adapter.ts";
+import { type Catalog, de } from "./core/i18n/de.ts";
+import { en } from "./core/i18n/en.ts";
 import type { OrgConfig } from "./core/org.ts";
 import type { AdapterStatePort, InstallationsPort } from "./core/ports.ts";
 import { LeaderGatedAdapter } from "./leader-gate.ts";
@@ -47,9 +49,6 @@ export interface ServeOptions {
  * e.g. in a container whose port is published, or when the proxy runs on another machine.
  */
 export const DEFAULT_HOST = "127.0.0.1";
-
-const NO_ADAPTER =
-  "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack, ein Workspace; viele Workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md\n";
 
 /** Whether the environment has settings of any adapter ({@link adaptersFromEnv} may still build none). */
 function adapterSettings(env: NodeJS.ProcessEnv): boolean {
@@ -127,12 +126,12 @@ export function routeLimitsOf(adapters: readonly ChatAdapter[]): RouteLimits[] {
 }
 
 /** One line per route and status per minute about refused requests (an attack must not flood the log). */
-function refusalLog(everyMs = 60_000): (route: string, r: Refusal) => void {
+function refusalLog(ops: Catalog["ops"], everyMs = 60_000): (route: string, r: Refusal) => void {
   const counts = new Map<string, number>();
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    for (const [key, n] of counts) if (n > 1) log("warn", `${n - 1} weitere Anfragen abgewiesen: ${key} / more requests refused`);
+    for (const [key, n] of counts) if (n > 1) log("warn", ops.moreRefused(n - 1, key));
     counts.clear();
   };
   return (route, r) => {
@@ -140,7 +139,7 @@ function refusalLog(everyMs = 60_000): (route: string, r: Refusal) => void {
     const n = counts.get(key);
     counts.set(key, (n ?? 0) + 1);
     if (n !== undefined) return;
-    log("warn", `Anfrage abgewiesen: ${key} (${r.reason.slice(0, 80)}) / request refused before reading its body`);
+    log("warn", ops.requestRefused(key, r.reason.slice(0, 80)));
     if (!scheduled) {
       scheduled = true;
       setTimeout(flush, everyMs).unref();
@@ -149,10 +148,8 @@ function refusalLog(everyMs = 60_000): (route: string, r: Refusal) => void {
 }
 
 /** The database could not be opened or migrated: what to check, exit 1. */
-function databaseUnreachable(choice: StorageChoice, message: string): number {
-  process.stderr.write(
-    `Datenbank nicht erreichbar oder nicht migrierbar (${choice.kind === "postgres" ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${message}\n`,
-  );
+function databaseUnreachable(ops: Catalog["ops"], choice: StorageChoice, message: string): number {
+  process.stderr.write(`${ops.databaseUnreachable(choice.kind === "postgres", message)}\n`);
   return 1;
 }
 
@@ -189,6 +186,8 @@ export async function serve(o: ServeOptions): Promise<number> {
 }
 
 async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  // what the process says to its operator, in the language it runs in (--lang en), German by default
+  const ops = (o.locale === "en" ? en : de).ops;
   // listen for SIGTERM from the very start: a stop during start-up waits until start-up is done, then shuts down cleanly
   const stopRequested = new Promise<void>((resolve) => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
@@ -197,7 +196,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   // nothing they do delays the event loop that verifies and acknowledges requests here. It starts first and opens the
   // storage while the adapters are built; without any adapter settings there is nothing to start (and no file to create).
   if (!adapterSettings(env)) {
-    process.stderr.write(NO_ADAPTER);
+    process.stderr.write(`${ops.noAdapter}\n`);
     return 2;
   }
   let down = false;
@@ -215,7 +214,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       // like a crash: the service manager restarts the process; what was not committed was not acknowledged
       if (down) return;
       down = true;
-      log("error", `${why} — notfallbot beendet sich / exiting`);
+      log("error", ops.exiting(why));
       process.exit(70);
     },
   });
@@ -233,7 +232,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     // configuration errors of an adapter (e.g. Teams without app id in production): say what to set, no stack trace
     down = true;
     await thread.stop();
-    if (thread.storageError !== undefined) return databaseUnreachable(o.storage, thread.storageError);
+    if (thread.storageError !== undefined) return databaseUnreachable(ops, o.storage, thread.storageError);
     if (err instanceof Error && /ConfigError$/.test(err.name)) {
       process.stderr.write(`${err.message}\n`);
       return 3;
@@ -243,7 +242,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   if (adapters.length === 0) {
     down = true;
     await thread.stop();
-    process.stderr.write(NO_ADAPTER);
+    process.stderr.write(`${ops.noAdapter}\n`);
     return 2;
   }
   const gated = o.storage.kind === "postgres" ? adapters.filter((a) => a.platform === "matrix") : [];
@@ -252,7 +251,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   if (gated.length) {
     adapters = adapters.map((a) => {
       if (a.platform !== "matrix") return a;
-      const gate = new LeaderGatedAdapter(a, thread.role("matrix-sync"), log);
+      const gate = new LeaderGatedAdapter(a, thread.role("matrix-sync"), log, ops);
       roles.push(gate);
       return gate;
     });
@@ -264,7 +263,7 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   if (!started.ok) {
     down = true;
     await thread.stop();
-    if (started.stage === "storage") return databaseUnreachable(o.storage, started.message);
+    if (started.stage === "storage") return databaseUnreachable(ops, o.storage, started.message);
     throw new Error(started.message);
   }
   const info = started.info;
@@ -292,12 +291,12 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
     });
   });
   // cheap checks before any body is read (headers, size, type); then the adapters' own verification
-  app.use(guardRoutes(routeLimitsOf(adapters), refusalLog()));
+  app.use(guardRoutes(routeLimitsOf(adapters), refusalLog(ops)));
   for (const a of adapters) if (isHttpMountable(a)) a.mount(app);
   o.instrument?.(app, { thread, adapters });
   app.use(notFound);
   const stopAll = async () => {
-    for (const a of adapters) await a.stop().catch((err) => log("warn", `Adapter ${a.platform} hielt nicht sauber an`, err));
+    for (const a of adapters) await a.stop().catch((err) => log("warn", ops.adapterStopFailed(a.platform), err));
     down = true;
     await thread.stop();
   };
@@ -315,23 +314,14 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
   const host = o.host ?? (env.HOST?.trim() || DEFAULT_HOST);
   const server = await listen(app, host, o.port);
   if (!(server instanceof Server)) {
-    process.stderr.write(
-      `notfallbot kann nicht auf ${authority(host, o.port)} hören (${server.code ?? server.message}). ` +
-        "Bitte HOST (Adresse dieses Rechners, z. B. 127.0.0.1 oder 0.0.0.0) und PORT prüfen. / cannot listen, check HOST and PORT.\n",
-    );
+    process.stderr.write(`${ops.cannotListen(authority(host, o.port), server.code ?? server.message)}\n`);
     await stopAll();
     return 2;
   }
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : o.port;
-  const where = isLoopback(host)
-    ? "nur von diesem Rechner erreichbar (Reverse Proxy davor); alle Schnittstellen: HOST=0.0.0.0 / loopback only, set HOST=0.0.0.0 for all interfaces"
-    : "von außen erreichbar – davor gehört ein TLS-Reverse-Proxy; nur lokal: HOST=127.0.0.1 / reachable from other machines, set HOST=127.0.0.1 for loopback only";
-  log("info", `notfallbot hört auf http://${authority(host, port)} (${adapters.map((a) => a.platform).join(", ")}), ${where}`);
-  log(
-    "info",
-    `Datenbank: ${info.description}${info.tenantDir ? `, ${info.tenants} Mandanten aus ${info.tenantDir}` : ""}${info.owner ? ` (Prozess ${info.owner})` : ""}`,
-  );
+  log("info", ops.listening(`http://${authority(host, port)}`, adapters.map((a) => a.platform).join(", "), isLoopback(host)));
+  log("info", ops.database(info.description, info.tenants, info.tenantDir, info.owner));
   process.stdout.write(`READY ${port}\n`);
   o.onListening?.(port);
   await stopRequested;

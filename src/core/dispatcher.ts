@@ -1,5 +1,6 @@
 import { AdapterError, type ChatAdapter } from "./adapter.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
+import { type Catalog, de } from "./i18n/de.ts";
 import type { Outbound } from "./message.ts";
 import type { OfTenant, OutboxRow, SharedWorkPort, StoragePort } from "./ports.ts";
 
@@ -29,6 +30,8 @@ export interface DispatcherOptions {
   /** A message that can never be delivered (permanent error or retries exhausted). */
   onFailed: (row: OfTenant<OutboxRow>, code: string) => unknown;
   log?: (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
+  /** The log lines' words, in the process's language (default German). */
+  ops?: Catalog["ops"];
   /** Deliveries in flight at once (one per lane at most). */
   concurrency?: number;
   /** Attempts for transient errors before giving up. Rate limits do not count against this. */
@@ -47,6 +50,9 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 export class Dispatcher {
   private readonly o: DispatcherOptions;
+  private get ops(): Catalog["ops"] {
+    return this.o.ops ?? de.ops;
+  }
   /** Lanes in flight, per tenant (lanes are named per tenant). */
   private readonly busy = new Map<string, Set<string>>();
   private inflight = 0;
@@ -109,7 +115,7 @@ export class Dispatcher {
           lanes.add(row.lane);
           this.inflight++;
           void this.deliver(row)
-            .catch((err) => this.o.log?.("error", "Zustellung konnte nicht vermerkt werden", err))
+            .catch((err) => this.o.log?.("error", this.ops.deliveryNotRecorded, err))
             .finally(() => {
               lanes.delete(row.lane);
               this.inflight--;
@@ -118,7 +124,7 @@ export class Dispatcher {
         }
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.o.log?.("error", "Postausgang konnte nicht gelesen werden", err);
+      this.o.log?.("error", this.ops.outboxUnreadable, err);
     } finally {
       this.pumping = false;
     }
@@ -127,7 +133,7 @@ export class Dispatcher {
     queueMicrotask(() => {
       this.armRetry().catch((err) => {
         // the database is unreachable: look again after a while instead of never
-        this.o.log?.("error", "Postausgang konnte nicht gelesen werden", err);
+        this.o.log?.("error", this.ops.outboxUnreadable, err);
         this.armAt(this.o.clock.now().getTime() + (this.o.shared?.pollMs ?? BASE_BACKOFF_MS));
       });
       this.notifyIfIdle().catch(() => {});
@@ -257,10 +263,10 @@ export class Dispatcher {
       } else if (e.code === "transient" && row.attempts + 1 < (this.o.maxAttempts ?? 12)) {
         const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** row.attempts);
         await store.markRetry(row.id, new Date(now + backoff).toISOString(), `${code}: ${e.message}`.slice(0, 500));
-        this.o.log?.("warn", `Zustellung wird wiederholt (${code})`, { key: row.key, attempt: row.attempts + 1 });
+        this.o.log?.("warn", this.ops.deliveryRetry(code), { key: row.key, attempt: row.attempts + 1 });
       } else {
         await store.markFailed(row.id, `${code}: ${e.message}`.slice(0, 500));
-        this.o.log?.("error", `Zustellung endgültig fehlgeschlagen (${code})`, { key: row.key });
+        this.o.log?.("error", this.ops.deliveryFailed(code), { key: row.key });
         void this.o.onFailed(row, code);
       }
       return;

@@ -77,10 +77,9 @@ async function ready(sink: ExportSink, files: readonly ExportFile[]): Promise<{ 
  * The log line of a refused button or id naming an incident that does not run where the event happened (ids only,
  * quoted; the named id only in its own format, since a payload may carry anything).
  */
-function elsewhereLine(ev: Inbound, what: "action" | "id", id: string): string {
-  const named = /^NF-\d{4}-\d{4,}$/.test(id) ? id : "(ungültige Nummer)";
-  const by = `${JSON.stringify(ev.actor.id)} in ${JSON.stringify(ev.channel)}`;
-  return `Abgelehnt: ${what === "action" ? "Schaltfläche" : "Befehl"} für ${named} von ${by}, der Notfall läuft nicht dort / refused: ${what === "action" ? "button" : "command"} names an incident of another channel`;
+function elsewhereLine(ops: Catalog["ops"], ev: Inbound, what: "action" | "id", id: string): string {
+  const named = /^NF-\d{4}-\d{4,}$/.test(id) ? id : undefined;
+  return ops.refusedElsewhere(what === "action", named, `${JSON.stringify(ev.actor.id)} in ${JSON.stringify(ev.channel)}`);
 }
 
 /**
@@ -133,7 +132,7 @@ export class IncidentService {
 
   /** A timer from the database fell due. Fires exactly once (marked in the same transaction). */
   fireTimer(timer: TimerRow): Promise<void> {
-    return this.serial.run(() => this.guard("Timer konnte nicht verarbeitet werden", timer.id, () => this.fireNow(timer)));
+    return this.serial.run(() => this.guard(this.t.ops.timerFailed, timer.id, () => this.fireNow(timer)));
   }
 
   /** A message could not be delivered for good: record it and tell the coordinator (once). */
@@ -141,7 +140,7 @@ export class IncidentService {
     const id = row.incidentId;
     if (!id || row.key.includes("/delivery-failed/")) return Promise.resolve();
     return this.serial.run(() =>
-      this.guard("Zustellfehler konnte nicht vermerkt werden", row.key, () =>
+      this.guard(this.t.ops.deliveryFailureNotRecorded, row.key, () =>
         this.retry(async (now) => {
           const L = await this.loader.incident(id);
           return L ? decideDeliveryFailed(this.deps, L, row, code, now) : undefined;
@@ -182,11 +181,11 @@ export class IncidentService {
       try {
         const { input, fetched } = await this.loader.event(ev, now);
         if (input.kind === "elsewhere" && attempt === 0)
-          this.o.log?.(input.known || input.what === "action" ? "warn" : "info", elsewhereLine(ev, input.what, input.id));
+          this.o.log?.(input.known || input.what === "action" ? "warn" : "info", elsewhereLine(this.t.ops, ev, input.what, input.id));
         d = decideEvent(this.deps, input, ev, now, fetched);
         await this.perform(d.effects);
       } catch (err) {
-        this.o.log?.("error", "Fehler bei der Verarbeitung", err);
+        this.o.log?.("error", this.t.ops.handlingFailed, err);
         await this.commit(decideInternalError(this.deps, ev, now));
         return "handled";
       }
@@ -195,7 +194,7 @@ export class IncidentService {
       if (res === "duplicate") return "duplicate";
       // conflict: another process wrote; reload and decide again
     }
-    this.o.log?.("error", "Konflikt beim Speichern nach drei Versuchen", { deliveryId: ev.deliveryId });
+    this.o.log?.("error", this.t.ops.saveConflict, { deliveryId: ev.deliveryId });
     return "ignored";
   }
 
@@ -211,7 +210,7 @@ export class IncidentService {
       await this.perform(d.effects);
       if ((await this.commit(d)) !== "conflict") return;
     }
-    this.o.log?.("error", "Konflikt beim Speichern nach drei Versuchen");
+    this.o.log?.("error", this.t.ops.saveConflict);
   }
 
   private async guard(msg: string, what: string, job: () => Promise<void>): Promise<void> {

@@ -10,6 +10,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type Bot, createBot, type Logger, type SharedWork } from "../app.ts";
 import { AdapterError, type ChatAdapter, type DeliveryResult, type InboundHandler, type Platform } from "../core/adapter.ts";
 import { systemClock } from "../core/clock.ts";
+import { de } from "../core/i18n/de.ts";
+import { en } from "../core/i18n/en.ts";
 import type { Outbound } from "../core/message.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
 import { loadPlaybooks } from "../machines/loader.ts";
@@ -18,6 +20,8 @@ import { type BotAdapters, type BotWorkerData, type FromBot, STORAGE_PORTS, type
 const port = parentPort;
 if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
 const data = workerData as BotWorkerData;
+/** The operator's log lines in the process's language. */
+const ops = (data.locale === "en" ? en : de).ops;
 const post = (m: FromBot) => port.postMessage(m);
 
 const log: Logger = (level, msg, detail) => {
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
 
 async function stop(): Promise<void> {
   await bot?.stop();
-  for (const r of roles.values()) await r.stop().catch((err) => log("warn", "Rolle konnte nicht abgegeben werden", err));
+  for (const r of roles.values()) await r.stop().catch((err) => log("warn", ops.roleNotReleased, err));
   tenancy?.stop();
   await storage?.close();
   post({ kind: "stopped" });
@@ -193,7 +197,7 @@ port.on("message", (m: ToBot) => {
         const role = pg.leadership(m.name, {
           onAcquired: () => post({ kind: "role", name: m.name, event: "acquired" }),
           onLost: (why) => post({ kind: "role", name: m.name, event: "lost", why }),
-          onError: (err) => log("warn", `${m.name}: Rolle nicht prüfbar / cannot check role`, err),
+          onError: (err) => log("warn", ops.roleUncheckable(m.name), err),
         });
         roles.set(m.name, role);
         await role.start();

@@ -43,6 +43,8 @@ export interface ServeChildOptions {
   api?: FakeSlackApi;
   /** Working directory, relative to the test's directory (default: that directory; the data is in `data/`). */
   cwd?: string;
+  /** More arguments after `serve --port 0` (e.g. `--lang en`). */
+  args?: string[];
 }
 
 /** Start `notfallbot serve --port 0` and resolve when it printed `READY <port>`. */
@@ -67,7 +69,10 @@ export async function startServe(o: ServeChildOptions = {}): Promise<ServeChild>
   }
   const cwd = o.cwd ? join(tmp.dir, o.cwd) : tmp.dir;
   mkdirSync(cwd, { recursive: true });
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "serve", "--port", "0"], { cwd, env });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "serve", "--port", "0", ...(o.args ?? [])], {
+    cwd,
+    env,
+  });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8");

@@ -456,6 +456,57 @@ export const de = {
       `NOTFALL_TENANTS: ${chat} steht bei ${first} und ${second}; gilt für ${first}.`,
     reloadFailed: "NOTFALL_TENANTS: Ordner konnte nicht neu gelesen werden.",
   },
+  /**
+   * What `notfallbot serve` itself reports to the operator on start and in its log (stderr): start-up, where it
+   * listens, refused requests, delivery retries, internal errors. In the process's language, never both in one line.
+   */
+  ops: {
+    noAdapter:
+      "Kein Chat-Dienst eingerichtet. Setzen Sie z. B. SLACK_SIGNING_SECRET und SLACK_BOT_TOKEN (Slack, ein Workspace; viele Workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) oder MATRIX_HOMESERVER_URL (Matrix). Details: README.md",
+    databaseUnreachable: (postgres: boolean, message: string) =>
+      `Datenbank nicht erreichbar oder nicht migrierbar (${postgres ? "DATABASE_URL prüfen" : "--db / NOTFALL_DB prüfen"}): ${message}`,
+    cannotListen: (where: string, code: string) =>
+      `notfallbot kann nicht auf ${where} hören (${code}). Bitte HOST (Adresse dieses Rechners, z. B. 127.0.0.1 oder 0.0.0.0) und PORT prüfen.`,
+    listening: (url: string, platforms: string, loopback: boolean) =>
+      `notfallbot hört auf ${url} (${platforms}), ${
+        loopback
+          ? "nur von diesem Rechner erreichbar (Reverse Proxy davor); alle Schnittstellen: HOST=0.0.0.0"
+          : "von außen erreichbar – davor gehört ein TLS-Reverse-Proxy; nur lokal: HOST=127.0.0.1"
+      }`,
+    database: (description: string, tenants: number | undefined, dir: string | undefined, owner: string | undefined) =>
+      `Datenbank: ${description}${dir ? `, ${tenants ?? 0} Mandanten aus ${dir}` : ""}${owner ? ` (Prozess ${owner})` : ""}`,
+    exiting: (why: string) => `${why} – notfallbot beendet sich`,
+    adapterStopFailed: (platform: string) => `Adapter ${platform} hielt nicht sauber an`,
+    requestRefused: (what: string, reason: string) => `Anfrage abgewiesen: ${what} (${reason})`,
+    moreRefused: (n: number, what: string) => `${n} weitere Anfragen abgewiesen: ${what}`,
+    deliveryNotRecorded: "Zustellung konnte nicht vermerkt werden",
+    outboxUnreadable: "Postausgang konnte nicht gelesen werden",
+    deliveryRetry: (code: string) => `Zustellung wird wiederholt (${code})`,
+    deliveryFailed: (code: string) => `Zustellung endgültig fehlgeschlagen (${code})`,
+    timerFailed: "Timer konnte nicht verarbeitet werden",
+    deliveryFailureNotRecorded: "Zustellfehler konnte nicht vermerkt werden",
+    handlingFailed: "Fehler bei der Verarbeitung",
+    saveConflict: "Konflikt beim Speichern nach drei Versuchen",
+    refusedElsewhere: (button: boolean, id: string | undefined, by: string) =>
+      `Abgelehnt: ${button ? "Schaltfläche" : "Befehl"} für ${id ?? "(ungültige Nummer)"} von ${by}, der Notfall läuft nicht dort`,
+    noTenant: (platform: string, tenant: string, channel: string) =>
+      `Kein Mandant für ${platform} ${tenant} (${channel}): Ereignis verworfen. Organisationsdatei mit covers.${platform} anlegen`,
+    timerNoTenant: (id: string, tenant: string) => `Timer ${id} gehört zu keinem bekannten Mandanten (${tenant})`,
+    timersUnreadable: "Fällige Timer konnten nicht gelesen werden",
+    eventFailed: "Ereignis konnte nicht verarbeitet werden",
+    deliveryIdsPruned: (n: number) => `${n} alte Zustell-Kennungen gelöscht`,
+    deliveryIdsNotPruned: "Zustell-Kennungen konnten nicht gelöscht werden",
+    leasesNotReturned: "Leases konnten nicht zurückgegeben werden",
+    roleAcquired: "Rolle übernommen",
+    roleLost: (why: string) => `Rolle verloren (${why})`,
+    roleStopped: "angehalten",
+    roleStarting: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} startet`,
+    roleStopping: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} hält an`,
+    roleSwitchFailed: (role: string, platform: string) => `${role}: ${platform} konnte nicht wechseln`,
+    roleStandby: (role: string) => `Bereitschaft: ${role} läuft in einem anderen Prozess`,
+    roleNotReleased: "Rolle konnte nicht abgegeben werden",
+    roleUncheckable: (role: string) => `${role}: Rolle nicht prüfbar`,
+  },
   /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
   config: {
     help: "Alle Felder mit Beispielen: docs/configuration.md · Vorlagen: examples/praxis.yaml, examples/kmu.yaml",

@@ -444,6 +444,53 @@ export const en: Catalog = {
       `NOTFALL_TENANTS: ${chat} is named by ${first} and ${second}; it stays with ${first}.`,
     reloadFailed: "NOTFALL_TENANTS: the folder could not be read again.",
   },
+  ops: {
+    noAdapter:
+      "No chat service configured. Set e.g. SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (Slack, one workspace; many workspaces: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET), MICROSOFT_APP_ID (Teams) or MATRIX_HOMESERVER_URL (Matrix). Details: README.md",
+    databaseUnreachable: (postgres: boolean, message: string) =>
+      `Database unreachable or cannot be migrated (${postgres ? "check DATABASE_URL" : "check --db / NOTFALL_DB"}): ${message}`,
+    cannotListen: (where: string, code: string) =>
+      `notfallbot cannot listen on ${where} (${code}). Please check HOST (an address of this machine, e.g. 127.0.0.1 or 0.0.0.0) and PORT.`,
+    listening: (url: string, platforms: string, loopback: boolean) =>
+      `notfallbot listens on ${url} (${platforms}), ${
+        loopback
+          ? "reachable from this machine only (reverse proxy in front); all interfaces: HOST=0.0.0.0"
+          : "reachable from other machines – a TLS reverse proxy belongs in front; loopback only: HOST=127.0.0.1"
+      }`,
+    database: (description: string, tenants: number | undefined, dir: string | undefined, owner: string | undefined) =>
+      `Database: ${description}${dir ? `, ${tenants ?? 0} tenants from ${dir}` : ""}${owner ? ` (process ${owner})` : ""}`,
+    exiting: (why: string) => `${why} – notfallbot exits`,
+    adapterStopFailed: (platform: string) => `Adapter ${platform} did not stop cleanly`,
+    requestRefused: (what: string, reason: string) => `Request refused: ${what} (${reason})`,
+    moreRefused: (n: number, what: string) => `${n} more requests refused: ${what}`,
+    deliveryNotRecorded: "A delivery could not be recorded",
+    outboxUnreadable: "The outbox could not be read",
+    deliveryRetry: (code: string) => `Delivery will be retried (${code})`,
+    deliveryFailed: (code: string) => `Delivery failed for good (${code})`,
+    timerFailed: "A timer could not be handled",
+    deliveryFailureNotRecorded: "A failed delivery could not be recorded",
+    handlingFailed: "Error while handling an event",
+    saveConflict: "Saving conflicted three times",
+    refusedElsewhere: (button: boolean, id: string | undefined, by: string) =>
+      `Refused: ${button ? "button" : "command"} for ${id ?? "(invalid id)"} from ${by}, the incident does not run there`,
+    noTenant: (platform: string, tenant: string, channel: string) =>
+      `No tenant for ${platform} ${tenant} (${channel}): event dropped. Add an organisation file with covers.${platform}`,
+    timerNoTenant: (id: string, tenant: string) => `Timer ${id} belongs to no known tenant (${tenant})`,
+    timersUnreadable: "Due timers could not be read",
+    eventFailed: "An event could not be handled",
+    deliveryIdsPruned: (n: number) => `${n} old delivery ids deleted`,
+    deliveryIdsNotPruned: "Delivery ids could not be deleted",
+    leasesNotReturned: "Leases could not be returned",
+    roleAcquired: "role acquired",
+    roleLost: (why: string) => `role lost (${why})`,
+    roleStopped: "stopped",
+    roleStarting: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} starting`,
+    roleStopping: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} stopping`,
+    roleSwitchFailed: (role: string, platform: string) => `${role}: ${platform} could not switch`,
+    roleStandby: (role: string) => `Standby: ${role} runs in another process`,
+    roleNotReleased: "A role could not be released",
+    roleUncheckable: (role: string) => `${role}: cannot check the role`,
+  },
   /** Mistakes in the organisation file (`notfall.config.yaml`), each with what to write instead. */
   config: {
     help: "Every field with examples: docs/configuration.md · Templates: examples/praxis.yaml, examples/kmu.yaml",
