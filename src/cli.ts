@@ -192,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
         );
         if (values.diagram) {
           const { mermaidFor } = await import("./machines/diagram.ts");
-          process.stdout.write(`\n\`\`\`mermaid\n${mermaidFor(pb)}\n\`\`\`\n\n`);
+          process.stdout.write(`\n\`\`\`mermaid\n${mermaidFor(pb, lang ?? "de")}\n\`\`\`\n\n`);
         }
       }
       return 0;

@@ -5,6 +5,7 @@ import { durationWords, mermaidFor, phaseEdges, phaseTaskCounts } from "../../sr
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import { createIncidentMachine, startIncident, step } from "../../src/machines/machine.ts";
 import { PHASES, Playbook, WORK_PHASES } from "../../src/machines/schema.ts";
+import { germanIn } from "../helpers/german.ts";
 
 const playbooks = loadPlaybooks().list();
 
@@ -199,5 +200,54 @@ describe("notfallbot playbooks --diagram (real CLI)", () => {
     const blocks = r.stdout.match(/```mermaid\nstateDiagram-v2\n/g) ?? [];
     expect(blocks.length).toBe(playbooks.length);
     expect(r.stdout).toContain(mermaidFor(playbooks[0]!));
+  });
+
+  it("--lang en prints the English diagrams", () => {
+    const r = spawnSync(process.execPath, ["bin/notfallbot.mjs", "playbooks", "--diagram", "--lang", "en"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(mermaidFor(playbooks[0]!, "en"));
+  });
+});
+
+describe("mermaidFor in English", () => {
+  /** The state ids (erkennung, sofort_koordinator, fristen …) are Mermaid identifiers nobody reads: not checked. */
+  const ID =
+    /\b(erkennung|sofort|eindaemmung|wiederherstellung|nachbereitung|abgeschlossen|fristen)(_(koordinator|technik|kommunikation))?\b/g;
+  const ids = playbooks.map((p) => p.id);
+
+  it("no German in any of the twelve diagrams (phases, counts, roles, tasks, targets, conditions, deadlines, edges)", () => {
+    const leaks: string[] = [];
+    for (const pb of playbooks)
+      for (const line of mermaidFor(pb, "en").split("\n")) {
+        const g = germanIn(line.replace(ID, " "), ids);
+        if (g) leaks.push(`${pb.id}: [${g}] ${line}`);
+      }
+    expect(leaks).toEqual([]);
+  });
+
+  it("the same picture as the German one, in English words", () => {
+    const d = mermaidFor(tinyWithDeadline, "en");
+    expect(d).toContain('  state "Detection & assessment (2 tasks, 1 important)" as erkennung');
+    expect(d).toContain("  erkennung --> sofort : next [important tasks done]");
+    expect(d).toContain("    eindaemmung_kommunikation : 4. Behörde informieren · target 24 h · only if question 1 = yes/unclear");
+    expect(d).toContain(
+      "  fristen : Meldung – 72 h, runs from awareness, as soon as question 1 = yes/unclear (as a precaution from the declaration, default question 1 = unclear), met by task 4",
+    );
+    expect(d).toContain("  fristen : Folgemeldung – 1 month, starts when Meldung is met");
+    // the German diagram is unchanged in shape: same lines, other words
+    expect(d.split("\n").length).toBe(mermaidFor(tinyWithDeadline).split("\n").length);
+  });
+
+  it("a task's first sentence is not cut at an abbreviation (z. B., e. g.)", () => {
+    // brand-wasser task 3 read "Menschen, die nicht allein gehen können (z · Ziel 5 min"
+    for (const pb of playbooks)
+      for (const locale of ["de", "en"] as const)
+        for (const line of mermaidFor(pb, locale).split("\n")) {
+          const task = /^ {4}\w+ : (\d+\. .*?)(?: · |$)/.exec(line)?.[1];
+          if (task) expect(task, `${pb.id} ${locale}`).not.toMatch(/[\s(]\p{L}$/u);
+        }
   });
 });

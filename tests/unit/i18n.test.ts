@@ -63,6 +63,7 @@ const SAMPLES: Record<string, unknown[][]> = {
   "menu.none": [["xyz"], [""]],
   "menu.all": [["xyz"], [""]],
   "menu.other": [[4]],
+  "diagram.question": [["personenbezogen", 6]],
   "menu.howToAnswer": [[4]],
   "menu.running": [["N-2026-001", "2 min", "neu verschluesselung server down"]],
   didYouMean: [["stauts", "status"]],
