@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { exampleData } from "../config/warnings.ts";
 import type { OrgConfig } from "../core/org.ts";
@@ -63,8 +63,11 @@ export function writeHandbookSync(o: WriteHandbookOptions): string[] {
   const configDate = o.configFile && existsSync(o.configFile) ? statSync(o.configFile).mtime : undefined;
   const hb = buildHandbook({ ...o, ...(configDate ? { configDate } : {}), examples: exampleFields(o.config) });
   const layout = layoutPdf(hb);
-  mkdirSync(dirname(pdfPath), { recursive: true });
-  writeFileSync(pdfPath, layout.pdf);
-  writeFileSync(mdPath, renderMarkdown(hb, layout.pages), "utf8");
+  // the handbook lists the contacts' phone numbers: private to the user who writes it (directories made here too,
+  // e.g. a tenant's folder under the data directory), also when an older copy was readable by others
+  mkdirSync(dirname(pdfPath), { recursive: true, mode: 0o700 });
+  writeFileSync(pdfPath, layout.pdf, { mode: 0o600 });
+  writeFileSync(mdPath, renderMarkdown(hb, layout.pages), { encoding: "utf8", mode: 0o600 });
+  for (const f of [pdfPath, mdPath]) chmodSync(f, 0o600);
   return [pdfPath, mdPath];
 }

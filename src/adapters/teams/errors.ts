@@ -83,7 +83,7 @@ export function toAdapterError(err: unknown, now: Date): AdapterError {
   }
   // never the error's text (it may carry a URL or what was sent): its name and a system code such as ECONNREFUSED
   const name = err instanceof Error && /^[A-Za-z]{1,40}$/.test(err.name) ? err.name : "Error";
-  const sys = [(err as { code?: unknown } | null)?.code, ((err as { cause?: { code?: unknown } } | null)?.cause ?? {}).code].find(
+  const sys = [(err as { code?: unknown } | null)?.code, (err as { cause?: { code?: unknown } } | null)?.cause?.code].find(
     (c): c is string => typeof c === "string" && /^[A-Z][A-Z0-9_]{1,39}$/.test(c),
   );
   return new AdapterError("transient", `Teams nicht erreichbar / unreachable: ${name}${sys ? ` ${sys}` : ""}`, {
