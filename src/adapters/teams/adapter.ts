@@ -16,7 +16,7 @@ import { toAdapterError } from "./errors.ts";
 import { channelIdOf, isChannelConversation, parseChannelId, splitConversationId, threadConversationId } from "./ids.ts";
 import { ConversationMembers } from "./members.ts";
 import { checkTeamsOptions, GLOBAL_SERVICE_URL, sdkAuth, type TeamsAdapterOptions } from "./options.ts";
-import { parseActivity, type TeamsActivity, tenantOf } from "./parse.ts";
+import { conversationTypeOf, parseActivity, type TeamsActivity, tenantOf } from "./parse.ts";
 import { type ConversationRef, ReferenceStore } from "./references.ts";
 import { renderActivity } from "./render.ts";
 
@@ -308,6 +308,7 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
     const tenant = tenantOf(a) ?? "";
     const { base } = splitConversationId(conv.id);
     const channel = channelIdOf(tenant, base);
+    const type = conversationTypeOf(a);
     const person = a.from?.id && a.from.role !== "bot" ? { id: a.from.id, ...(a.from.name ? { name: a.from.name } : {}) } : undefined;
     await this.refs.remember(
       channel,
@@ -317,7 +318,7 @@ export class TeamsAdapter implements ChatAdapter, HttpMountable {
         botId: a.recipient.id,
         ...(a.recipient.name ? { botName: a.recipient.name } : {}),
         conversationId: base,
-        ...(conv.conversationType ? { conversationType: conv.conversationType } : {}),
+        ...(type ? { conversationType: type } : {}),
       },
       person,
     );

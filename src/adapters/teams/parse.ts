@@ -38,6 +38,24 @@ const REACTIONS: Record<string, string> = {
   eyes: "👀",
 };
 
+/**
+ * `conversation.conversationType` (`channel`, `groupChat`, `personal`), or, where an activity has none (older
+ * payloads; Microsoft's v3 examples carry only `conversation.id`), what the rest says: a channel activity names its
+ * thread (`;messageid=`) or is a `@thread.tacv2` channel or a `@thread.skype` id with its team in `channelData`; a
+ * group chat (`@thread.v2`, and `@thread.skype` in older ones) has `isGroup`; a personal chat has neither.
+ */
+export function conversationTypeOf(a: TeamsActivity): string | undefined {
+  const conv = a.conversation;
+  if (!conv || typeof conv.id !== "string") return undefined;
+  if (typeof conv.conversationType === "string" && conv.conversationType) return conv.conversationType;
+  const cd = a.channelData as { team?: unknown; channel?: unknown } | undefined;
+  const { base, root } = splitConversationId(conv.id);
+  if (root !== undefined || /@thread\.tacv2$/.test(base) || (/@thread\.skype$/.test(base) && Boolean(cd?.team || cd?.channel))) {
+    return "channel";
+  }
+  return conv.isGroup === true ? "groupChat" : "personal";
+}
+
 /** Tenant of an activity: `channelData.tenant.id`, else `conversation.tenantId`. */
 export function tenantOf(a: TeamsActivity): string | undefined {
   const cd = a.channelData as { tenant?: { id?: unknown } } | undefined;
@@ -62,7 +80,8 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
   const channel = channelIdOf(tenant, base);
   // In a channel, `;messageid=<root>` names the thread the activity is in (its own id when it starts one). Chats have
   // no threads: they are one conversation each.
-  const threads = isChannelConversation(base, conv.conversationType);
+  const type = conversationTypeOf(a);
+  const threads = isChannelConversation(base, type);
   const threadRef = threads && root && root !== a.id ? root : undefined;
   const common = {
     platform: "teams" as const,
@@ -113,7 +132,7 @@ export function parseActivity(a: TeamsActivity, now: Date): Inbound | undefined 
   const { text, mentions, botMentioned } = normaliseText(a);
   const messageRef = typeof a.id === "string" && a.id ? { messageRef: a.id } : {};
   // A one-to-one chat is always with the bot; elsewhere the person addresses it by mentioning it.
-  const addressed = botMentioned || conv.conversationType === "personal";
+  const addressed = botMentioned || type === "personal";
   const withMentions = { ...(mentions.length ? { mentions } : {}), ...(addressed ? { addressed } : {}) };
   const prefixed = /^\/?notfall(?=\s|$|[:,])[:,]?\s*/i.exec(text);
   if (prefixed) {

@@ -251,7 +251,9 @@ export function teamsHarness(opts: TeamsHarnessOptions = {}): AdapterHarness & {
   const post = async (body: string): Promise<number> => {
     lastBody = body;
     const activity = JSON.parse(body) as Record<string, unknown>;
-    if (!TEAMS_INSTALL_EVENTS.has(String(activity.type))) assertPlaceShape(activity, tpl.type);
+    // install events come from their own fixtures; an activity without conversationType is an older shape posted on purpose
+    const typed = (activity.conversation as { conversationType?: unknown } | undefined)?.conversationType !== undefined;
+    if (!TEAMS_INSTALL_EVENTS.has(String(activity.type)) && typed) assertPlaceShape(activity, tpl.type);
     connector.personPosted(activity as Parameters<FakeConnector["personPosted"]>[0]);
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
     await res.arrayBuffer();

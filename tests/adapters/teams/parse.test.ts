@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { channelIdOf, parseChannelId, splitConversationId, threadConversationId } from "../../../src/adapters/teams/ids.ts";
-import { parseActivity, type TeamsActivity } from "../../../src/adapters/teams/parse.ts";
+import { conversationTypeOf, parseActivity, type TeamsActivity } from "../../../src/adapters/teams/parse.ts";
 import { ANNA_ID, BEN_ID, CHANNEL, CHANNEL_CONV, fixture, GROUP_CHAT, PERSONAL_CHAT, ROOT, TENANT } from "./fixtures.ts";
 
 const NOW = new Date("2026-03-02T08:01:13Z");
@@ -183,6 +183,26 @@ describe("parseActivity: where the message was written (#13)", () => {
       channel: `teams:${TENANT}:${PERSONAL_CHAT}`,
     });
     expect(parseActivity(fixture("conversation-update-personal"), NOW)).toMatchObject({ kind: "command", text: "", threads: false });
+  });
+
+  it("activities without conversationType (Microsoft's v3 examples carry only conversation.id): the place from the rest", () => {
+    // channel-and-group-conversations.md, Retrieve mentions (JSON): `19:…@thread.skype;messageid=…`, no type
+    const channel = { ...fixture("channel-thread-reply-mention") };
+    channel.conversation = { id: "19:aebd0ad4d6ab42c8b9ed19c251c2fc37@thread.skype;messageid=1481567603816" };
+    expect(parseActivity(channel, NOW)).toMatchObject({ threads: true, threadRef: "1481567603816", kind: "command" });
+    // an older group chat: `19:…@thread.skype`, isGroup, tenant only in channelData
+    const group = { ...fixture("group-chat-message") };
+    group.conversation = { id: "19:d77be72390a1416e9644261e9064fa00@thread.skype", isGroup: true };
+    expect(parseActivity(group, NOW)).toMatchObject({ threads: false, kind: "reply", text: "erledigt 3" });
+    expect(conversationTypeOf(group)).toBe("groupChat");
+    // a personal chat: `a:` id, no isGroup; every message is for the bot
+    const personal = { ...fixture("personal-message"), text: "erledigt 3" };
+    personal.conversation = { id: PERSONAL_CHAT };
+    expect(parseActivity(personal, NOW)).toMatchObject({ threads: false, addressed: true, kind: "reply" });
+    // the bot added to a team: the channel id without ;messageid=, its team in channelData
+    const added = fixture("conversation-update-bot-added");
+    added.conversation = { id: "19:efa9296d959346209fea44151c742e73@thread.skype" };
+    expect(conversationTypeOf(added)).toBe("channel");
   });
 
   it("installationUpdate is not a second welcome (the conversationUpdate of the same install is)", () => {

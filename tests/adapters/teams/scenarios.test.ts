@@ -206,6 +206,30 @@ describe("Teams: chats have no threads; the chat is the incident's thread", () =
   });
 });
 
+describe("Teams: activities without conversationType (older payloads, Microsoft's v3 examples)", () => {
+  it("an older group chat (`19:…@thread.skype`, isGroup, no conversationType) is one conversation: nothing goes to a thread it does not have", async () => {
+    const t = await start({ place: "groupChat", replies: "plain" });
+    const chat = "19:d77be72390a1416e9644261e9064fa00@thread.skype";
+    t.connector.conversation(chat, "groupChat");
+    const older = (template: string, id: string, text: string) => {
+      const a = fixture(template, t.connector.url);
+      Object.assign(a, { id, text, conversation: { id: chat, isGroup: true } });
+      return JSON.stringify(a);
+    };
+    await t.post(
+      older("group-chat-mention", "1772439300001", "<at>Notfallbot</at> notfall verschlüsselung Server zeigt Erpressernachricht"),
+    );
+    await t.settle(); // fails on any 404 ConversationNotFound
+    await t.post(older("group-chat-message", "1772439300002", "rolle koordinator"));
+    await t.settle();
+    const msgs = t.connector.list();
+    expect(find(await t.messages(), /NF-2026-0001/).length).toBeGreaterThan(0);
+    expect(find(await t.messages(), /Koordination/).length).toBeGreaterThan(0);
+    expect(new Set(msgs.map((m) => m.conversationId))).toEqual(new Set([chat]));
+    expect(t.connector.lost()).toEqual([]);
+  });
+});
+
 describe("Teams: cards read on a narrow client, where msteams.width Full does not apply", () => {
   it("every card of an incident only uses elements that reflow, and every button row fits a phone (320 px)", async () => {
     const t = await start({ place: "personal", replies: "plain" });
