@@ -181,6 +181,55 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
   );
 
   it(
+    "after the restarts the incident runs to its end as in an unencrypted room: tasks by reply and by ✅, the closing summary, readable by both people",
+    async () => {
+      const norm = (e: SeenCryptoEvent) => String(e.content.body).replace(/\s+/g, " ");
+      // ben's task card (posted before the kills): all but one task by reply, the last one by a ✅ on the card
+      const card = (await ben.history(room)).find((e) => botIn(inThread)(e) && /\d+\. .*Lage bestätigen/.test(norm(e)));
+      expect(card, "ben's task card").toBeDefined();
+      const nrs = [...norm(card!).matchAll(/(?:^| )(\d+)\. /g)].map((m) => Number(m[1]));
+      expect(nrs.length).toBeGreaterThan(1);
+      const last = nrs.at(-1)!;
+      await ben.replyInThread(room, declared, `erledigt ${nrs.slice(0, -1).join(", ")}`);
+      const editOf = (ref: string, re: RegExp) =>
+        botIn((e) => {
+          const rel = e.content["m.relates_to"] as { rel_type?: string; event_id?: string } | undefined;
+          const body = String((e.content["m.new_content"] as { body?: unknown } | undefined)?.body ?? "").replace(/\s+/g, " ");
+          return rel?.rel_type === "m.replace" && rel.event_id === ref && re.test(body);
+        });
+      await ben.waitFor(editOf(card!.id, new RegExp(`${nrs[0]}\\. .*erledigt von ben`, "i")), "card edited after the reply", 60_000);
+      await ben.react(room, card!.id, "✅");
+      const done = await anna.waitFor(
+        editOf(card!.id, new RegExp(`${last}\\. .*erledigt von ben`, "i")),
+        "card edited after the ✅",
+        60_000,
+      );
+      expect(done.wireType).toBe("m.room.encrypted");
+      // the coordinator takes the incident through its phases and closes it
+      for (const reason of ["Sofortmaßnahmen laufen", "Lage im Griff", "Eindämmung abgeschlossen", "System läuft wieder"]) {
+        await anna.replyInThread(room, declared, `weiter ${reason}`);
+      }
+      await anna.waitFor(says(/Was lernen wir daraus/), "review questions", 60_000);
+      await anna.replyInThread(room, declared, "antwort L1 Über eine gefälschte Rechnung per E-Mail");
+      await anna.replyInThread(room, declared, "abschließen Nachbereitung in der Teamsitzung besprochen");
+      for (const p of [anna, ben]) {
+        const summary = await p.waitFor(says(/abgeschlossen – Zusammenfassung/), `closing summary at ${p.user.displayName}`, 60_000);
+        expect(summary.wireType).toBe("m.room.encrypted");
+        expect(summary.decryptionFailure).toBe(false);
+        expect(norm(summary)).toMatch(/Dauer gesamt.*gefälschte Rechnung/);
+      }
+      // nothing the bot wrote in this room is unreadable for either person, before or after the kills
+      for (const p of [anna, ben]) {
+        const fromBot = (await p.history(room)).filter((e) => e.sender === bot.userId && e.wireType === "m.room.encrypted");
+        expect(fromBot.length).toBeGreaterThan(10);
+        expect(fromBot.filter((e) => e.decryptionFailure)).toEqual([]);
+      }
+      expect(output).not.toContain("nicht entschlüsseln");
+    },
+    T,
+  );
+
+  it(
     "does not start Matrix with a wrong MATRIX_CRYPTO_SECRET and says what to do (never new keys over the old ones)",
     async () => {
       await kill9(proc!);
