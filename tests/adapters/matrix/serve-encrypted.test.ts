@@ -30,8 +30,8 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
   let declared = "";
 
   /** Start the real CLI; resolves when it reports READY (Matrix synced). */
-  async function startBot(secret = SECRET): Promise<ChildProcess> {
-    const p = spawnBot(secret);
+  async function startBot(secret = SECRET, rk = recoveryKey): Promise<ChildProcess> {
+    const p = spawnBot(secret, rk);
     await new Promise<void>((res, rej) => {
       let out = "";
       const timer = setTimeout(() => rej(new Error(`serve not ready:\n${output}`)), 60_000);
@@ -47,7 +47,7 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
     return p;
   }
 
-  function spawnBot(secret: string): ChildProcess {
+  function spawnBot(secret: string, rk = recoveryKey): ChildProcess {
     const p = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
       cwd: tmp.dir,
       env: {
@@ -58,7 +58,7 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
         MATRIX_USER_ID: bot.userId,
         MATRIX_PASSWORD: bot.password,
         MATRIX_CRYPTO_SECRET: secret,
-        MATRIX_RECOVERY_KEY: recoveryKey,
+        MATRIX_RECOVERY_KEY: rk,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -191,20 +191,20 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
       expect(nrs.length).toBeGreaterThan(1);
       const last = nrs.at(-1)!;
       await ben.replyInThread(room, declared, `erledigt ${nrs.slice(0, -1).join(", ")}`);
-      const editOf = (ref: string, re: RegExp) =>
+      // an edit of the card in which `n` tasks show as done by ben (strict: an earlier edit never matches a later step)
+      const editOf = (ref: string, n: number) =>
         botIn((e) => {
           const rel = e.content["m.relates_to"] as { rel_type?: string; event_id?: string } | undefined;
           const body = String((e.content["m.new_content"] as { body?: unknown } | undefined)?.body ?? "").replace(/\s+/g, " ");
-          return rel?.rel_type === "m.replace" && rel.event_id === ref && re.test(body);
+          return rel?.rel_type === "m.replace" && rel.event_id === ref && body.match(/erledigt von ben/gi)?.length === n;
         });
-      await ben.waitFor(editOf(card!.id, new RegExp(`${nrs[0]}\\. .*erledigt von ben`, "i")), "card edited after the reply", 60_000);
+      await ben.waitFor(editOf(card!.id, nrs.length - 1), "card edited after the reply", 60_000);
       await ben.react(room, card!.id, "✅");
-      const done = await anna.waitFor(
-        editOf(card!.id, new RegExp(`${last}\\. .*erledigt von ben`, "i")),
-        "card edited after the ✅",
-        60_000,
-      );
+      const done = await anna.waitFor(editOf(card!.id, nrs.length), "card edited after the ✅", 60_000);
       expect(done.wireType).toBe("m.room.encrypted");
+      expect(String((done.content["m.new_content"] as { body: string }).body).replace(/\s+/g, " ")).toMatch(
+        new RegExp(`${last}\\. [^]*erledigt von ben`, "i"),
+      );
       // the coordinator takes the incident through its phases and closes it
       for (const reason of ["Sofortmaßnahmen laufen", "Lage im Griff", "Eindämmung abgeschlossen", "System läuft wieder"]) {
         await anna.replyInThread(room, declared, `weiter ${reason}`);
@@ -241,6 +241,47 @@ describe("notfallbot serve in an encrypted room, killed and restarted", () => {
       expect(output).toMatch(/MATRIX_CRYPTO_SECRET passt nicht zu .*matrix-crypto\.bin.*MATRIX_CRYPTO_SECRET_PREVIOUS/);
       expect(output).not.toContain("ein-falsches-geheimnis");
       expect(await anna.devicesOf(bot.userId)).toEqual(keysBefore);
+    },
+    T,
+  );
+
+  it(
+    "rotates the recovery key as docs/matrix.md says: a new MATRIX_RECOVERY_KEY and a restart move the cross-signing keys to it",
+    async () => {
+      const keysBefore = await anna.devicesOf(bot.userId);
+      const oldKeyId = ((await accountData("m.secret_storage.default_key")) as { key: string }).key;
+      const storedUnder = async (name: string) =>
+        Object.keys(((await accountData(name)) as { encrypted?: Record<string, unknown> } | undefined)?.encrypted ?? {});
+      expect(await storedUnder("m.cross_signing.master")).toEqual([oldKeyId]);
+      output = "";
+      const rotated = newRecoveryKey();
+      proc = await startBot(SECRET, rotated);
+      expect(output).toContain("Schlüsselspeicher mit MATRIX_RECOVERY_KEY eingerichtet");
+      const newKeyId = ((await accountData("m.secret_storage.default_key")) as { key: string }).key;
+      expect(newKeyId).not.toBe(oldKeyId);
+      // the old key opens nothing current: every cross-signing secret is stored under the new key only
+      for (const name of ["m.cross_signing.master", "m.cross_signing.self_signing", "m.cross_signing.user_signing"]) {
+        expect(await storedUnder(name)).toEqual([newKeyId]);
+      }
+      expect(output).not.toContain(rotated);
+      // same device, still verified by its owner, still answering
+      expect(await anna.devicesOf(bot.userId)).toEqual(keysBefore);
+      expect(await anna.deviceStatus(bot.userId, "NOTFALLBOT")).toMatchObject({ signedByOwner: true });
+      const t0 = Date.now();
+      const asked = await ben.replyInThread(room, declared, "status");
+      const answer = await ben.waitFor(
+        botIn((e) => inThread(e) && e.at >= t0),
+        `answer to ${asked} after the rotation`,
+        60_000,
+      );
+      expect(answer.decryptionFailure).toBe(false);
+      expect(String(answer.content.body)).toMatch(/NF-\d{4}-0001/);
+      // a further restart with the new key changes nothing more
+      await kill9(proc);
+      output = "";
+      proc = await startBot(SECRET, rotated);
+      expect(output).not.toContain("Schlüsselspeicher mit MATRIX_RECOVERY_KEY eingerichtet");
+      expect(((await accountData("m.secret_storage.default_key")) as { key: string }).key).toBe(newKeyId);
     },
     T,
   );
