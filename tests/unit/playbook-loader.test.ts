@@ -88,6 +88,13 @@ describe("shipped playbooks", () => {
     }
   });
 
+  it("no first-hour task tells people to wait before they act (issue #12: nothing that makes them wait when they should act)", () => {
+    // e.g. the lost device: „mit den Sperren nicht länger als eine Stunde warten“ let the blocking wait up to an hour
+    for (const p of lib.list())
+      for (const t of p.tasks.filter((x) => x.phase === "erkennung" || x.phase === "sofort"))
+        expect(loc(t.text, "de"), `${p.id}/${t.id}`).not.toMatch(/\b(?:ab)?warten\b|\bStunden? (?:lang )?warten/);
+  });
+
   it("task texts are short (≤ 25 words) and every task says why", () => {
     for (const p of lib.list()) {
       for (const t of p.tasks) {
