@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadOrgConfig } from "../../src/config/load.ts";
 import { timelineText } from "../../src/core/timeline-text.ts";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
+import { loc } from "../../src/machines/schema.ts";
 import { TestBot } from "../helpers/bot.ts";
 
 /**
@@ -118,6 +119,14 @@ describe("closing with a reporting duty still open", () => {
   });
 
   it("a report task skipped with a reason counts as decided", async () => {
+    // the task says when no report is needed, and how to record that (nothing makes people report what they need not)
+    const task = loadPlaybooks()
+      .get("geraeteverlust")!
+      .tasks.find((x) => x.id === "meldung-datenschutzbehoerde")!;
+    expect(loc(task.why, "de")).toMatch(
+      /außer es besteht voraussichtlich kein Risiko \(z\. B\. sicher verschlüsselt\); dann mit Grund überspringen/,
+    );
+    expect(loc(task.why, "en")).toMatch(/unless there is likely no risk .*then skip it with the reason/);
     const t = await open("verschlüsselung");
     await t.say("anna", "antwort 7 nein");
     await toReview(t);
