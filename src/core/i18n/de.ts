@@ -387,7 +387,7 @@ export const de = {
       `Der Notfall ist in der Phase ${phase}. Normal: mit \`weiter\` bis zur Nachbereitung. Sofort abschließen nur mit Grund, z. B. \`abschließen Fehlalarm, Virenscanner irrte sich\`.`,
     closeBlocked: (items: string) => `Vor dem Abschluss noch offen: ${items}. Erledigen oder mit Grund: \`abschließen <Grund>\`.`,
     closeDuties: (items: string[]) =>
-      `Noch nicht abgeschlossen, Meldepflichten sind offen:\n${items.map((x) => `• ${x}`).join("\n")}\nNach dem Abschluss erinnert der Bot an keine Frist mehr. Erst beantworten (\`antwort <Nr> ja|nein\`) oder die Meldung erledigen. Ist es entschieden, mit Grund abschließen, z. B. \`abschließen Abschlussmeldung an das BSI folgt bis 10. April\`.`,
+      `Noch nicht abgeschlossen, Meldepflichten sind offen:\n${items.map((x) => `• ${x}`).join("\n")}\nNach dem Abschluss erinnert der Bot an keine Frist mehr. Erst beantworten (\`antwort <Nr> ja|nein\`) oder die Meldung erledigen (\`erledigt <Nr>\`). Ist es entschieden, mit Grund abschließen, z. B. \`abschließen Meldungen mit Datenschutz geklärt, siehe Zeitleiste\`.`,
     levelUnknown: (given: string) => `„${given}“ ist keine Stufe. Es gibt: \`störung\`, \`notfall\`, \`krise\`, \`katastrophe\`.`,
     templateUnknown: (given: string, list: string) => `Eine Vorlage „${given}“ gibt es hier nicht. Verfügbar: ${list}.`,
     typeMissing: "Welche Art von Notfall soll geübt werden? Zum Beispiel: `/notfall übung verschlüsselung`.",

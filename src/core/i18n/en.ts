@@ -378,7 +378,7 @@ export const en: Catalog = {
       `The emergency is in the phase ${phase}. Normally you use \`next\` until the review. Close right away only with a reason, e.g. \`close false alarm, virus scanner was wrong\`.`,
     closeBlocked: (items: string) => `Still open before closing: ${items}. Finish them, or close with a reason: \`close <reason>\`.`,
     closeDuties: (items: string[]) =>
-      `Not closed yet, reporting duties are open:\n${items.map((x) => `• ${x}`).join("\n")}\nAfter closing, the bot reminds of no deadline any more. Answer first (\`answer <number> yes|no\`) or get the report done. Once it is decided, close with a reason, e.g. \`close final report to the BSI follows by 10 April\`.`,
+      `Not closed yet, reporting duties are open:\n${items.map((x) => `• ${x}`).join("\n")}\nAfter closing, the bot reminds of no deadline any more. Answer first (\`answer <number> yes|no\`) or get the report done (\`done <number>\`). Once it is decided, close with a reason, e.g. \`close reports settled with data protection, see timeline\`.`,
     levelUnknown: (given: string) => `“${given}” is not a level. The levels are: \`disruption\`, \`emergency\`, \`crisis\`, \`disaster\`.`,
     templateUnknown: (given: string, list: string) => `There is no template “${given}” here. Available: ${list}.`,
     typeMissing: "Which kind of emergency do you want to practise? For example: `/notfall drill ransomware`.",
