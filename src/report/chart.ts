@@ -19,6 +19,10 @@ const LABEL_SIZE = 8;
 const LABEL_LINE = 9;
 /** Room for the lane names on the left, in points. */
 const LABELS = 195;
+/** Room on the right for half of the last time label, which is centred on its tick ("07.12. 06:42"). */
+const RIGHT = 30;
+/** Shorter than this, the axis shows seconds: with minutes only, its ticks all read the same time. */
+const SECONDS_BELOW_MS = 10 * 60_000;
 /**
  * Lane names are wrapped at this many characters instead of being cut with "…": on paper a deadline must be readable
  * whole ("Meldung an die Datenschutzbehörde (Art. 33 DSGVO) (fällig 05.03. 09:00)"). 44 characters of Helvetica at
@@ -131,7 +135,13 @@ export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
   const x = {
     type: "temporal",
     title: null,
-    axis: { format: "%d.%m. %H:%M", labelAngle: 0, tickCount: 6, grid: true, gridColor: "#e6e6e6" },
+    axis: {
+      format: endMs - ms(start) < SECONDS_BELOW_MS ? "%H:%M:%S" : "%d.%m. %H:%M",
+      labelAngle: 0,
+      tickCount: 6,
+      grid: true,
+      gridColor: "#e6e6e6",
+    },
   };
   const xScale = { scale: { type: "utc", domain } };
   const y = {
@@ -148,10 +158,10 @@ export function timeBarSpec(r: IncidentReport, t: ReportText): VegaLiteSpec {
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    width: CHART_WIDTH - LABELS - 10,
+    width: CHART_WIDTH - LABELS - RIGHT,
     height: lanes.length * laneHeight,
     autosize: { type: "none" },
-    padding: { left: LABELS, top: 4, right: 10, bottom: 22 },
+    padding: { left: LABELS, top: 4, right: RIGHT, bottom: 22 },
     background: "white",
     config: {
       font: "Helvetica",

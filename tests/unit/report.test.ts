@@ -12,6 +12,7 @@ import type { Block } from "../../src/handbook/model.ts";
 import { pdfText } from "../../src/handbook/pdf-text.ts";
 import { buildReport } from "../../src/report/build.ts";
 import { berlinAsUtc, timeBarSpec } from "../../src/report/chart.ts";
+import { chartSvg } from "../../src/report/chart-svg.ts";
 import { reportDocument } from "../../src/report/document.ts";
 import type { IncidentReport } from "../../src/report/model.ts";
 import { renderReportPdf } from "../../src/report/pdf.ts";
@@ -155,6 +156,37 @@ describe("incident report for insurer, police and data-protection authority", ()
     // a due time later than the picture is written beside its lane as the axis writes times, never as an ISO string
     expect(page).toContain(squash("(fällig 05.03. 09:00)"));
     expect(page).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  });
+
+  it("the time bar of an incident of ninety seconds: time labels that differ, the last one inside the picture", async () => {
+    // the axis read "07.12. 06:41" three times, and the last label was cut at the right edge ("07.12. 06:4")
+    const T0 = Date.parse("2026-03-02T08:00:00Z");
+    const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+    const short: IncidentReport = {
+      ...report,
+      openedAt: at(0),
+      awareAt: at(0),
+      closedAt: at(90),
+      until: at(90),
+      phases: [
+        { id: "erkennung", name: "Erkennung & Einschätzung", from: at(0), to: at(40) },
+        { id: "sofort", name: "Sofortmaßnahmen", from: at(40), to: at(90) },
+      ],
+      roles: report.roles.map((x, i) => ({ ...x, takenAt: at(10 * (i + 1)), firstAckAt: at(60) })),
+      deadlines: report.deadlines.map((d) => ({ ...d, startedAt: at(0), metAt: undefined, state: "open" as const })),
+    };
+    const spec = timeBarSpec(short, t) as { width: number; padding: { right: number } };
+    const svg = await chartSvg(spec);
+    const labels = [
+      ...svg.matchAll(/<text text-anchor="(\w+)" transform="translate\(([\d.]+),[\d.]+\)"[^>]*opacity="1">(\d\d[.:][\d.: ]+)<\/text>/g),
+    ].map((m) => ({ anchor: m[1]!, x: Number(m[2]), text: m[3]! }));
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels.map((l) => l.text)).size, labels.map((l) => l.text).join(" | ")).toBe(labels.length);
+    // Helvetica's digits are 0.556 em wide: a centred label ends half its width right of its tick
+    for (const l of labels) {
+      const half = (0.556 * 8 * l.text.length) / (l.anchor === "middle" ? 2 : 1);
+      expect(l.x + (l.anchor === "end" ? 0 : half), l.text).toBeLessThanOrEqual(spec.width + spec.padding.right);
+    }
   });
 
   it("what people typed is printed as data: never as a heading, a fact label or the verification box", () => {
