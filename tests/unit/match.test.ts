@@ -116,6 +116,7 @@ describe("matchPlaybooks", () => {
       ["handy kaputt", "geraeteverlust"],
       ["laptop display kaputt", "geraeteverlust"],
       ["windows update hängt", "sicherheitsluecke"],
+      ["my laptop is broken", "geraeteverlust"],
     ] as const) {
       const m = open(text);
       expect(m.verdict, `${text}: ${JSON.stringify(m.candidates.map((c) => c.id))}`).toBe("ask");
