@@ -130,6 +130,15 @@ describe("matchPlaybooks", () => {
     expect(open("handy geklaut")).toMatchObject({ verdict: "open", id: "geraeteverlust" });
   });
 
+  it("a word of breaking ('defekt', 'hängt') never opens a playbook whose cues speak of no failure: the object alone chose it", () => {
+    for (const text of ["smc-b karte defekt", "ehba defekt", "anydesk hängt", "usb stick kaputt"]) {
+      expect(open(text).verdict, text).toBe("ask");
+    }
+    // a playbook about failures still opens on one
+    expect(open("kartenleser kaputt")).toMatchObject({ verdict: "open", id: "internet-ti" });
+    expect(open("festplatte defekt im server")).toMatchObject({ verdict: "open", id: "serverausfall" });
+  });
+
   it("a compound ending in a room of the playbooks is a room ('Technikraum'), a three-letter stem teaches nothing ('ransom|ware')", () => {
     expect(open("heizung ausgelaufen, wasser im technikraum")).toMatchObject({ verdict: "open", id: "brand-wasser" });
     expect(open("schmorgeruch aus dem technikraum").candidates[0]?.id).toBe("brand-wasser");

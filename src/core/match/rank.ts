@@ -4,7 +4,7 @@
  */
 import type { Playbook } from "../../machines/schema.ts";
 import { type Cue, indexFor, type PlaybookIndex, type TermHit, type WordHits } from "./playbook-index.ts";
-import { GENERIC_STEMS, words } from "./words.ts";
+import { FAILURE_STEMS, GENERIC_STEMS, words } from "./words.ts";
 
 /** One playbook's score for a description, with the evidence behind it. */
 export interface Ranked {
@@ -81,7 +81,8 @@ export function matchPlaybooks(text: string, playbooks: readonly Playbook[]): Ma
 export function rank(text: string, index: PlaybookIndex): MatchResult {
   // the costly lookups (compounds, typos) only for the first words: a pasted mail or random text must not make a
   // declaration slow
-  const hits = words(text).map((w, i) => index.hits(w, i < THOROUGH_WORDS));
+  const typed = words(text);
+  const hits = typed.map((w, i) => index.hits(w, i < THOROUGH_WORDS));
   // best quality per vocabulary term, over all typed words (whole or as compound part)
   const termQ = new Map<string, number>();
   for (const w of hits) {
@@ -170,6 +171,9 @@ export function rank(text: string, index: PlaybookIndex): MatchResult {
     });
     for (const r of ranking.slice(1)) if (r.coverage >= FULL_COVERAGE && r.score >= FULL_CUE_CONTENDER) contenders.add(r.id);
     contested = contenders.size > 0 || unexplained > (1 - EXPLAINED) * (leader.sum + unexplained);
+    // "laptop kaputt", "smc-b karte defekt": a word that says something broke, and the leader is a playbook none of
+    // whose cues speaks of anything breaking (a lost device, remote access): the typed object alone chose it, ask
+    if (typed.some((w) => w.forms.some((f) => FAILURE_STEMS.has(f))) && !index.knowsFailure(ranking[0]!.id)) contested = true;
   }
   return decide(ranking, contested, contenders);
 }

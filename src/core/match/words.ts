@@ -78,6 +78,17 @@ export const GENERIC_STEMS: ReadonlySet<string> = new Set(
     .map((w) => stemmer(foldWord(w))),
 );
 
+/**
+ * Stems that say something broke or stopped working ("kaputt", "defekt", "hängt", "ausgefallen", "Störung"): a
+ * subset of {@link GENERIC_STEMS}. A playbook whose cues never use one of them (a lost device, remote access) is
+ * not opened on a declaration that has one ("laptop kaputt" is no lost laptop).
+ */
+export const FAILURE_STEMS: ReadonlySet<string> = new Set(
+  "kaputt defekt tot hängt funktioniert klappt ausgefallen Ausfall gestört Störung Störungen down broken crashed"
+    .split(" ")
+    .map((w) => stemmer(foldWord(w))),
+);
+
 /** The word that stands for "an unusual file extension was mentioned". */
 export const EXTENSION_WORD = "endung";
 
