@@ -13,6 +13,8 @@ import { loadPlaybooks } from "./machines/loader.ts";
 const DAY_MS = 86_400_000;
 /** How long inbound delivery ids are kept for deduplication (platform retries come within hours). */
 export const DELIVERY_RETENTION_MS = 14 * DAY_MS;
+/** At most one log line per minute about events of one uncovered platform tenant (see createBot). */
+export const UNCOVERED_LOG_MS = 60_000;
 
 export type Logger = (level: "info" | "warn" | "error", msg: string, detail?: unknown) => void;
 
@@ -172,13 +174,29 @@ export function createBot(o: BotOptions): Bot {
       )
     : new Scheduler({ storage: o.storage, ...(tenants ? { tenants } : {}), clock, fire });
 
+  // Events no organisation file covers (a workspace that installed the app through OAuth without a tenant, a
+  // stranger's Teams tenant): one line per platform and tenant per minute, with how many were dropped in between;
+  // whoever sends them must not be able to fill the log.
+  const uncovered = new Map<string, { at: number; dropped: number }>();
+  const dropUncovered = (ev: Inbound): void => {
+    const key = `${ev.platform}\n${ev.tenant}`;
+    const now = clock.now().getTime();
+    const seen = uncovered.get(key);
+    if (seen && now - seen.at < UNCOVERED_LOG_MS) {
+      seen.dropped++;
+      return;
+    }
+    if (!seen && uncovered.size >= 1000) uncovered.clear();
+    uncovered.set(key, { at: now, dropped: 0 });
+    log("warn", ops.noTenant(ev.platform, `${ev.tenant}`, ev.channel) + (seen?.dropped ? ops.noTenantMore(seen.dropped) : ""));
+  };
   let pruneTimer: TimerHandle | undefined;
   const receive = async (ev: Inbound): Promise<void> => {
     try {
       const tenant = o.tenancy ? o.tenancy.resolve(ev) : DEFAULT_TENANT_ID;
       const svc = tenant === undefined ? undefined : serviceFor(tenant);
       if (!svc) {
-        log("warn", ops.noTenant(ev.platform, `${ev.tenant}`, ev.channel));
+        dropUncovered(ev);
         return;
       }
       await svc.handle(ev);

@@ -44,6 +44,7 @@ let adapter: MemoryAdapter;
 let bot: Bot;
 let clock: FakeClock;
 let n = 0;
+let logs: string[] = [];
 
 beforeEach(async () => {
   tmp = tempDir();
@@ -71,7 +72,9 @@ beforeEach(async () => {
     adapters: [adapter],
     clock,
     playbooks,
+    log: (level, msg) => logs.push(`[${level}] ${msg}`),
   });
+  logs = [];
   await bot.start();
 });
 afterEach(async () => {
@@ -179,6 +182,22 @@ describe("tenants from a folder of organisation files", () => {
     const replies = await say(ev("T-UNKNOWN", "verschlüsselung Server"));
     expect(replies).toEqual([]);
     for (const t of tenants.ids()) expect(await storage.forTenant(t).listIncidents()).toEqual([]);
+  });
+
+  it("events of an uncovered tenant cannot fill the log: one line per tenant and minute, then how many were dropped (#18)", async () => {
+    for (let i = 0; i < 50; i++) await say(ev("T-STRANGER", `status ${i}`));
+    await say(ev("T-OTHER", "status"));
+    const lines = () => logs.filter((l) => l.includes("Kein Mandant"));
+    expect(lines()).toEqual([
+      "[warn] Kein Mandant für memory T-STRANGER (memory:T-STRANGER:c1): Ereignis verworfen. Organisationsdatei mit covers.memory anlegen",
+      "[warn] Kein Mandant für memory T-OTHER (memory:T-OTHER:c1): Ereignis verworfen. Organisationsdatei mit covers.memory anlegen",
+    ]);
+    await clock.advance(61_000);
+    await say(ev("T-STRANGER", "status"));
+    expect(lines().at(-1)).toBe(
+      "[warn] Kein Mandant für memory T-STRANGER (memory:T-STRANGER:c1): Ereignis verworfen. Organisationsdatei mit covers.memory anlegen (49 weitere solche Ereignisse seit der letzten Meldung)",
+    );
+    expect(lines()).toHaveLength(3);
   });
 
   it("reads the folder again: a new file is a new tenant, a changed file takes effect, a removed file ends a tenant", async () => {

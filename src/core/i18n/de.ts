@@ -489,6 +489,7 @@ export const de = {
     saveConflict: "Konflikt beim Speichern nach drei Versuchen",
     refusedElsewhere: (button: boolean, id: string | undefined, by: string) =>
       `Abgelehnt: ${button ? "Schaltfläche" : "Befehl"} für ${id ?? "(ungültige Nummer)"} von ${by}, der Notfall läuft nicht dort`,
+    noTenantMore: (n: number) => ` (${n} weitere solche Ereignisse seit der letzten Meldung)`,
     noTenant: (platform: string, tenant: string, channel: string) =>
       `Kein Mandant für ${platform} ${tenant} (${channel}): Ereignis verworfen. Organisationsdatei mit covers.${platform} anlegen`,
     timerNoTenant: (id: string, tenant: string) => `Timer ${id} gehört zu keinem bekannten Mandanten (${tenant})`,

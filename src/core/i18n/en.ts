@@ -473,6 +473,7 @@ export const en: Catalog = {
     saveConflict: "Saving conflicted three times",
     refusedElsewhere: (button: boolean, id: string | undefined, by: string) =>
       `Refused: ${button ? "button" : "command"} for ${id ?? "(invalid id)"} from ${by}, the incident does not run there`,
+    noTenantMore: (n: number) => ` (${n} more such events since the last line)`,
     noTenant: (platform: string, tenant: string, channel: string) =>
       `No tenant for ${platform} ${tenant} (${channel}): event dropped. Add an organisation file with covers.${platform}`,
     timerNoTenant: (id: string, tenant: string) => `Timer ${id} belongs to no known tenant (${tenant})`,
