@@ -49,10 +49,8 @@ let bot: Bot | undefined;
 let storage: SqliteStorage | undefined;
 let errors = 0;
 
-/** Checkpoints run on the bot's own event loop (src/storage/sqlite-storage.ts): timed for the notes. */
+/** Checkpoints on the bot's event loop (timer, src/storage/checkpointer.ts, and the one at close): timed for the notes. */
 const checkpoints: number[] = [];
-/** Checkpoints of the checkpoint thread (src/storage/checkpointer.ts), off the loop: their wall time in the thread. */
-const threadCheckpoints: number[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
 let serving: Promise<number> | undefined;
@@ -96,7 +94,7 @@ if (mode === "ours") {
   // --checkpoint-ms: diagnosis only (0 = SQLite's automatic checkpoint inside a commit); default: the storage's own.
   storage = openStorage(join(a.str("dir"), "notfall.db"), {
     ...(a.flag("checkpoint-ms") ? { checkpointMs: a.num("checkpoint-ms", 1000) } : {}),
-    onCheckpoint: (d) => threadCheckpoints.push(d.ms),
+    onCheckpoint: (d) => checkpoints.push(d.ms),
   });
   const checkpoint = storage.checkpoint.bind(storage);
   storage.checkpoint = () => {
@@ -223,8 +221,6 @@ process.once("SIGTERM", () => {
       checkpointP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
       checkpointMax: sorted.at(-1) ?? 0,
       checkpointOver10: sorted.filter((x) => x > 10).length,
-      threadCheckpoints: threadCheckpoints.length,
-      threadCheckpointMax: Math.max(0, ...threadCheckpoints),
     };
     process.stdout.write(`${JSON.stringify({ mode, incidents, unsent, errors, ...stalls })}\n`);
     process.exit(0);

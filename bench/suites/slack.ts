@@ -44,8 +44,6 @@ interface TargetStats {
   checkpointP50: number;
   checkpointMax: number;
   checkpointOver10: number;
-  threadCheckpoints: number;
-  threadCheckpointMax: number;
 }
 
 const CLIENTS = 50;
@@ -175,7 +173,7 @@ export const slackBenchmark: Benchmark = {
       const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
-        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; bot on the HTTP loop (diagnosis) max ${i.loopDelayMax.toFixed(0)} ms (p99 ${i.loopDelayP99.toFixed(1)}); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop, ${i.threadCheckpoints ?? 0} in the checkpoint thread (max ${(i.threadCheckpointMax ?? 0).toFixed(0)} ms)`,
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; bot on the HTTP loop (diagnosis) max ${i.loopDelayMax.toFixed(0)} ms (p99 ${i.loopDelayP99.toFixed(1)}); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
         first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end`,
         sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s, bot on the HTTP loop (diagnosis) ${rate("inproc", sat).toFixed(0)} acks/s`,
       };

@@ -29,14 +29,13 @@ export interface StorageOptions extends ConnectionOptions {
   /** Source of `received_at`, `created_at`, `fired_at`, `cancelled_at` stamps; default: system time. */
   clock?: Pick<Clock, "now">;
   /**
-   * WAL checkpoints off the event loop instead of inside a commit: SQLite's automatic checkpoint runs in whichever
+   * WAL checkpoints between events instead of inside a commit: SQLite's automatic checkpoint runs in whichever
    * commit crosses 1,000 WAL pages and costs that event two fsyncs. Every `checkpointMs` the WAL file is looked at;
-   * if it was written, a PASSIVE checkpoint (never blocks, skips pages readers still need) runs in a worker thread
-   * with its own connection, TRUNCATE once the writes stop (`checkpointer.ts`). 0 = SQLite's automatic checkpoint.
-   * Default 1000.
+   * if it was written, a PASSIVE checkpoint runs on this connection, TRUNCATE once the writes stop
+   * (`checkpointer.ts`). 0 = SQLite's automatic checkpoint. Default 1000.
    */
   checkpointMs?: number;
-  /** Each checkpoint the checkpoint thread ran (diagnostics and benchmarks). */
+  /** Each checkpoint the timer ran (diagnostics and benchmarks). */
   onCheckpoint?: (done: CheckpointDone) => void;
   /** The organisation whose rows this store reads and writes (docs/storage.md); default {@link DEFAULT_TENANT}. */
   tenant?: string;
@@ -96,9 +95,8 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
       this.db.$client.pragma("wal_autocheckpoint = 0");
       this.checkpointer = new Checkpointer({
         file: this.db.$client.name,
-        synchronous: opts.synchronous ?? "NORMAL",
         everyMs: every,
-        fallback: () => this.checkpoint(),
+        run: (mode) => this.runCheckpoint(mode),
         ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
       });
     }
@@ -111,15 +109,27 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
     return new SqliteInstallations(this.db, this.clock);
   }
 
-  /** One look at the WAL now, as the checkpoint timer does (tests; resolves with the thread's checkpoint, if any). */
-  checkpointTick(): Promise<CheckpointDone | undefined> {
-    return this.checkpointer?.tick() ?? Promise.resolve(undefined);
+  /** One look at the WAL now, as the checkpoint timer does (tests): the checkpoint it ran, if any. */
+  checkpointTick(): CheckpointDone | undefined {
+    return this.checkpointer?.tick();
   }
 
-  /**
-   * PASSIVE checkpoint of the WAL into the database file on this connection, i.e. on the event loop: at close, and
-   * instead of the checkpoint thread if that cannot run.
-   */
+  private runCheckpoint(mode: CheckpointDone["mode"]): CheckpointDone {
+    const t0 = performance.now();
+    try {
+      const [r] = this.db.$client.pragma(`wal_checkpoint(${mode === "truncate" ? "TRUNCATE" : "PASSIVE"})`) as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
+      return { mode, ms: performance.now() - t0, frames: r?.log ?? 0, copied: r?.checkpointed ?? 0, busy: r?.busy === 1 };
+    } catch (err) {
+      // busy or a locked file: the next tick tries again
+      return { mode, ms: performance.now() - t0, frames: 0, copied: 0, busy: true, error: String(err) };
+    }
+  }
+
+  /** PASSIVE checkpoint of the WAL into the database file on this connection (at close). */
   checkpoint(): void {
     if (!this.db.$client.open) return;
     try {
@@ -404,9 +414,8 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
 
   async close(): Promise<void> {
     if (!this.owns) return;
-    const stopped = this.checkpointer?.close(); // the thread closes its connection while this one finishes
+    this.checkpointer?.close();
     this.checkpoint();
     if (this.db.$client.open) this.db.$client.close();
-    await stopped;
   }
 }
