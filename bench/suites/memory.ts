@@ -35,7 +35,16 @@ export const memoryBenchmark: Benchmark = {
     const note = `after start ${bot.started!.rssMb.toFixed(0)} MB, +${bot.perIncidentKb!.toFixed(0)} KB RSS per incident; V8 heap ${bot.heapTotalMb.toFixed(0)} MB reserved, ${bot.heapUsedMb.toFixed(0)} MB live`;
     const out: Measured[] = [
       // issue #17: at most 1.15× the floor of the same modules with an empty database (before: 150 MB absolute)
-      row(`RSS, ${n.toLocaleString("en-US")} incidents handled`, bot.rssMb, "MB", floor.rssMb, "cost", "ratio <= 1.15", bot.rssMb <= 1.15 * floor.rssMb, note),
+      row(
+        `RSS, ${n.toLocaleString("en-US")} incidents handled`,
+        bot.rssMb,
+        "MB",
+        floor.rssMb,
+        "cost",
+        "ratio <= 1.15",
+        bot.rssMb <= 1.15 * floor.rssMb,
+        note,
+      ),
       row(`V8 heap in use, ${n.toLocaleString("en-US")} incidents handled`, bot.heapUsedMb, "MB", floor.heapUsedMb, "cost"),
     ];
     return out;

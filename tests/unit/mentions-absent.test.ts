@@ -10,7 +10,14 @@ const mentions = [
   { id: "U0BEN", name: "Ben Berg", absent: "**Ben Berg** (nicht im Chat, bitte anrufen: 📞 +49 171 2222222)" },
   { id: "U0CEM", name: "Cem Celik" },
 ];
-const msg: Outbound = { key: "NF-2026-0001/header", channel: "slack:T1:C1", text: plainOf(blocks, mentions), blocks, mentions, locale: "de" };
+const msg: Outbound = {
+  key: "NF-2026-0001/header",
+  channel: "slack:T1:C1",
+  text: plainOf(blocks, mentions),
+  blocks,
+  mentions,
+  locale: "de",
+};
 
 describe("mentions of people who are not members of the channel", () => {
   it("only the emergency plan's people can be shown by name and phone instead", () => {
