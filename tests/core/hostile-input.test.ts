@@ -351,7 +351,8 @@ describe("the bot under hostile input (real SQLite, memory platform)", () => {
     );
     expect(inputs).toBeGreaterThanOrEqual(BOT_RUNS);
     expect(echoedEscaped).toBeGreaterThan(10);
-  });
+    // 2,500 full events through the real service and SQLite: ~15 s on a quiet 2-core machine, 38 s at load 15–20
+  }, 120_000);
 
   it("survives lines of 100 kB from the coordinator and from an outsider", async () => {
     for (const line of bigLines()) {
