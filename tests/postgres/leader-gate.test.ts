@@ -30,8 +30,15 @@ class FakeSync implements ChatAdapter {
   readonly capabilities = { buttons: false, update: true, reactions: true, ephemeral: false, threads: true } as unknown as Capabilities;
   running = false;
   starts = 0;
+  /** Start attempts that failed (e.g. the Matrix key file missing on this machine). */
+  failing = false;
+  failed = 0;
   async start(_on: InboundHandler): Promise<void> {
     if (this.running) throw new Error("already started");
+    if (this.failing) {
+      this.failed++;
+      throw new Error("Schlüsseldatei fehlt");
+    }
     this.running = true;
     this.starts++;
   }
@@ -46,12 +53,16 @@ class FakeSync implements ChatAdapter {
   }
 }
 
-function gate(_name: string): { gate: LeaderGatedAdapter; sync: FakeSync } {
+function gate(_name: string, opts: { failing?: boolean; log?: string[] } = {}): { gate: LeaderGatedAdapter; sync: FakeSync } {
   const sync = new FakeSync();
+  sync.failing = opts.failing === true;
   const g = new LeaderGatedAdapter(
     sync,
     // rejoinMs: a holder that lost its session keeps out for 2 s, so the follower (polling every 100 ms) takes over
     (hooks) => new Leadership(db.url, "matrix-sync", { pollMs: 100, checkMs: 100, rejoinMs: 2000, ...hooks, onError: () => {} }),
+    (level, msg) => void opts.log?.push(`${level}: ${msg}`),
+    undefined,
+    { stepDownMs: 1000 },
   );
   gates.push(g);
   return { gate: g, sync };
@@ -97,6 +108,33 @@ describe("Matrix sync behind the leadership role", () => {
     await until(() => a.gate.role.isLeader === false, 1000, "a ohne Rolle");
     await new Promise((r) => setTimeout(r, 400));
     expect([a.sync.running, b.sync.running]).toEqual([false, true]);
+  });
+
+  it("a holder whose adapter does not start hands the role over instead of keeping Matrix off everywhere", async () => {
+    const log: string[] = [];
+    const a = gate("a", { failing: true, log });
+    const b = gate("b");
+    await a.gate.start(async () => {});
+    await until(() => a.sync.failed === 1, 3000, "a versucht zu starten");
+    await b.gate.start(async () => {});
+    // was: a kept the role with its adapter stopped, b stayed in standby for good
+    await until(() => b.sync.running, 5000, "b übernimmt");
+    expect(b.gate.canDeliver()).toBe(true);
+    expect(a.gate.role.isLeader).toBe(false);
+    expect(log.some((l) => l.startsWith("error:") && /startet nicht; die Rolle geht für 1 s an einen anderen Prozess/.test(l))).toBe(true);
+    // a competes again after its pause, but b holds the role: a stays in standby and never runs
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([a.sync.running, b.sync.running]).toEqual([false, true]);
+    expect(a.sync.failed).toBe(1);
+  });
+
+  it("a lone process whose adapter does not start tries again after its pause", async () => {
+    const a = gate("a", { failing: true });
+    await a.gate.start(async () => {});
+    await until(() => a.sync.failed === 1, 3000, "erster Versuch");
+    a.sync.failing = false; // e.g. the key file was put back
+    await until(() => a.sync.running, 5000, "zweiter Versuch nach der Pause");
+    expect(a.gate.canDeliver()).toBe(true);
   });
 
   it("stopping the holder hands the sync over", async () => {

@@ -505,6 +505,8 @@ export const de = {
     roleStopping: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} hält an`,
     roleSwitchFailed: (role: string, platform: string) => `${role}: ${platform} konnte nicht wechseln`,
     roleStandby: (role: string) => `Bereitschaft: ${role} läuft in einem anderen Prozess`,
+    roleStartFailed: (role: string, platform: string, seconds: number) =>
+      `${role}: ${platform} startet nicht; die Rolle geht für ${seconds} s an einen anderen Prozess`,
     roleNotReleased: "Rolle konnte nicht abgegeben werden",
     roleUncheckable: (role: string) => `${role}: Rolle nicht prüfbar`,
   },

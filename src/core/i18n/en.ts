@@ -489,6 +489,8 @@ export const en: Catalog = {
     roleStopping: (role: string, why: string, platform: string) => `${role}: ${why}, ${platform} stopping`,
     roleSwitchFailed: (role: string, platform: string) => `${role}: ${platform} could not switch`,
     roleStandby: (role: string) => `Standby: ${role} runs in another process`,
+    roleStartFailed: (role: string, platform: string, seconds: number) =>
+      `${role}: ${platform} does not start; the role goes to another process for ${seconds} s`,
     roleNotReleased: "A role could not be released",
     roleUncheckable: (role: string) => `${role}: cannot check the role`,
   },
