@@ -201,7 +201,13 @@ export class MatrixAdapter implements ChatAdapter {
       const t0 = performance.now();
       try {
         await this.checkDeviceKeys(client, session, crypto);
-        await initCrypto(client, crypto, this.sdkLogLevel);
+        const { keyRequests } = await initCrypto(client, crypto, this.sdkLogLevel);
+        if (!keyRequests) {
+          this.log(
+            "warn",
+            "Schlüsselanfragen an eigene Geräte nicht eingeschaltet (matrix-js-sdk geändert?); unlesbare Nachrichten werden dann nur gemeldet. / room-key requests not enabled",
+          );
+        }
       } catch (err) {
         await this.closeCrypto();
         if (err instanceof Error && /doesn't match the account/i.test(err.message)) {

@@ -34,7 +34,11 @@ let initQueue: Promise<unknown> = Promise.resolve();
  * once, during initialisation, from `globalThis.indexedDB`; that global points at this adapter's IndexedDB just
  * for that moment (serialised), so several bots in one process (tests) never share a store.
  */
-export async function initCrypto(client: MatrixClient, state: CryptoStateFile, level: SdkLogLevel = "warn"): Promise<void> {
+export async function initCrypto(
+  client: MatrixClient,
+  state: CryptoStateFile,
+  level: SdkLogLevel = "warn",
+): Promise<{ keyRequests: boolean }> {
   const run = initQueue.then(async () => {
     const g = globalThis as { indexedDB?: unknown; IDBKeyRange?: unknown };
     const before = g.indexedDB;
@@ -56,7 +60,7 @@ export async function initCrypto(client: MatrixClient, state: CryptoStateFile, l
   });
   initQueue = run.catch(() => {});
   await run;
-  enableKeyRequests(client);
+  return { keyRequests: enableKeyRequests(client) };
 }
 
 const RANK: Record<SdkLogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 5 };
@@ -67,9 +71,13 @@ const RANK: Record<SdkLogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3
  * gossiping/machine.rs); for the bot that is its owner logged into the bot account in Element with the recovery
  * key. Switched on, an undecryptable message makes the bot ask there.
  */
-function enableKeyRequests(client: MatrixClient): void {
+function enableKeyRequests(client: MatrixClient): boolean {
+  // `olmMachine` is private to matrix-js-sdk's RustCrypto (no public switch); tests/adapters/matrix/key-requests.test.ts
+  // guards it against SDK updates, and the adapter logs a warning when it is gone
   const machine = (client.getCrypto() as unknown as { olmMachine?: { roomKeyRequestsEnabled: boolean } } | undefined)?.olmMachine;
-  if (machine && "roomKeyRequestsEnabled" in machine) machine.roomKeyRequestsEnabled = true;
+  if (!machine || !("roomKeyRequestsEnabled" in machine)) return false;
+  machine.roomKeyRequestsEnabled = true;
+  return machine.roomKeyRequestsEnabled === true;
 }
 
 const RUST_LEVEL: Record<SdkLogLevel, LoggerLevel | undefined> = {
