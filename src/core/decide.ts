@@ -24,6 +24,7 @@ import { log, post, refuse, remember, SYSTEM } from "./primitives.ts";
 import { changeRole, confirmRole, takeOverRole } from "./roles.ts";
 import type { Loaded } from "./state.ts";
 import { status } from "./status.ts";
+import { reportOutage } from "./systems.ts";
 import { changeTasks, onReaction, reactionVerb, syncTasks } from "./tasks.ts";
 import { showTemplate } from "./templates.ts";
 import { shorten } from "./text.ts";
@@ -106,6 +107,7 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   },
   template: { scope: "open", run: (cx, ev, c) => showTemplate(cx, ev, c.name) },
   note: { scope: "open", run: (cx, ev, c) => note(cx, ev, c.text) },
+  outage: { scope: "open", run: (cx, ev, c) => reportOutage(cx, ev, c.ref, c.back === true) },
   // a lower level can take back a clock whose condition names a level and a question; its reminders are cancelled
   escalate: { scope: "open", needs: () => PENDING_TIMERS, run: (cx, ev, c) => escalate(cx, ev, c.level, c.raw) },
   // closing a drill compares it with the team's earlier drills of the same type

@@ -24,6 +24,8 @@ export type Command =
   | { kind: "task"; verb: TaskVerb; nrs: number[]; reason?: string }
   | { kind: "template"; name?: string }
   | { kind: "note"; text: string }
+  /** `ausfall <Nr|Name>` (a system is down: its RTO clock starts), `ausfall <Nr> behoben` (back in operation). */
+  | { kind: "outage"; ref: string; back?: true }
   | { kind: "escalate"; level?: Level; raw: string }
   | { kind: "advance"; reason?: string }
   | { kind: "close"; reason?: string }
@@ -68,6 +70,7 @@ const KEYWORDS: Record<string, string[]> = {
   skip: ["ueberspringen", "uebersprungen", "skip", "entfaellt"],
   template: ["vorlage", "vorlagen", "template", "templates", "text"],
   note: ["notiz", "note", "doku", "dokumentation", "log"],
+  outage: ["ausfall", "down", "outage"],
   escalate: ["eskalieren", "escalate", "stufe", "level"],
   advance: ["weiter", "next", "advance", "naechste", "naechster"],
   close: ["abschliessen", "abschluss", "close", "schliessen", "beenden", "ende"],
@@ -178,6 +181,8 @@ const REPLY_WORDS = new Set([
   "template",
   "notiz",
   "note",
+  "ausfall",
+  "down",
   "eskalieren",
   "escalate",
   "weiter",
@@ -192,6 +197,10 @@ const REPLY_WORDS = new Set([
   "✅",
   "👍",
 ]);
+/** `ausfall 1`, `ausfall PVS`, `ausfall 1 behoben`: the tail of an outage report in a thread (one word, maybe "behoben"). */
+const OUTAGE_NR = /^[^\s]+(?:\s+(?:behoben|wieder\s+da|läuft\s+wieder|laeuft\s+wieder|back|up|fixed))?$/i;
+/** `ausfall PVS behoben`, `down 1 fixed`: the system is back in operation. */
+const OUTAGE_BACK = /^(.+?)\s+(?:behoben|wieder\s+da|läuft\s+wieder|laeuft\s+wieder|back|up|fixed)$/i;
 /** `ok rolle`, `ok rolle technik`, `ok role`: the tail after `ok` that confirms a role. */
 const ROLE_CONFIRM = /^(?:rolle|role)(?:\s+(\S+))?\s*$/i;
 
@@ -218,6 +227,9 @@ function replyKeyword(word: string, rest: string): { key?: string; suggestion?: 
       return /^(?:nr\.?\s*|#)?\d/i.test(tail) ? { key } : {};
     case "answer":
       return /^\S+\s+\S/.test(tail) ? { key } : {};
+    case "outage":
+      // "Ausfall der Telefonanlage seit 9 Uhr" is conversation: in a thread only alone or with one word (number or name)
+      return !tail || OUTAGE_NR.test(tail) ? { key } : {};
     default:
       return { key };
   }
@@ -350,6 +362,10 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
       return rest ? { kind: "template", name: rest } : { kind: "template" };
     case "note":
       return rest ? { kind: "note", text: rest } : { kind: "error", error: { code: "note-empty" } };
+    case "outage": {
+      const back = OUTAGE_BACK.exec(rest.trim());
+      return back ? { kind: "outage", ref: back[1]!.trim(), back: true } : { kind: "outage", ref: rest.trim() };
+    }
     case "escalate": {
       const lvl = parseLevel(head(rest)[0]);
       return lvl ? { kind: "escalate", level: lvl, raw: rest } : { kind: "escalate", raw: rest };

@@ -32,6 +32,11 @@ export interface IncidentState {
    * starts). Absent in incidents declared before cards: those posted every visible phase's tasks at once.
    */
   cards?: string[];
+  /**
+   * Systems of the organisation file reported down (`ausfall 1`), by name: when, and when back in operation. Their RTO
+   * clock runs from `downAt`; `status` shows no countdown for the others. Absent until one is reported.
+   */
+  systems?: Record<string, { downAt: string; upAt?: string }>;
   /** The emergency plan's assignment per role (src/core/roles.ts); absent for incidents without a plan. */
   plan?: Partial<Record<RoleId, PlanRoleState>>;
   /** Who held which role when (for the summary); absent in incidents stored before it existed. */

@@ -494,24 +494,36 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
   const dl = deadlineFacts(L, env);
   if (dl.length) blocks.push({ type: "paragraph", text: `**${t.statusDeadlines}**` }, { type: "facts", facts: dl });
   if (env.config?.systems?.length) {
-    const sys = [...env.config.systems].sort((a, b) => a.priority - b.priority);
-    blocks.push({
-      type: "paragraph",
-      text: `**${t.statusRecovery}**\n${sys.map((s, i) => `${i + 1}. ${escapeMd(s.name)}${s.rto ? ` – RTO ${s.rto}${rtoLeft(s.rto, L, env)}` : ""}${s.rpo ? `, RPO ${s.rpo}` : ""}`).join("\n")}`,
-    });
+    const sys = recoveryOrder(env.config);
+    // the RTO clock runs only for a system reported down (`ausfall 1`), from then; the others show their target
+    const line = (s: (typeof sys)[number], i: number) => {
+      const st = L.st.systems?.[s.name];
+      const state = st?.upAt
+        ? ` (${t.statusBackUp(showTime(st.upAt, env.locale))})`
+        : st
+          ? ` (${t.statusDownSince(showTime(st.downAt, env.locale), s.rto ? rtoLeft(s.rto, st.downAt, env) : "")})`.replace(/, \)$/, ")")
+          : "";
+      return `${i + 1}. ${escapeMd(s.name)}${s.rto ? ` – RTO ${s.rto}` : ""}${s.rpo ? `, RPO ${s.rpo}` : ""}${state}`;
+    };
+    const hint = sys.some((s) => !L.st.systems?.[s.name]) && phase !== "abgeschlossen" ? `\n_${t.statusOutageHint}_` : "";
+    blocks.push({ type: "paragraph", text: `**${t.statusRecovery}**\n${sys.map(line).join("\n")}${hint}` });
   }
   blocks.push({ type: "paragraph", text: `**${t.statusNext}:** ${nextStep(L, env)}` });
   blocks.push({ type: "context", text: t.statusTemplates });
   return blocks;
 }
 
-function rtoLeft(rto: string, L: Loaded, env: ViewEnv): string {
+/** The organisation file's systems in recovery order (the numbers `status` shows and `ausfall <Nr>` takes). */
+export function recoveryOrder(config: OrgConfig | undefined): NonNullable<OrgConfig["systems"]> {
+  return [...(config?.systems ?? [])].sort((a, b) => a.priority - b.priority);
+}
+
+/** Time left of a system's RTO counted from when it was reported down ("noch 3 h 50 min"), or how long overdue. */
+function rtoLeft(rto: string, downAt: string, env: ViewEnv): string {
   const ms = durationMs(rto);
   if (ms === undefined) return "";
-  const left = new Date(L.rec.awareAt).getTime() + ms - env.now.getTime();
-  return left >= 0
-    ? ` (${env.t.statusLeft(showDuration(left, env.locale))})`
-    : ` (${env.t.statusOverdue(showDuration(-left, env.locale))})`;
+  const left = new Date(downAt).getTime() + ms - env.now.getTime();
+  return left >= 0 ? env.t.statusLeft(showDuration(left, env.locale)) : env.t.statusOverdue(showDuration(-left, env.locale));
 }
 
 export function nextStep(L: Loaded, env: ViewEnv): string {

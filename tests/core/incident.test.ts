@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { NO_CAPABILITIES } from "../../src/core/adapter.ts";
 import { verifyChain } from "../../src/core/chain.ts";
 import { HOUR, TestBot } from "../helpers/bot.ts";
 
@@ -216,17 +217,75 @@ describe("incident service on a real SQLite file with a fake clock", () => {
 });
 
 describe("status with an organisation file", () => {
-  it("shows the recovery order by priority and the RTO time left since Kenntnisnahme", async () => {
+  it("shows the recovery order by priority; the RTO clock runs only for a system reported down, from the report (#10 item 7)", async () => {
     const { loadOrgConfig } = await import("../../src/config/load.ts");
     const config = loadOrgConfig("examples/praxis.yaml");
-    tb = await new TestBot({ config }).start();
+    tb = await new TestBot({ config, caps: { ...NO_CAPABILITIES } }).start();
     await tb.command("anna", "verschlüsselung");
+    await tb.say("anna", "rolle koordinator");
     await tb.advance(HOUR);
     await tb.say("anna", "status");
-    const status = tb.last();
-    const first = [...(config.systems ?? [])].sort((a, b) => a.priority - b.priority)[0]!;
+    const sys = [...(config.systems ?? [])].sort((a, b) => a.priority - b.priority);
+    const re = (s: string) => s.replace(/[()]/g, ".");
+    let status = tb.last();
     expect(status).toMatch(/Wiederanlauf-Reihenfolge/);
-    expect(status).toMatch(new RegExp(`1\\. ${first.name.replace(/[()]/g, ".")} – RTO ${first.rto} \\(noch `));
+    // no system reported down: the targets, no countdown (before: "RTO 4 h (noch 3 h)" for every system from the start)
+    expect(status).toMatch(new RegExp(`1\\. ${re(sys[0]!.name)} – RTO ${sys[0]!.rto}, RPO ${sys[0]!.rpo}\n`));
+    expect(status).not.toMatch(/RTO [^\n]*\((noch|seit)/);
+    expect(status).toMatch(/Ein System ausgefallen\? ausfall <Nr> startet seine Wiederanlauf-Uhr/);
+    // reported down by number (or by name in a thread line): the clock runs from the report
+    await tb.say("ben", "ausfall 1");
+    expect(tb.last()).toMatch(
+      new RegExp(`⛔ ${re(sys[0]!.name)} ausgefallen \\(gemeldet von ben\\)\\. Wiederanlauf-Ziel \\(RTO 4 h\\): bis `),
+    );
+    await tb.say("ben", "ausfall Telefonanlage");
+    await tb.advance(HOUR);
+    await tb.say("anna", "status");
+    status = tb.last().replace(/\s+/g, " ");
+    expect(status).toMatch(new RegExp(`1\\. ${re(sys[0]!.name)} – RTO 4 h, RPO 24 h \\(ausgefallen seit .*, noch 3 h\\)`));
+    expect(status).toMatch(/3\. Telefonanlage – RTO 8 h \(ausgefallen seit .*, noch 7 h\)/);
+    expect(status).toMatch(/2\. TI-Konnektor und Kartenterminals – RTO 4 h 3\./);
+    // back in operation: the clock stops; on the timeline both
+    await tb.say("ben", "ausfall 1 behoben");
+    expect(tb.last()).toMatch(/wieder in Betrieb \(gemeldet von ben\)/);
+    await tb.say("anna", "status");
+    expect(tb.last().replace(/\s+/g, " ")).toMatch(/RPO 24 h \(wieder in Betrieb seit /);
+    const kinds = (await tb.storage.timeline("NF-2026-0001")).filter((e) => e.kind === "outage").map((e) => e.text);
+    expect(kinds).toEqual([
+      `Ausgefallen: ${sys[0]!.name} (RTO 4 h)`,
+      "Ausgefallen: Telefonanlage (RTO 8 h)",
+      `Wieder in Betrieb: ${sys[0]!.name}`,
+    ]);
+  });
+
+  it("an outage report that names no known system lists the systems; conversation about an outage stays conversation", async () => {
+    const { loadOrgConfig } = await import("../../src/config/load.ts");
+    tb = await new TestBot({ config: loadOrgConfig("examples/praxis.yaml"), caps: { ...NO_CAPABILITIES } }).start();
+    await tb.command("anna", "verschlüsselung");
+    await tb.say("ben", "ausfall");
+    expect(tb.last()).toMatch(
+      /Welches System ist ausgefallen\? 1 Praxisverwaltungssystem .* · 3 Telefonanlage · .*Zum Beispiel ausfall 1\./s,
+    );
+    await tb.say("ben", "ausfall Drucker7");
+    expect(tb.last()).toMatch(/Ein System „Drucker7“ steht nicht in der Organisationsdatei\./);
+    await tb.say("ben", "ausfall 2 behoben");
+    expect(tb.last()).toMatch(/TI-Konnektor und Kartenterminals ist nicht als ausgefallen gemeldet\. Ausgefallen: ausfall 2\./);
+    await tb.say("ben", "Ausfall der Telefonanlage seit 9 Uhr");
+    expect(tb.last()).toMatch(/📝/);
+    await tb.say("ben", "status");
+    expect(tb.last()).not.toMatch(/ausgefallen seit/);
+  });
+
+  it("in English: `down 3` starts the clock of system 3", async () => {
+    const { loadOrgConfig } = await import("../../src/config/load.ts");
+    tb = await new TestBot({ config: loadOrgConfig("examples/praxis.yaml"), caps: { ...NO_CAPABILITIES }, locale: "en" }).start();
+    await tb.command("anna", "ransomware");
+    await tb.say("ben", "down 3");
+    expect(tb.last()).toMatch(
+      /⛔ Telefonanlage is down \(reported by ben\)\. Recovery target \(RTO 8 h\): by .*Back in operation: down 3 fixed\./s,
+    );
+    await tb.say("ben", "status");
+    expect(tb.last().replace(/\s+/g, " ")).toMatch(/3\. Telefonanlage – RTO 8 h \(down since .*, 8 h left\)/);
   });
 
   it("shows the recovery order in English under an English deployment, in German under a German one", async () => {

@@ -267,6 +267,23 @@ export const de = {
   statusDeadlines: "Fristen",
   /** `status` with systems in the organisation file: their order of recovery (priority, RTO, RPO). */
   statusRecovery: "Wiederanlauf-Reihenfolge",
+  /** A system reported down (`ausfall 1`): since when, and the RTO countdown from then. */
+  statusDownSince: (since: string, left: string) => `ausgefallen seit ${since}, ${left}`,
+  statusBackUp: (at: string) => `wieder in Betrieb seit ${at}`,
+  statusOutageHint: "Ein System ausgefallen? `ausfall <Nr>` startet seine Wiederanlauf-Uhr.",
+  /** `ausfall <Nr|Name> [behoben]`: a system of the organisation file is down (its RTO clock starts) or back. */
+  outage: {
+    noSystems: "In der Organisationsdatei stehen keine Systeme (`systems:`). Den Ausfall bitte mit `notiz <Text>` festhalten.",
+    which: (list: string) => `Welches System ist ausgefallen? ${list}. Zum Beispiel \`ausfall 1\`.`,
+    unknown: (given: string, list: string) =>
+      `Ein System „${given}“ steht nicht in der Organisationsdatei. ${list}. Zum Beispiel \`ausfall 1\`.`,
+    down: (name: string, by: string, rto: string | undefined, due: string | undefined, nr: number) =>
+      `⛔ ${name} ausgefallen (gemeldet von ${by}).${rto && due ? ` Wiederanlauf-Ziel (RTO ${rto}): bis ${due}.` : ""} Wieder in Betrieb: \`ausfall ${nr} behoben\`.`,
+    already: (name: string, since: string, nr: number) =>
+      `${name} ist schon seit ${since} als ausgefallen gemeldet. Wieder in Betrieb: \`ausfall ${nr} behoben\`.`,
+    back: (name: string, by: string) => `✅ ${name} wieder in Betrieb (gemeldet von ${by}).`,
+    notDown: (name: string, nr: number) => `${name} ist nicht als ausgefallen gemeldet. Ausgefallen: \`ausfall ${nr}\`.`,
+  },
   statusNext: "Nächster Schritt",
   statusQuestions: "Fragen",
   statusTemplates: "Fertige Texte: `vorlage` zeigt die Liste. Ihre Aufgaben: `meine aufgaben`, alle: `aufgaben`.",
@@ -292,7 +309,7 @@ export const de = {
       `**Arten:** ${types}`,
       "",
       "**Im Notfall-Thread:**",
-      "`rolle koordinator|technik|kommunikation [@Person]` · `status` · `ok <Nr>` / `erledigt <Nr>` · `überspringen <Nr> <Grund>` · `antwort <Nr> <Antwort>` · `vorlage [Name]` · `notiz <Text>` · `eskalieren <Stufe>` · `weiter [Begründung]` · `abschließen` · `export` · `handbuch`",
+      "`rolle koordinator|technik|kommunikation [@Person]` · `status` · `ok <Nr>` / `erledigt <Nr>` · `überspringen <Nr> <Grund>` · `antwort <Nr> <Antwort>` · `vorlage [Name]` · `notiz <Text>` · `ausfall <Nr>` · `eskalieren <Stufe>` · `weiter [Begründung]` · `abschließen` · `export` · `handbuch`",
     ].join("\n"),
   helpInIncident:
     "Befehle hier: `meine aufgaben` · `erledigt <Nr>` · `rolle <Rolle>` · `antwort <Nr> <Antwort>` · `status` · `aufgaben` · `vorlage` · `notiz <Text>`. Alles andere wird dokumentiert.",
