@@ -199,6 +199,8 @@ const REPLY_WORDS = new Set([
 ]);
 /** `ausfall 1`, `ausfall PVS`, `ausfall 1 behoben`: the tail of an outage report in a thread (one word, maybe "behoben"). */
 const OUTAGE_NR = /^[^\s]+(?:\s+(?:behoben|wieder\s+da|läuft\s+wieder|laeuft\s+wieder|back|up|fixed))?$/i;
+/** `/notfall ausfall 1 [behoben]`: with the prefix (where a line may declare an emergency) only by number. */
+const OUTAGE_CMD = /^\d+(?:\s+(?:behoben|wieder\s+da|läuft\s+wieder|laeuft\s+wieder|back|up|fixed))?$/i;
 /** `ausfall PVS behoben`, `down 1 fixed`: the system is back in operation. */
 const OUTAGE_BACK = /^(.+?)\s+(?:behoben|wieder\s+da|läuft\s+wieder|laeuft\s+wieder|back|up|fixed)$/i;
 /** `ok rolle`, `ok rolle technik`, `ok role`: the tail after `ok` that confirms a role. */
@@ -363,6 +365,8 @@ export function parseCommand(input: string, playbooks: readonly Playbook[], opts
     case "note":
       return rest ? { kind: "note", text: rest } : { kind: "error", error: { code: "note-empty" } };
     case "outage": {
+      // "/notfall Ausfall Server" declares an emergency; with the prefix only a system's number reports an outage
+      if (opts.mode === "command" && !OUTAGE_CMD.test(rest.trim())) break;
       const back = OUTAGE_BACK.exec(rest.trim());
       return back ? { kind: "outage", ref: back[1]!.trim(), back: true } : { kind: "outage", ref: rest.trim() };
     }

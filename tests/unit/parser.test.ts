@@ -262,3 +262,22 @@ describe("every task word counts in a thread when a number follows", () => {
     expect(parseCommand(text, pbs, { mode: "reply" })).toMatchObject({ kind: "task", verb: "erledigt", nrs: [3] });
   });
 });
+
+describe("parseCommand: outage of a system (ausfall, #10 item 7)", () => {
+  it("in a thread: alone, with a number or one word, and 'behoben' when it is back", () => {
+    expect(reply("ausfall 1")).toEqual({ kind: "outage", ref: "1" });
+    expect(reply("Ausfall PVS")).toEqual({ kind: "outage", ref: "PVS" });
+    expect(reply("ausfall 3 behoben")).toEqual({ kind: "outage", ref: "3", back: true });
+    expect(reply("down 2 fixed")).toEqual({ kind: "outage", ref: "2", back: true });
+    expect(reply("ausfall")).toEqual({ kind: "outage", ref: "" });
+  });
+  it("in a thread, a sentence about an outage stays conversation", () => {
+    expect(reply("Ausfall der Telefonanlage seit 9 Uhr").kind).toBe("text");
+  });
+  it("with the prefix, only a number reports an outage: '/notfall Ausfall Server' still declares an emergency", () => {
+    expect(cmd("ausfall 2")).toEqual({ kind: "outage", ref: "2" });
+    const c = cmd("Ausfall Server Praxissoftware geht nicht");
+    expect(c.kind === "open" || c.kind === "choose-type").toBe(true);
+    expect(cmd("ausfall").kind).not.toBe("outage");
+  });
+});
