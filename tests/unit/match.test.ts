@@ -131,9 +131,18 @@ describe("matchPlaybooks", () => {
   });
 
   it("a word of breaking ('defekt', 'hängt') never opens a playbook whose cues speak of no failure: the object alone chose it", () => {
-    for (const text of ["smc-b karte defekt", "ehba defekt", "anydesk hängt", "usb stick kaputt"]) {
+    for (const text of [
+      "smc-b karte defekt",
+      "ehba defekt",
+      "anydesk hängt",
+      "usb stick kaputt",
+      "teamviewer geht nicht",
+      "fernwartung geht gar nicht",
+    ]) {
       expect(open(text).verdict, text).toBe("ask");
     }
+    // "geht" without "nicht" says nothing broke
+    expect(open("dsgvo vorfall, brief mit diagnosen ging an die falsche person")).toMatchObject({ verdict: "open", id: "datenabfluss" });
     // a playbook about failures still opens on one
     expect(open("kartenleser kaputt")).toMatchObject({ verdict: "open", id: "internet-ti" });
     expect(open("festplatte defekt im server")).toMatchObject({ verdict: "open", id: "serverausfall" });

@@ -5,7 +5,7 @@
 import type { Playbook } from "../../machines/schema.ts";
 import { closestWord, tolerance } from "../text.ts";
 import { splitCompound } from "./compound.ts";
-import { FAILURE_STEMS, GENERIC_STEMS, stemForms, type Word, words } from "./words.ts";
+import { FAILURE_STEMS, GENERIC_STEMS, stemForms, WORKING_STEMS, type Word, words } from "./words.ts";
 
 /** Where a cue comes from; `playbooks --match` shows it. */
 export type CueKind = "id" | "title" | "trigger" | "anzeichen";
@@ -168,9 +168,9 @@ export class PlaybookIndex {
     return GENERIC_STEMS.has(term) ? Math.min(idf, GENERIC_WEIGHT) : idf;
   }
 
-  /** Whether some cue of `playbook` says that something broke or stopped ({@link FAILURE_STEMS}). */
+  /** Whether some cue of `playbook` says that something broke or stopped ({@link FAILURE_STEMS}, "geht", "startet"). */
   knowsFailure(playbook: string): boolean {
-    for (const stem of FAILURE_STEMS) if (this.postings.get(stem)?.has(playbook)) return true;
+    for (const stem of [...FAILURE_STEMS, ...WORKING_STEMS]) if (this.postings.get(stem)?.has(playbook)) return true;
     return false;
   }
 

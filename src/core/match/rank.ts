@@ -4,7 +4,7 @@
  */
 import type { Playbook } from "../../machines/schema.ts";
 import { type Cue, indexFor, type PlaybookIndex, type TermHit, type WordHits } from "./playbook-index.ts";
-import { FAILURE_STEMS, GENERIC_STEMS, words } from "./words.ts";
+import { GENERIC_STEMS, saysBroken, words } from "./words.ts";
 
 /** One playbook's score for a description, with the evidence behind it. */
 export interface Ranked {
@@ -171,9 +171,10 @@ export function rank(text: string, index: PlaybookIndex): MatchResult {
     });
     for (const r of ranking.slice(1)) if (r.coverage >= FULL_COVERAGE && r.score >= FULL_CUE_CONTENDER) contenders.add(r.id);
     contested = contenders.size > 0 || unexplained > (1 - EXPLAINED) * (leader.sum + unexplained);
-    // "laptop kaputt", "smc-b karte defekt": a word that says something broke, and the leader is a playbook none of
-    // whose cues speaks of anything breaking (a lost device, remote access): the typed object alone chose it, ask
-    if (typed.some((w) => w.forms.some((f) => FAILURE_STEMS.has(f))) && !index.knowsFailure(ranking[0]!.id)) contested = true;
+    // "laptop kaputt", "smc-b karte defekt", "teamviewer geht nicht": the text says something broke, and the leader
+    // is a playbook none of whose cues speaks of anything breaking (a lost device, remote access): the typed object
+    // alone chose it, ask
+    if (saysBroken(text, typed) && !index.knowsFailure(ranking[0]!.id)) contested = true;
   }
   return decide(ranking, contested, contenders);
 }

@@ -89,6 +89,23 @@ export const FAILURE_STEMS: ReadonlySet<string> = new Set(
     .map((w) => stemmer(foldWord(w))),
 );
 
+/** Verbs of working that say something stopped when "nicht" follows ("geht nicht", "startet nicht mehr"). */
+const WORKING_VERBS = ["geht", "gehen", "ging", "läuft", "laufen", "startet", "starten", "funktioniert", "klappt"];
+/** Their stems (a playbook that uses them speaks of something that stopped working). */
+export const WORKING_STEMS: ReadonlySet<string> = new Set(WORKING_VERBS.map((w) => stemmer(foldWord(w))));
+const NOT_WORKING = new RegExp(
+  `(?<![\\p{L}])(?:${WORKING_VERBS.join("|")}|lauft)\\s+(?:gar\\s+|überhaupt\\s+|ueberhaupt\\s+)?(?:nicht|nix|nimmer)(?![\\p{L}])`,
+  "iu",
+);
+
+/**
+ * Whether a description says that something broke: a word of {@link FAILURE_STEMS}, or a verb of working followed
+ * by "nicht" ("teamviewer geht nicht"; "geht" alone is no sign: "brief ging an die falsche person").
+ */
+export function saysBroken(text: string, typed: readonly Word[]): boolean {
+  return typed.some((w) => w.forms.some((f) => FAILURE_STEMS.has(f))) || NOT_WORKING.test(text.slice(0, 2000));
+}
+
 /** The word that stands for "an unusual file extension was mentioned". */
 export const EXTENSION_WORD = "endung";
 
