@@ -140,6 +140,7 @@ function renderOnce(d: PrintDocument, pages: ReadonlyMap<string, number> | undef
   d.pages.forEach((page, i) => {
     if (i > 0) doc.addPage();
     w.section = page.title;
+    w.subsection = "";
     w.mark(page.id);
     for (const block of page.blocks) w.block(block);
   });
@@ -167,6 +168,11 @@ class Writer {
   readonly pageNumber: (anchor: string) => string;
   /** Title of the handbook page being written: repeated on top of continuation pages. */
   section = "";
+  /**
+   * The subheading whose content is being written (a role's list, a phase): repeated in bold on a continuation page,
+   * so a page that starts in the middle of "Nachbereitung" says so. Cleared by a heading or title.
+   */
+  subsection = "";
   readonly anchors = new Map<string, number>();
 
   constructor(doc: Doc, d: PrintDocument, pageNumber: (anchor: string) => string) {
@@ -218,6 +224,7 @@ class Writer {
   newPage(): void {
     this.doc.addPage();
     if (this.section) this.para(this.chrome.continued(this.section), FONT, SIZE.small, MUTED, 8);
+    if (this.subsection) this.para(this.chrome.continued(this.subsection), BOLD, SIZE.subheading, TEXT, 4);
   }
 
   /** Measured heights, by font, size, width and text: groups and forms are measured before they are drawn. */
@@ -332,17 +339,23 @@ class Writer {
         return;
       }
       case "heading":
+        this.subsection = "";
         this.ensure(this.height(b.text, BOLD, SIZE.heading, this.width) + 14 + this.lead(next));
         doc.y += 4;
         this.para(b.text, BOLD, SIZE.heading, TEXT, 6);
         return;
       case "subheading":
+        // a new page here starts with this subheading, not with the previous one continued
+        this.subsection = "";
         this.ensure(this.height(b.text, BOLD, SIZE.subheading, this.width) + 14 + this.lead(next));
         doc.y += 6;
         this.para(b.text, BOLD, SIZE.subheading, TEXT, 4);
+        this.subsection = b.text;
         return;
       case "paragraph": {
         const size = SIZE[b.size ?? "normal"];
+        // a paragraph after a list is not the list's continuation ("Vorlagen zu dieser Notfallart: …")
+        this.subsection = "";
         this.para(b.text, b.bold || b.size === "large" ? BOLD : FONT, size, b.size === "small" ? MUTED : TEXT, b.size === "large" ? 10 : 6);
         return;
       }
@@ -396,6 +409,8 @@ class Writer {
         this.form(b.title, b.meta, b.body, b.anchor);
         return;
       case "group": {
+        // a group that opens with its own (sub)heading does not continue the previous one on a new page
+        if (b.blocks[0]?.type === "heading" || b.blocks[0]?.type === "subheading") this.subsection = "";
         const h = this.measure(b);
         // a group that may split starts here when its head and first two items fit; others move whole if they can
         const start = b.split

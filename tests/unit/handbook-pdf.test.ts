@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { extractText, getDocumentProxy, getMeta } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrgConfig, parseOrgConfig } from "../../src/config/load.ts";
+import { de } from "../../src/core/i18n/de.ts";
 import { buildHandbook, byRank } from "../../src/handbook/build.ts";
 import { type Block, resolveRefs } from "../../src/handbook/model.ts";
 import { CHAT_SYNTAX } from "../../src/handbook/paper.ts";
@@ -75,6 +76,23 @@ describe("writeHandbook → PDF (text read back with unpdf)", () => {
     expect(pages[3]!.startsWith("Verschlüsselung durch Erpressersoftware (Ransomware)")).toBe(true);
     // the front matter has one page each: nothing of it runs over
     for (const p of pages.slice(0, 3)) expect(p).not.toContain("(Fortsetzung)");
+  });
+
+  it("a page that starts in the middle of a role's list or a phase says which one, in bold (… (Fortsetzung))", () => {
+    // the ransomware's tasks run over pages 4–8; page 8 started with review tasks and did not say "Nachbereitung"
+    const heads = [...Object.values(de.phaseName), ...Object.values(de.roleName), "Danach, Phase für Phase"];
+    const first = at.get("art-verschluesselung")!;
+    const next = [...at.entries()].filter(([, p]) => p > first).sort((a, b) => a[1] - b[1])[0]![1];
+    let continued = 0;
+    for (let p = first + 1; p < next; p++) {
+      const lines = pages[p - 1]!.split("\n").filter((l) => l.trim() !== "");
+      expect(lines[0], `page ${p}`).toBe("Verschlüsselung durch Erpressersoftware (Ransomware) (Fortsetzung)");
+      const top = lines[1]!.trim();
+      const ok = heads.some((h) => top === h || top === `${h} (Fortsetzung)`);
+      expect(ok, `page ${p} starts with: ${top}`).toBe(true);
+      if (top.endsWith("(Fortsetzung)")) continued++;
+    }
+    expect(continued).toBeGreaterThan(0);
   });
 
   it("the page numbers in the contents are the pages where each part starts", () => {
