@@ -65,8 +65,11 @@ export function changeTasks(cx: IncidentCx, ev: Inbound, verb: TaskVerb, nrs: nu
     });
     if (verb !== "bestätigt") cx.w.cancel.push(`${L.rec.id}:task-due:${task.id}`);
     if (verb === "erledigt" && task.fulfils) meetDeadline(cx, task.fulfils, ev.actor);
-    if (capsOf(cx).update && cardPosted(L, task.phase as Phase, task.role)) refreshTasks(cx, task.phase as Phase, task.role);
-    else
+    const phase = task.phase as Phase;
+    const onCard = capsOf(cx).update && cardPosted(L, phase, task.role);
+    if (onCard) refreshTasks(cx, phase, task.role);
+    // a task the card does not show (a short card holds CARD_MAX) changes nothing visible there: say it in a line
+    if (!onCard || !cardTaskList(L, env(cx), phase, task.role).some((x) => x.nr === nr))
       post(cx, `${L.rec.id}/task-change/${L.rec.lastSeq}`, [
         { type: "paragraph", text: t.taskChanged(nr, loc(task.text, cx.locale), t.taskState[verb], escapeMd(nameOf(L, ev.actor.id)!)) },
       ]);

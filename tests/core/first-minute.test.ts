@@ -150,6 +150,29 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     expect(t.last()).toMatch(/Bildschirm und Erpresserschreiben/);
   });
 
+  it("a task the short card does not show, marked done or skipped, is answered with a line (the card alone would not change)", async () => {
+    // Slack, Teams, Matrix: cards are updated in place
+    tb = await new TestBot({ config: praxis, caps: { ...NO_CAPABILITIES, update: true } }).start();
+    const t = tb;
+    await t.command("anna", "verschluesselung Server zeigt Erpressernachricht");
+    await t.say("anna", "rolle koordinator");
+    const card = t.adapter.visible().findLast((m) => m.key.endsWith("/tasks/sofort/koordinator"))!;
+    const tasks = card.blocks.find((b) => b.type === "tasks")!;
+    const shown = tasks.type === "tasks" ? tasks.items.map((i) => i.nr) : [];
+    const all = numberedTasks(playbooks.find((p) => p.id === "verschluesselung")!).filter(
+      (x) => x.role === "koordinator" && (x.phase === "erkennung" || x.phase === "sofort"),
+    );
+    const hidden = all.find((x) => !shown.includes(x.nr) && !x.when)!;
+    const before = t.adapter.visible().length;
+    await t.say("anna", `überspringen ${hidden.nr} machen wir später`);
+    const said = t.adapter.visible().slice(before).map((m) => blocksToPlain(m.blocks)).join("\n");
+    expect(said).toMatch(new RegExp(`Aufgabe ${hidden.nr} übersprungen`));
+    // a task on the card: the card itself shows it, no extra line
+    const next = t.adapter.visible().length;
+    await t.say("anna", `erledigt ${shown[0]}`);
+    expect(t.adapter.visible().length).toBe(next);
+  });
+
   it("a ✅ on a card with several open tasks asks which one, naming the card's open numbers; with one left it completes it", async () => {
     // Matrix: reactions, messages updated in place, no buttons
     tb = await new TestBot({ config: praxis, caps: { ...NO_CAPABILITIES, reactions: true, update: true } }).start();
