@@ -165,7 +165,11 @@ describe("the first minute (terminal at 60 columns, examples/praxis.yaml)", () =
     const hidden = all.find((x) => !shown.includes(x.nr) && !x.when)!;
     const before = t.adapter.visible().length;
     await t.say("anna", `überspringen ${hidden.nr} machen wir später`);
-    const said = t.adapter.visible().slice(before).map((m) => blocksToPlain(m.blocks)).join("\n");
+    const said = t.adapter
+      .visible()
+      .slice(before)
+      .map((m) => blocksToPlain(m.blocks))
+      .join("\n");
     expect(said).toMatch(new RegExp(`Aufgabe ${hidden.nr} übersprungen`));
     // a task on the card: the card itself shows it, no extra line
     const next = t.adapter.visible().length;
