@@ -117,6 +117,47 @@ export function timelineText(
     }
     case "export":
       return "Export created";
+    case "role-plan": {
+      const roles = d.roles && typeof d.roles === "object" ? Object.entries(d.roles as Record<string, { asked?: unknown }>) : [];
+      const asked = roles.map(([r, v]) => `${en.roleShort[r as RoleId] ?? r} ${str(v?.asked) ?? ""}`.trim());
+      return asked.length ? `Roles asked according to the emergency plan: ${asked.join(", ")}` : e.text;
+    }
+    case "role-deputy": {
+      const role = en.roleName[d.role as RoleId];
+      const missed = str(d.missed);
+      if (!role || !missed) return e.text;
+      const next = str(d.next);
+      if (!next) return `Role ${role}: nobody from the emergency plan confirmed (last asked: ${missed})`;
+      const phone = str(d.missedPhone);
+      return `Role ${role}: ${missed} did not confirm in time – passed to ${next} (deputy)${phone ? `; ${missed} not reached, phone ${phone}` : ""}`;
+    }
+    case "role-handover": {
+      const role = en.roleName[d.role as RoleId];
+      if (!role || !str(d.actorId)) return e.text;
+      return `Handover ${role}: ${name(d.previous) ?? "nobody"} → ${name(d.actorId)}. Reason: ${str(d.reason) ?? ""}`;
+    }
+    case "takeover": {
+      const role = en.roleName[d.role as RoleId];
+      if (!role || !str(d.actorId)) return e.text;
+      return `${name(d.actorId)} takes over the role ${role} from ${name(d.previous) ?? "nobody"}. Reason: ${str(d.reason) ?? ""}`;
+    }
+    case "answer-implied": {
+      const i = pb.questions.findIndex((x) => x.id === d.question);
+      const j = pb.questions.findIndex((x) => x.id === d.by);
+      const a = str(d.answer);
+      if (i < 0 || j < 0 || a === undefined) return e.text;
+      return `Question ${i + 1} counts as ${ANSWER_EN[a] ?? a} (follows from question ${j + 1})`;
+    }
+    case "deadline-dropped": {
+      const dl = pb.deadlines.find((x) => x.id === d.deadline);
+      return dl ? `Deadline no longer applies: ${loc(dl.title, "en")}` : e.text;
+    }
+    case "outage": {
+      const system = str(d.system);
+      if (!system) return e.text;
+      const rto = str(d.rto);
+      return d.up ? `Back in operation: ${system}` : `Down: ${system}${rto ? ` (RTO ${rto})` : ""}`;
+    }
     case "delivery-failed":
       return str(d.code) ? `Message could not be delivered (${d.code}): ${str(d.key) ?? ""}` : e.text;
     default:
@@ -134,6 +175,12 @@ export const TIMELINE_KIND: Record<"de" | "en", Record<string, string>> = {
     aware: "Kenntnisnahme",
     note: "Notiz",
     outage: "Ausfall",
+    "role-plan": "Rollenplan",
+    "role-deputy": "Vertretung",
+    "role-handover": "Übergabe",
+    takeover: "Übernahme",
+    "answer-implied": "Antwort abgeleitet",
+    "deadline-dropped": "Frist entfällt",
     phase: "Phase",
     override: "Weiter trotz",
     level: "Stufe",
@@ -159,6 +206,12 @@ export const TIMELINE_KIND: Record<"de" | "en", Record<string, string>> = {
     aware: "Awareness",
     note: "Note",
     outage: "Outage",
+    "role-plan": "Role plan",
+    "role-deputy": "Deputy",
+    "role-handover": "Handover",
+    takeover: "Takeover",
+    "answer-implied": "Implied answer",
+    "deadline-dropped": "Deadline dropped",
     phase: "Phase",
     override: "Moved on despite",
     level: "Level",
