@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import type { Clock } from "../../core/clock.ts";
+import { ExpiringCache } from "../expiring-cache.ts";
 
 const TTL_MS = 60 * 1000;
 const MAX_ENTRIES = 1000;
@@ -14,30 +15,15 @@ const MAX_PAGES = 20;
  * "unknown" and the message mentions as before.
  */
 export class ChannelMembers {
-  private readonly clock: Clock;
-  private readonly cache = new Map<string, { ids: ReadonlySet<string> | undefined; until: number }>();
-  private readonly inflight = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  private readonly cache: ExpiringCache<ReadonlySet<string> | undefined>;
 
   constructor(clock: Clock) {
-    this.clock = clock;
+    this.cache = new ExpiringCache({ clock, ttlMs: TTL_MS, max: MAX_ENTRIES });
   }
 
   /** The members of `channel` in `workspace`, or undefined when Slack did not say. */
-  async get(client: webApi.WebClient, workspace: string, channel: string): Promise<ReadonlySet<string> | undefined> {
-    const key = `${workspace}:${channel}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.until > this.clock.now().getTime()) return hit.ids;
-    let p = this.inflight.get(key);
-    if (!p) {
-      p = this.fetch(client, channel).then((ids) => {
-        if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-        this.cache.set(key, { ids, until: this.clock.now().getTime() + TTL_MS });
-        return ids;
-      });
-      p = p.finally(() => this.inflight.delete(key));
-      this.inflight.set(key, p);
-    }
-    return p;
+  get(client: webApi.WebClient, workspace: string, channel: string): Promise<ReadonlySet<string> | undefined> {
+    return this.cache.get(`${workspace}:${channel}`, () => this.fetch(client, channel));
   }
 
   private async fetch(client: webApi.WebClient, channel: string): Promise<ReadonlySet<string> | undefined> {

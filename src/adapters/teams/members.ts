@@ -1,5 +1,6 @@
 import type { ConnectorClient } from "@microsoft/agents-hosting";
 import type { Clock } from "../../core/clock.ts";
+import { ExpiringCache } from "../expiring-cache.ts";
 
 const TTL_MS = 60 * 1000;
 const MAX_ENTRIES = 2000;
@@ -12,29 +13,23 @@ const MAX_ENTRIES = 2000;
  * lookup never fails a delivery. Answers are cached for a minute.
  */
 export class ConversationMembers {
-  private readonly clock: Clock;
-  private readonly cache = new Map<string, { member: boolean | undefined; until: number }>();
+  private readonly cache: ExpiringCache<boolean | undefined>;
 
   constructor(clock: Clock) {
-    this.clock = clock;
+    this.cache = new ExpiringCache({ clock, ttlMs: TTL_MS, max: MAX_ENTRIES });
   }
 
-  async isMember(client: ConnectorClient, conversationId: string, userId: string): Promise<boolean | undefined> {
-    const key = `${conversationId}\n${userId.toLowerCase()}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.until > this.clock.now().getTime()) return hit.member;
-    let member: boolean | undefined;
-    try {
-      // path segments are inserted verbatim by the SDK
-      await client.getConversationMember(encodeURIComponent(userId), encodeURIComponent(conversationId));
-      member = true;
-    } catch (e) {
-      const err = e as { status?: unknown; response?: { data?: { error?: { code?: unknown } } } };
-      const code = err.response?.data?.error?.code;
-      member = err.status === 404 && code !== "ConversationNotFound" ? false : undefined;
-    }
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, { member, until: this.clock.now().getTime() + TTL_MS });
-    return member;
+  isMember(client: ConnectorClient, conversationId: string, userId: string): Promise<boolean | undefined> {
+    return this.cache.get(`${conversationId}\n${userId.toLowerCase()}`, async () => {
+      try {
+        // path segments are inserted verbatim by the SDK
+        await client.getConversationMember(encodeURIComponent(userId), encodeURIComponent(conversationId));
+        return true;
+      } catch (e) {
+        const err = e as { status?: unknown; response?: { data?: { error?: { code?: unknown } } } };
+        const code = err.response?.data?.error?.code;
+        return err.status === 404 && code !== "ConversationNotFound" ? false : undefined;
+      }
+    });
   }
 }
