@@ -501,7 +501,7 @@ export function statusBlocks(L: Loaded, env: ViewEnv): Block[] {
       const state = st?.upAt
         ? ` (${t.statusBackUp(showTime(st.upAt, env.locale))})`
         : st
-          ? ` (${t.statusDownSince(showTime(st.downAt, env.locale), s.rto ? rtoLeft(s.rto, st.downAt, env) : "")})`.replace(/, \)$/, ")")
+          ? ` (${t.statusDownSince(showTime(st.downAt, env.locale), s.rto ? rtoLeft(s.rto, st.downAt, env) : undefined)})`
           : "";
       return `${i + 1}. ${escapeMd(s.name)}${s.rto ? ` – RTO ${s.rto}` : ""}${s.rpo ? `, RPO ${s.rpo}` : ""}${state}`;
     };

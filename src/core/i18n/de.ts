@@ -268,7 +268,7 @@ export const de = {
   /** `status` with systems in the organisation file: their order of recovery (priority, RTO, RPO). */
   statusRecovery: "Wiederanlauf-Reihenfolge",
   /** A system reported down (`ausfall 1`): since when, and the RTO countdown from then. */
-  statusDownSince: (since: string, left: string) => `ausgefallen seit ${since}, ${left}`,
+  statusDownSince: (since: string, left?: string) => `ausgefallen seit ${since}${left ? `, ${left}` : ""}`,
   statusBackUp: (at: string) => `wieder in Betrieb seit ${at}`,
   statusOutageHint: "Ein System ausgefallen? `ausfall <Nr>` startet seine Wiederanlauf-Uhr.",
   /** `ausfall <Nr|Name> [behoben]`: a system of the organisation file is down (its RTO clock starts) or back. */

@@ -263,7 +263,7 @@ export const en: Catalog = {
   statusOpenTasks: "Open tasks",
   statusDeadlines: "Deadlines",
   statusRecovery: "Recovery order",
-  statusDownSince: (since: string, left: string) => `down since ${since}, ${left}`,
+  statusDownSince: (since: string, left?: string) => `down since ${since}${left ? `, ${left}` : ""}`,
   statusBackUp: (at: string) => `back in operation since ${at}`,
   statusOutageHint: "A system down? `down <number>` starts its recovery clock.",
   outage: {
