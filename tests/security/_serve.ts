@@ -3,13 +3,11 @@
  * Slack adapter pointed at the fake Slack Web API of the adapter tests and, optionally, Teams with (fake) credentials.
  * Used by the security tests, which look at the process from outside: its port, its stderr, its resident memory.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { BOT_TOKEN, FakeSlackApi } from "../adapters/slack/fake-slack-api.ts";
+import { type ServeProcess, spawnServe } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/tmp.ts";
-
-const BIN = resolve(import.meta.dirname, "../../bin/notfallbot.mjs");
 
 export const SIGNING_SECRET = "sec-9c1e5a7b3d2f4a6c8e0b1d3f5a7c9e1b";
 export const TEAMS_APP_ID = "00000000-1111-2222-3333-444444444444";
@@ -69,58 +67,26 @@ export async function startServe(o: ServeChildOptions = {}): Promise<ServeChild>
   }
   const cwd = o.cwd ? join(tmp.dir, o.cwd) : tmp.dir;
   mkdirSync(cwd, { recursive: true });
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, "serve", "--port", "0", ...(o.args ?? [])], {
-    cwd,
-    env,
-  });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => {
-    err += d;
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const ready = new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve not ready after 60 s:\n${err}`)), 60_000);
-    child.stdout.on("data", (d: string) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(Number(m[1]));
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`serve exited with ${code}:\n${err}`));
-    });
-  });
-  let port: number;
+  let serve: ServeProcess;
   try {
-    port = await ready;
+    serve = await spawnServe(["--port", "0", ...(o.args ?? [])], { cwd, env });
   } catch (e) {
-    child.kill("SIGKILL");
     if (!o.api) await api.stop();
     tmp.cleanup();
     throw e;
   }
+  const { child, port } = serve;
   return {
     port,
     pid: child.pid!,
     dir: tmp.dir,
     dbPath,
     api,
-    stderr: () => err,
-    stdout: () => out,
+    stderr: serve.stderr,
+    stdout: serve.stdout,
     rss: () => rssOf(child.pid!),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(kill);
-      }
+      await serve.stop();
       if (!o.api) await api.stop();
       tmp.cleanup();
     },

@@ -10,69 +10,25 @@
  * (`adaptiveCard/action` invoke) and a restart of `serve` in the middle, which must find the conversation references
  * in the database. No bot message may go to a conversation that does not exist, none may end as a failed delivery.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnServe } from "../../helpers/cli.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { cardButtons, cardOf, cardText } from "./card-text.ts";
 import { type ConversationType, FakeConnector, type FakeMessage } from "./fake-connector.ts";
 import { fixture, PERSONAL_CHAT } from "./fixtures.ts";
 import { assertPlaceShape, EARLIER_POST, fromTemplate, TEAMS_CHANNEL } from "./harness.ts";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
 const CH = TEAMS_CHANNEL;
 const GROUP = fixture("group-chat-message").conversation!.id;
-
-function nodeBinary(): string {
-  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-  if ((major > 22 || (major === 22 && minor >= 12)) && process.features.typescript) return process.execPath;
-  const bundled = join(ROOT, "node_modules", "node", "bin", "node");
-  if (existsSync(bundled)) return bundled;
-  throw new Error(`serve braucht Node >= 22.12 (läuft: ${process.versions.node}); bitte npm install ausführen.`);
-}
 
 /** `notfallbot serve --db <db>` on a free port, Teams in local mode; resolves on `READY <port>`. */
 async function startServe(db: string, cwd: string): Promise<{ url: string; stop(): Promise<void>; stderr(): string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
   Object.assign(env, { PORT: "0", NOTFALL_TEAMS: "1", NODE_ENV: "test", NODE_COMPILE_CACHE: join(cwd, "node-compile-cache") });
-  const child: ChildProcess = spawn(nodeBinary(), [join(ROOT, "bin", "notfallbot.mjs"), "serve", "--db", db], { cwd, env });
-  let out = "";
-  let err = "";
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  child.stderr!.on("data", (d: string) => {
-    err += d;
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve nicht bereit nach 60 s:\n${err}`)), 60_000);
-    child.stdout!.on("data", (d: string) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(Number(m[1]));
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`serve beendet mit ${code}:\n${err}`));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}/api/messages`,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(kill);
-      }
-    },
-  };
+  const serve = await spawnServe(["--db", db], { cwd, env });
+  return { url: `http://127.0.0.1:${serve.port}/api/messages`, stderr: serve.stderr, stop: serve.stop };
 }
 
 /** Where an incident runs and which documented activity shapes Teams sends there (tests/fixtures/teams). */
