@@ -16,10 +16,13 @@ import type { Outbound } from "../core/message.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
 import { loadPlaybooks } from "../machines/loader.ts";
 import { type BotAdapters, type BotWorkerData, type FromBot, STORAGE_PORTS, type ToBot } from "./bot-protocol.ts";
+import { BOT_NICE, lowerThreadPriority } from "./nice.ts";
 
 const port = parentPort;
 if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
 const data = workerData as BotWorkerData;
+// the receivers' thread acknowledges first; the work behind an acknowledgement gets the cores it leaves
+lowerThreadPriority(BOT_NICE);
 /** The operator's log lines in the process's language. */
 const ops = (data.locale === "en" ? en : de).ops;
 const post = (m: FromBot) => port.postMessage(m);

@@ -4,24 +4,14 @@
  * the event loop that answers HTTP. One job message in, one answer out, matched by id; an error travels back as
  * the Error it was.
  */
-import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
+import { lowerThreadPriority, RENDER_NICE } from "./nice.ts";
 import type { RenderAnswer, RenderJob } from "./render.ts";
 
 if (!parentPort) throw new Error("render-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
 const port = parentPort;
-/** Nice value of the render thread: below the HTTP thread, above nothing else of ours. */
-const RENDER_NICE = 10;
-
-// Linux: priority 0 names the calling thread, so only this worker yields the CPU to the thread that answers HTTP
-// (on a busy machine both compete for the same cores). Elsewhere it may name the process or be refused: then not.
-if (process.platform === "linux") {
-  try {
-    setPriority(0, RENDER_NICE);
-  } catch {
-    // not allowed here (e.g. a sandbox): render at normal priority
-  }
-}
+// the HTTP thread and the bot thread get a core before the seconds of PDF layout do
+lowerThreadPriority(RENDER_NICE);
 
 async function run(job: RenderJob): Promise<Uint8Array | string[]> {
   if (job.kind === "report") {
