@@ -256,10 +256,13 @@ async function serveRedacted(o: ServeOptions, env: NodeJS.ProcessEnv): Promise<n
       return gate;
     });
   }
-  const started = await thread.start(
-    adapters,
-    gated.map((a) => ({ platform: a.platform, role: "matrix-sync" })),
-  );
+  const started = await thread.start(adapters, {
+    gated: gated.map((a) => ({ platform: a.platform, role: "matrix-sync" })),
+    // Slack with one bot token: its Web API calls (chat.postMessage, chat.update, reactions.add) need only the token,
+    // so the bot thread makes them with its own client; Teams, Matrix and Slack with OAuth installations send through
+    // their adapters here
+    sendHere: ["slack"],
+  });
   if (!started.ok) {
     down = true;
     await thread.stop();

@@ -28,6 +28,12 @@ export interface BotAdapters {
   adapters: { platform: Platform; capabilities: Capabilities }[];
   /** Platforms that run in one process at a time (Matrix on PostgreSQL): delivered only while the role is held. */
   gated: Gated[];
+  /**
+   * Platforms whose messages the bot thread sends itself, with its own Web API client built from the same settings
+   * (Slack with one bot token): the outbox's calls then run off the loop that answers HTTP. The others go back as
+   * `deliver` to their adapter in the HTTP thread.
+   */
+  sendHere: Platform[];
 }
 
 export interface Gated {

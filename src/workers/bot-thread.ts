@@ -80,9 +80,14 @@ export class BotThread {
    * storage and started timers and delivery, or says why it could not. The worker opens the storage and loads the
    * playbooks from its construction on, while this thread builds the adapters.
    */
-  start(adapters: readonly ChatAdapter[], gated: Gated[] = []): Promise<StartResult> {
+  start(adapters: readonly ChatAdapter[], o: { gated?: Gated[]; sendHere?: Platform[] } = {}): Promise<StartResult> {
     this.adapters = new Map(adapters.map((a) => [a.platform as string, a]));
-    this.send({ kind: "start", adapters: adapters.map((a) => ({ platform: a.platform, capabilities: a.capabilities })), gated });
+    this.send({
+      kind: "start",
+      adapters: adapters.map((a) => ({ platform: a.platform, capabilities: a.capabilities })),
+      gated: o.gated ?? [],
+      sendHere: o.sendHere ?? [],
+    });
     return this.result;
   }
 

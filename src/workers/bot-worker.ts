@@ -60,6 +60,50 @@ class RemoteAdapter implements ChatAdapter {
   }
 }
 
+/** An adapter's sending half in this thread (Slack: its Web API client), with the adapter's capabilities. */
+class LocalSender implements ChatAdapter {
+  readonly platform: Platform;
+  readonly capabilities: ChatAdapter["capabilities"];
+  readonly deliver: (message: Outbound) => Promise<DeliveryResult>;
+  constructor(platform: Platform, capabilities: ChatAdapter["capabilities"], deliver: (message: Outbound) => Promise<DeliveryResult>) {
+    this.platform = platform;
+    this.capabilities = capabilities;
+    this.deliver = deliver;
+  }
+  async start(_onEvent: InboundHandler): Promise<void> {}
+  async stop(): Promise<void> {}
+}
+
+/**
+ * The sending half of a platform's adapter, built here from the same settings; undefined: delivered by the HTTP
+ * thread. Slack with one bot token only (with OAuth installations the adapter picks the token per workspace).
+ */
+async function senderHere(platform: Platform): Promise<((message: Outbound) => Promise<DeliveryResult>) | undefined> {
+  if (platform !== "slack") return undefined;
+  const [{ readSlackConfig }, { SlackSender }, { createRedactingLogger }, { webApi }] = await Promise.all([
+    import("../adapters/slack/config.ts"),
+    import("../adapters/slack/send.ts"),
+    import("../adapters/slack/logger.ts"),
+    import("@slack/bolt"),
+  ]);
+  const cfg = readSlackConfig(data.env);
+  if (!cfg || cfg.mode === "oauth") return undefined;
+  const secrets = [cfg.token, cfg.signingSecret, cfg.appToken].filter((x): x is string => typeof x === "string");
+  const logger = createRedactingLogger(secrets, (level, line) =>
+    log(level === "error" ? "error" : level === "warn" ? "warn" : "info", line),
+  );
+  // the adapter's client options: no retries of its own (the outbox retries), rate limits rejected, 10 s timeout
+  const client = new webApi.WebClient(cfg.token, {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger,
+    ...(cfg.slackApiUrl ? { slackApiUrl: cfg.slackApiUrl } : {}),
+  });
+  const sender = new SlackSender(async () => client, systemClock);
+  return (m) => sender.deliver(m);
+}
+
 /** Roles (PostgreSQL advisory locks) this process competes for on behalf of the HTTP thread's gated adapters. */
 const roles = new Map<string, { isLeader: boolean; start(): Promise<void>; stop(): Promise<void> }>();
 
@@ -106,10 +150,16 @@ async function main(): Promise<void> {
       }
     : undefined;
   const given = await adaptersKnown;
-  const adapters = given.adapters.map((a) => {
+  const adapters: ChatAdapter[] = [];
+  for (const a of given.adapters) {
+    const here = given.sendHere.includes(a.platform) ? await senderHere(a.platform) : undefined;
+    if (here) {
+      adapters.push(new LocalSender(a.platform, a.capabilities, here));
+      continue;
+    }
     const role = given.gated.find((g) => g.platform === a.platform)?.role;
-    return new RemoteAdapter(a.platform, a.capabilities, role ? () => roles.get(role)?.isLeader === true : undefined);
-  });
+    adapters.push(new RemoteAdapter(a.platform, a.capabilities, role ? () => roles.get(role)?.isLeader === true : undefined));
+  }
   bot = createBot({
     storage: s.base,
     ...(tenancy ? { tenancy } : {}),

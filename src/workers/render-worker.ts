@@ -5,13 +5,13 @@
  * the Error it was.
  */
 import { parentPort } from "node:worker_threads";
-import { lowerThreadPriority, RENDER_NICE } from "./nice.ts";
+import { lowerThreadPriority } from "./nice.ts";
 import type { RenderAnswer, RenderJob } from "./render.ts";
 
 if (!parentPort) throw new Error("render-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
 const port = parentPort;
-// the HTTP thread and the bot thread get a core before the seconds of PDF layout do
-lowerThreadPriority(RENDER_NICE);
+// the thread that answers HTTP gets a core before the seconds of PDF layout do
+lowerThreadPriority();
 
 async function run(job: RenderJob): Promise<Uint8Array | string[]> {
   if (job.kind === "report") {

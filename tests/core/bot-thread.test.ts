@@ -4,6 +4,7 @@
  * this thread: events are committed in the worker, deliveries come back to the adapter here, a redelivered event has
  * no second effect, the storage is closed on stop. A worker that dies is reported once (serve exits non-zero on it).
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { AdapterError } from "../../src/core/adapter.ts";
 import type { Inbound } from "../../src/core/inbound.ts";
 import { blocksToPlain } from "../../src/core/message.ts";
 import { BotThread } from "../../src/workers/bot-thread.ts";
+import { WORKER_NICE } from "../../src/workers/nice.ts";
 import { MemoryAdapter } from "../helpers/memory-adapter.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -49,7 +51,33 @@ const command = (deliveryId: string, text: string, channel = "memory:t:c1"): Inb
   deliveryId,
 });
 
+/** Nice value of every thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      out.set(tid, Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 describe("the bot thread of serve", () => {
+  it("runs at the lowest CPU priority; the thread that answers HTTP keeps its own", async () => {
+    const before = threadNices();
+    const own = before.get(String(process.pid));
+    const t = thread(join(tmp.dir, "nice.db"));
+    expect((await t.start([new MemoryAdapter()])).ok).toBe(true);
+    const after = threadNices();
+    const lowered = [...after].filter(([tid, nice]) => !before.has(tid) && nice === WORKER_NICE);
+    expect(lowered).toHaveLength(1); // the bot thread (its helper threads start before it lowers itself)
+    expect(after.get(String(process.pid))).toBe(own);
+    expect(WORKER_NICE).toBe(19);
+  });
+
   it("commits events in the worker, delivers through the adapter of this thread, ignores a redelivery", async () => {
     const file = join(tmp.dir, "a.db");
     const adapter = new MemoryAdapter();

@@ -3,13 +3,11 @@ import type { Express } from "express";
 import { AdapterError, type Capabilities, type ChatAdapter, type DeliveryResult, type InboundHandler } from "../../core/adapter.ts";
 import type { Clock } from "../../core/clock.ts";
 import type { Inbound } from "../../core/inbound.ts";
-import { type Outbound, replaceableMentions, withoutMentionsOf } from "../../core/message.ts";
+import type { Outbound } from "../../core/message.ts";
 import type { ChatInstallation, InstallationQuery, InstallationsPort } from "../../core/ports.ts";
 import type { HttpMountable, RouteLimits } from "../http.ts";
 import { toAdapterError } from "./errors.ts";
-import { parseSlackChannelId } from "./ids.ts";
 import { PortInstallationStore, SLACK } from "./installation-store.ts";
-import { ChannelMembers } from "./members.ts";
 import { failedPage, INSTALL_PATH, installedPage, installPage, REDIRECT_PATH } from "./oauth-pages.ts";
 import {
   type BlockActionsBody,
@@ -20,8 +18,9 @@ import {
   parseSlashCommand,
   type SlashCommandBody,
 } from "./parse.ts";
-import { ACTION_PREFIX, renderSlack } from "./render.ts";
+import { ACTION_PREFIX } from "./render.ts";
 import { SLACK_MAX_BODY_BYTES, slackOAuthRoute, slackRoute } from "./route.ts";
+import { SlackSender } from "./send.ts";
 import { UserDirectory } from "./users.ts";
 
 /**
@@ -75,15 +74,6 @@ interface Identity {
 
 /** Slack `error` names that mean the token itself is unusable: `start()` refuses to run with them. */
 const FATAL_AUTH = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission"]);
-/**
- * Sent with every message: Slack takes the fallback `text` as written (chat.update would otherwise default to
- * `parse: client`, which turns a typed `@channel` into a broadcast); mentions are only the explicit `<@U…>`.
- */
-const AS_WRITTEN = { parse: "none", link_names: false } as const;
-
-/** chat.update failures after which we post the message anew instead of failing. */
-const UPDATE_GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
-
 /** Where Slack posts slash commands, events and button presses (HTTP mode). */
 const SLACK_PATH = "/slack/events";
 
@@ -93,8 +83,7 @@ const STARTING_TEXT =
 /** WebClients kept per installation token (one per workspace in OAuth mode). */
 const MAX_CLIENTS = 1000;
 
-/** Slack's names of the emoji the core reacts with. */
-export const SLACK_EMOJI: Record<string, string> = { "📝": "memo", "✅": "white_check_mark", "👀": "eyes" };
+export { SLACK_EMOJI } from "./send.ts";
 
 /**
  * Slack on Bolt: slash command `/notfall`, Events API (thread replies, mentions, ✅ reactions) and button presses
@@ -123,8 +112,8 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   private readonly expressReceiver: ExpressReceiver | undefined;
   private readonly app: App;
   private readonly users: UserDirectory;
-  /** Channel members, for mentions of the emergency plan's people. */
-  private readonly members: ChannelMembers;
+  /** Renders and sends the outbox's messages. */
+  private readonly sender: SlackSender;
   private readonly logger: Logger;
   private handler: InboundHandler | undefined;
   private identity: Identity | undefined;
@@ -153,7 +142,7 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     this.clientOptions = clientOptions;
     this.client = new webApi.WebClient(settings.token, clientOptions);
     this.users = new UserDirectory(this.client, settings.clock);
-    this.members = new ChannelMembers(settings.clock);
+    this.sender = new SlackSender((teamId) => this.clientFor(teamId), settings.clock);
 
     if (settings.appToken) {
       this.receiver = new SocketModeReceiver({
@@ -303,78 +292,9 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  async deliver(message: Outbound): Promise<DeliveryResult> {
-    const target = parseSlackChannelId(message.channel);
-    if (!target) throw new AdapterError("permanent", `Slack: kein Slack-Kanal: ${message.channel}`, { platformCode: "bad_channel_id" });
-    if (message.thread?.key && !message.thread.ref) {
-      throw new AdapterError("transient", "Slack: Thread-Start noch nicht zugestellt / thread root not delivered yet");
-    }
-    const client = await this.clientFor(target.teamId);
-    if (message.reaction) return this.react(client, target.channelId, message.reaction);
-    const { text, blocks } = renderSlack(await this.forMembers(client, target, message));
-    const channel = target.channelId;
-    const threadTs = message.thread?.ref;
-
-    if (message.visibleTo) {
-      const res = await this.call("chat.postEphemeral", () =>
-        client.chat.postEphemeral({
-          channel,
-          user: message.visibleTo!,
-          text,
-          blocks,
-          ...AS_WRITTEN,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-        }),
-      );
-      return { ref: res.message_ts ?? `ephemeral:${message.key}` };
-    }
-    if (message.replace && message.replaceRef) {
-      try {
-        const res = await this.call("chat.update", () =>
-          client.chat.update({ channel, ts: message.replaceRef!, text, blocks, ...AS_WRITTEN }),
-        );
-        return { ref: res.ts ?? message.replaceRef };
-      } catch (err) {
-        if (!(err instanceof AdapterError && err.platformCode && UPDATE_GONE.has(err.platformCode))) throw err;
-        // The old message is gone or frozen: post the new state instead of losing it.
-      }
-    }
-    const res = await this.call("chat.postMessage", () =>
-      client.chat.postMessage({
-        channel,
-        text,
-        blocks,
-        ...AS_WRITTEN,
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-      }),
-    );
-    if (!res.ts) throw new AdapterError("transient", "Slack chat.postMessage: no ts in answer");
-    return { ref: res.ts };
-  }
-
-  /**
-   * People of the emergency plan who are not members of the channel: Slack would not notify them of a mention, so
-   * they are shown by name with their phone number (the core's `absent` text). Unknown membership: mentioned.
-   */
-  private async forMembers(client: webApi.WebClient, target: { teamId: string; channelId: string }, message: Outbound): Promise<Outbound> {
-    const ids = replaceableMentions(message);
-    if (ids.length === 0) return message;
-    const members = await this.members.get(client, target.teamId, target.channelId);
-    if (!members) return message;
-    return withoutMentionsOf(message, new Set(ids.filter((id) => !members.has(id))));
-  }
-
-  /** A light acknowledgement: the emoji as a reaction on a person's message; reacting twice is no error. */
-  private async react(client: webApi.WebClient, channel: string, r: { ref: string; emoji: string }): Promise<DeliveryResult> {
-    const name = SLACK_EMOJI[r.emoji] ?? "memo";
-    try {
-      await this.call("reactions.add", () => client.reactions.add({ channel, timestamp: r.ref, name }));
-    } catch (err) {
-      if (!(err instanceof AdapterError && err.platformCode === "already_reacted")) throw err;
-    }
-    return { ref: `reaction:${r.ref}:${name}` };
+  /** Render and send with the workspace's client ({@link SlackSender}; the bot thread of `serve` uses it alone). */
+  deliver(message: Outbound): Promise<DeliveryResult> {
+    return this.sender.deliver(message);
   }
 
   /**
@@ -456,14 +376,6 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
   private notice(msg: string): void {
     if (this.settings.notice) this.settings.notice(msg);
     else this.logger.warn(msg);
-  }
-
-  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toAdapterError(err, method);
-    }
   }
 
   private ensureIdentity(): Promise<Identity> {
