@@ -16,13 +16,13 @@ import type { Outbound } from "../core/message.ts";
 import { openChosenStorage, type Storage, tenantSinks, tenantsFromEnv } from "../deployment.ts";
 import { loadPlaybooks } from "../machines/loader.ts";
 import { type BotAdapters, type BotWorkerData, type FromBot, STORAGE_PORTS, type ToBot } from "./bot-protocol.ts";
-import { BOT_NICE, lowerThreadPriority } from "./nice.ts";
+import { lowerThreadPriority } from "./nice.ts";
 
 const port = parentPort;
 if (!port) throw new Error("bot-worker.ts läuft nur als Worker-Thread / runs only as a worker thread");
 const data = workerData as BotWorkerData;
 // the receivers' thread acknowledges first; the work behind an acknowledgement gets the cores it leaves
-lowerThreadPriority(BOT_NICE);
+lowerThreadPriority();
 /** The operator's log lines in the process's language. */
 const ops = (data.locale === "en" ? en : de).ops;
 const post = (m: FromBot) => port.postMessage(m);
@@ -80,7 +80,7 @@ class LocalSender implements ChatAdapter {
  */
 async function senderHere(platform: Platform): Promise<((message: Outbound) => Promise<DeliveryResult>) | undefined> {
   if (platform !== "slack") return undefined;
-  const [{ readSlackConfig }, { SlackSender }, { createRedactingLogger }, { webApi }] = await Promise.all([
+  const [{ readSlackConfig }, { SlackSender, slackClientOptions }, { createRedactingLogger }, { webApi }] = await Promise.all([
     import("../adapters/slack/config.ts"),
     import("../adapters/slack/send.ts"),
     import("../adapters/slack/logger.ts"),
@@ -92,14 +92,11 @@ async function senderHere(platform: Platform): Promise<((message: Outbound) => P
   const logger = createRedactingLogger(secrets, (level, line) =>
     log(level === "error" ? "error" : level === "warn" ? "warn" : "info", line),
   );
-  // the adapter's client options: no retries of its own (the outbox retries), rate limits rejected, 10 s timeout
-  const client = new webApi.WebClient(cfg.token, {
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: 10_000,
-    logger,
-    ...(cfg.slackApiUrl ? { slackApiUrl: cfg.slackApiUrl } : {}),
-  });
+  // the adapter's client settings, this thread's log
+  const client = new webApi.WebClient(
+    cfg.token,
+    slackClientOptions({ logger, ...(cfg.slackApiUrl ? { slackApiUrl: cfg.slackApiUrl } : {}) }),
+  );
   const sender = new SlackSender(async () => client, systemClock);
   return (m) => sender.deliver(m);
 }

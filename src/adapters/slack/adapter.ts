@@ -20,7 +20,7 @@ import {
 } from "./parse.ts";
 import { ACTION_PREFIX } from "./render.ts";
 import { SLACK_MAX_BODY_BYTES, slackOAuthRoute, slackRoute } from "./route.ts";
-import { SlackSender } from "./send.ts";
+import { SlackSender, slackClientOptions } from "./send.ts";
 import { UserDirectory } from "./users.ts";
 
 /**
@@ -132,13 +132,11 @@ export class SlackAdapter implements ChatAdapter, HttpMountable {
     if (settings.oauth && settings.appToken) {
       throw new Error("Slack: die OAuth-Installation braucht den HTTP-Modus, nicht Socket Mode / OAuth needs HTTP mode");
     }
-    const clientOptions: webApi.WebClientOptions = {
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: settings.requestTimeoutMs ?? 10_000,
-      logger: settings.logger,
+    const clientOptions = slackClientOptions({
+      ...(settings.requestTimeoutMs !== undefined ? { timeoutMs: settings.requestTimeoutMs } : {}),
+      ...(settings.logger ? { logger: settings.logger } : {}),
       ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
-    };
+    });
     this.clientOptions = clientOptions;
     this.client = new webApi.WebClient(settings.token, clientOptions);
     this.users = new UserDirectory(this.client, settings.clock);

@@ -25,6 +25,24 @@ const AS_WRITTEN = { parse: "none", link_names: false } as const;
 /** chat.update failures after which we post the message anew instead of failing. */
 const UPDATE_GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
 
+/**
+ * The Web API client settings of every Slack client of ours: no retries of its own (the outbox retries), rate limits
+ * rejected (the outbox waits `Retry-After`), a time limit per call.
+ */
+export function slackClientOptions(o: {
+  timeoutMs?: number;
+  logger?: webApi.WebClientOptions["logger"];
+  slackApiUrl?: string;
+}): webApi.WebClientOptions {
+  return {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: o.timeoutMs ?? 10_000,
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
+  };
+}
+
 /** Sends one outbox message; `clientFor` gives the WebClient of a workspace (its bot token). */
 export class SlackSender {
   private readonly clientFor: (teamId: string) => Promise<webApi.WebClient>;
