@@ -28,6 +28,8 @@ interface Sample {
 }
 interface LoadResult {
   wall: Record<string, number>;
+  /** Nice value of the load generator (-10 where allowed, else 0). */
+  clientPriority: number;
   samples: Record<string, Sample[]>;
 }
 interface Ready {
@@ -158,7 +160,7 @@ export const slackBenchmark: Benchmark = {
       ] as const) {
         stats.set(name, (await s.stop()) as TargetStats);
       }
-      const calls = (await api.stop()) as { perMethod: Record<string, number>; failed: number };
+      const calls = (await api.stop()) as { perMethod: Record<string, number>; failed: number; cpuMs: number };
       services.length = 0;
 
       const P = paced.samples;
@@ -174,7 +176,7 @@ export const slackBenchmark: Benchmark = {
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
         p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); event loop stalls: ours max ${o.loopDelayMax.toFixed(0)} ms (p99 ${o.loopDelayP99.toFixed(1)}), floor max ${f.loopDelayMax.toFixed(0)} ms; bot on the HTTP loop (diagnosis) max ${i.loopDelayMax.toFixed(0)} ms (p99 ${i.loopDelayP99.toFixed(1)}); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
-        first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end`,
+        first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end; the fake Slack API (nice 19) used ${(calls.cpuMs / 1000).toFixed(1)} s of CPU; load generator at nice ${paced.clientPriority}`,
         sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s, bot on the HTTP loop (diagnosis) ${rate("inproc", sat).toFixed(0)} acks/s`,
       };
       const out: Measured[] = [
