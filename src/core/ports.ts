@@ -59,6 +59,9 @@ export interface TaskRow {
   reason: string | null;
 }
 
+/** Where a timer stands in due order. */
+export type TimerKey = Pick<TimerRow, "dueAt" | "id">;
+
 export interface TimerRow {
   /** Stable id: `${incidentId}:${kind}:${key}`, so scheduling the same timer twice is a no-op. */
   id: string;
@@ -150,6 +153,11 @@ export interface StoragePort {
   tasks(incidentId: string): Promise<TaskRow[]>;
   /** Timers not yet fired or cancelled, ordered by due time; only those of one incident when given. */
   pendingTimers(incidentId?: string): Promise<TimerRow[]>;
+  /**
+   * At most `limit` pending timers in due order (due time, then id), from the first or after the timer `after`: the
+   * scheduler keeps only a window of the earliest in memory.
+   */
+  pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]>;
   /** Message key of a delivered message by its platform ref (reactions on task messages). */
   keyForRef(channel: string, ref: string): Promise<{ key: string; incidentId: string | null } | undefined>;
   /** Platform ref of a delivered message key. */

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from "./clock.ts";
 import { DEFAULT_TENANT_ID } from "./dispatcher.ts";
-import type { OfTenant, SharedWorkPort, StoragePort, TimerRow } from "./ports.ts";
+import type { OfTenant, SharedWorkPort, StoragePort, TimerKey, TimerRow } from "./ports.ts";
 
 /** What the bot needs of a scheduler; {@link Scheduler} in one process, {@link ClaimingScheduler} for several. */
 export interface TimerRunner {
@@ -19,21 +19,43 @@ export interface TimerRunner {
 
 type Fire = (t: OfTenant<TimerRow>) => unknown;
 
+/** Pending timers kept in memory per tenant (the earliest); later ones are read from the database when due nearer. */
+export const TIMER_WINDOW = 1000;
+/** After a failed read of the next window: try again this much later (ms). */
+const REFILL_RETRY_MS = 5000;
+
 /**
- * Timers live in the database; this keeps the pending ones in memory in due order and arms exactly one
- * clock timer for the earliest. At start it loads every pending timer, so reminders and deadlines
- * survive restarts; overdue ones fire at once. Each fires once: the service marks it fired in the
- * same transaction as its effects.
+ * A place in the queue: a timer, or the end of a tenant's window (`refill`, at the key of its last timer read): when
+ * it falls due, the next window of that tenant is read.
+ */
+type Entry = OfTenant<TimerRow> & { refill?: true };
+
+/**
+ * Timers live in the database; this keeps the earliest pending ones in memory in due order and arms exactly one
+ * clock timer for the first. At start it reads a window of the earliest {@link TIMER_WINDOW} per tenant, so
+ * reminders and deadlines survive restarts (overdue ones fire at once) without holding every timer of every open
+ * incident: when the last timer of a window has fired, the next window is read. Each fires once: the service marks
+ * it fired in the same transaction as its effects.
  */
 export class Scheduler implements TimerRunner {
   private readonly storage: StoragePort;
   private readonly tenants: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort } | undefined;
   private readonly clock: Clock;
   private readonly fire: Fire;
-  /** Sorted by dueAt ascending. */
-  private queue: OfTenant<TimerRow>[] = [];
-  /** The queued rows by tenant and id (timer ids repeat across tenants). */
-  private readonly byId = new Map<string, OfTenant<TimerRow>>();
+  private readonly window: number;
+  /** Sorted by dueAt ascending (equal ones in the order they came). */
+  private queue: Entry[] = [];
+  /** The queued timers by tenant and id (timer ids repeat across tenants). */
+  private readonly byId = new Map<string, Entry>();
+  /**
+   * Tenants whose pending timers did not all fit: the key of the last one read. A timer due later than it waits in
+   * the database until the window reaches it. `reading`: the next window is being read (everything added is kept).
+   */
+  private readonly horizon = new Map<string, { key: TimerKey; reading: boolean }>();
+  /** Queued timers per tenant. */
+  private readonly count = new Map<string, number>();
+  /** Reads of a next window under way. */
+  private readonly reads = new Set<Promise<void>>();
   private handle: TimerHandle | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -48,52 +70,62 @@ export class Scheduler implements TimerRunner {
     tenants?: { ids(): Iterable<string>; storeOf(tenant: string): StoragePort };
     clock: Clock;
     fire: Fire;
+    /** Timers in memory per tenant (default {@link TIMER_WINDOW}; tests use a few). */
+    window?: number;
   }) {
     this.storage = o.storage;
     this.tenants = o.tenants;
     this.clock = o.clock;
     this.fire = o.fire;
+    this.window = o.window ?? TIMER_WINDOW;
   }
 
-  /** Loads every pending timer and arms the earliest; resolves to their number. */
+  /** Reads the first window of every tenant and arms the earliest; resolves to the number of timers in memory. */
   async start(): Promise<number> {
-    let rows: OfTenant<TimerRow>[];
-    if (!this.tenants) rows = (await this.storage.pendingTimers()).map((r) => Object.assign(r, { tenant: DEFAULT_TENANT_ID }));
-    else {
-      rows = [];
-      for (const tenant of this.tenants.ids()) {
-        for (const r of await this.tenants.storeOf(tenant).pendingTimers()) rows.push(Object.assign(r, { tenant }));
-      }
-      rows.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
-    }
     // timers added while loading (none in practice: start runs before the adapters) are kept
-    const added = this.queue;
-    this.queue = rows;
+    const added = this.queue.filter((e) => !e.refill);
+    this.queue = [];
     this.byId.clear();
-    for (const t of rows) this.byId.set(keyOf(t.tenant, t.id), t);
+    this.count.clear();
+    this.horizon.clear();
+    for (const tenant of this.tenants ? this.tenants.ids() : [DEFAULT_TENANT_ID]) {
+      const rows = await this.storeOf(tenant).pendingTimersAfter(undefined, this.window);
+      this.take(tenant, rows);
+    }
     this.running = true;
     for (const t of added) this.add([t], t.tenant);
     this.arm();
-    return this.queue.length;
+    return this.pending();
   }
 
   add(rows: readonly TimerRow[], tenant = DEFAULT_TENANT_ID): void {
+    const h = this.horizon.get(tenant);
     for (const row of rows) {
-      const k = keyOf(tenant, row.id);
-      if (this.byId.has(k)) continue;
-      const r = { ...row, tenant };
-      this.byId.set(k, r);
-      const due = r.dueAt;
-      let lo = 0;
-      let hi = this.queue.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.queue[mid]!.dueAt <= due) lo = mid + 1;
-        else hi = mid;
-      }
-      this.queue.splice(lo, 0, r);
+      // later than the window: it is in the database and read with the window that reaches it
+      if (h && !h.reading && row.dueAt > h.key.dueAt) continue;
+      this.insert({ ...row, tenant });
     }
+    if ((this.count.get(tenant) ?? 0) > this.window + (this.window >> 1)) this.trim(tenant);
     if (this.running) this.arm();
+  }
+
+  /**
+   * Commits added more timers than the window holds: keep the earliest `window` of the tenant (and every one due at
+   * the same instant as the last of them) and leave the rest to the database, as after a fresh start.
+   */
+  private trim(tenant: string): void {
+    if (this.horizon.get(tenant)?.reading) return; // a read is under way: it ends with a window of its own
+    const mine = this.queue.filter((e) => e.tenant === tenant && !e.refill);
+    const last = mine[this.window - 1];
+    if (!last) return;
+    const drop = new Set<Entry>(mine.filter((e) => e.dueAt > last.dueAt));
+    if (drop.size === 0) return;
+    for (const e of drop) this.byId.delete(keyOf(tenant, e.id));
+    this.count.set(tenant, mine.length - drop.size);
+    this.queue = this.queue.filter((e) => !drop.has(e) && !(e.refill && e.tenant === tenant));
+    const kept = mine.filter((e) => !drop.has(e)).at(-1)!;
+    this.horizon.set(tenant, { key: { dueAt: kept.dueAt, id: kept.id }, reading: false });
+    this.insert({ ...kept, tenant, refill: true });
   }
 
   /** Drops queued timers by id (unknown ids are ignored); finds each by binary search instead of scanning the queue. */
@@ -104,12 +136,62 @@ export class Scheduler implements TimerRunner {
       const row = this.byId.get(k);
       if (!row) continue;
       this.byId.delete(k);
-      let i = this.firstDue(row.dueAt);
-      while (i < this.queue.length && this.queue[i] !== row) i++;
-      if (i < this.queue.length) this.queue.splice(i, 1);
+      this.drop(row);
       removed = true;
     }
     if (removed && this.running) this.arm();
+  }
+
+  /** Resolves when no next window is being read (tests, the terminal). */
+  async idle(): Promise<void> {
+    while (this.reads.size > 0) await Promise.all(this.reads);
+  }
+
+  /** Timers waiting in memory (the rest of a long list waits in the database). */
+  pending(): number {
+    return this.byId.size;
+  }
+
+  private storeOf(tenant: string): StoragePort {
+    return this.tenants ? this.tenants.storeOf(tenant) : this.storage;
+  }
+
+  /** Queues a window read from the database; a full one ends in a `refill` mark at its last timer. */
+  private take(tenant: string, rows: readonly TimerRow[]): void {
+    for (const r of rows) this.insert({ ...r, tenant });
+    const last = rows.at(-1);
+    if (rows.length < this.window || !last) {
+      this.horizon.delete(tenant);
+      return;
+    }
+    const key = { dueAt: last.dueAt, id: last.id };
+    this.horizon.set(tenant, { key, reading: false });
+    this.insert({ ...last, tenant, refill: true });
+  }
+
+  private insert(e: Entry): void {
+    if (!e.refill) {
+      const k = keyOf(e.tenant, e.id);
+      if (this.byId.has(k)) return;
+      this.byId.set(k, e);
+      this.count.set(e.tenant, (this.count.get(e.tenant) ?? 0) + 1);
+    }
+    // after the queued ones due at the same instant
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.queue[mid]!.dueAt <= e.dueAt) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queue.splice(lo, 0, e);
+  }
+
+  private drop(e: Entry): void {
+    this.count.set(e.tenant, (this.count.get(e.tenant) ?? 1) - 1);
+    let i = this.firstDue(e.dueAt);
+    while (i < this.queue.length && this.queue[i] !== e) i++;
+    if (i < this.queue.length) this.queue.splice(i, 1);
   }
 
   /** Index of the first queued timer due at or after `due`. */
@@ -124,8 +206,25 @@ export class Scheduler implements TimerRunner {
     return lo;
   }
 
-  pending(): number {
-    return this.queue.length;
+  /**
+   * The window of `tenant` is used up: read the next one. Until it is queued, every timer a commit adds is kept (the
+   * read may have missed it); one read twice is queued once, and a timer fired or cancelled meanwhile is refused by
+   * its commit.
+   */
+  private async refill(tenant: string, mark: Entry): Promise<void> {
+    const h = this.horizon.get(tenant);
+    if (!h) return;
+    h.reading = true;
+    try {
+      const rows = await this.storeOf(tenant).pendingTimersAfter(h.key, this.window);
+      if (!this.running) return;
+      this.take(tenant, rows);
+    } catch {
+      // the database did not answer: the same window again a little later
+      h.reading = false;
+      if (this.running) this.insert({ ...mark, dueAt: new Date(this.clock.now().getTime() + REFILL_RETRY_MS).toISOString() });
+    }
+    if (this.running) this.arm();
   }
 
   private arm(): void {
@@ -147,7 +246,13 @@ export class Scheduler implements TimerRunner {
     const now = this.clock.now().toISOString();
     while (this.running && this.queue[0] && this.queue[0].dueAt <= now) {
       const t = this.queue.shift()!;
+      if (t.refill) {
+        const read = this.refill(t.tenant, t).finally(() => this.reads.delete(read));
+        this.reads.add(read);
+        continue;
+      }
       this.byId.delete(keyOf(t.tenant, t.id));
+      this.count.set(t.tenant, (this.count.get(t.tenant) ?? 1) - 1);
       this.fire(t);
     }
     if (this.running) this.arm();

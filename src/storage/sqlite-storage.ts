@@ -15,6 +15,7 @@ import type {
   StoragePort,
   TaskRow,
   TimelineEntry,
+  TimerKey,
   TimerRow,
 } from "../core/ports.ts";
 import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
@@ -325,6 +326,13 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
       dueAt,
       payload: payload === null ? null : JSON.parse(payload),
     }));
+  }
+
+  async pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]> {
+    const rows = after
+      ? this.st.pendingTimersAfter.all({ due: after.dueAt, id: after.id, limit })
+      : this.st.pendingTimersFirst.all({ limit });
+    return rows as TimerRow[];
   }
 
   async pendingMenu(key: string): Promise<PendingMenu | undefined> {

@@ -9,7 +9,7 @@ import type { StorageDb } from "./connection.ts";
 import { orm, sqliteCore } from "./drizzle.ts";
 import { deliveries, incidents, menus, outbox, tasks, timeline, timers } from "./schema.ts";
 
-const { and, asc, desc, eq, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
+const { and, asc, desc, eq, getTableColumns, gt, gte, isNull, lt, lte, notExists, or, Param, sql } = orm;
 const { alias } = sqliteCore;
 
 const ph = sql.placeholder;
@@ -232,6 +232,22 @@ export function prepareStatements(db: StorageDb, tenant: string) {
       .orderBy(asc(tasks.nr), asc(tasks.taskId))
       .prepare(),
     pendingTimers: db.select(timerFields).from(timers).where(and(inTimers, timerOpen)).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
+    /** The scheduler's window: the earliest pending timers (due time, then id), and the next ones after a key. */
+    pendingTimersFirst: db
+      .select(timerFields)
+      .from(timers)
+      .where(and(inTimers, timerOpen))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .limit(ph("limit"))
+      .prepare(),
+    pendingTimersAfter: db
+      .select(timerFields)
+      .from(timers)
+      // a range on the due time (the partial index), then the id among timers due at the same instant
+      .where(and(inTimers, timerOpen, gte(timers.dueAt, ph("due")), or(gt(timers.dueAt, ph("due")), gt(timers.id, ph("id")))))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .limit(ph("limit"))
+      .prepare(),
     pendingTimersOf: db
       .select(timerFields)
       .from(timers)

@@ -18,6 +18,7 @@ import type {
   StoragePort,
   TaskRow,
   TimelineEntry,
+  TimerKey,
   TimerRow,
 } from "../../core/ports.ts";
 import { orm } from "../drizzle.ts";
@@ -321,6 +322,13 @@ export class PgStorage implements StoragePort, AdapterStatePort {
     const r = this.s.reads;
     if (incidentId !== undefined) return r.pendingTimersOf.execute({ _tenant: this.tenant, id: incidentId });
     return r.pendingTimers.execute({ _tenant: this.tenant });
+  }
+
+  async pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]> {
+    const r = this.s.reads;
+    return after
+      ? r.pendingTimersAfter.execute({ _tenant: this.tenant, due: after.dueAt, id: after.id, limit })
+      : r.pendingTimersFirst.execute({ _tenant: this.tenant, limit });
   }
 
   async pendingMenu(key: string): Promise<PendingMenu | undefined> {

@@ -15,7 +15,7 @@ import type pg from "pg";
 import { orm } from "../drizzle.ts";
 import { deliveries, incidents, menus, outbox, tasks, timeline, timers } from "./schema.ts";
 
-const { and, asc, desc, eq, fillPlaceholders, getTableColumns, isNull, lt, lte, notExists, Param, sql } = orm;
+const { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, isNull, lt, lte, notExists, or, Param, sql } = orm;
 const ph = sql.placeholder;
 
 /** A statement rendered once and run as a named prepared statement on a given connection. */
@@ -331,6 +331,22 @@ export function poolStatements(db: NodePgDatabase) {
       .where(and(inTimers, timerOpen))
       .orderBy(asc(timers.dueAt), asc(timers.id))
       .prepare("nf_pending_timers"),
+    /** The scheduler's window: the earliest pending timers (due time, then id), and the next ones after a key. */
+    pendingTimersFirst: db
+      .select(timerFields)
+      .from(timers)
+      .where(and(inTimers, timerOpen))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .limit(ph("limit"))
+      .prepare("nf_pending_timers_first"),
+    pendingTimersAfter: db
+      .select(timerFields)
+      .from(timers)
+      // a range on the due time (the partial index), then the id among timers due at the same instant
+      .where(and(inTimers, timerOpen, gte(timers.dueAt, ph("due")), or(gt(timers.dueAt, ph("due")), gt(timers.id, ph("id")))))
+      .orderBy(asc(timers.dueAt), asc(timers.id))
+      .limit(ph("limit"))
+      .prepare("nf_pending_timers_after"),
     pendingTimersOf: db
       .select(timerFields)
       .from(timers)
