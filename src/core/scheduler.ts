@@ -114,18 +114,22 @@ export class Scheduler implements TimerRunner {
    * the same instant as the last of them) and leave the rest to the database, as after a fresh start.
    */
   private trim(tenant: string): void {
-    if (this.horizon.get(tenant)?.reading) return; // a read is under way: it ends with a window of its own
+    const h = this.horizon.get(tenant);
+    if (h?.reading) return; // a read is under way: it ends with a window of its own
     const mine = this.queue.filter((e) => e.tenant === tenant && !e.refill);
     const last = mine[this.window - 1];
     if (!last) return;
-    const drop = new Set<Entry>(mine.filter((e) => e.dueAt > last.dueAt));
+    // never beyond the window read last: timers after it that were not added here are only in the database
+    const cut = h && h.key.dueAt < last.dueAt ? h.key.dueAt : last.dueAt;
+    const drop = new Set<Entry>(mine.filter((e) => e.dueAt > cut));
     if (drop.size === 0) return;
     for (const e of drop) this.byId.delete(keyOf(tenant, e.id));
     this.count.set(tenant, mine.length - drop.size);
     this.queue = this.queue.filter((e) => !drop.has(e) && !(e.refill && e.tenant === tenant));
-    const kept = mine.filter((e) => !drop.has(e)).at(-1)!;
-    this.horizon.set(tenant, { key: { dueAt: kept.dueAt, id: kept.id }, reading: false });
-    this.insert({ ...kept, tenant, refill: true });
+    const kept = mine.filter((e) => !drop.has(e)).at(-1);
+    const key = h && cut === h.key.dueAt ? h.key : { dueAt: cut, id: kept!.id };
+    this.horizon.set(tenant, { key, reading: false });
+    this.insert({ ...(kept ?? mine[0]!), dueAt: key.dueAt, id: key.id, tenant, refill: true });
   }
 
   /** Drops queued timers by id (unknown ids are ignored); finds each by binary search instead of scanning the queue. */

@@ -136,6 +136,41 @@ describeBackends("scheduler window", (b) => {
     s.stop();
   });
 
+  it("timers added while a window was read and trimmed later never hide the database's timers behind them", async () => {
+    await store.commit({ timers: timers(10) }); // due 1, 2, 3, 4, 4, 6, 7, 8, 9, 10
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let reads = 0;
+    const slow: StoragePort = Object.create(store, {
+      pendingTimersAfter: {
+        value: async (after: Parameters<StoragePort["pendingTimersAfter"]>[0], limit: number) => {
+          const rows = await store.pendingTimersAfter(after, limit);
+          if (++reads === 2) await gate;
+          return rows;
+        },
+      },
+    });
+    const s = schedule(slow, 3);
+    await s.start();
+    for (let m = 0; m <= 3; m++) await clock.set(minutes(m)); // the next window (4, 4, 6) is being read, held
+    const late = [20, 21, 22, 23, 24].map((m) => timer("reminder", `spät${m}`, minutes(m)));
+    await store.commit({ timers: late });
+    s.add(late); // kept: a read is under way
+    release();
+    await at(s, 3);
+    await at(s, 4); // both timers at 4 fire; in memory: 6 and the five late ones
+    const one = timer("reminder", "eins", minutes(30));
+    await store.commit({ timers: [one] });
+    s.add([one]); // more than 1.5 windows: trimmed, but not past the window read last (6)
+    for (let m = 5; m <= 31; m++) await at(s, m);
+    const all = [...timers(10), ...late, one];
+    expect(fired.map((f) => f.id).sort()).toEqual(all.map((t) => t.id).sort());
+    expect(fired.every((f) => all.find((t) => t.id === f.id)?.dueAt === f.at)).toBe(true);
+    s.stop();
+  });
+
   it("timers committed beyond the window one by one stay bounded in memory and all fire on time", async () => {
     const s = schedule(store, 3);
     await s.start();
