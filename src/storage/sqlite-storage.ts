@@ -1,7 +1,6 @@
 /**
  * The core's {@link StoragePort} on drizzle-orm + better-sqlite3.
  */
-import type Database from "better-sqlite3";
 import type { Clock } from "../core/clock.ts";
 import type { PendingMenu } from "../core/menu.ts";
 import type {
@@ -72,8 +71,6 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
   private readonly st: Statements;
   private readonly clock: Pick<Clock, "now">;
   private readonly commitTx: { immediate(c: Commit): void };
-  private readonly pendingTimersPlain: Database.Statement;
-  private readonly pendingTimersParams: unknown[];
 
   /** Whether this store opened the connection (and so checkpoints and closes it); false for {@link forTenant}. */
   private readonly owns: boolean;
@@ -87,9 +84,6 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
     this.clock = opts.clock ?? { now: () => new Date() };
     this.tenant = opts.tenant ?? DEFAULT_TENANT;
     this.st = prepareStatements(this.db, this.tenant);
-    const pending = this.st.pendingTimers.getQuery();
-    this.pendingTimersPlain = this.db.$client.prepare(pending.sql).raw(true);
-    this.pendingTimersParams = pending.params; // the tenant
     this.commitTx = this.db.$client.transaction((c: Commit) => this.apply(c));
     const every = opts.checkpointMs ?? 1000;
     if (every > 0 && this.owns) {
@@ -315,18 +309,9 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
 
   async pendingTimers(incidentId?: string): Promise<TimerRow[]> {
     if (incidentId !== undefined) return this.st.pendingTimersOf.all({ id: incidentId }) as TimerRow[];
-    // Read at every start, tens of thousands of rows with many open incidents: one plain statement and a
-    // hand-written mapping instead of drizzle's per-row mapping, which costs several times the query.
-    // Same SQL as the drizzle statement (columns in the order of its select), rows as arrays.
-    const rows = this.pendingTimersPlain.all(...this.pendingTimersParams) as [string, string, string, string, string | null][];
-    return rows.map(([id, incidentId, kind, dueAt, payload]) => ({
-      id,
-      incidentId,
-      kind,
-      dueAt,
-      payload: payload === null ? null : JSON.parse(payload),
-    }));
+    return this.st.pendingTimers.all() as TimerRow[];
   }
+
 
   async pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]> {
     const rows = after
