@@ -53,7 +53,7 @@ function rssMb(pid: number): number {
 
 async function startOnce(bot: TestUser, dir: string, crypto: boolean): Promise<Sample> {
   const t0 = performance.now();
-  const p: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=4", BIN, "serve", "--port", "0"], {
+  const p: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=4", "--heap-growing-percent=20", BIN, "serve", "--port", "0"], {
     cwd: dir,
     env: env(bot, dir, crypto),
     stdio: ["ignore", "pipe", "pipe"],

@@ -27,7 +27,7 @@ function relaunch(nodeBin, extraFlags) {
 if (tooOld) {
   const bundled = join(root, "node_modules", "node", "bin", "node");
   if (existsSync(bundled) && !process.env.NOTFALLBOT_RELAUNCHED) {
-    relaunch(bundled, ["--max-semi-space-size=4"]);
+    relaunch(bundled, ["--max-semi-space-size=4", "--heap-growing-percent=20"]);
   } else {
     console.error(
       `notfallbot braucht Node.js 24 LTS (mindestens 22.12); hier läuft Node ${process.versions.node}.\n` +
