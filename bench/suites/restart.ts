@@ -71,7 +71,7 @@ export const restartBenchmark: Benchmark = {
         "ms",
         floorMs,
         "cost",
-        "< 1000 ms and every pending timer re-armed",
+        "< 1000 ms, the earliest timers in memory, the first armed",
         value < 1000 && rearmed,
         note,
       ),
