@@ -62,6 +62,9 @@ export interface TaskRow {
 /** Where a timer stands in due order. */
 export type TimerKey = Pick<TimerRow, "dueAt" | "id">;
 
+/** Before every timer: `pendingTimersAfter(FIRST_TIMER, n)` reads the first `n` (every due time and id sorts after ""). */
+export const FIRST_TIMER: TimerKey = { dueAt: "", id: "" };
+
 export interface TimerRow {
   /** Stable id: `${incidentId}:${kind}:${key}`, so scheduling the same timer twice is a no-op. */
   id: string;

@@ -3,19 +3,20 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { PendingMenu } from "../core/menu.ts";
-import type {
-  AdapterStatePort,
-  Commit,
-  CommitResult,
-  IncidentRecord,
-  ListIncidents,
-  OfTenant,
-  OutboxRow,
-  StoragePort,
-  TaskRow,
-  TimelineEntry,
-  TimerKey,
-  TimerRow,
+import {
+  type AdapterStatePort,
+  type Commit,
+  type CommitResult,
+  FIRST_TIMER,
+  type IncidentRecord,
+  type ListIncidents,
+  type OfTenant,
+  type OutboxRow,
+  type StoragePort,
+  type TaskRow,
+  type TimelineEntry,
+  type TimerKey,
+  type TimerRow,
 } from "../core/ports.ts";
 import { type CheckpointDone, Checkpointer } from "./checkpointer.ts";
 import { type ConnectionOptions, openConnection, type StorageDb } from "./connection.ts";
@@ -312,12 +313,9 @@ export class SqliteStorage implements StoragePort, AdapterStatePort {
     return this.st.pendingTimers.all() as TimerRow[];
   }
 
-
   async pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]> {
-    const rows = after
-      ? this.st.pendingTimersAfter.all({ due: after.dueAt, id: after.id, limit })
-      : this.st.pendingTimersFirst.all({ limit });
-    return rows as TimerRow[];
+    const from = after ?? FIRST_TIMER;
+    return this.st.pendingTimersAfter.all({ due: from.dueAt, id: from.id, limit }) as TimerRow[];
   }
 
   async pendingMenu(key: string): Promise<PendingMenu | undefined> {

@@ -232,14 +232,7 @@ export function prepareStatements(db: StorageDb, tenant: string) {
       .orderBy(asc(tasks.nr), asc(tasks.taskId))
       .prepare(),
     pendingTimers: db.select(timerFields).from(timers).where(and(inTimers, timerOpen)).orderBy(asc(timers.dueAt), asc(timers.id)).prepare(),
-    /** The scheduler's window: the earliest pending timers (due time, then id), and the next ones after a key. */
-    pendingTimersFirst: db
-      .select(timerFields)
-      .from(timers)
-      .where(and(inTimers, timerOpen))
-      .orderBy(asc(timers.dueAt), asc(timers.id))
-      .limit(ph("limit"))
-      .prepare(),
+    /** The scheduler's window: pending timers after a key in due order (due time, then id); the first after ("", ""). */
     pendingTimersAfter: db
       .select(timerFields)
       .from(timers)

@@ -80,16 +80,17 @@ class LocalSender implements ChatAdapter {
  */
 async function senderHere(platform: Platform): Promise<((message: Outbound) => Promise<DeliveryResult>) | undefined> {
   if (platform !== "slack") return undefined;
-  const [{ readSlackConfig }, { SlackSender, slackClientOptions }, { createRedactingLogger }, { webApi }] = await Promise.all([
-    import("../adapters/slack/config.ts"),
-    import("../adapters/slack/send.ts"),
-    import("../adapters/slack/logger.ts"),
-    import("@slack/bolt"),
-  ]);
+  const [{ readSlackConfig }, { SlackSender, slackClientOptions }, { createRedactingLogger }, { secretsFromEnv }, { webApi }] =
+    await Promise.all([
+      import("../adapters/slack/config.ts"),
+      import("../adapters/slack/send.ts"),
+      import("../adapters/slack/logger.ts"),
+      import("../adapters/redact.ts"),
+      import("@slack/bolt"),
+    ]);
   const cfg = readSlackConfig(data.env);
   if (!cfg || cfg.mode === "oauth") return undefined;
-  const secrets = [cfg.token, cfg.signingSecret, cfg.appToken].filter((x): x is string => typeof x === "string");
-  const logger = createRedactingLogger(secrets, (level, line) =>
+  const logger = createRedactingLogger(secretsFromEnv(data.env), (level, line) =>
     log(level === "error" ? "error" : level === "warn" ? "warn" : "info", line),
   );
   // the adapter's client settings, this thread's log

@@ -107,20 +107,7 @@ describeBackends("scheduler window", (b) => {
   it("a timer committed while the next window is being read is not lost", async () => {
     await store.commit({ timers: timers(6) });
     // the read answers what the database held when it ran, but only after a commit has added a timer
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let reads = 0;
-    const slow: StoragePort = Object.create(store, {
-      pendingTimersAfter: {
-        value: async (after: Parameters<StoragePort["pendingTimersAfter"]>[0], limit: number) => {
-          const rows = await store.pendingTimersAfter(after, limit);
-          if (++reads === 2) await gate;
-          return rows;
-        },
-      },
-    });
+    const { slow, release } = heldSecondRead(store);
     const s = schedule(slow, 3);
     await s.start();
     for (let m = 0; m <= 3; m++) await clock.set(minutes(m)); // the window's last timer fired: the next window is being read (and held)
@@ -138,20 +125,7 @@ describeBackends("scheduler window", (b) => {
 
   it("timers added while a window was read and trimmed later never hide the database's timers behind them", async () => {
     await store.commit({ timers: timers(10) }); // due 1, 2, 3, 4, 4, 6, 7, 8, 9, 10
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let reads = 0;
-    const slow: StoragePort = Object.create(store, {
-      pendingTimersAfter: {
-        value: async (after: Parameters<StoragePort["pendingTimersAfter"]>[0], limit: number) => {
-          const rows = await store.pendingTimersAfter(after, limit);
-          if (++reads === 2) await gate;
-          return rows;
-        },
-      },
-    });
+    const { slow, release } = heldSecondRead(store);
     const s = schedule(slow, 3);
     await s.start();
     for (let m = 0; m <= 3; m++) await clock.set(minutes(m)); // the next window (4, 4, 6) is being read, held
@@ -213,3 +187,25 @@ describeBackends("scheduler window", (b) => {
     expect(fired).toEqual([]);
   });
 });
+
+/**
+ * `store` whose second window read (the first after start) answers what the database held when it ran, but only
+ * once `release` is called: a commit can come in between, as it can while PostgreSQL answers.
+ */
+function heldSecondRead(store: StoragePort): { slow: StoragePort; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let reads = 0;
+  const slow: StoragePort = Object.create(store, {
+    pendingTimersAfter: {
+      value: async (after: Parameters<StoragePort["pendingTimersAfter"]>[0], limit: number) => {
+        const rows = await store.pendingTimersAfter(after, limit);
+        if (++reads === 2) await gate;
+        return rows;
+      },
+    },
+  });
+  return { slow, release };
+}

@@ -8,18 +8,19 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Clock } from "../../core/clock.ts";
 import type { PendingMenu } from "../../core/menu.ts";
-import type {
-  AdapterStatePort,
-  Commit,
-  CommitResult,
-  IncidentRecord,
-  ListIncidents,
-  OutboxRow,
-  StoragePort,
-  TaskRow,
-  TimelineEntry,
-  TimerKey,
-  TimerRow,
+import {
+  type AdapterStatePort,
+  type Commit,
+  type CommitResult,
+  FIRST_TIMER,
+  type IncidentRecord,
+  type ListIncidents,
+  type OutboxRow,
+  type StoragePort,
+  type TaskRow,
+  type TimelineEntry,
+  type TimerKey,
+  type TimerRow,
 } from "../../core/ports.ts";
 import { orm } from "../drizzle.ts";
 import { DEFAULT_TENANT } from "../schema.ts";
@@ -326,9 +327,8 @@ export class PgStorage implements StoragePort, AdapterStatePort {
 
   async pendingTimersAfter(after: TimerKey | undefined, limit: number): Promise<TimerRow[]> {
     const r = this.s.reads;
-    return after
-      ? r.pendingTimersAfter.execute({ _tenant: this.tenant, due: after.dueAt, id: after.id, limit })
-      : r.pendingTimersFirst.execute({ _tenant: this.tenant, limit });
+    const from = after ?? FIRST_TIMER;
+    return r.pendingTimersAfter.execute({ _tenant: this.tenant, due: from.dueAt, id: from.id, limit });
   }
 
   async pendingMenu(key: string): Promise<PendingMenu | undefined> {

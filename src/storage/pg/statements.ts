@@ -331,14 +331,7 @@ export function poolStatements(db: NodePgDatabase) {
       .where(and(inTimers, timerOpen))
       .orderBy(asc(timers.dueAt), asc(timers.id))
       .prepare("nf_pending_timers"),
-    /** The scheduler's window: the earliest pending timers (due time, then id), and the next ones after a key. */
-    pendingTimersFirst: db
-      .select(timerFields)
-      .from(timers)
-      .where(and(inTimers, timerOpen))
-      .orderBy(asc(timers.dueAt), asc(timers.id))
-      .limit(ph("limit"))
-      .prepare("nf_pending_timers_first"),
+    /** The scheduler's window: pending timers after a key in due order (due time, then id); the first after ("", ""). */
     pendingTimersAfter: db
       .select(timerFields)
       .from(timers)
