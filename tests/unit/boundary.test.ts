@@ -83,7 +83,7 @@ const CORE_PACKAGES = new Set([
   "fastest-levenshtein",
 ]);
 /** What machines may import from outside the repo; node:fs/path/url only in the YAML loader. */
-const MACHINES_PACKAGES = new Set(["xstate", "zod", "yaml"]);
+const MACHINES_PACKAGES = new Set(["xstate", "zod", "yaml", "js-yaml"]);
 const LOADER_BUILTINS = new Set(["node:fs", "node:path", "node:url"]);
 const LOADER_FILES = new Set(["loader.ts", "yaml-source.ts"]);
 
