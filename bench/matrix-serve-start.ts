@@ -20,6 +20,7 @@ import { newRecoveryKey } from "../src/adapters/matrix/recovery-key.ts";
 import { CryptoPerson } from "../tests/adapters/matrix/crypto-person.ts";
 import { ensureSynapse, registerUser, SynapseServer, type TestUser } from "../tests/adapters/matrix/synapse.ts";
 import { args } from "./lib/args.ts";
+import { PRODUCT_NODE_FLAGS } from "./lib/node-flags.ts";
 import { median } from "./lib/stats.ts";
 
 const a = args();
@@ -53,7 +54,7 @@ function rssMb(pid: number): number {
 
 async function startOnce(bot: TestUser, dir: string, crypto: boolean): Promise<Sample> {
   const t0 = performance.now();
-  const p: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=4", "--heap-growing-percent=20", BIN, "serve", "--port", "0"], {
+  const p: ChildProcess = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, BIN, "serve", "--port", "0"], {
     cwd: dir,
     env: env(bot, dir, crypto),
     stdio: ["ignore", "pipe", "pipe"],
@@ -98,7 +99,7 @@ try {
     // one long-running bot each, so the rooms are joined and have history (and room keys for the e2ee bot)
     for (const kind of ["plain", "e2ee"] as const) {
       const crypto = kind === "e2ee";
-      const p = spawn(process.execPath, [BIN, "serve", "--port", "0"], {
+      const p = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, BIN, "serve", "--port", "0"], {
         cwd: dirs[kind],
         env: env(bots[kind], dirs[kind], crypto),
         stdio: ["ignore", "pipe", "ignore"],

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { CryptoPerson, type SeenCryptoEvent } from "../../tests/adapters/matrix/crypto-person.ts";
 import { registerUser, type TestUser } from "../../tests/adapters/matrix/synapse.ts";
 import { runChild } from "./child.ts";
+import { PRODUCT_NODE_FLAGS } from "./node-flags.ts";
 import { startService } from "./service.ts";
 import { median, percentile } from "./stats.ts";
 import { type BenchContext, type Measured, row } from "./types.ts";
@@ -60,7 +61,7 @@ export async function measureEncryption(
   const service = await startService<{ control: string }>(
     "lib/matrix-bot.ts",
     ["--hs", hsUrl, "--bot", JSON.stringify(bot), "--echo", JSON.stringify(echo), "--dir", dir, "--crypto", SECRET],
-    { timeoutMs: 120_000 },
+    { timeoutMs: 120_000, nodeArgs: [...PRODUCT_NODE_FLAGS] },
   );
   const [anna, ben] = await Promise.all([CryptoPerson.connect(hsUrl, annaU), CryptoPerson.connect(hsUrl, benU)]);
   const declare: number[] = [];
@@ -104,15 +105,19 @@ export async function measureEncryption(
 
   // --- start-up and memory, with and without encryption ---
   const start = async (crypto: boolean) => {
-    const r = await runChild<StartResult>("lib/matrix-start.ts", [
-      "--hs",
-      hsUrl,
-      "--bot",
-      JSON.stringify(crypto ? bot : plain.bot),
-      "--dir",
-      crypto ? dir : plain.dir,
-      ...(crypto ? ["--crypto", SECRET] : []),
-    ]);
+    const r = await runChild<StartResult>(
+      "lib/matrix-start.ts",
+      [
+        "--hs",
+        hsUrl,
+        "--bot",
+        JSON.stringify(crypto ? bot : plain.bot),
+        "--dir",
+        crypto ? dir : plain.dir,
+        ...(crypto ? ["--crypto", SECRET] : []),
+      ],
+      [...PRODUCT_NODE_FLAGS],
+    );
     if (r.readyMs === undefined) throw new Error("matrix-start: kein ready");
     return { ms: r.readyMs, ...r.result };
   };

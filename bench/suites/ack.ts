@@ -1,12 +1,14 @@
 /**
  * Durable acknowledgements and core latency: the incident service (bench/ack.ts) against the raw SQLite
  * floor (bench/ack-floor.ts), with the storage port alone (bench/storage-commit.ts) in between. Rounds
- * alternate the three children; each figure is the median over the rounds.
+ * alternate the three children; each figure is the median over the rounds. Every child runs with the product's
+ * Node flags.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runChild } from "../lib/child.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { median } from "../lib/stats.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
 
@@ -40,6 +42,7 @@ export const ackBenchmark: Benchmark = {
     const port: Latency[] = [];
     // The order rotates from round to round (a child that runs right after a heavy one pays for its disk
     // writeback), and the disk is flushed before every child. Floors use the shape of round 1's service run.
+    const child = <T>(script: string, args: string[]) => runChild<T>(script, args, [...PRODUCT_NODE_FLAGS]);
     const orders = [
       ["ours", "floor", "port"],
       ["floor", "port", "ours"],
@@ -55,16 +58,16 @@ export const ackBenchmark: Benchmark = {
         if (which === "ours") {
           ctx.log(`ack: Runde ${r}/${rounds}: Dienst`);
           const profile = ctx.profileDir && r === 1 ? ["--profile", join(ctx.profileDir, "ack-handle.cpuprofile")] : [];
-          const o = (await runChild<AckResult>("ack.ts", ["--dir", dir, ...size, ...profile])).result;
+          const o = (await child<AckResult>("ack.ts", ["--dir", dir, ...size, ...profile])).result;
           ours.push(o);
           tasks = o.tasksPerIncident;
         } else if (which === "floor") {
           ctx.log(`ack: Runde ${r}/${rounds}: Boden (rohes SQLite)`);
           const args = ["--dir", shapeDir, ...floorSize, "--tasks", String(tasks)];
-          floor.push((await runChild<{ handle: Latency }>("ack-floor.ts", args)).result.handle);
+          floor.push((await child<{ handle: Latency }>("ack-floor.ts", args)).result.handle);
         } else {
           ctx.log(`ack: Runde ${r}/${rounds}: Storage-Port allein`);
-          port.push((await runChild<{ handle: Latency }>("storage-commit.ts", ["--dir", shapeDir, ...floorSize])).result.handle);
+          port.push((await child<{ handle: Latency }>("storage-commit.ts", ["--dir", shapeDir, ...floorSize])).result.handle);
         }
       }
     }
@@ -75,10 +78,10 @@ export const ackBenchmark: Benchmark = {
     const diagSize = ctx.quick ? size : ["--incidents", "200", "--warmup", "500", "--acks", "3000", "--e2e", "10"];
     ctx.log("ack: Diagnose ohne WAL-Checkpoint im Commit");
     flushDisk();
-    const noCkpt = (await runChild<AckResult>("ack.ts", ["--dir", diag, ...diagSize, "--wal-autocheckpoint", "0"])).result;
+    const noCkpt = (await child<AckResult>("ack.ts", ["--dir", diag, ...diagSize, "--wal-autocheckpoint", "0"])).result;
     flushDisk();
     const noCkptFloor = (
-      await runChild<{ handle: Latency }>("ack-floor.ts", [
+      await child<{ handle: Latency }>("ack-floor.ts", [
         "--dir",
         diag,
         ...diagSize.slice(0, 6),

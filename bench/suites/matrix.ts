@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { ensureSynapse, registerUser, SynapseServer } from "../../tests/adapters/matrix/synapse.ts";
 import { runChild } from "../lib/child.ts";
 import { measureEncryption } from "../lib/matrix-e2ee.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { startService } from "../lib/service.ts";
 import { percentile } from "../lib/stats.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
@@ -65,7 +66,7 @@ export const matrixBenchmark: Benchmark = {
           dir,
           ...(ctx.profileDir ? ["--profile", join(ctx.profileDir, "matrix-bot.cpuprofile")] : []),
         ],
-        { timeoutMs: 120_000 },
+        { timeoutMs: 120_000, nodeArgs: [...PRODUCT_NODE_FLAGS] },
       );
       let s: Samples;
       try {

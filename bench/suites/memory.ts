@@ -1,6 +1,6 @@
 /** Memory: RSS with 1,000 incidents opened and handled (bench/memory.ts) against modules + database only. */
-import { readFileSync } from "node:fs";
 import { runChild } from "../lib/child.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
 
 interface Mem {
@@ -11,25 +11,19 @@ interface Mem {
   perIncidentKb?: number;
 }
 
-/** Node flags the product runs with (`npm start` / `npm run serve` in package.json), so the child measures the same. */
-function productNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> };
-  return (/^node\s+((?:--\S+\s+)*)/.exec(pkg.scripts.serve ?? "")?.[1] ?? "").trim().split(/\s+/).filter(Boolean);
-}
-
 export const memoryBenchmark: Benchmark = {
   id: "memory",
   title: "memory with 1,000 active incidents",
   async run(ctx) {
     const n = ctx.quick ? 200 : 1000;
     ctx.log("memory: Boden (Module + Datenbank)");
-    const floor = (await runChild<Mem>("memory.ts", ["--mode", "floor", "--dir", ctx.dir], ["--expose-gc", ...productNodeFlags()])).result;
+    const floor = (await runChild<Mem>("memory.ts", ["--mode", "floor", "--dir", ctx.dir], ["--expose-gc", ...PRODUCT_NODE_FLAGS])).result;
     ctx.log(`memory: ${n} Notfälle`);
     const bot = (
       await runChild<Mem>(
         "memory.ts",
         ["--mode", "bot", "--dir", ctx.dir, "--incidents", String(n)],
-        ["--expose-gc", ...productNodeFlags()],
+        ["--expose-gc", ...PRODUCT_NODE_FLAGS],
       )
     ).result;
     const note = `after start ${bot.started!.rssMb.toFixed(0)} MB, +${bot.perIncidentKb!.toFixed(0)} KB RSS per incident; V8 heap ${bot.heapTotalMb.toFixed(0)} MB reserved, ${bot.heapUsedMb.toFixed(0)} MB live`;

@@ -2,11 +2,13 @@
  * Restart: wall time from spawning `node` to the line `ready` with 10,000 open incidents and their timers in
  * the database (bench/restart-fixture.ts builds it once per run), against the same child that only opens the
  * file and counts the incidents. One untimed start of each first (page cache), then three alternating timed
- * starts each; medians. An informational row repeats the bot start with Node's compile cache switched on.
+ * starts each, with the product's Node flags; medians. An informational row repeats the bot start with Node's
+ * compile cache switched on.
  */
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runChild } from "../lib/child.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { median } from "../lib/stats.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
 
@@ -36,7 +38,7 @@ export const restartBenchmark: Benchmark = {
     const mb = statSync(db).size / 2 ** 20;
 
     const start = async (mode: "bot" | "floor", nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}) => {
-      const r = await runChild<Partial<Check>>("restart-child.ts", ["--mode", mode, "--db", db], nodeArgs, env);
+      const r = await runChild<Partial<Check>>("restart-child.ts", ["--mode", mode, "--db", db], [...PRODUCT_NODE_FLAGS, ...nodeArgs], env);
       if (r.readyMs === undefined) throw new Error("kein ready");
       return { ms: r.readyMs, check: r.result };
     };

@@ -16,6 +16,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runChild } from "../lib/child.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { type Service, startService } from "../lib/service.ts";
 import { median, percentile } from "../lib/stats.ts";
 import { type Benchmark, type Measured, row } from "../lib/types.ts";
@@ -85,8 +86,10 @@ export const slackBenchmark: Benchmark = {
       : { perRound: 250, rounds: 4, warmup: 50, satPerRound: 250 };
     const threads = new Map<string, number>();
     const services: Service<unknown>[] = [];
+    // The three servers under test run with the product's Node flags; the fake Slack API stands for Slack.
     const start = async <R>(script: string, args: string[], onLine?: (l: string) => void) => {
-      const s = await startService<R>(script, args, onLine ? { onLine } : {});
+      const nodeArgs = script === "lib/slack-target.ts" ? [...PRODUCT_NODE_FLAGS] : [];
+      const s = await startService<R>(script, args, { nodeArgs, ...(onLine ? { onLine } : {}) });
       services.push(s as Service<unknown>);
       return s;
     };

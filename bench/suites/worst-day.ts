@@ -21,6 +21,7 @@ import pg from "pg";
 import { BOT_TOKEN, FakeSlackApi, type RecordedCall } from "../../tests/adapters/slack/fake-slack-api.ts";
 import { slackSignature } from "../../tests/adapters/slack/signed-request.ts";
 import { PostgresServer } from "../../tests/postgres/server.ts";
+import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";
 import { percentile } from "../lib/stats.ts";
 import { type BenchContext, type Benchmark, type Measured, row } from "../lib/types.ts";
 
@@ -35,7 +36,7 @@ class Serve {
   err = "";
   readonly ready: Promise<void>;
   constructor(env: Record<string, string>, cwd: string) {
-    this.child = spawn(process.execPath, [join(ROOT, "bin", "notfallbot.mjs"), "serve"], {
+    this.child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, join(ROOT, "bin", "notfallbot.mjs"), "serve"], {
       cwd,
       env: { ...process.env, ...env, PORT: "0", NO_COLOR: "1" },
     });
