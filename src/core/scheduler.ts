@@ -102,7 +102,7 @@ export class Scheduler implements TimerRunner {
     const h = this.horizon.get(tenant);
     for (const row of rows) {
       // later than the window: it is in the database and read with the window that reaches it
-      if (h && !h.reading && row.dueAt > h.key.dueAt) continue;
+      if (h && !h.reading && after(row, h.key)) continue;
       this.insert({ ...row, tenant });
     }
     if ((this.count.get(tenant) ?? 0) > this.window + (this.window >> 1)) this.trim(tenant);
@@ -110,26 +110,25 @@ export class Scheduler implements TimerRunner {
   }
 
   /**
-   * Commits added more timers than the window holds: keep the earliest `window` of the tenant (and every one due at
-   * the same instant as the last of them) and leave the rest to the database, as after a fresh start.
+   * Commits added more timers than the window holds: keep the earliest `window` of the tenant in the database's order
+   * (due time, then id) and leave the rest to the database, as after a fresh start. The cut is a key, not a due time:
+   * many timers due at the same instant (a burst of incidents declared together) are cut among themselves too.
    */
   private trim(tenant: string): void {
     const h = this.horizon.get(tenant);
     if (h?.reading) return; // a read is under way: it ends with a window of its own
-    const mine = this.queue.filter((e) => e.tenant === tenant && !e.refill);
+    const mine = this.queue.filter((e) => e.tenant === tenant && !e.refill).sort(byKey);
     const last = mine[this.window - 1];
     if (!last) return;
     // never beyond the window read last: timers after it that were not added here are only in the database
-    const cut = h && h.key.dueAt < last.dueAt ? h.key.dueAt : last.dueAt;
-    const drop = new Set<Entry>(mine.filter((e) => e.dueAt > cut));
+    const cut: TimerKey = h && after(last, h.key) ? h.key : { dueAt: last.dueAt, id: last.id };
+    const drop = new Set<Entry>(mine.filter((e) => after(e, cut)));
     if (drop.size === 0) return;
     for (const e of drop) this.byId.delete(keyOf(tenant, e.id));
     this.count.set(tenant, mine.length - drop.size);
     this.queue = this.queue.filter((e) => !drop.has(e) && !(e.refill && e.tenant === tenant));
-    const kept = mine.filter((e) => !drop.has(e)).at(-1);
-    const key = h && cut === h.key.dueAt ? h.key : { dueAt: cut, id: kept!.id };
-    this.horizon.set(tenant, { key, reading: false });
-    this.insert({ ...(kept ?? mine[0]!), dueAt: key.dueAt, id: key.id, tenant, refill: true });
+    this.horizon.set(tenant, { key: cut, reading: false });
+    this.insert({ ...last, dueAt: cut.dueAt, id: cut.id, tenant, refill: true });
   }
 
   /** Drops queued timers by id (unknown ids are ignored); finds each by binary search instead of scanning the queue. */
@@ -267,6 +266,18 @@ export class Scheduler implements TimerRunner {
     if (this.handle) this.clock.clearTimer(this.handle);
     this.handle = undefined;
   }
+}
+
+/**
+ * Whether timer `a` comes after the key `b` in the database's order: due time, then id (byte order in both databases,
+ * `COLLATE "C"` in PostgreSQL; the same as JavaScript's for the ASCII of timer ids and ISO times).
+ */
+function after(a: TimerKey, b: TimerKey): boolean {
+  return a.dueAt > b.dueAt || (a.dueAt === b.dueAt && a.id > b.id);
+}
+
+function byKey(a: TimerKey, b: TimerKey): number {
+  return after(a, b) ? 1 : after(b, a) ? -1 : 0;
 }
 
 function keyOf(tenant: string, id: string): string {

@@ -163,6 +163,29 @@ describeBackends("scheduler window", (b) => {
     s.stop();
   });
 
+  it("many timers due at the same instant are cut among themselves: memory stays bounded, each fires once", async () => {
+    // A burst of incidents opened in the same second: their reminders fall due together. The window used to be cut
+    // by due time only, so none of them could be left to the database: the window grew with every commit and each
+    // commit copied the whole queue (4,000 timers and 1,300 copies after 1,000 incidents in the memory benchmark).
+    const s = schedule(store, 3);
+    await s.start();
+    const together = Array.from({ length: 12 }, (_, i) => timer("reminder", `z${String(11 - i).padStart(2, "0")}`, minutes(2)));
+    let most = 0;
+    for (const t of together) {
+      await store.commit({ timers: [t] });
+      s.add([t]);
+      most = Math.max(most, s.pending());
+    }
+    expect(most).toBeLessThanOrEqual(4);
+    // the window's end falls due with them: each further window is read and fires at once, one read after the other
+    for (let m = 0; m <= 3; m++) await at(s, m);
+    for (let i = 0; i < 4; i++) await at(s, 3);
+    expect(fired.map((f) => f.id).sort()).toEqual(together.map((t) => t.id).sort());
+    expect(fired.every((f) => f.at === minutes(2))).toBe(true);
+    expect(await store.pendingTimers()).toEqual([]);
+    s.stop();
+  });
+
   it("after a restart the window starts again at the earliest pending timer", async () => {
     await store.commit({ timers: timers(7) });
     const first = schedule(store, 2);
