@@ -24,8 +24,8 @@ describe("openStorage", () => {
       expect(p("synchronous")).toBe(1); // NORMAL
       expect(p("foreign_keys")).toBe(1);
       expect(p("busy_timeout")).toBe(5000);
-      // 2 MB page cache, not the 16 MB of better-sqlite3's build: the whole file of 1,000 incidents stayed resident (#17)
-      expect(p("cache_size")).toBe(-2000);
+      // 512 KB page cache, not the 16 MB of better-sqlite3's build: the whole file of 1,000 incidents stayed resident (#17)
+      expect(p("cache_size")).toBe(-512);
     } finally {
       await store.close();
     }

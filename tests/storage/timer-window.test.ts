@@ -178,8 +178,9 @@ describeBackends("scheduler window", (b) => {
     }
     expect(most).toBeLessThanOrEqual(4);
     // the window's end falls due with them: each further window is read and fires at once, one read after the other
-    for (let m = 0; m <= 3; m++) await at(s, m);
-    for (let i = 0; i < 4; i++) await at(s, 3);
+    // (the fake clock fires what is armed late when it is set again)
+    for (let m = 0; m <= 2; m++) await at(s, m);
+    for (let i = 0; i < 20 && fired.length < together.length; i++) await at(s, 2);
     expect(fired.map((f) => f.id).sort()).toEqual(together.map((t) => t.id).sort());
     expect(fired.every((f) => f.at === minutes(2))).toBe(true);
     expect(await store.pendingTimers()).toEqual([]);
