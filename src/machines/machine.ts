@@ -1,4 +1,4 @@
-import { assign, initialTransition, type SnapshotFrom, setup, transition } from "xstate";
+import { type ActorScope, assign, createActor, type EventFromLogic, type SnapshotFrom, setup } from "xstate";
 import type { TaskStateName } from "../core/message.ts";
 import { type ConditionFacts, effectiveAnswers, holds } from "./conditions.ts";
 import { type Level, PHASES, type Phase, type Playbook, type RoleId, WORK_PHASES } from "./schema.ts";
@@ -184,7 +184,7 @@ export function createIncidentMachine(pb: Playbook) {
   return m.createMachine({
     id: pb.id,
     initial: "erkennung",
-    // `input` is absent when xstate builds its internal throwaway actor for a pure `transition()`
+    // `input` is absent for the actor of the transitions' scope (scopeOf), whose initial state nobody reads
     context: ({ input }) => ({
       playbookId: input?.playbookId ?? pb.id,
       level: input?.level ?? pb.level,
@@ -209,8 +209,41 @@ export interface PersistedIncident {
   context: IncidentContext;
 }
 
+type IncidentScope = ActorScope<IncidentSnapshot, EventFromLogic<IncidentMachine>>;
+
+/**
+ * The actor scope of a machine's pure transitions, one per machine. xstate's `transition()` and
+ * `initialTransition()` build a throwaway actor for every call, and the actor's constructor first computes the
+ * machine's initial state: a fifth of everything the bot allocated per incident (issue #17, docs/performance.md). One
+ * scope serves every call because these machines only assign and guard: no child actors, no delayed events, no
+ * actions to execute (tests/unit/machine.test.ts holds both ways equal on every shipped playbook).
+ */
+const scopes = new WeakMap<IncidentMachine, IncidentScope>();
+
+function scopeOf(machine: IncidentMachine): IncidentScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    // biome-ignore lint/suspicious/noExplicitAny: the scope's actor starts without input (see `context` above)
+    const self = createActor(machine, { input: undefined as any });
+    const none = () => {};
+    scope = {
+      self,
+      id: "",
+      sessionId: "",
+      logger: none,
+      defer: none,
+      emit: none,
+      system: self.system,
+      stopChild: none,
+      actionExecutor: none,
+    };
+    scopes.set(machine, scope);
+  }
+  return scope;
+}
+
 export function startIncident(machine: IncidentMachine, input: IncidentInput): IncidentSnapshot {
-  return initialTransition(machine, input)[0];
+  return machine.getInitialSnapshot(scopeOf(machine), input);
 }
 
 export function restoreIncident(machine: IncidentMachine, p: PersistedIncident): IncidentSnapshot {
@@ -218,7 +251,7 @@ export function restoreIncident(machine: IncidentMachine, p: PersistedIncident):
 }
 
 export function step(machine: IncidentMachine, snap: IncidentSnapshot, ev: IncidentEvent): IncidentSnapshot {
-  return transition(machine, snap, ev)[0];
+  return machine.transition(snap, ev, scopeOf(machine));
 }
 
 export function persist(snap: IncidentSnapshot): PersistedIncident {

@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { initialTransition, transition } from "xstate";
 import { loadPlaybooks } from "../../src/machines/loader.ts";
 import {
   createIncidentMachine,
@@ -12,7 +14,7 @@ import {
   startIncident,
   step,
 } from "../../src/machines/machine.ts";
-import { PHASES, type Phase, type Playbook, WORK_PHASES } from "../../src/machines/schema.ts";
+import { LEVELS, PHASES, type Phase, type Playbook, ROLES, WORK_PHASES } from "../../src/machines/schema.ts";
 
 const playbooks = loadPlaybooks().list();
 const AT = "2026-03-02T08:00:00.000Z";
@@ -243,6 +245,55 @@ describe.each(playbooks.map((pb) => [pb.id, pb] as const))("playbook %s", (_id, 
     expect(closed.context.closedAt).toBe("2026-03-02T08:05:00.000Z");
     expect(closed.context.closeReason).toBe("Fehlalarm");
     expect(closed.context.phases.map((p) => p.phase)).toEqual(["erkennung", "abgeschlossen"]);
+  });
+
+  it("steps through the machine's shared scope exactly as xstate's transition() does (any events, any order)", () => {
+    // startIncident/step use one actor scope per machine instead of xstate's throwaway actor per call (issue #17)
+    const machine = createIncidentMachine(pb);
+    const ids = (xs: { id: string }[]) => [...xs.map((x) => x.id), "gibt-es-nicht"];
+    const event: fc.Arbitrary<IncidentEvent> = fc.oneof(
+      fc.record({
+        type: fc.constant("ROLE" as const),
+        role: fc.constantFrom(...ROLES),
+        actorId: fc.constantFrom("anna", "ben", null),
+        at: fc.constant(AT),
+      }),
+      fc.record({
+        type: fc.constant("TASK" as const),
+        taskId: fc.constantFrom(...ids(pb.tasks)),
+        to: fc.constantFrom("bestätigt" as const, "erledigt" as const, "übersprungen" as const),
+        by: fc.constant("ben"),
+        at: fc.constant(AT),
+      }),
+      fc.record({
+        type: fc.constant("ANSWER" as const),
+        questionId: fc.constantFrom(...ids(pb.questions)),
+        value: fc.constantFrom("ja", "nein", AT),
+        at: fc.constant(AT),
+      }),
+      fc.record({ type: fc.constant("ESCALATE" as const), level: fc.constantFrom(...LEVELS), at: fc.constant(AT) }),
+      fc.record(
+        { type: fc.constant("ADVANCE" as const), by: fc.constant(BY), at: fc.constant(AT) },
+        { requiredKeys: ["type", "by", "at"] },
+      ),
+      fc.record({ type: fc.constant("ADVANCE" as const), by: fc.constant(BY), at: fc.constant(AT), reason: fc.constant("weiter") }),
+      fc.record({ type: fc.constant("CLOSE" as const), by: fc.constant(BY), at: fc.constant(AT), reason: fc.constant("fertig") }),
+    );
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(event, { maxLength: 40 }), (flags, events) => {
+        const input = { playbookId: pb.id, level: pb.level, drill: false, flags: { nis2: flags, insurer: flags }, openedAt: AT };
+        let ours = startIncident(machine, input);
+        let theirs = initialTransition(machine, input)[0];
+        expect(persist(ours)).toEqual(persist(theirs));
+        for (const ev of events) {
+          ours = step(machine, ours, ev);
+          theirs = transition(machine, theirs, ev)[0];
+          expect(persist(ours), ev.type).toEqual(persist(theirs));
+          expect(ours.status).toBe(theirs.status);
+        }
+      }),
+      { seed: 17, numRuns: 60 },
+    );
   });
 
   it("the persisted snapshot, round-tripped through JSON, continues identically", () => {
