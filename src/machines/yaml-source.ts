@@ -179,7 +179,8 @@ export function quickData(text: string): { data: unknown } | undefined {
   }
   if (documents !== 1) return undefined;
   try {
-    return { data: constructFromEvents(events, { source: text })[0] };
+    // copied: js-yaml returns slices of the source, which kept every file's whole text alive (0.7 MB of strings)
+    return { data: structuredClone(constructFromEvents(events, { source: text })[0]) };
   } catch {
     // Duplicate keys and values the schema cannot build are reported by the full path.
     return undefined;
