@@ -47,6 +47,17 @@ describeBackends("scheduler window", (b) => {
     await Promise.all(commits);
   }
 
+  /** Commits `list` one timer per commit, each handed to `s` as the service would; the most `s` held in memory. */
+  async function commitOneByOne(s: Scheduler, list: readonly TimerRow[]): Promise<number> {
+    let most = 0;
+    for (const t of list) {
+      await store.commit({ timers: [t] });
+      s.add([t]);
+      most = Math.max(most, s.pending());
+    }
+    return most;
+  }
+
   /** `n` timers a minute apart from minute 1, two of them due at the same instant as their neighbour. */
   function timers(n: number): TimerRow[] {
     return Array.from({ length: n }, (_, i) => timer("reminder", `t${String(i).padStart(2, "0")}`, minutes(i === 4 ? 4 : i + 1)));
@@ -149,12 +160,7 @@ describeBackends("scheduler window", (b) => {
     const s = schedule(store, 3);
     await s.start();
     const all = timers(12);
-    let most = 0;
-    for (const t of [...all].reverse()) {
-      await store.commit({ timers: [t] });
-      s.add([t]);
-      most = Math.max(most, s.pending());
-    }
+    const most = await commitOneByOne(s, [...all].reverse());
     expect(most).toBeLessThanOrEqual(4); // trimmed back to 3 once it would hold more than 1.5 windows
     for (let m = 0; m <= 13; m++) await at(s, m);
     expect(fired.map((f) => f.at)).toEqual([...all].map((t) => t.dueAt).sort());
@@ -170,12 +176,7 @@ describeBackends("scheduler window", (b) => {
     const s = schedule(store, 3);
     await s.start();
     const together = Array.from({ length: 12 }, (_, i) => timer("reminder", `z${String(11 - i).padStart(2, "0")}`, minutes(2)));
-    let most = 0;
-    for (const t of together) {
-      await store.commit({ timers: [t] });
-      s.add([t]);
-      most = Math.max(most, s.pending());
-    }
+    const most = await commitOneByOne(s, together);
     expect(most).toBeLessThanOrEqual(4);
     // the window's end falls due with them: each further window is read and fires at once, one read after the other
     // (the fake clock fires what is armed late when it is set again)
