@@ -5,16 +5,18 @@
  *
  * Targets are measured in alternating rounds (A B, B A, A B …; with three: A B C, C B A, B C A …), so that whatever
  * else the machine does hits all alike; after every round the target that just ran is asked `GET /bench/idle` (its
- * delivery finished) before the next one starts, and one untimed warm-up round per target comes first.
+ * delivery finished) before the next one starts, and one untimed warm-up round per target comes first. Just before
+ * and after (idle) each measured round it asks the target's `GET /bench/loop`: the longest event-loop stall of the
+ * server within that round, its delivery included.
  *
  * `--rate R`: commands arrive at random (Poisson) at R per second, each sent on a free connection of the pool of
  * `--clients` connections (open loop: a slow answer does not slow down the arrivals). `--rate 0`: every client sends
  * its next command as soon as its previous one is answered (closed loop, back to back: the servers' saturation).
  *
  * Prints one JSON line: per target the ack times (ms) and, per request, the channel and epoch send time (to match
- * with the fake API's arrival times).
+ * with the fake API's arrival times), and per measured round the server's longest loop stall.
  *
- * Run alone: node bench/lib/slack-load.ts --targets '[{"name":"floor","url":"…","idle":"…"}]' [--clients 50
+ * Run alone: node bench/lib/slack-load.ts --targets '[{"name":"floor","url":"…","idle":"…","loop":"…"}]' [--clients 50
  *   --per-round 250 --rounds 4 --warmup 100 --rate 50]
  */
 import { Agent, request } from "node:http";
@@ -27,6 +29,14 @@ interface Target {
   name: string;
   url: string;
   idle: string;
+  /** `GET`: the server's longest event-loop stall since the last call (bench/lib/slack-target.ts). */
+  loop: string;
+}
+/** A measured round's longest event-loop stall on the server, from just before its first request to its idle. */
+interface LoopWindow {
+  round: number;
+  maxMs: number;
+  p99Ms: number;
 }
 interface Sample {
   round: number;
@@ -67,6 +77,12 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
     req.once("error", reject);
     req.end(body);
   });
+}
+
+async function loopWindow(t: Target): Promise<Omit<LoopWindow, "round">> {
+  const res = await fetch(t.loop, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`${t.name}: /bench/loop antwortete ${res.status}`);
+  return (await res.json()) as Omit<LoopWindow, "round">;
 }
 
 async function idle(t: Target): Promise<void> {
@@ -126,6 +142,7 @@ async function round(t: Target, n: number, r: number): Promise<Sample[]> {
 
 const results: Record<string, Sample[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
 const wall: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]));
+const loops: Record<string, LoopWindow[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
 for (const t of targets) {
   await round(t, warmup, 0);
   await idle(t);
@@ -137,13 +154,15 @@ for (let r = 1; r <= rounds; r++) {
   const rotated = [...targets.slice(k), ...targets.slice(0, k)];
   const order = r % 2 === 1 ? rotated : rotated.reverse();
   for (const t of order) {
+    await loopWindow(t); // what came before this round (start-up, warm-up, idle time) is left out
     const t0 = performance.now();
     results[t.name]!.push(...(await round(t, perRound, r)));
     const t1 = performance.now();
     wall[t.name]! += t1 - t0;
     await idle(t);
+    loops[t.name]!.push({ round: r, ...(await loopWindow(t)) });
     if (a.flag("verbose"))
       process.stderr.write(`round ${r} ${t.name}: ${(t1 - t0).toFixed(0)} ms, idle after ${(performance.now() - t1).toFixed(0)} ms\n`);
   }
 }
-report({ clients, rate, perRound, rounds, warmup, wall, clientPriority, samples: results });
+report({ clients, rate, perRound, rounds, warmup, wall, clientPriority, samples: results, loops });
