@@ -21,15 +21,51 @@ import type { IncidentState, Loaded } from "./state.ts";
 import { reactionVerb } from "./tasks.ts";
 import { sanitize } from "./text.ts";
 
+/** A map that keeps only its `max` most recently used entries (a get counts as use). */
+export class Recent<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 /** Loads incidents and events for the incident service; one per service. */
 export class Loader {
   private readonly storage: StoragePort;
   private readonly deps: Deps;
-  /** Recently used incidents (least recently used first). */
-  private readonly cache = new Map<string, { rec: IncidentRecord; st: IncidentState }>();
-  private static readonly CACHE_MAX = 256;
-  /** Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit is kept. */
-  private readonly threads = new Map<string, string>();
+  /** Recently used incidents. */
+  private readonly cache = new Recent<{ rec: IncidentRecord; st: IncidentState }>(256);
+  /**
+   * Incident id by `channel + thread ref`: a thread never moves to another incident, so a hit stays true. Bounded
+   * like the incidents (~100 bytes each; unbounded it grew by one entry for every thread ever seen): a thread not
+   * kept is looked up in the database again.
+   */
+  private readonly threads = new Recent<string>(4096);
 
   constructor(storage: StoragePort, deps: Deps) {
     this.storage = storage;
@@ -78,9 +114,7 @@ export class Loader {
   }
 
   private keep(id: string, entry: { rec: IncidentRecord; st: IncidentState }): void {
-    this.cache.delete(id);
     this.cache.set(id, entry);
-    if (this.cache.size > Loader.CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /** Everything the decision of one inbound event needs. `now` is the instant the decision will use. */
