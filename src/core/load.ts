@@ -79,7 +79,7 @@ export class Loader {
       const rec = await this.storage.getIncident(id);
       if (!rec) return undefined;
       c = { rec, st: rec.snapshot as IncidentState };
-      this.keep(id, c); // freshly read: nobody else holds it
+      this.cache.set(id, c); // freshly read: nobody else holds it
     }
     const pb = this.deps.playbooks.get(c.rec.playbookId);
     if (!pb) return undefined;
@@ -92,7 +92,7 @@ export class Loader {
 
   /** After a successful commit: the committed copy becomes the cached one (it is not touched again). */
   committed(L: Loaded): void {
-    this.keep(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
+    this.cache.set(L.rec.id, { rec: { ...L.rec, snapshot: L.st }, st: L.st });
   }
 
   /** After a refused commit: read the incident again next time. */
@@ -111,10 +111,6 @@ export class Loader {
     if (!pending || !menuFresh(pending, now)) return undefined;
     const cmd = menuAnswer(text, pending, this.deps.playbooks.list());
     return cmd ? { cmd, key } : undefined;
-  }
-
-  private keep(id: string, entry: { rec: IncidentRecord; st: IncidentState }): void {
-    this.cache.set(id, entry);
   }
 
   /** Everything the decision of one inbound event needs. `now` is the instant the decision will use. */
