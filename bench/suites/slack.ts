@@ -92,6 +92,21 @@ function perRoundStalls(r: LoadResult, name: string): string {
   return (r.loops[name] ?? []).map((w) => w.maxMs.toFixed(0)).join(" / ");
 }
 
+/** Each round's p-th percentile, in round order (for the note). */
+function roundValues(samples: Sample[], p: number): string {
+  const rounds = new Map<number, number[]>();
+  for (const s of samples) rounds.set(s.round, [...(rounds.get(s.round) ?? []), s.ms]);
+  return [...rounds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, xs]) =>
+      percentile(
+        xs.sort((x, y) => x - y),
+        p,
+      ).toFixed(1),
+    )
+    .join(" / ");
+}
+
 function pooled(samples: Sample[], p: number): number {
   return percentile(
     samples.map((s) => s.ms).sort((x, y) => x - y),
@@ -105,7 +120,7 @@ export const slackBenchmark: Benchmark = {
   async run(ctx) {
     const size = ctx.quick
       ? { perRound: 60, rounds: 2, warmup: 20, satPerRound: 100 }
-      : { perRound: 250, rounds: 4, warmup: 50, satPerRound: 250 };
+      : { perRound: 250, rounds: 8, warmup: 50, satPerRound: 250 };
     const threads = new Map<string, number>();
     const services: Service<unknown>[] = [];
     // The three servers under test run with the product's Node flags; the fake Slack API stands for Slack.
@@ -200,7 +215,7 @@ export const slackBenchmark: Benchmark = {
       const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
-        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (per round: ours ${roundValues(P.ours!, 0.99)}, floor ${roundValues(P.floor!, 0.99)} ms; pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
         stall: `longest per round: ours ${perRoundStalls(paced, "ours")}, floor ${perRoundStalls(paced, "floor")} ms; loop delay p99 in the rounds: ours ${worstP99(paced, "ours").toFixed(1)}, floor ${worstP99(paced, "floor").toFixed(1)} ms; bot on the HTTP loop (diagnosis) ${longest(paced, "inproc").toFixed(0)} ms; back-to-back rounds: ours ${longest(sat, "ours").toFixed(0)}, floor ${longest(sat, "floor").toFixed(0)} ms; from ready to the end (warm-up, idle time, the other servers' rounds and stopping included): ours ${o.loopDelayMax.toFixed(0)} ms, floor ${f.loopDelayMax.toFixed(0)} ms, bot on the HTTP loop ${i.loopDelayMax.toFixed(0)} ms`,
         first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end; the fake Slack API (nice 19) used ${(calls.cpuMs / 1000).toFixed(1)} s of CPU; load generator at nice ${paced.clientPriority}`,
         sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s, bot on the HTTP loop (diagnosis) ${rate("inproc", sat).toFixed(0)} acks/s`,
