@@ -1,7 +1,7 @@
 /**
  * Memory: RSS with 1,000 incidents opened and handled (bench/memory.ts) against modules + database only. Three
- * alternating pairs of fresh children (floor, bot), medians: the RSS of identical runs scatters by ±2–3 MB (what
- * V8's helper threads and the allocator keep after the burst), and one sample of each decided the verdict.
+ * alternating pairs of fresh children (floor, bot), medians: the RSS of identical runs scatters by 2–8 MB (what
+ * glibc's arenas of V8's helper threads keep after the burst), and one sample of each decided the verdict.
  */
 import { runChild } from "../lib/child.ts";
 import { PRODUCT_NODE_FLAGS } from "../lib/node-flags.ts";

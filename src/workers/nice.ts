@@ -8,11 +8,12 @@
  *     Linux (EEVDF, 6.6+) lets a running thread finish its time slice before a waking one of the same weight gets the
  *     core; the slice it is protected for shrinks with its weight — in the Slack benchmark the acknowledgement's p99
  *     was 1.0–1.4× a bare Bolt app at 19, 1.8–2.2× at 10 and 2.8–2.9× at 0.
- *  2. `SCHED_IDLE` (util-linux `chrt --idle`, run once on this thread's id): a waking thread of normal policy always
- *     preempts it, and the scheduler counts a core that runs only `SCHED_IDLE` threads as idle when it places a waking
- *     thread — at nice 19 the HTTP thread could still be queued behind the bot thread's core or wait on its own. Paired
- *     runs in the same Slack rounds: ack p99 −8 % to −26 % against nice 19 alone. Where `chrt` is missing or refused,
- *     step 1 stands alone. Not for V8's helper threads (shared with the HTTP thread, which may wait on their locks).
+ *  2. `SCHED_IDLE` (util-linux `chrt -i -p 0 <tid>`, run once on this thread's own id): a waking thread of normal
+ *     policy always preempts it, and the scheduler counts a core that runs only `SCHED_IDLE` threads as idle when it
+ *     places a waking thread — at nice 19 the HTTP thread could still be queued behind the bot thread's core or wait
+ *     on its own. Paired runs in the same Slack rounds: ack p99 −8 % to −26 % against nice 19 alone. Where `chrt` is
+ *     missing or refused, step 1 stands alone. Not for V8's helper threads (shared with the HTTP thread, which may
+ *     wait on their locks).
  *
  * What it does not do: starve the bot against other programs. With autogroup (most distributions) or a cgroup per
  * service (systemd, containers), priorities only order the threads of one group against each other: the process as a
