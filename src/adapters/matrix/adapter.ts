@@ -86,6 +86,8 @@ export class MatrixAdapter implements ChatAdapter {
   /** Undecryptable events (the SDK's objects) that already have a listener for their later decryption. */
   private readonly watched = new WeakSet<MatrixEvent>();
   private persisting: Promise<void> = Promise.resolve();
+  /** The sync position being saved after a /sync batch (stop() waits for it: nothing is written after stop). */
+  private saving: Promise<void> = Promise.resolve();
   private readonly unreadable: UnreadableTracker;
   /** Timings of the last start (for the benchmark and the log). */
   readonly startTimes: { cryptoLoadMs?: number; cryptoInitMs?: number; firstSyncMs?: number } = {};
@@ -174,15 +176,21 @@ export class MatrixAdapter implements ChatAdapter {
     this.handled = new Set(this.state.handled);
     const toRetry = this.state.unreadable ? this.unreadable.restore(this.state.unreadable) : [];
 
-    const store: ResumableSyncStore = new ResumableSyncStore(this.state.sync, async (data) => {
+    const store: ResumableSyncStore = new ResumableSyncStore(this.state.sync, (data) => {
       // Called by the SDK after a whole /sync batch was processed. The remembered position may only move on
-      // once every event of the batch has been handled, and never for a client that was stopped mid-batch.
-      await this.queue;
-      if (this.store !== store || !this.state) return;
-      // the crypto state first: the saved position must never be ahead of the keys it acknowledged
-      await this.cryptoState?.flush();
-      this.state.sync = data;
-      await this.persist();
+      // once every event of the batch has been handled, and never for a client that was stopped mid-batch:
+      // stop() waits for a save in flight, and a save that stop() overtook writes nothing.
+      const save = (async () => {
+        await this.queue;
+        if (this.store !== store || !this.state) return;
+        // the crypto state first: the saved position must never be ahead of the keys it acknowledged
+        await this.cryptoState?.flush();
+        if (this.store !== store || !this.state) return;
+        this.state.sync = data;
+        await this.persist();
+      })();
+      this.saving = save.catch(() => undefined);
+      return save;
     });
     const client = createClient({
       baseUrl: this.config.homeserverUrl,
@@ -371,6 +379,7 @@ export class MatrixAdapter implements ChatAdapter {
     this.syncState = SyncState.Stopped;
     this.unreadable.stop();
     await this.queue;
+    await this.saving;
     // the sync state before the crypto state is released: the next holder reads both once it has the crypto state
     await this.persist();
     await this.closeCrypto();
