@@ -62,21 +62,29 @@ const RATE = 50;
 /** #17: no stall of the loop that answers HTTP longer than this while the commands come in. */
 const STALL_MS = 20;
 
-/** Per round, the p-th percentile; then the median over the rounds (one stall of the machine spoils one round only). */
-function perRound(samples: Sample[], p: number, value: (s: Sample) => number = (s) => s.ms): number {
+/** Each round's p-th percentile, in round order (samples whose value is not finite left out). */
+function roundPercentiles(samples: Sample[], p: number, value: (s: Sample) => number = (s) => s.ms): number[] {
   const rounds = new Map<number, number[]>();
   for (const s of samples) {
     const v = value(s);
-    if (Number.isFinite(v)) rounds.set(s.round, [...(rounds.get(s.round) ?? []), v]);
+    if (!Number.isFinite(v)) continue;
+    const xs = rounds.get(s.round);
+    if (xs) xs.push(v);
+    else rounds.set(s.round, [v]);
   }
-  return median(
-    [...rounds.values()].map((xs) =>
+  return [...rounds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, xs]) =>
       percentile(
-        [...xs].sort((x, y) => x - y),
+        xs.sort((x, y) => x - y),
         p,
       ),
-    ),
-  );
+    );
+}
+
+/** Per round, the p-th percentile; then the median over the rounds (one stall of the machine spoils one round only). */
+function perRound(samples: Sample[], p: number, value?: (s: Sample) => number): number {
+  return median(roundPercentiles(samples, p, value));
 }
 
 /** The longest event-loop stall of a server over the measured rounds of one load run (each round with its delivery). */
@@ -90,21 +98,6 @@ function worstP99(r: LoadResult, name: string): number {
 
 function perRoundStalls(r: LoadResult, name: string): string {
   return (r.loops[name] ?? []).map((w) => w.maxMs.toFixed(0)).join(" / ");
-}
-
-/** Each round's p-th percentile, in round order (for the note). */
-function roundValues(samples: Sample[], p: number): string {
-  const rounds = new Map<number, number[]>();
-  for (const s of samples) rounds.set(s.round, [...(rounds.get(s.round) ?? []), s.ms]);
-  return [...rounds.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, xs]) =>
-      percentile(
-        xs.sort((x, y) => x - y),
-        p,
-      ).toFixed(1),
-    )
-    .join(" / ");
 }
 
 function pooled(samples: Sample[], p: number): number {
@@ -215,7 +208,16 @@ export const slackBenchmark: Benchmark = {
       const perDeclare = (calls.perMethod["chat.postMessage"] ?? 0) / Math.max(1, incidents);
       const rate = (name: string, r: LoadResult) => r.samples[name]!.length / (r.wall[name]! / 1000);
       const notes = {
-        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (per round: ours ${roundValues(P.ours!, 0.99)}, floor ${roundValues(P.floor!, 0.99)} ms; pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
+        p99: `${n} commands per server after ${size.warmup} warm-up, ${size.rounds} alternating rounds, median of the rounds' p99 (per round: ours ${roundPercentiles(
+          P.ours!,
+          0.99,
+        )
+          .map((x) => x.toFixed(1))
+          .join(" / ")}, floor ${roundPercentiles(P.floor!, 0.99)
+          .map((x) => x.toFixed(1))
+          .join(
+            " / ",
+          )} ms; pooled: ours ${pooled(P.ours!, 0.99).toFixed(1)} ms, floor ${pooled(P.floor!, 0.99).toFixed(1)} ms); achieved ${rate("ours", paced).toFixed(0)}/s (floor ${rate("floor", paced).toFixed(0)}/s); ours: storage in the bot thread, no WAL checkpoint on the HTTP loop; bot on the HTTP loop: ${i.checkpoints} checkpoints on the loop (max ${i.checkpointMax.toFixed(0)} ms)`,
         stall: `longest per round: ours ${perRoundStalls(paced, "ours")}, floor ${perRoundStalls(paced, "floor")} ms; loop delay p99 in the rounds: ours ${worstP99(paced, "ours").toFixed(1)}, floor ${worstP99(paced, "floor").toFixed(1)} ms; bot on the HTTP loop (diagnosis) ${longest(paced, "inproc").toFixed(0)} ms; back-to-back rounds: ours ${longest(sat, "ours").toFixed(0)}, floor ${longest(sat, "floor").toFixed(0)} ms; from ready to the end (warm-up, idle time, the other servers' rounds and stopping included): ours ${o.loopDelayMax.toFixed(0)} ms, floor ${f.loopDelayMax.toFixed(0)} ms, bot on the HTTP loop ${i.loopDelayMax.toFixed(0)} ms`,
         first: `${perDeclare.toFixed(1)} chat.postMessage per incident; ${calls.failed} failed Web API calls; ${o.unsent} messages left unsent at the end; the fake Slack API (nice 19) used ${(calls.cpuMs / 1000).toFixed(1)} s of CPU; load generator at nice ${paced.clientPriority}`,
         sat: `back to back: ours ${rate("ours", sat).toFixed(0)} acks/s, floor ${rate("floor", sat).toFixed(0)} acks/s, bot on the HTTP loop (diagnosis) ${rate("inproc", sat).toFixed(0)} acks/s`,

@@ -32,37 +32,30 @@ export const WORKER_NICE = 19;
 /** Where util-linux puts `chrt`; taken by absolute path, never looked up in PATH. */
 const CHRT = ["/usr/bin/chrt", "/bin/chrt"];
 
-export interface ThreadPriority {
-  /** The nice value took effect. */
-  nice: boolean;
-  /** The thread runs under `SCHED_IDLE`. */
-  idle: boolean;
-}
-
-/** Gives the calling worker thread the nice value `nice` and, where it can, the `SCHED_IDLE` policy. */
-export function lowerThreadPriority(nice = WORKER_NICE): ThreadPriority {
-  if (process.platform !== "linux") return { nice: false, idle: false };
-  let lowered = false;
+/**
+ * Gives the calling worker thread the nice value `nice` and, where it can, the `SCHED_IDLE` policy. Where either is
+ * refused (a sandbox) the thread keeps what it had; `tests/core/bot-thread.test.ts` reads the result from /proc.
+ */
+export function lowerThreadPriority(nice = WORKER_NICE): void {
+  if (process.platform !== "linux") return;
   try {
     setPriority(0, nice);
-    lowered = true;
   } catch {
-    // refused (a sandbox): normal priority
+    // refused: normal priority
   }
-  return { nice: lowered, idle: !isMainThread && idlePolicy() };
+  if (!isMainThread) idlePolicy();
 }
 
 /** `SCHED_IDLE` for the calling thread (never the main thread: that is the one answering HTTP). */
-function idlePolicy(): boolean {
+function idlePolicy(): void {
   const chrt = CHRT.find((p) => existsSync(p));
-  if (!chrt) return false;
+  if (!chrt) return;
   try {
     // "<pid>/task/<tid>": the thread's own id, which sched_setscheduler takes for this one thread
     const tid = readlinkSync("/proc/thread-self").split("/").at(-1) ?? "";
-    if (!/^\d+$/.test(tid)) return false;
+    if (!/^\d+$/.test(tid)) return;
     execFileSync(chrt, ["-i", "-p", "0", tid], { stdio: "ignore", timeout: 5000 });
-    return true;
   } catch {
-    return false;
+    // refused or failed: nice 19 stands alone
   }
 }
